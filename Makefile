@@ -1,0 +1,40 @@
+# Lightwatch: `make run` starts everything on one port; `make test` runs every test.
+SHELL := /bin/bash
+GO    ?= go
+SPECS := ingest
+
+.PHONY: run test generate check-generated vet load help
+
+help:
+	@echo "make run              the whole system on :8080 with embedded defaults"
+	@echo "make test             vet, generated-code check and all tests with -race"
+	@echo "make generate         regenerate internal/gen/ from openapi/"
+	@echo "make load             end-to-end ingest load test (see README: Speed)"
+
+run:
+	LIGHTWATCH_LOG_FORMAT=$${LIGHTWATCH_LOG_FORMAT:-text} $(GO) run ./cmd/lightwatch
+
+generate:
+	@for s in $(SPECS); do \
+		$(GO) tool oapi-codegen -config openapi/$$s.codegen.yaml openapi/$$s.yaml || exit 1; \
+	done
+
+# Fails when internal/gen/ is not what the specs produce (someone edited
+# generated code, or changed a spec without `make generate`).
+check-generated:
+	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
+	for s in $(SPECS); do \
+		out=$$(sed -n 's/^output: *//p' openapi/$$s.codegen.yaml); \
+		sed "s|^output: .*|output: $$tmp/$$s.go|" openapi/$$s.codegen.yaml > $$tmp/$$s.cfg.yaml; \
+		$(GO) tool oapi-codegen -config $$tmp/$$s.cfg.yaml openapi/$$s.yaml || exit 1; \
+		diff -u $$out $$tmp/$$s.go > $$tmp/diff || { head -40 $$tmp/diff; echo "$$out differs from what openapi/$$s.yaml generates: run make generate"; exit 1; }; \
+	done; echo "generated code is up to date"
+
+vet:
+	$(GO) vet ./...
+
+test: vet check-generated
+	$(GO) test -race -count=1 -timeout 15m ./...
+
+load:
+	$(GO) run ./cmd/lightwatch-load $(LOADFLAGS)

@@ -1,0 +1,236 @@
+// Package app assembles a Lightwatch process from its configuration: the store,
+// Redis, the group committer, the stream forwarder and the HTTP surfaces. The
+// binaries in cmd/ and the end-to-end tests use it alike.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/lightwatch/lightwatch/internal/gen/ingestapi"
+	"github.com/lightwatch/lightwatch/internal/impl/apikey"
+	"github.com/lightwatch/lightwatch/internal/impl/config"
+	"github.com/lightwatch/lightwatch/internal/impl/contract"
+	"github.com/lightwatch/lightwatch/internal/impl/groupcommit"
+	"github.com/lightwatch/lightwatch/internal/impl/ingest"
+	"github.com/lightwatch/lightwatch/internal/impl/middleware"
+	"github.com/lightwatch/lightwatch/internal/impl/problem"
+	"github.com/lightwatch/lightwatch/internal/impl/ratelimit"
+	"github.com/lightwatch/lightwatch/internal/impl/redisconn"
+	"github.com/lightwatch/lightwatch/internal/impl/store"
+	"github.com/lightwatch/lightwatch/internal/impl/stream"
+	"github.com/lightwatch/lightwatch/internal/impl/streamforward"
+	"github.com/lightwatch/lightwatch/internal/impl/telemetry"
+)
+
+// Surfaces selects what a process serves; cmd/lightwatch serves all of them.
+type Surfaces struct {
+	Ingest bool
+}
+
+// App is one running Lightwatch process.
+type App struct {
+	cfg       config.Config
+	logger    *slog.Logger
+	metrics   *telemetry.Metrics
+	store     store.Store
+	ownsStore bool
+	writers   int
+	redis     *redis.Client
+	stopRedis func()
+	committer *groupcommit.Committer
+	forwarder *streamforward.Forwarder
+	handler   http.Handler
+}
+
+// Option changes how New builds an App.
+type Option func(*App)
+
+// WithStore makes the App use s, with that many concurrent writers, instead
+// of the store the configuration names; the caller keeps ownership of s.
+// Tests use it to put a store under conditions (slow, failing) or on FerretDB.
+func WithStore(s store.Store, writers int) Option {
+	return func(a *App) { a.store, a.writers = s, writers }
+}
+
+// New opens the process's dependencies and builds its handler. out receives
+// what a person starting the process must see (a generated key).
+func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog.Logger, out io.Writer, opts ...Option) (_ *App, err error) {
+	a := &App{cfg: cfg, logger: logger, metrics: telemetry.New()}
+	for _, o := range opts {
+		o(a)
+	}
+	defer func() {
+		if err != nil {
+			a.Close()
+		}
+	}()
+	if a.store == nil {
+		if a.store, a.writers, err = openStore(ctx, cfg); err != nil {
+			return nil, err
+		}
+		a.ownsStore = true
+	}
+	if a.redis, a.stopRedis, err = redisconn.Connect(ctx, cfg.RedisURL, logger); err != nil {
+		return nil, fmt.Errorf("connect redis: %w", err)
+	}
+	if err := ensureBootstrapKey(ctx, a.store, cfg.BootstrapKey, cfg.DataDir, cfg.MongoURI == "", out, logger); err != nil {
+		return nil, err
+	}
+	a.forwarder = streamforward.New(stream.New(a.redis, cfg.StreamMaxLen), 1024, a.metrics, logger)
+	a.committer = groupcommit.New(a.store, groupcommit.Options{
+		MaxQueued: cfg.WriteQueue, MaxWait: cfg.WriteTimeout, Workers: a.writers,
+		OnCommit: a.forwarder.Forward, Metrics: a.metrics, Logger: logger,
+	})
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
+	mux.HandleFunc("GET /readyz", a.ready)
+	mux.Handle("GET /metrics", a.metrics.Handler())
+	if surfaces.Ingest {
+		h, err := a.ingestHandler()
+		if err != nil {
+			return nil, err
+		}
+		mux.Handle("/ingest/", h)
+	}
+	a.handler = middleware.Chain(mux,
+		middleware.Recover(logger),
+		middleware.RequestID,
+		middleware.AccessLog(logger, a.metrics),
+	)
+	return a, nil
+}
+
+func (a *App) ingestHandler() (http.Handler, error) {
+	spec, err := ingestapi.GetSwagger()
+	if err != nil {
+		return nil, fmt.Errorf("load ingest spec: %w", err)
+	}
+	c, err := contract.New(spec)
+	if err != nil {
+		return nil, err
+	}
+	srv, err := ingest.New(c, a.committer, a.metrics, a.logger)
+	if err != nil {
+		return nil, err
+	}
+	limiter, err := ratelimit.New(a.redis, ratelimit.Limit{Rate: a.cfg.RateLimit, Burst: a.cfg.RateBurst, Period: time.Second})
+	if err != nil {
+		return nil, fmt.Errorf("rate limiter: %w", err)
+	}
+	inner := http.NewServeMux()
+	ingestapi.HandlerWithOptions(
+		ingestapi.NewStrictHandlerWithOptions(srv, nil, ingestapi.StrictHTTPServerOptions{
+			RequestErrorHandlerFunc:  ingest.RequestError,
+			ResponseErrorHandlerFunc: a.responseError,
+		}),
+		ingestapi.StdHTTPServerOptions{BaseRouter: inner, ErrorHandlerFunc: ingest.RequestError},
+	)
+	authn := apikey.NewAuthenticator(keyLookup(a.store), 10*time.Second)
+	return middleware.Chain(inner,
+		c.Route,
+		middleware.Auth(authn, contract.Scope, a.logger),
+		middleware.RateLimit(limiterAdapter{limiter}, a.metrics, a.logger),
+		middleware.Body(ingest.MaxBodyBytes),
+		c.ValidateParams,
+	), nil
+}
+
+func (a *App) responseError(w http.ResponseWriter, r *http.Request, err error) {
+	a.logger.ErrorContext(r.Context(), "write response", "err", err, "request_id", middleware.InfoFrom(r.Context()).RequestID)
+	problem.Write(w, r, problem.New(http.StatusInternalServerError, "internal error"))
+}
+
+// ready answers 200 only when the store and Redis answer.
+func (a *App) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := a.store.Ping(ctx); err != nil {
+		problem.Write(w, r, problem.New(http.StatusServiceUnavailable, "store: "+err.Error()))
+		return
+	}
+	if err := a.redis.Ping(ctx).Err(); err != nil {
+		problem.Write(w, r, problem.New(http.StatusServiceUnavailable, "redis: "+err.Error()))
+		return
+	}
+	_, _ = io.WriteString(w, "ready\n")
+}
+
+// Store is the store the App writes to.
+func (a *App) Store() store.Store { return a.store }
+
+// Metrics are the App's Prometheus instruments.
+func (a *App) Metrics() *telemetry.Metrics { return a.metrics }
+
+// Handler is the process's whole HTTP surface.
+func (a *App) Handler() http.Handler { return a.handler }
+
+// Serve serves on ln until ctx is cancelled, then shuts down gracefully: it
+// stops accepting, lets in-flight requests finish (up to the shutdown timeout),
+// writes what is still queued for the store and publishes what is queued for
+// the streams.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	wg.Go(func() { a.committer.Run(bg) })
+	fwdCtx, stopFwd := context.WithCancel(context.WithoutCancel(ctx))
+	var fwg sync.WaitGroup
+	fwg.Go(func() { a.forwarder.Run(fwdCtx) })
+
+	srv := &http.Server{
+		Handler:           a.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(a.logger.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+
+	var err error
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+		a.logger.Info("shutting down", "timeout", a.cfg.ShutdownTimeout)
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.cfg.ShutdownTimeout)
+		err = srv.Shutdown(sctx)
+		cancel()
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	stopBG()
+	wg.Wait() // the committer drains its queue first, then the forwarder publishes what it produced
+	stopFwd()
+	fwg.Wait()
+	return err
+}
+
+// Close releases the store and Redis.
+func (a *App) Close() {
+	if a.stopRedis != nil {
+		a.stopRedis()
+	}
+	if a.store != nil && a.ownsStore {
+		if err := a.store.Close(); err != nil {
+			a.logger.Error("close store", "err", err)
+		}
+	}
+}
+
+// limiterAdapter adapts ratelimit.Limiter to the middleware's Limiter.
+type limiterAdapter struct{ l *ratelimit.Limiter }
+
+func (la limiterAdapter) Allow(ctx context.Context, key string) (bool, time.Duration, error) {
+	d, err := la.l.Allow(ctx, key)
+	return d.Allowed, d.RetryAfter, err
+}

@@ -1,0 +1,216 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/lightwatch/lightwatch/internal/gen/ingestapi"
+	"github.com/lightwatch/lightwatch/internal/impl/apikey"
+	"github.com/lightwatch/lightwatch/internal/impl/app"
+	"github.com/lightwatch/lightwatch/internal/impl/config"
+	"github.com/lightwatch/lightwatch/internal/impl/redistest"
+	"github.com/lightwatch/lightwatch/internal/impl/store"
+)
+
+const adminKey = "lw_test_bootstrap_key_0123456789"
+
+// server is a Lightwatch process in the test, on a random port, against a real redis-server.
+type server struct {
+	t      *testing.T
+	URL    string
+	app    *app.App
+	redis  *redis.Client
+	cancel context.CancelFunc
+	done   chan error
+	spec   routers.Router // the ingest spec, to check every answer against
+}
+
+// start runs the whole system; edit changes the configuration first.
+func start(t *testing.T, edit func(*config.Config), opts ...app.Option) *server {
+	t.Helper()
+	cfg, err := config.Load("test", nil, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.DataDir = t.TempDir()
+	cfg.RedisURL = redistest.Start(t)
+	cfg.BootstrapKey = adminKey
+	cfg.ShutdownTimeout = 10 * time.Second
+	if edit != nil {
+		edit(&cfg)
+	}
+	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := app.New(ctx, cfg, app.Surfaces{Ingest: true}, logger, io.Discard, opts...)
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt, err := redis.ParseURL(cfg.RedisURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &server{t: t, URL: "http://" + ln.Addr().String(), app: a, redis: redis.NewClient(opt), cancel: cancel, done: make(chan error, 1), spec: specRouter(t)}
+	go func() { s.done <- a.Serve(ctx, ln) }()
+	t.Cleanup(func() {
+		s.stop()
+		_ = s.redis.Close()
+		a.Close()
+	})
+	return s
+}
+
+// stop shuts the server down gracefully and waits for it.
+func (s *server) stop() {
+	if s.cancel == nil {
+		return
+	}
+	s.cancel()
+	s.cancel = nil
+	if err := <-s.done; err != nil {
+		s.t.Errorf("serve: %v", err)
+	}
+}
+
+func (s *server) store() store.Store { return s.app.Store() }
+
+// putKey creates a key of tenant with scopes and returns its secret.
+func (s *server) putKey(tenant string, scopes ...apikey.Scope) string {
+	s.t.Helper()
+	secret, err := apikey.NewSecret()
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	h := apikey.Hash(secret)
+	err = s.store().PutKey(context.Background(), apikey.Key{ID: apikey.IDFromHash(h), Name: "test", Tenant: tenant, Scopes: scopes, Hash: h, CreatedAt: time.Now().UTC()})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return secret
+}
+
+// response is an HTTP answer with its body read.
+type response struct {
+	*http.Response
+	Body []byte
+}
+
+func (r response) json(t *testing.T) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.Body, &m); err != nil {
+		t.Fatalf("body is not a JSON object: %v: %s", err, r.Body)
+	}
+	return m
+}
+
+// post sends body to path with headers (key → value) and checks the answer against the spec.
+func (s *server) post(path, key, contentType string, body []byte, headers ...string) response {
+	s.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, s.URL+path, bytes.NewReader(body))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	return s.do(req)
+}
+
+func (s *server) do(req *http.Request) response {
+	s.t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	r := response{resp, b}
+	checkAgainstSpec(s.t, s.spec, req, r)
+	return r
+}
+
+func specRouter(t *testing.T) routers.Router {
+	t.Helper()
+	doc, err := ingestapi.GetSwagger()
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc.Servers = nil
+	router, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return router
+}
+
+// checkAgainstSpec fails the test when an answer (status, content type, body)
+// is not one the ingest spec declares for the operation.
+func checkAgainstSpec(t *testing.T, router routers.Router, req *http.Request, r response) {
+	t.Helper()
+	if !strings.HasPrefix(req.URL.Path, "/ingest/") {
+		return
+	}
+	route, params, err := router.FindRoute(req)
+	if err != nil {
+		if r.StatusCode != http.StatusNotFound && r.StatusCode != http.StatusMethodNotAllowed {
+			t.Errorf("no route for %s %s but status %d", req.Method, req.URL.Path, r.StatusCode)
+		}
+		return
+	}
+	err = openapi3filter.ValidateResponse(context.Background(), &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
+		Status:                 r.StatusCode,
+		Header:                 r.Header,
+		Body:                   io.NopCloser(bytes.NewReader(r.Body)),
+		Options:                &openapi3filter.Options{IncludeResponseStatus: true},
+	})
+	if err != nil {
+		t.Errorf("%s %s answered %d, which the spec does not allow: %v\nbody: %s", req.Method, req.URL.Path, r.StatusCode, err, r.Body)
+	}
+}
+
+// waitFor polls cond until it holds or the deadline passes.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}

@@ -1,0 +1,167 @@
+// Package config reads Lightwatch's configuration from flags and environment
+// variables. Every setting has both; a flag wins over its variable, and the
+// variable over the default. The README's configuration table lists them all
+// (a test keeps the two in step).
+package config
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strconv"
+	"time"
+)
+
+// Config is the configuration of one Lightwatch process.
+type Config struct {
+	Addr            string
+	DataDir         string
+	MongoURI        string
+	MongoDatabase   string
+	RedisURL        string
+	BootstrapKey    string
+	StreamMaxLen    int64
+	RateLimit       int
+	RateBurst       int
+	WriteQueue      int
+	WriteTimeout    time.Duration
+	SQLiteSync      string
+	LogLevel        string
+	LogFormat       string
+	ShutdownTimeout time.Duration
+}
+
+// Setting describes one configuration setting, for parsing and for documentation.
+type Setting struct {
+	Flag, Env, Default, Usage string
+}
+
+// setting binds a Setting to the Config field it fills.
+type setting struct {
+	Setting
+	set func(c *Config, v string) error
+}
+
+func str(f func(c *Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error { *f(c) = v; return nil }
+}
+
+func integer[T int | int64](f func(c *Config) *T) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return fmt.Errorf("want a non-negative integer, got %q", v)
+		}
+		*f(c) = T(n)
+		return nil
+	}
+}
+
+func duration(f func(c *Config) *time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("want a positive duration such as 10s, got %q", v)
+		}
+		*f(c) = d
+		return nil
+	}
+}
+
+func oneOf(allowed []string, f func(c *Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		for _, a := range allowed {
+			if v == a {
+				*f(c) = v
+				return nil
+			}
+		}
+		return fmt.Errorf("want one of %v, got %q", allowed, v)
+	}
+}
+
+func settings() []setting {
+	return []setting{
+		{Setting{"addr", "LIGHTWATCH_ADDR", ":8080", "listen address (host:port)"},
+			str(func(c *Config) *string { return &c.Addr })},
+		{Setting{"data-dir", "LIGHTWATCH_DATA_DIR", "./data", "directory of the embedded store and the generated bootstrap key"},
+			str(func(c *Config) *string { return &c.DataDir })},
+		{Setting{"mongo-uri", "LIGHTWATCH_MONGO_URI", "", "MongoDB URI; empty: the embedded SQLite store in the data directory"},
+			str(func(c *Config) *string { return &c.MongoURI })},
+		{Setting{"mongo-db", "LIGHTWATCH_MONGO_DB", "lightwatch", "MongoDB database name"},
+			str(func(c *Config) *string { return &c.MongoDatabase })},
+		{Setting{"redis-url", "LIGHTWATCH_REDIS_URL", "", "Redis URL (redis://host:port/db); empty: an embedded in-process Redis (miniredis)"},
+			str(func(c *Config) *string { return &c.RedisURL })},
+		{Setting{"bootstrap-key", "LIGHTWATCH_BOOTSTRAP_KEY", "", "an API key that exists at start-up with scopes admin, ingest and read in tenant default; empty: one is generated on first start and kept in the data directory"},
+			str(func(c *Config) *string { return &c.BootstrapKey })},
+		{Setting{"stream-maxlen", "LIGHTWATCH_STREAM_MAXLEN", "100000", "approximate maximum length of each Redis stream (XADD MAXLEN ~)"},
+			integer(func(c *Config) *int64 { return &c.StreamMaxLen })},
+		{Setting{"rate-limit", "LIGHTWATCH_RATE_LIMIT", "2000", "requests per second allowed per API key, counted in Redis; 0 turns rate limiting off"},
+			integer(func(c *Config) *int { return &c.RateLimit })},
+		{Setting{"rate-burst", "LIGHTWATCH_RATE_BURST", "4000", "requests an API key may send at once above its rate"},
+			integer(func(c *Config) *int { return &c.RateBurst })},
+		{Setting{"write-queue", "LIGHTWATCH_WRITE_QUEUE", "100000", "events that may wait for the store before requests are answered 503"},
+			integer(func(c *Config) *int { return &c.WriteQueue })},
+		{Setting{"write-timeout", "LIGHTWATCH_WRITE_TIMEOUT", "10s", "longest a request waits for the store before it is answered 503"},
+			duration(func(c *Config) *time.Duration { return &c.WriteTimeout })},
+		{Setting{"sqlite-sync", "LIGHTWATCH_SQLITE_SYNC", "normal", "embedded store durability: normal survives a process crash (kill -9), full also a power loss"},
+			oneOf([]string{"normal", "full"}, func(c *Config) *string { return &c.SQLiteSync })},
+		{Setting{"log-level", "LIGHTWATCH_LOG_LEVEL", "info", "debug, info, warn or error"},
+			oneOf([]string{"debug", "info", "warn", "error"}, func(c *Config) *string { return &c.LogLevel })},
+		{Setting{"log-format", "LIGHTWATCH_LOG_FORMAT", "json", "json or text"},
+			oneOf([]string{"json", "text"}, func(c *Config) *string { return &c.LogFormat })},
+		{Setting{"shutdown-timeout", "LIGHTWATCH_SHUTDOWN_TIMEOUT", "30s", "how long SIGTERM waits for in-flight requests to finish"},
+			duration(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
+	}
+}
+
+// Settings lists every setting, in the order of the README's table.
+func Settings() []Setting {
+	var out []Setting
+	for _, s := range settings() {
+		out = append(out, s.Setting)
+	}
+	return out
+}
+
+// Load parses args (without the program name) over the environment given by getenv.
+func Load(name string, args []string, getenv func(string) string, usage io.Writer) (Config, error) {
+	var c Config
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(usage)
+	all := settings()
+	for _, s := range all {
+		def := s.Default
+		if v := getenv(s.Env); v != "" {
+			def = v
+		}
+		if err := s.set(&c, def); err != nil {
+			return Config{}, fmt.Errorf("%s: %w", s.Env, err)
+		}
+		fs.Func(s.Flag, fmt.Sprintf("%s (env %s, default %q)", s.Usage, s.Env, s.Default), func(v string) error {
+			return s.set(&c, v)
+		})
+	}
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+// FromOS loads the process's configuration from os.Args and the environment.
+func FromOS() (Config, error) {
+	return Load(os.Args[0], os.Args[1:], os.Getenv, os.Stderr)
+}
+
+// Logger builds the process logger the configuration asks for.
+func (c Config) Logger(w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(c.LogLevel)) // validated by Load
+	opts := &slog.HandlerOptions{Level: level}
+	if c.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}

@@ -1,0 +1,218 @@
+// Package groupcommit batches the events of concurrent requests into few store
+// writes. One durable write (a SQLite transaction, a journaled MongoDB insert)
+// costs about the same for 1 event as for 2,000, so writing each request on its
+// own caps throughput at the store's commit rate; writing whatever has queued
+// up since the last commit does not. The queue is bounded: when it is full,
+// Submit fails at once with ErrOverloaded instead of letting memory grow.
+package groupcommit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/telemetry"
+)
+
+// ErrOverloaded means the store is not keeping up: the events were not queued,
+// or not written within the wait limit. The client should retry later.
+var ErrOverloaded = errors.New("store overloaded")
+
+// Writer is the store write the committer batches.
+type Writer interface {
+	InsertEvents(ctx context.Context, events []event.Event) (fresh []bool, err error)
+}
+
+// Committed receives the events each commit newly stored (not repeats), in
+// commit order; the live stream is fed from it. It must not block for long.
+type Committed func(events []event.Event)
+
+// Options tune a Committer.
+type Options struct {
+	MaxBatch   int           // most events in one write; default 2000
+	MaxQueued  int           // most events waiting; beyond it Submit fails; default 100000
+	MaxWait    time.Duration // longest Submit waits for its write; default 10s
+	Workers    int           // concurrent writes; 1 for SQLite (one writer), more for MongoDB
+	OnCommit   Committed
+	Metrics    *telemetry.Metrics
+	Logger     *slog.Logger
+	WriteLimit time.Duration // deadline of one store write; default 30s
+}
+
+// Committer runs the group commit loop.
+type Committer struct {
+	w    Writer
+	opts Options
+	in   chan *request
+
+	mu     sync.Mutex
+	queued int
+}
+
+type request struct {
+	events []event.Event
+	done   chan result // buffered: the writer never blocks on a requester that gave up
+}
+
+type result struct {
+	fresh []bool
+	err   error
+}
+
+// New returns a committer; call Run to start writing.
+func New(w Writer, opts Options) *Committer {
+	if opts.MaxBatch <= 0 {
+		opts.MaxBatch = 2000
+	}
+	if opts.MaxQueued <= 0 {
+		opts.MaxQueued = 100000
+	}
+	if opts.MaxWait <= 0 {
+		opts.MaxWait = 10 * time.Second
+	}
+	if opts.WriteLimit <= 0 {
+		opts.WriteLimit = 30 * time.Second
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = 1
+	}
+	if opts.Metrics == nil {
+		opts.Metrics = telemetry.New()
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	// Capacity in requests: MaxQueued bounds the events, this only has to be large enough never to block.
+	return &Committer{w: w, opts: opts, in: make(chan *request, opts.MaxQueued)}
+}
+
+// Submit queues events for the next write and waits until they are durably
+// stored. fresh[i] is false when events[i] was already stored. It fails with
+// ErrOverloaded when the queue is full or the write takes longer than MaxWait;
+// in the latter case the events may still be stored later, which is why
+// clients that retry should send event ids.
+func (c *Committer) Submit(ctx context.Context, events []event.Event) ([]bool, error) {
+	if len(events) == 0 {
+		return nil, nil
+	}
+	c.mu.Lock()
+	if c.queued+len(events) > c.opts.MaxQueued && c.queued > 0 {
+		c.mu.Unlock()
+		c.opts.Metrics.Overloaded.Inc()
+		return nil, ErrOverloaded
+	}
+	c.queued += len(events)
+	c.mu.Unlock()
+
+	req := &request{events: events, done: make(chan result, 1)}
+	c.in <- req // never blocks: at most MaxQueued requests of at least one event are queued
+
+	timer := time.NewTimer(c.opts.MaxWait)
+	defer timer.Stop()
+	select {
+	case res := <-req.done:
+		return res.fresh, res.err
+	case <-timer.C:
+		c.opts.Metrics.Overloaded.Inc()
+		return nil, ErrOverloaded
+	case <-ctx.Done():
+		return nil, fmt.Errorf("wait for commit: %w", ctx.Err())
+	}
+}
+
+// Run writes batches until ctx is cancelled and then until the queue is empty,
+// so that nothing accepted into it is dropped on shutdown. Stop submitting
+// (shut the HTTP server down) before cancelling ctx.
+func (c *Committer) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	for range c.opts.Workers {
+		wg.Go(func() { c.work(ctx) })
+	}
+	wg.Wait()
+}
+
+func (c *Committer) work(ctx context.Context) {
+	for {
+		var first *request
+		select {
+		case first = <-c.in:
+		case <-ctx.Done():
+			select {
+			case first = <-c.in:
+			default:
+				return
+			}
+		}
+		batch := []*request{first}
+		n := len(first.events)
+	fill:
+		for n < c.opts.MaxBatch {
+			select {
+			case r := <-c.in:
+				batch = append(batch, r)
+				n += len(r.events)
+			default:
+				break fill
+			}
+		}
+		c.commit(batch, n)
+	}
+}
+
+func (c *Committer) commit(batch []*request, n int) {
+	all := make([]event.Event, 0, n)
+	for _, r := range batch {
+		all = append(all, r.events...)
+	}
+	// The write gets its own deadline, not a request's: it serves many requests,
+	// and a shutdown must not abort a write whose events were accepted.
+	ctx, cancel := context.WithTimeout(context.Background(), c.opts.WriteLimit)
+	start := time.Now()
+	fresh, err := c.w.InsertEvents(ctx, all)
+	cancel()
+	c.opts.Metrics.StoreWriteSeconds.Observe(time.Since(start).Seconds())
+	c.opts.Metrics.StoreBatchEvents.Observe(float64(n))
+	if err == nil && len(fresh) != n {
+		err = fmt.Errorf("store returned %d results for %d events", len(fresh), n)
+	}
+	if err != nil {
+		c.opts.Metrics.StoreWriteErrors.Inc()
+		c.opts.Logger.Error("group commit failed", "events", n, "requests", len(batch), "err", err)
+	}
+	c.mu.Lock()
+	c.queued -= n
+	c.mu.Unlock()
+
+	// Hand on before replying, so that an acknowledged event is already queued for the live path.
+	if err == nil && c.opts.OnCommit != nil {
+		stored := make([]event.Event, 0, n)
+		for i, f := range fresh {
+			if f {
+				stored = append(stored, all[i])
+			}
+		}
+		if len(stored) > 0 {
+			c.opts.OnCommit(stored)
+		}
+	}
+	off := 0
+	for _, r := range batch {
+		res := result{err: err}
+		if err == nil {
+			res.fresh = fresh[off : off+len(r.events) : off+len(r.events)]
+		}
+		off += len(r.events)
+		r.done <- res
+	}
+}
+
+// Queued returns how many events are waiting for, or in, a write.
+func (c *Committer) Queued() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.queued
+}

@@ -1,0 +1,184 @@
+// Package ingest implements the ingest API (openapi/ingest.yaml): it splits a
+// request into events, validates every one against the spec, normalizes them to
+// the canonical envelope and acknowledges them once the store has them.
+package ingest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"time"
+
+	"github.com/lightwatch/lightwatch/internal/gen/ingestapi"
+	"github.com/lightwatch/lightwatch/internal/impl/apikey"
+	"github.com/lightwatch/lightwatch/internal/impl/contract"
+	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/groupcommit"
+	"github.com/lightwatch/lightwatch/internal/impl/middleware"
+	"github.com/lightwatch/lightwatch/internal/impl/problem"
+	"github.com/lightwatch/lightwatch/internal/impl/telemetry"
+)
+
+// Limits of one request; openapi/ingest.yaml states the same numbers.
+const (
+	MaxBodyBytes = 5 << 20
+	MaxEvents    = 10000
+)
+
+// Committer stores events durably; groupcommit.Committer is the one in use.
+type Committer interface {
+	Submit(ctx context.Context, events []event.Event) (fresh []bool, err error)
+}
+
+// Server implements the generated strict server interface.
+type Server struct {
+	schemas map[event.Kind]*contract.EventSchema
+	commit  Committer
+	metrics *telemetry.Metrics
+	logger  *slog.Logger
+	now     func() time.Time
+}
+
+var _ ingestapi.StrictServerInterface = (*Server)(nil)
+
+// schemaOf names the spec schema of each kind's events.
+var schemaOf = map[event.Kind]string{
+	event.KindLog:       "LogEvent",
+	event.KindMetric:    "MetricSample",
+	event.KindSecurity:  "SecurityEvent",
+	event.KindHeartbeat: "Heartbeat",
+}
+
+// New returns the ingest server validating against spec (the ingest document).
+func New(spec *contract.Spec, commit Committer, m *telemetry.Metrics, logger *slog.Logger) (*Server, error) {
+	s := &Server{schemas: map[event.Kind]*contract.EventSchema{}, commit: commit, metrics: m, logger: logger, now: time.Now}
+	for kind, name := range schemaOf {
+		es, err := spec.EventSchema(name)
+		if err != nil {
+			return nil, err
+		}
+		s.schemas[kind] = es
+	}
+	return s, nil
+}
+
+// IngestLogs implements POST /ingest/logs.
+func (s *Server) IngestLogs(ctx context.Context, r ingestapi.IngestLogsRequestObject) (ingestapi.IngestLogsResponseObject, error) {
+	return s.ingest(ctx, event.KindLog, r.JSONBody, r.Body), nil
+}
+
+// IngestMetrics implements POST /ingest/metrics.
+func (s *Server) IngestMetrics(ctx context.Context, r ingestapi.IngestMetricsRequestObject) (ingestapi.IngestMetricsResponseObject, error) {
+	return s.ingest(ctx, event.KindMetric, r.JSONBody, r.Body), nil
+}
+
+// IngestSecurityEvents implements POST /ingest/security-events.
+func (s *Server) IngestSecurityEvents(ctx context.Context, r ingestapi.IngestSecurityEventsRequestObject) (ingestapi.IngestSecurityEventsResponseObject, error) {
+	return s.ingest(ctx, event.KindSecurity, r.JSONBody, r.Body), nil
+}
+
+// IngestHeartbeats implements POST /ingest/heartbeats.
+func (s *Server) IngestHeartbeats(ctx context.Context, r ingestapi.IngestHeartbeatsRequestObject) (ingestapi.IngestHeartbeatsResponseObject, error) {
+	return s.ingest(ctx, event.KindHeartbeat, r.JSONBody, r.Body), nil
+}
+
+// ingest runs one request. jsonBody is set for application/json, ndjson for
+// application/x-ndjson; neither means a content type the spec does not accept.
+func (s *Server) ingest(ctx context.Context, kind event.Kind, jsonBody *json.RawMessage, ndjson io.Reader) response {
+	received := s.now().UTC()
+	var items []any
+	var err error
+	switch {
+	case jsonBody != nil:
+		items, err = splitJSON(*jsonBody)
+	case ndjson != nil:
+		items, err = splitNDJSON(ndjson, MaxBodyBytes, MaxEvents)
+	default:
+		return problemResponse{problem.New(http.StatusUnsupportedMediaType,
+			"Content-Type must be application/json or application/x-ndjson")}
+	}
+	if p := bodyProblem(err); p != nil {
+		return problemResponse{p}
+	}
+	if len(items) > MaxEvents {
+		s.metrics.EventsRejected.WithLabelValues(string(kind)).Add(float64(len(items)))
+		return problemResponse{problem.New(http.StatusRequestEntityTooLarge,
+			fmt.Sprintf("more than %d events in one request; split the batch", MaxEvents))}
+	}
+
+	schema := s.schemas[kind]
+	var fieldErrs []problem.FieldError
+	invalid := 0
+	for i, item := range items {
+		if errs := schema.Validate(fmt.Sprintf("events[%d]", i), item); errs != nil {
+			fieldErrs = append(fieldErrs, errs...)
+			invalid++
+		}
+	}
+	if invalid > 0 {
+		s.metrics.EventsRejected.WithLabelValues(string(kind)).Add(float64(len(items)))
+		return problemResponse{contract.InvalidEvents(fieldErrs, invalid)}
+	}
+
+	key, _ := apikey.FromContext(ctx) // middleware.Auth guarantees it
+	events := make([]event.Event, len(items))
+	for i, item := range items {
+		events[i] = normalize(kind, key.Tenant, received, item.(map[string]any))
+	}
+	fresh, err := s.commit.Submit(ctx, events)
+	if err != nil {
+		s.metrics.EventsRejected.WithLabelValues(string(kind)).Add(float64(len(items)))
+		if !errors.Is(err, groupcommit.ErrOverloaded) && ctx.Err() == nil {
+			s.logger.ErrorContext(ctx, "store events", "err", err, "request_id", middleware.InfoFrom(ctx).RequestID)
+		}
+		p := problem.New(http.StatusServiceUnavailable, "the store cannot take events now; nothing was acknowledged, retry later")
+		p.RetryAfter = 1
+		return problemResponse{p}
+	}
+	res := ingestapi.IngestResult{Accepted: len(events), Ids: make([]string, len(events))}
+	dups := 0
+	for i, e := range events {
+		res.Ids[i] = e.ID
+		if !fresh[i] {
+			dups++
+		}
+	}
+	res.Duplicates = &dups
+	s.metrics.EventsAccepted.WithLabelValues(string(kind)).Add(float64(len(events)))
+	s.metrics.EventsDuplicate.WithLabelValues(string(kind)).Add(float64(dups))
+	return acceptedResponse(res)
+}
+
+// bodyProblem maps a body-splitting error to its problem; nil for nil.
+func bodyProblem(err error) *problem.Problem {
+	var le *lineError
+	switch {
+	case err == nil:
+		return nil
+	case middleware.TooLarge(err):
+		return problem.New(http.StatusRequestEntityTooLarge, fmt.Sprintf("body exceeds %d bytes (compressed or decompressed)", MaxBodyBytes))
+	case errors.As(err, &le):
+		return contract.InvalidEvents([]problem.FieldError{le.field}, 1)
+	default:
+		return problem.New(http.StatusBadRequest, err.Error())
+	}
+}
+
+// RequestError answers errors the generated server meets before the handler
+// runs: a body that is not JSON at all, or one read past the size cap.
+func RequestError(w http.ResponseWriter, r *http.Request, err error) {
+	if middleware.TooLarge(err) {
+		problem.Write(w, r, bodyProblem(err))
+		return
+	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/json" {
+		problem.Write(w, r, problem.New(http.StatusBadRequest, "malformed JSON body: "+err.Error()))
+		return
+	}
+	problem.Write(w, r, problem.New(http.StatusBadRequest, err.Error()))
+}

@@ -1,0 +1,32 @@
+package mongo_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/lightwatch/lightwatch/internal/impl/store"
+	"github.com/lightwatch/lightwatch/internal/impl/store/mongo"
+	"github.com/lightwatch/lightwatch/internal/impl/store/mongo/ferrettest"
+	"github.com/lightwatch/lightwatch/internal/impl/store/storetest"
+)
+
+// TestConformance runs the suite against embedded FerretDB: one server for the
+// test, one fresh database per subtest.
+func TestConformance(t *testing.T) {
+	uri := ferrettest.Start(t)
+	n := 0
+	storetest.Run(t, func(t *testing.T) store.Store {
+		n++
+		s, err := mongo.Open(context.Background(), uri, fmt.Sprintf("lw%d", n))
+		if err != nil {
+			t.Fatalf("Open: %v", err)
+		}
+		t.Cleanup(func() {
+			if err := s.Close(); err != nil {
+				t.Errorf("Close: %v", err)
+			}
+		})
+		return s
+	})
+}

@@ -1,0 +1,141 @@
+// Package sqlite is the embedded store: one SQLite file in WAL mode, written by
+// pure-Go modernc.org/sqlite so the binary needs no cgo.
+//
+// SQLite admits one writer at a time, so the Store keeps two pools: a single
+// writer connection, which serialises InsertEvents calls in Go instead of in
+// busy-wait loops, and a pool of read-only connections that WAL lets run
+// alongside it.
+//
+// Each event kind has its own table, so that each carries only the indexes its
+// queries need; (tenant, id) is unique per kind, not across kinds. Times are
+// INTEGER Unix nanoseconds (exact), attributes and labels compact JSON text.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"runtime"
+	"strings"
+
+	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/store"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+var _ store.Store = (*Store)(nil)
+
+// Options tunes Open; the zero value is the documented default.
+type Options struct {
+	// Synchronous is SQLite's synchronous pragma: OFF, NORMAL, FULL or EXTRA.
+	// The default, NORMAL, keeps every committed transaction through a crash or
+	// kill -9 of the process, which is what InsertEvents promises; only a power
+	// loss or OS crash can lose the last transactions. FULL also survives those,
+	// at the price of an fsync per commit.
+	Synchronous string
+}
+
+// busyTimeoutMS bounds how long a connection waits for a lock held by another
+// process (a backup, the sqlite3 shell) before failing.
+const busyTimeoutMS = 5000
+
+// Store is a store.Store on one SQLite database file.
+type Store struct {
+	w      *sql.DB // exactly one connection: SQLite's single writer
+	r      *sql.DB // query_only connections
+	insert [len(event.Kinds)]*sql.Stmt
+}
+
+// Open opens (creating if needed) the database at path and brings its schema
+// up to date. path must be a file: ":memory:" would give each pool its own
+// empty database.
+func Open(ctx context.Context, path string, opts ...Options) (*Store, error) {
+	var o Options
+	for _, x := range opts {
+		if x.Synchronous != "" {
+			o.Synchronous = x.Synchronous
+		}
+	}
+	sync := strings.ToUpper(o.Synchronous)
+	switch sync {
+	case "":
+		sync = "NORMAL"
+	case "OFF", "NORMAL", "FULL", "EXTRA":
+	default:
+		return nil, fmt.Errorf("open sqlite %s: unknown synchronous %q", path, o.Synchronous)
+	}
+	if path == "" || strings.Contains(path, "?") || strings.HasPrefix(path, ":memory:") || strings.HasPrefix(path, "file:") {
+		return nil, fmt.Errorf("open sqlite: path %q must be a plain file path", path)
+	}
+
+	q := url.Values{}
+	q.Set("_busy_timeout", fmt.Sprint(busyTimeoutMS))
+	q.Set("_journal_mode", "WAL")
+	q.Set("_synchronous", sync)
+	// IMMEDIATE takes the write lock at BEGIN, so a transaction never fails
+	// half-way with SQLITE_BUSY when it first writes.
+	q.Set("_txlock", "immediate")
+	w, err := sql.Open("sqlite", path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	s := &Store{w: w}
+	if err := migrate(ctx, w); err != nil {
+		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", path, err), w.Close())
+	}
+
+	rq := url.Values{}
+	rq.Set("_busy_timeout", fmt.Sprint(busyTimeoutMS))
+	rq.Set("_query_only", "1")
+	r, err := sql.Open("sqlite", path+"?"+rq.Encode())
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("open sqlite %s readers: %w", path, err), w.Close())
+	}
+	n := max(4, runtime.GOMAXPROCS(0))
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	s.r = r
+
+	if err := s.prepare(ctx); err != nil {
+		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", path, err), s.Close())
+	}
+	return s, nil
+}
+
+// Ping checks both pools, since either alone can be broken.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.w.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping sqlite writer: %w", err)
+	}
+	var one int
+	if err := s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("ping sqlite reader: %w", err)
+	}
+	return nil
+}
+
+// Close closes both pools. The writer closes last so that its connection, the
+// last one to close, can checkpoint the WAL into the database file.
+func (s *Store) Close() error {
+	var errs []error
+	for _, st := range s.insert {
+		if st != nil {
+			errs = append(errs, st.Close())
+		}
+	}
+	if s.r != nil {
+		errs = append(errs, s.r.Close())
+	}
+	errs = append(errs, s.w.Close())
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("close sqlite: %w", err)
+	}
+	return nil
+}

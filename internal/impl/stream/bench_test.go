@@ -1,0 +1,37 @@
+package stream_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/lightwatch/lightwatch/internal/impl/redistest"
+	"github.com/lightwatch/lightwatch/internal/impl/stream"
+)
+
+// BenchmarkPublish measures the write path: 500-event batches of ~200-byte
+// log events into a stream capped with MAXLEN ~ 100k, as ingest runs it.
+//
+//	go test -run '^$' -bench BenchmarkPublish -benchtime 5s ./internal/impl/stream/
+func BenchmarkPublish(b *testing.B) {
+	b.Run("miniredis", func(b *testing.B) { benchPublish(b, connect(b, "")) })
+	b.Run("redis-server", func(b *testing.B) { benchPublish(b, connect(b, redistest.Start(b))) })
+}
+
+func benchPublish(b *testing.B, client *redis.Client) {
+	const batch = 500
+	ctx := context.Background()
+	p := stream.New(client, 100_000)
+	events := logs(batch)
+	b.ReportAllocs()
+	b.ResetTimer()
+	batches := 0
+	for b.Loop() {
+		if err := p.Publish(ctx, events); err != nil {
+			b.Fatalf("Publish: %v", err)
+		}
+		batches++
+	}
+	b.ReportMetric(float64(batches*batch)/b.Elapsed().Seconds(), "events/s")
+}

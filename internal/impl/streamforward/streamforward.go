@@ -1,0 +1,77 @@
+// Package streamforward hands committed events to the stream publisher off
+// the request path. Streams are the live path and the store is the record, so
+// a slow or absent Redis must never hold up an acknowledgement: the hand-off
+// queue is bounded, and events that find it full are dropped and counted.
+package streamforward
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/telemetry"
+)
+
+// Publisher publishes events to their streams.
+type Publisher interface {
+	Publish(ctx context.Context, events []event.Event) error
+}
+
+// Forwarder queues batches of events and publishes them in order.
+type Forwarder struct {
+	pub     Publisher
+	queue   chan []event.Event
+	metrics *telemetry.Metrics
+	logger  *slog.Logger
+	timeout time.Duration
+}
+
+// New returns a forwarder holding at most queueBatches batches; call Run.
+func New(pub Publisher, queueBatches int, m *telemetry.Metrics, logger *slog.Logger) *Forwarder {
+	return &Forwarder{pub: pub, queue: make(chan []event.Event, queueBatches), metrics: m, logger: logger, timeout: 5 * time.Second}
+}
+
+// Forward queues events for publishing without blocking. It is a groupcommit.Committed.
+func (f *Forwarder) Forward(events []event.Event) {
+	select {
+	case f.queue <- events:
+	default:
+		f.metrics.StreamDropped.Add(float64(len(events)))
+		f.logger.Warn("stream publish queue full; events stored but not published", "events", len(events))
+	}
+}
+
+// Run publishes queued batches until ctx is cancelled, then publishes what is
+// still queued (each try bounded by a timeout) and returns.
+func (f *Forwarder) Run(ctx context.Context) {
+	for {
+		select {
+		case evs := <-f.queue:
+			f.publish(evs)
+		case <-ctx.Done():
+			for {
+				select {
+				case evs := <-f.queue:
+					f.publish(evs)
+				default:
+					return
+				}
+			}
+		}
+	}
+}
+
+func (f *Forwarder) publish(events []event.Event) {
+	ctx, cancel := context.WithTimeout(context.Background(), f.timeout)
+	defer cancel()
+	start := time.Now()
+	err := f.pub.Publish(ctx, events)
+	f.metrics.StreamPublishSeconds.Observe(time.Since(start).Seconds())
+	if err != nil {
+		f.metrics.StreamPublishErrors.Add(float64(len(events)))
+		f.logger.Error("publish to redis streams failed; events are stored but missed the live path", "events", len(events), "err", err)
+		return
+	}
+	f.metrics.StreamPublished.Add(float64(len(events)))
+}
