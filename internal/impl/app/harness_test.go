@@ -23,6 +23,7 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/config"
 	"github.com/lightwatch/lightwatch/internal/impl/redistest"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
+	"github.com/lightwatch/lightwatch/internal/impl/store/mongo/ferrettest"
 )
 
 const adminKey = "lw_test_bootstrap_key_0123456789"
@@ -194,6 +195,16 @@ func checkAgainstSpec(t *testing.T, router routers.Router, req *http.Request, r 
 	if err != nil {
 		t.Errorf("%s %s answered %d, which the spec does not allow: %v\nbody: %s", req.Method, req.URL.Path, r.StatusCode, err, r.Body)
 	}
+}
+
+// eachStore runs test against a server on each storage adapter: the embedded
+// SQLite store and MongoDB (the FerretDB stand-in), configured as a user would.
+func eachStore(t *testing.T, test func(t *testing.T, s *server)) {
+	t.Run("sqlite", func(t *testing.T) { test(t, start(t, nil)) })
+	t.Run("mongo", func(t *testing.T) {
+		uri := ferrettest.Start(t)
+		test(t, start(t, func(c *config.Config) { c.MongoURI, c.MongoDatabase = uri, "lightwatch_e2e" }))
+	})
 }
 
 // waitFor polls cond until it holds or the deadline passes.

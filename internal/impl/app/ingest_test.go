@@ -75,8 +75,9 @@ func (s *server) count(tenant string, kind event.Kind) int64 {
 	return n
 }
 
-func TestIngestAcceptsEveryBodyFormat(t *testing.T) {
-	s := start(t, nil)
+func TestIngestAcceptsEveryBodyFormat(t *testing.T) { eachStore(t, testIngestAcceptsEveryBodyFormat) }
+
+func testIngestAcceptsEveryBodyFormat(t *testing.T, s *server) {
 	one := []byte(`{"service":"checkout","level":"error","message":"payment declined","attrs":{"http.status":402,"order":"A-1"}}`)
 	array := []byte(`[{"service":"checkout","message":"a"},{"service":"checkout","message":"b","level":"debug"}]`)
 	ndjson := []byte("{\"service\":\"checkout\",\"message\":\"c\"}\n\n{\"service\":\"cart\",\"message\":\"d\"}\n")
@@ -118,7 +119,10 @@ func TestIngestAcceptsEveryBodyFormat(t *testing.T) {
 }
 
 func TestIngestNormalizesToTheCanonicalEnvelope(t *testing.T) {
-	s := start(t, nil)
+	eachStore(t, testIngestNormalizesToTheCanonicalEnvelope)
+}
+
+func testIngestNormalizesToTheCanonicalEnvelope(t *testing.T, s *server) {
 	acme := s.putKey("acme", apikey.ScopeIngest)
 	before := time.Now().UTC()
 	cases := []struct {
@@ -181,7 +185,10 @@ func TestIngestNormalizesToTheCanonicalEnvelope(t *testing.T) {
 }
 
 func TestIngestRejectsInvalidBatchWhole(t *testing.T) {
-	s := start(t, nil)
+	eachStore(t, testIngestRejectsInvalidBatchWhole)
+}
+
+func testIngestRejectsInvalidBatchWhole(t *testing.T, s *server) {
 	body := `[{"service":"a","message":"fine"},{"service":"a","message":"x","level":"loud"},{"service":"a","tenant":"other"},{"service":"a","message":"y","attrs":{"nested":{"no":1}}}]`
 	r := s.post("/ingest/logs", adminKey, "application/json", []byte(body))
 	if r.StatusCode != http.StatusBadRequest || r.Header.Get("Content-Type") != "application/problem+json" {
@@ -347,8 +354,9 @@ func TestIngestRateLimitPerKey(t *testing.T) {
 	}
 }
 
-func TestIngestRetriesAreIdempotent(t *testing.T) {
-	s := start(t, nil)
+func TestIngestRetriesAreIdempotent(t *testing.T) { eachStore(t, testIngestRetriesAreIdempotent) }
+
+func testIngestRetriesAreIdempotent(t *testing.T, s *server) {
 	var b strings.Builder
 	for i := range 50 {
 		fmt.Fprintf(&b, "{\"id\":\"agent-1-%d\",\"service\":\"a\",\"message\":\"m%d\"}\n", i, i)
@@ -383,7 +391,10 @@ func TestIngestRetriesAreIdempotent(t *testing.T) {
 }
 
 func TestIngestPublishesEachKindToItsStream(t *testing.T) {
-	s := start(t, nil)
+	eachStore(t, testIngestPublishesEachKindToItsStream)
+}
+
+func testIngestPublishesEachKindToItsStream(t *testing.T, s *server) {
 	bodies := map[string]string{
 		"/ingest/logs":            `{"service":"a","message":"m"}`,
 		"/ingest/metrics":         `{"service":"a","name":"up","value":1}`,

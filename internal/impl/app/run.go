@@ -14,6 +14,7 @@ import (
 	"syscall"
 
 	"github.com/lightwatch/lightwatch/internal/impl/config"
+	"github.com/lightwatch/lightwatch/internal/impl/redisconn"
 )
 
 // Run is a binary's whole life: open, listen, say where to look, serve until
@@ -72,6 +73,7 @@ func Main(name string, surfaces Surfaces) int {
 		return 2
 	}
 	logger := cfg.Logger(os.Stderr).With("service", name)
+	redisconn.UseSlog(logger)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := Run(ctx, cfg, surfaces, logger, os.Stdout); err != nil {
