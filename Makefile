@@ -1,7 +1,7 @@
 # Lightwatch: `make run` starts everything on one port; `make test` runs every test.
 SHELL := /bin/bash
 GO    ?= go
-SPECS := ingest
+SPECS := ingest api
 
 .PHONY: run test generate check-generated vet load help
 
@@ -38,3 +38,4 @@ test: vet check-generated
 
 load:
 	$(GO) run ./cmd/lightwatch-load $(LOADFLAGS)
+

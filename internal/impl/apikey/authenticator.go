@@ -85,3 +85,11 @@ func FromContext(ctx context.Context) (Key, bool) {
 	k, ok := ctx.Value(keyCtx{}).(Key)
 	return k, ok
 }
+
+// Forget drops every cached answer, so that a key revoked through this
+// process stops working at once here (other processes notice within the TTL).
+func (a *Authenticator) Forget() {
+	a.mu.Lock()
+	clear(a.cache)
+	a.mu.Unlock()
+}

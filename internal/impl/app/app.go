@@ -34,7 +34,8 @@ import (
 
 // Surfaces selects what a process serves; cmd/lightwatch serves all of them.
 type Surfaces struct {
-	Ingest bool
+	Ingest bool // /ingest/*
+	API    bool // /api/*: the query API, its documents and Swagger UI
 }
 
 // App is one running Lightwatch process.
@@ -50,6 +51,8 @@ type App struct {
 	committer *groupcommit.Committer
 	forwarder *streamforward.Forwarder
 	handler   http.Handler
+	authn     *apikey.Authenticator
+	limiter   *ratelimit.Limiter
 }
 
 // Option changes how New builds an App.
@@ -96,12 +99,21 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	mux.HandleFunc("GET /readyz", a.ready)
 	mux.Handle("GET /metrics", a.metrics.Handler())
+	if a.limiter, err = ratelimit.New(a.redis, ratelimit.Limit{Rate: cfg.RateLimit, Burst: cfg.RateBurst, Period: time.Second}); err != nil {
+		return nil, fmt.Errorf("rate limiter: %w", err)
+	}
+	a.authn = apikey.NewAuthenticator(keyLookup(a.store), 10*time.Second)
 	if surfaces.Ingest {
 		h, err := a.ingestHandler()
 		if err != nil {
 			return nil, err
 		}
 		mux.Handle("/ingest/", h)
+	}
+	if surfaces.API {
+		if err := a.apiHandler(mux); err != nil {
+			return nil, err
+		}
 	}
 	a.handler = middleware.Chain(mux,
 		middleware.Recover(logger),
@@ -124,10 +136,6 @@ func (a *App) ingestHandler() (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	limiter, err := ratelimit.New(a.redis, ratelimit.Limit{Rate: a.cfg.RateLimit, Burst: a.cfg.RateBurst, Period: time.Second})
-	if err != nil {
-		return nil, fmt.Errorf("rate limiter: %w", err)
-	}
 	inner := http.NewServeMux()
 	ingestapi.HandlerWithOptions(
 		ingestapi.NewStrictHandlerWithOptions(srv, nil, ingestapi.StrictHTTPServerOptions{
@@ -136,14 +144,20 @@ func (a *App) ingestHandler() (http.Handler, error) {
 		}),
 		ingestapi.StdHTTPServerOptions{BaseRouter: inner, ErrorHandlerFunc: ingest.RequestError},
 	)
-	authn := apikey.NewAuthenticator(keyLookup(a.store), 10*time.Second)
-	return middleware.Chain(inner,
+	return a.guarded(c, inner, ingest.MaxBodyBytes, c.ValidateParams), nil
+}
+
+// guarded puts the chain every spec-served surface shares in front of h, in
+// the README's order: the spec's operation, the key, its rate limit, the body
+// caps, then the surface's own validation.
+func (a *App) guarded(c *contract.Spec, h http.Handler, bodyLimit int64, validation ...middleware.Middleware) http.Handler {
+	chain := []middleware.Middleware{
 		c.Route,
-		middleware.Auth(authn, contract.Scope, a.logger),
-		middleware.RateLimit(limiterAdapter{limiter}, a.metrics, a.logger),
-		middleware.Body(ingest.MaxBodyBytes),
-		c.ValidateParams,
-	), nil
+		middleware.Auth(a.authn, contract.Scope, a.logger),
+		middleware.RateLimit(limiterAdapter{a.limiter}, a.metrics, a.logger),
+		middleware.Body(bodyLimit),
+	}
+	return middleware.Chain(h, append(chain, validation...)...)
 }
 
 func (a *App) responseError(w http.ResponseWriter, r *http.Request, err error) {

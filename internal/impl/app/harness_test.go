@@ -12,12 +12,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/lightwatch/lightwatch/internal/gen/ingestapi"
+	"github.com/lightwatch/lightwatch/internal/gen/queryapi"
 	"github.com/lightwatch/lightwatch/internal/impl/apikey"
 	"github.com/lightwatch/lightwatch/internal/impl/app"
 	"github.com/lightwatch/lightwatch/internal/impl/config"
@@ -30,17 +32,17 @@ const adminKey = "lw_test_bootstrap_key_0123456789"
 
 // server is a Lightwatch process in the test, on a random port, against a real redis-server.
 type server struct {
-	t      *testing.T
+	t      testing.TB
 	URL    string
 	app    *app.App
 	redis  *redis.Client
 	cancel context.CancelFunc
 	done   chan error
-	spec   routers.Router // the ingest spec, to check every answer against
+	specs  map[string]routers.Router // by path prefix: every answer is checked against its spec
 }
 
 // start runs the whole system; edit changes the configuration first.
-func start(t *testing.T, edit func(*config.Config), opts ...app.Option) *server {
+func start(t testing.TB, edit func(*config.Config), opts ...app.Option) *server {
 	t.Helper()
 	cfg, err := config.Load("test", nil, func(string) string { return "" }, io.Discard)
 	if err != nil {
@@ -55,7 +57,7 @@ func start(t *testing.T, edit func(*config.Config), opts ...app.Option) *server 
 	}
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.New(ctx, cfg, app.Surfaces{Ingest: true}, logger, io.Discard, opts...)
+	a, err := app.New(ctx, cfg, app.Surfaces{Ingest: true, API: true}, logger, io.Discard, opts...)
 	if err != nil {
 		cancel()
 		t.Fatal(err)
@@ -68,7 +70,7 @@ func start(t *testing.T, edit func(*config.Config), opts ...app.Option) *server 
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &server{t: t, URL: "http://" + ln.Addr().String(), app: a, redis: redis.NewClient(opt), cancel: cancel, done: make(chan error, 1), spec: specRouter(t)}
+	s := &server{t: t, URL: "http://" + ln.Addr().String(), app: a, redis: redis.NewClient(opt), cancel: cancel, done: make(chan error, 1), specs: map[string]routers.Router{"/ingest/": specRouter(t, ingestapi.GetSwagger), "/api/": specRouter(t, queryapi.GetSwagger)}}
 	go func() { s.done <- a.Serve(ctx, ln) }()
 	t.Cleanup(func() {
 		s.stop()
@@ -113,7 +115,7 @@ type response struct {
 	Body []byte
 }
 
-func (r response) json(t *testing.T) map[string]any {
+func (r response) json(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(r.Body, &m); err != nil {
@@ -141,6 +143,43 @@ func (s *server) post(path, key, contentType string, body []byte, headers ...str
 	return s.do(req)
 }
 
+// get sends a GET with key and checks the answer against the spec.
+func (s *server) get(path, key string) response {
+	s.t.Helper()
+	req, err := http.NewRequest(http.MethodGet, s.URL+path, nil)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	return s.do(req)
+}
+
+// send sends a request with a JSON body (nil for none) and checks the answer against the spec.
+func (s *server) send(method, path, key string, body any) response {
+	s.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, s.URL+path, rd)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	return s.do(req)
+}
+
 func (s *server) do(req *http.Request) response {
 	s.t.Helper()
 	resp, err := http.DefaultClient.Do(req)
@@ -153,13 +192,17 @@ func (s *server) do(req *http.Request) response {
 		s.t.Fatal(err)
 	}
 	r := response{resp, b}
-	checkAgainstSpec(s.t, s.spec, req, r)
+	for prefix, router := range s.specs {
+		if strings.HasPrefix(req.URL.Path, prefix) {
+			checkAgainstSpec(s.t, router, req, r)
+		}
+	}
 	return r
 }
 
-func specRouter(t *testing.T) routers.Router {
+func specRouter(t testing.TB, load func() (*openapi3.T, error)) routers.Router {
 	t.Helper()
-	doc, err := ingestapi.GetSwagger()
+	doc, err := load()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,13 +216,13 @@ func specRouter(t *testing.T) routers.Router {
 
 // checkAgainstSpec fails the test when an answer (status, content type, body)
 // is not one the ingest spec declares for the operation.
-func checkAgainstSpec(t *testing.T, router routers.Router, req *http.Request, r response) {
+func checkAgainstSpec(t testing.TB, router routers.Router, req *http.Request, r response) {
 	t.Helper()
-	if !strings.HasPrefix(req.URL.Path, "/ingest/") {
-		return
-	}
 	route, params, err := router.FindRoute(req)
 	if err != nil {
+		if strings.HasPrefix(req.URL.Path, "/api/docs") || strings.HasPrefix(req.URL.Path, "/api/openapi") {
+			return // served beside the spec, not in it
+		}
 		if r.StatusCode != http.StatusNotFound && r.StatusCode != http.StatusMethodNotAllowed {
 			t.Errorf("no route for %s %s but status %d", req.Method, req.URL.Path, r.StatusCode)
 		}
@@ -208,7 +251,7 @@ func eachStore(t *testing.T, test func(t *testing.T, s *server)) {
 }
 
 // waitFor polls cond until it holds or the deadline passes.
-func waitFor(t *testing.T, what string, cond func() bool) {
+func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for !cond() {
@@ -219,7 +262,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))

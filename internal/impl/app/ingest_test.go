@@ -32,7 +32,7 @@ func gz(t *testing.T, b []byte) []byte {
 	return buf.Bytes()
 }
 
-func ids(t *testing.T, r response) []string {
+func ids(t testing.TB, r response) []string {
 	t.Helper()
 	var res struct {
 		Accepted   int      `json:"accepted"`

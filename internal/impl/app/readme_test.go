@@ -8,23 +8,28 @@ import (
 	"testing"
 )
 
-// TestREADMEExamplesWorkAsPrinted runs the README's "Send events" block with
-// bash and curl against a live server, so the README cannot drift from the API.
-func TestREADMEExamplesWorkAsPrinted(t *testing.T) {
+// readmeBlock returns the first sh block after a README heading.
+func readmeBlock(t *testing.T, heading string) string {
+	t.Helper()
 	readme, err := os.ReadFile("../../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, section, ok := strings.Cut(string(readme), "## Send events")
+	_, section, ok := strings.Cut(string(readme), heading)
 	if !ok {
-		t.Fatal(`README has no "## Send events" section`)
+		t.Fatalf("README has no %q section", heading)
 	}
 	_, block, ok := strings.Cut(section, "```sh\n")
 	if !ok {
-		t.Fatal("no sh block in the section")
+		t.Fatalf("no sh block under %q", heading)
 	}
 	script, _, _ := strings.Cut(block, "```")
+	return script
+}
 
+// TestREADMEExamplesWorkAsPrinted runs the README's example blocks with bash,
+// curl and jq against a live server, so the README cannot drift from the API.
+func TestREADMEExamplesWorkAsPrinted(t *testing.T) {
 	s := start(t, nil)
 	dir := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(dir, "data"), 0o755); err != nil {
@@ -33,13 +38,18 @@ func TestREADMEExamplesWorkAsPrinted(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "data", "bootstrap-key"), []byte(adminKey+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	script = strings.ReplaceAll(script, "localhost:8080", strings.TrimPrefix(s.URL, "http://"))
-	cmd := exec.Command("bash", "-euo", "pipefail", "-c", script)
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("README examples failed: %v\n%s", err, out)
+	run := func(heading string) string {
+		t.Helper()
+		script := strings.ReplaceAll(readmeBlock(t, heading), "localhost:8080", strings.TrimPrefix(s.URL, "http://"))
+		cmd := exec.Command("bash", "-euo", "pipefail", "-c", script)
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("README %s examples failed: %v\n%s", heading, err, out)
+		}
+		return string(out)
 	}
+	out := run("## Send events")
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
 	wantPrefixes := []string{`{"accepted":1,`, `{"accepted":2,`, `{"accepted":2,`, `{"accepted":1,`, `{"type":"about:blank","title":"Invalid events","status":400,`}
 	if len(lines) != len(wantPrefixes) {
@@ -48,6 +58,13 @@ func TestREADMEExamplesWorkAsPrinted(t *testing.T) {
 	for i, want := range wantPrefixes {
 		if !strings.HasPrefix(lines[i], want) {
 			t.Errorf("answer %d = %s, want it to start %s", i+1, lines[i], want)
+		}
+	}
+
+	query := run("## Query the history")
+	for _, want := range []string{`"message":"payment declined"`, `"severity":"critical"`, `"points":`, `"name":"checkout","state":"up"`, `"kind":"log_count","threshold":10`, `{"threshold":20,`, "204\n", `"scopes":["ingest"],"key":"lw_`} {
+		if !strings.Contains(query, want) {
+			t.Errorf("query examples' output lacks %s:\n%s", want, query)
 		}
 	}
 }

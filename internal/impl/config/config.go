@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -31,6 +32,7 @@ type Config struct {
 	LogLevel        string
 	LogFormat       string
 	ShutdownTimeout time.Duration
+	CORSOrigins     []string
 }
 
 // Setting describes one configuration setting, for parsing and for documentation.
@@ -112,9 +114,21 @@ func settings() []setting {
 			oneOf([]string{"debug", "info", "warn", "error"}, func(c *Config) *string { return &c.LogLevel })},
 		{Setting{"log-format", "LIGHTWATCH_LOG_FORMAT", "json", "json or text"},
 			oneOf([]string{"json", "text"}, func(c *Config) *string { return &c.LogFormat })},
+		{Setting{"cors-origins", "LIGHTWATCH_CORS_ORIGINS", "", "comma-separated origins allowed to call /api/* from browsers (* for any); empty: none"},
+			func(c *Config, v string) error { c.CORSOrigins = splitList(v); return nil }},
 		{Setting{"shutdown-timeout", "LIGHTWATCH_SHUTDOWN_TIMEOUT", "30s", "how long SIGTERM waits for in-flight requests to finish"},
 			duration(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
 	}
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // Settings lists every setting, in the order of the README's table.

@@ -13,10 +13,19 @@ import (
 // ErrNotFound is returned when a requested record does not exist.
 var ErrNotFound = errors.New("not found")
 
+// ErrConflict is returned when a record to create already exists.
+var ErrConflict = errors.New("already exists")
+
 // Store is the record of everything Lightwatch accepted.
 type Store interface {
 	Events
+	Queries
+	Metrics
+	Services
+	Alerts
+	Rules
 	Keys
+	KeyAdmin
 	// Ping reports whether the store answers; /readyz uses it.
 	Ping(ctx context.Context) error
 	// Close releases the store's resources.
@@ -25,7 +34,8 @@ type Store interface {
 
 // Events stores and reads canonical events.
 type Events interface {
-	// InsertEvents stores events durably: when it returns nil, every event is on
+	// InsertEvents stores events durably, and updates the metric rollups and the
+	// service registry with the newly stored ones: when it returns nil, every event is on
 	// disk (SQLite: committed WAL; MongoDB: journaled, majority write concern).
 	// Events are identified by (tenant, kind, id). An event already stored, or
 	// repeating an earlier one of the same call, is skipped; fresh[i] reports

@@ -11,6 +11,7 @@ import (
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
 	"github.com/lightwatch/lightwatch/internal/impl/store/internal/check"
+	"github.com/lightwatch/lightwatch/internal/impl/store/internal/summary"
 )
 
 // duplicateKey is the server's code for a write that hit a unique index.
@@ -29,7 +30,9 @@ func kindIndex(k event.Kind) int {
 // the server store every new event even when some are duplicates; the
 // duplicate-key write errors then say which were not fresh. Repeats inside the
 // call are dropped here first, since the server would report them in no
-// guaranteed order relative to the first copy.
+// guaranteed order relative to the first copy. The rollups, metric names and
+// services are updated afterwards from the fresh events (see writeSummary);
+// when an insert fails, the kinds already stored are still summarized.
 func (s *Store) InsertEvents(ctx context.Context, events []event.Event) ([]bool, error) {
 	for i := range events {
 		if err := check.Event(&events[i]); err != nil {
@@ -40,6 +43,7 @@ func (s *Store) InsertEvents(ctx context.Context, events []event.Event) ([]bool,
 		docs []any
 		at   []int // at[j] is the position in events of docs[j]
 	}
+	prepared := summary.Prepare(events)
 	var byKind [len(event.Kinds)]pending
 	seen := make(map[[3]string]bool, len(events))
 	fresh := make([]bool, len(events))
@@ -55,17 +59,36 @@ func (s *Store) InsertEvents(ctx context.Context, events []event.Event) ([]bool,
 		p.at = append(p.at, i)
 		fresh[i] = true
 	}
+	var insertErr error
 	for k, p := range byKind {
 		if len(p.docs) == 0 {
 			continue
 		}
+		if insertErr != nil { // not attempted: nothing of it is stored
+			for _, i := range p.at {
+				fresh[i] = false
+			}
+			continue
+		}
 		dups, err := s.insertMany(ctx, k, p.docs)
 		if err != nil {
-			return nil, err
+			// Unknown which of this kind were stored: leave them out of the
+			// summary rather than risk counting one twice after a retry.
+			insertErr = err
+			for _, i := range p.at {
+				fresh[i] = false
+			}
+			continue
 		}
 		for _, j := range dups {
 			fresh[p.at[j]] = false
 		}
+	}
+	if err := s.writeSummary(ctx, prepared.Summarize(fresh)); err != nil {
+		return nil, errors.Join(insertErr, fmt.Errorf("insert events: %w", err))
+	}
+	if insertErr != nil {
+		return nil, insertErr
 	}
 	return fresh, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	driver "go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/lightwatch/lightwatch/internal/impl/apikey"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
@@ -74,6 +75,59 @@ func (s *Store) KeyByHash(ctx context.Context, hash string) (apikey.Key, error) 
 	if err != nil {
 		return apikey.Key{}, fmt.Errorf("key by hash: %w", err)
 	}
+	return d.key(), nil
+}
+
+// ListKeys sorts by created_ns, then _id (the key ID). Keys without a
+// creation time have no created_ns, which sorts first, like SQLite's NULL.
+func (s *Store) ListKeys(ctx context.Context, tenant string) ([]apikey.Key, error) {
+	cur, err := s.keys.Find(ctx, bson.D{{Key: "tenant", Value: tenant}},
+		options.Find().SetSort(bson.D{{Key: "created_ns", Value: 1}, {Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("list keys of %s: %w", tenant, err)
+	}
+	var docs []keyDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("list keys of %s: %w", tenant, err)
+	}
+	keys := make([]apikey.Key, len(docs))
+	for i := range docs {
+		keys[i] = docs[i].key()
+	}
+	return keys, nil
+}
+
+// RevokeKey sets the revocation only where none is, so the first time stays.
+// The filter names the tenant, so that a tenant can neither revoke nor learn
+// of another tenant's key. When nothing matched, a second look tells an
+// already revoked key (nil) from an unknown one (ErrNotFound).
+func (s *Store) RevokeKey(ctx context.Context, tenant, id string, at time.Time) error {
+	n, err := check.Nanos(at) // the zero time is out of range too
+	if err != nil {
+		return fmt.Errorf("revoke key %s: revoked_at: %w", id, err)
+	}
+	owned := bson.D{{Key: "_id", Value: id}, {Key: "tenant", Value: tenant}}
+	filter := append(owned[:len(owned):len(owned)], bson.E{Key: "revoked_ns", Value: bson.D{{Key: "$exists", Value: false}}})
+	res, err := s.keys.UpdateOne(ctx, filter, bson.D{{Key: "$set", Value: bson.D{
+		{Key: "revoked_at", Value: at.UTC()}, {Key: "revoked_ns", Value: n},
+	}}})
+	if err != nil {
+		return fmt.Errorf("revoke key %s: %w", id, err)
+	}
+	if res.MatchedCount > 0 {
+		return nil
+	}
+	exists, err := s.keys.CountDocuments(ctx, owned)
+	if err != nil {
+		return fmt.Errorf("revoke key %s: %w", id, err)
+	}
+	if exists == 0 {
+		return fmt.Errorf("revoke key %s: %w", id, store.ErrNotFound)
+	}
+	return nil
+}
+
+func (d *keyDoc) key() apikey.Key {
 	k := apikey.Key{ID: d.ID, Name: d.Name, Tenant: d.Tenant, Hash: d.Hash}
 	for _, sc := range d.Scopes {
 		k.Scopes = append(k.Scopes, apikey.Scope(sc))
@@ -85,5 +139,5 @@ func (s *Store) KeyByHash(ctx context.Context, hash string) (apikey.Key, error) 
 		t := check.Time(*d.RevokedNs)
 		k.RevokedAt = &t
 	}
-	return k, nil
+	return k
 }

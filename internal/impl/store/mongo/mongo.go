@@ -38,6 +38,8 @@ type Store struct {
 	client *driver.Client
 	events [len(event.Kinds)]*driver.Collection // indexed like event.Kinds
 	keys   *driver.Collection
+	// summary holds the rollups, metric names, services and alert rules.
+	summary *summaryColls
 }
 
 // collections is indexed like event.Kinds.
@@ -71,7 +73,7 @@ func newStore(client *driver.Client, database string) *Store {
 	journal := true
 	wc := &writeconcern.WriteConcern{W: writeconcern.WCMajority, Journal: &journal}
 	db := client.Database(database, options.Database().SetWriteConcern(wc))
-	s := &Store{client: client, keys: db.Collection(keysCollection)}
+	s := &Store{client: client, keys: db.Collection(keysCollection), summary: newSummaryColls(db)}
 	for i, name := range collections {
 		s.events[i] = db.Collection(name)
 	}
@@ -97,19 +99,20 @@ func (s *Store) Close() error {
 }
 
 // indexes are those of the SQLite tables, minus (tenant, id), which _id covers.
-// They end in ts_ns so that a time range under equal prefixes is one index scan.
+// The listing indexes end in (ts_ns, id), the keyset order of the query API, so
+// MongoDB reads a page in index order instead of sorting the whole window.
 var indexes = [len(event.Kinds)][]bson.D{
 	{ // logs
-		{{Key: "tenant", Value: 1}, {Key: "service", Value: 1}, {Key: "level", Value: 1}, {Key: "ts_ns", Value: 1}},
-		{{Key: "tenant", Value: 1}, {Key: "ts_ns", Value: 1}},
+		{{Key: "tenant", Value: 1}, {Key: "service", Value: 1}, {Key: "level", Value: 1}, {Key: "ts_ns", Value: 1}, {Key: "id", Value: 1}},
+		{{Key: "tenant", Value: 1}, {Key: "ts_ns", Value: 1}, {Key: "id", Value: 1}},
 	},
 	{ // metrics
 		{{Key: "tenant", Value: 1}, {Key: "name", Value: 1}, {Key: "ts_ns", Value: 1}},
 	},
 	{ // security_events
-		{{Key: "tenant", Value: 1}, {Key: "severity", Value: 1}, {Key: "ts_ns", Value: 1}},
-		{{Key: "tenant", Value: 1}, {Key: "category", Value: 1}, {Key: "ts_ns", Value: 1}},
-		{{Key: "tenant", Value: 1}, {Key: "ts_ns", Value: 1}},
+		{{Key: "tenant", Value: 1}, {Key: "severity", Value: 1}, {Key: "ts_ns", Value: 1}, {Key: "id", Value: 1}},
+		{{Key: "tenant", Value: 1}, {Key: "category", Value: 1}, {Key: "ts_ns", Value: 1}, {Key: "id", Value: 1}},
+		{{Key: "tenant", Value: 1}, {Key: "ts_ns", Value: 1}, {Key: "id", Value: 1}},
 	},
 	{ // heartbeats
 		{{Key: "tenant", Value: 1}, {Key: "service", Value: 1}, {Key: "ts_ns", Value: 1}},
@@ -130,5 +133,8 @@ func (s *Store) createIndexes(ctx context.Context) error {
 	if _, err := s.keys.Indexes().CreateOne(ctx, unique); err != nil {
 		return fmt.Errorf("create indexes on %s: %w", keysCollection, err)
 	}
-	return nil
+	if err := s.createReadIndexes(ctx); err != nil {
+		return err
+	}
+	return s.createMetricIndexes(ctx)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
 	"github.com/lightwatch/lightwatch/internal/impl/store/internal/check"
+	"github.com/lightwatch/lightwatch/internal/impl/store/internal/summary"
 )
 
 // table describes how one kind is laid out: the common columns, then its own.
@@ -55,11 +56,12 @@ func (s *Store) prepare(ctx context.Context) error {
 		}
 		s.insert[i] = st
 	}
-	return nil
+	return s.prepareSummary(ctx)
 }
 
-// InsertEvents stores events in one transaction, so the call is atomic: on
-// error nothing of it was stored.
+// InsertEvents stores events in one transaction, with the rollups, metric
+// names and services they update, so the call is atomic: on error nothing of
+// it was stored, and a retry counts each sample exactly once.
 func (s *Store) InsertEvents(ctx context.Context, events []event.Event) ([]bool, error) {
 	if len(events) == 0 {
 		return []bool{}, nil
@@ -74,6 +76,7 @@ func (s *Store) InsertEvents(ctx context.Context, events []event.Event) ([]bool,
 		}
 		args[i] = a
 	}
+	prepared := summary.Prepare(events)
 
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -97,6 +100,9 @@ func (s *Store) InsertEvents(ctx context.Context, events []event.Event) ([]bool,
 			return nil, fmt.Errorf("insert event %s: rows affected: %w", events[i].ID, err)
 		}
 		fresh[i] = n == 1
+	}
+	if err := s.writeSummary(ctx, tx, prepared.Summarize(fresh)); err != nil {
+		return nil, fmt.Errorf("insert events: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("insert events: commit: %w", err)

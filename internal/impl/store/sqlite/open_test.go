@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -78,8 +79,8 @@ func TestReopenKeepsDataAndSchema(t *testing.T) {
 	}
 
 	s = openAt(t, path)
-	if got := pragma(t, s.w, "user_version"); got != "1" {
-		t.Errorf("user_version = %s, want 1", got)
+	if got, want := pragma(t, s.w, "user_version"), fmt.Sprint(len(migrations)); got != want {
+		t.Errorf("user_version = %s, want %s", got, want)
 	}
 	if n, err := s.CountEvents(ctx, "acme", event.KindLog); err != nil || n != 1 {
 		t.Errorf("CountEvents after reopen = %d, %v; want 1", n, err)

@@ -97,6 +97,86 @@ CREATE TABLE api_keys (
 	revoked_at INTEGER
 ) STRICT;
 `,
+	// 2: the read side. Rollups and the service registry are written by
+	// InsertEvents in the same transaction as the events they summarize.
+	`
+-- The series catalog: QueryMetrics starts from it, and rollups name a series
+-- by its id, which keeps their rows small and their key two integers.
+CREATE TABLE metric_series (
+	id         INTEGER PRIMARY KEY,
+	tenant     TEXT    NOT NULL,
+	name       TEXT    NOT NULL,
+	series_key TEXT    NOT NULL, -- service and sorted labels, canonical JSON
+	service    TEXT    NOT NULL, -- for the service filter
+	UNIQUE (tenant, name, series_key)
+) STRICT;
+
+-- Series-major: one series over a time range is one contiguous key range,
+-- however many series its metric has.
+CREATE TABLE metric_rollups (
+	series INTEGER NOT NULL, -- metric_series.id
+	minute INTEGER NOT NULL, -- start of the minute, Unix nanoseconds
+	count  INTEGER NOT NULL,
+	sum    REAL    NOT NULL,
+	min    REAL    NOT NULL,
+	max    REAL    NOT NULL,
+	PRIMARY KEY (series, minute)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE metric_names (
+	tenant     TEXT    NOT NULL,
+	name       TEXT    NOT NULL,
+	type       TEXT    NOT NULL, -- of the sample with the latest ts
+	type_ts    INTEGER NOT NULL,
+	label_keys TEXT    NOT NULL, -- sorted JSON array, union of every sample's keys
+	services   TEXT    NOT NULL, -- sorted JSON array
+	PRIMARY KEY (tenant, name)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE services (
+	tenant           TEXT    NOT NULL,
+	name             TEXT    NOT NULL,
+	last_seen        INTEGER NOT NULL,
+	last_heartbeat   INTEGER, -- NULL: never sent one
+	status           TEXT    NOT NULL DEFAULT '',
+	interval_seconds INTEGER NOT NULL DEFAULT 0,
+	instance         TEXT    NOT NULL DEFAULT '',
+	PRIMARY KEY (tenant, name)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE alert_rules (
+	tenant     TEXT    NOT NULL,
+	id         TEXT    NOT NULL,
+	name       TEXT    NOT NULL,
+	kind       TEXT    NOT NULL,
+	definition TEXT    NOT NULL, -- opaque JSON, byte for byte
+	created_at INTEGER, -- NULL: the zero time
+	updated_at INTEGER,
+	PRIMARY KEY (tenant, id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE alerts (
+	tenant       TEXT    NOT NULL,
+	id           TEXT    NOT NULL,
+	rule_id      TEXT    NOT NULL,
+	rule_name    TEXT    NOT NULL,
+	fingerprint  TEXT    NOT NULL,
+	labels       TEXT,
+	severity     TEXT    NOT NULL,
+	state        TEXT    NOT NULL,
+	started_at   INTEGER NOT NULL,
+	fired_at     INTEGER NOT NULL DEFAULT 0,
+	resolved_at  INTEGER NOT NULL DEFAULT 0,
+	updated_at   INTEGER NOT NULL,
+	value        REAL    NOT NULL,
+	summary      TEXT    NOT NULL DEFAULT '',
+	notify_error TEXT    NOT NULL DEFAULT '',
+	PRIMARY KEY (tenant, id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX alerts_tenant_started ON alerts (tenant, started_at);
+CREATE INDEX alerts_tenant_rule_started ON alerts (tenant, rule_id, started_at);
+CREATE INDEX alerts_tenant_state_started ON alerts (tenant, state, started_at);
+`,
 }
 
 // migrate brings the schema to len(migrations), one transaction per step so

@@ -47,6 +47,8 @@ type Store struct {
 	w      *sql.DB // exactly one connection: SQLite's single writer
 	r      *sql.DB // query_only connections
 	insert [len(event.Kinds)]*sql.Stmt
+	// summary holds the rollup, metric name and service upserts of InsertEvents.
+	summary summaryStmts
 }
 
 // Open opens (creating if needed) the database at path and brings its schema
@@ -130,6 +132,7 @@ func (s *Store) Close() error {
 			errs = append(errs, st.Close())
 		}
 	}
+	errs = append(errs, s.summary.close())
 	if s.r != nil {
 		errs = append(errs, s.r.Close())
 	}

@@ -97,3 +97,104 @@ func testKeySameHashOtherID(t *testing.T, s store.Store) {
 	}
 	sameKey(t, k, keyByHash(t, s, k.Hash))
 }
+
+func listKeys(t *testing.T, s store.Store, tenant string) []apikey.Key {
+	t.Helper()
+	keys, err := s.ListKeys(context.Background(), tenant)
+	if err != nil {
+		t.Fatalf("ListKeys(%s): %v", tenant, err)
+	}
+	return keys
+}
+
+func sameKeys(t *testing.T, want, got []apikey.Key) {
+	t.Helper()
+	if len(want) != len(got) {
+		t.Fatalf("got %d keys, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if want[i].ID != got[i].ID {
+			t.Fatalf("key %d is %s (%s), want %s (%s)", i, got[i].ID, got[i].Name, want[i].ID, want[i].Name)
+		}
+		sameKey(t, want[i], got[i])
+	}
+}
+
+// testListKeys pins the order (creation time, then id; no creation time
+// first), that revoked keys are listed, and that tenants see only their own.
+func testListKeys(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	revokedAt := base.Add(time.Hour)
+	later := newKey("lw_later", "later")
+	later.CreatedAt = base.Add(2 * time.Hour)
+	tieA, tieB := newKey("lw_tie_a", "tie a"), newKey("lw_tie_b", "tie b")
+	tieA.CreatedAt, tieB.CreatedAt = base.Add(time.Hour), base.Add(time.Hour)
+	if tieA.ID > tieB.ID {
+		tieA, tieB = tieB, tieA
+	}
+	undated := newKey("lw_undated", "undated")
+	undated.CreatedAt = time.Time{}
+	revoked := newKey("lw_revoked", "revoked")
+	revoked.RevokedAt = &revokedAt
+	theirs := newKey("lw_theirs", "theirs")
+	theirs.Tenant = "other"
+	for _, k := range []apikey.Key{later, tieB, theirs, revoked, undated, tieA} {
+		if err := s.PutKey(ctx, k); err != nil {
+			t.Fatalf("PutKey %s: %v", k.Name, err)
+		}
+	}
+	sameKeys(t, []apikey.Key{undated, revoked, tieA, tieB, later}, listKeys(t, s, "acme"))
+	sameKeys(t, []apikey.Key{theirs}, listKeys(t, s, "other"))
+	sameKeys(t, nil, listKeys(t, s, "nobody"))
+}
+
+func testRevokeKey(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	k := newKey("lw_revoke", "to revoke")
+	stored := newKey("lw_stored_revoked", "stored revoked")
+	storedAt := base.Add(-time.Hour)
+	stored.RevokedAt = &storedAt
+	theirs := newKey("lw_theirs", "theirs")
+	theirs.Tenant = "other"
+	for _, x := range []apikey.Key{k, stored, theirs} {
+		if err := s.PutKey(ctx, x); err != nil {
+			t.Fatalf("PutKey %s: %v", x.Name, err)
+		}
+	}
+
+	at := time.Date(2026, 12, 24, 18, 30, 0, 987654321, time.FixedZone("CET", 3600))
+	if err := s.RevokeKey(ctx, "acme", k.ID, at); err != nil {
+		t.Fatalf("RevokeKey: %v", err)
+	}
+	revoked := k
+	revoked.RevokedAt = &at
+	sameKey(t, revoked, keyByHash(t, s, k.Hash))
+
+	// Twice: no error, and the first time stays; also for a key stored revoked.
+	if err := s.RevokeKey(ctx, "acme", k.ID, at.Add(time.Hour)); err != nil {
+		t.Fatalf("RevokeKey again: %v", err)
+	}
+	if err := s.RevokeKey(ctx, "acme", stored.ID, at); err != nil {
+		t.Fatalf("RevokeKey of a key stored revoked: %v", err)
+	}
+	sameKey(t, revoked, keyByHash(t, s, k.Hash))
+	sameKey(t, stored, keyByHash(t, s, stored.Hash))
+
+	// Another tenant's key is no key of this tenant's: not found, not revoked.
+	for _, c := range []struct{ tenant, id string }{{"acme", theirs.ID}, {"other", k.ID}, {"acme", "key_unknown"}, {"", k.ID}} {
+		if err := s.RevokeKey(ctx, c.tenant, c.id, at); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("RevokeKey(%q, %q): err = %v, want ErrNotFound", c.tenant, c.id, err)
+		}
+	}
+	sameKey(t, theirs, keyByHash(t, s, theirs.Hash))
+	listed := []apikey.Key{stored, revoked} // created at the same time: by id
+	if revoked.ID < stored.ID {
+		listed[0], listed[1] = revoked, stored
+	}
+	sameKeys(t, listed, listKeys(t, s, "acme"))
+
+	if err := s.RevokeKey(ctx, "other", theirs.ID, time.Time{}); err == nil {
+		t.Error("RevokeKey at the zero time: got no error")
+	}
+	sameKey(t, theirs, keyByHash(t, s, theirs.Hash))
+}

@@ -88,6 +88,11 @@ func body(e *event.Event) error {
 		if ok && math.IsNaN(e.Metric.Value) {
 			return errors.New("metric value is NaN")
 		}
+		// Infinities would turn rollup sums into NaN (+Inf plus -Inf), which
+		// SQLite cannot store, failing every later batch of that series-minute.
+		if ok && math.IsInf(e.Metric.Value, 0) {
+			return errors.New("metric value is not finite")
+		}
 	case event.KindSecurity:
 		ok = e.Security != nil
 	case event.KindHeartbeat:

@@ -1,0 +1,186 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/lightwatch/lightwatch/internal/gen/queryapi"
+	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/problem"
+	"github.com/lightwatch/lightwatch/internal/impl/store"
+)
+
+// ruleDefaults are filled into a rule's definition when it omits them, per kind,
+// so that what is stored (and evaluated) is explicit.
+var ruleDefaults = map[string]map[string]any{
+	"metric_threshold": {"op": "gt", "window": "5m"},
+	"log_count":        {"op": "gt", "window": "5m"},
+	"security":         {"threshold": 0.0, "window": "5m"},
+	"heartbeat":        {"grace": "30s"},
+	"anomaly":          {"aggregate": "avg", "sensitivity": 3.0, "warmup": "30m", "window": "1m"},
+}
+
+// durationLimits bounds a rule's durations beyond what the schema says.
+var durationLimits = map[string][2]time.Duration{
+	"window": {10 * time.Second, 24 * time.Hour},
+	"for":    {0, 24 * time.Hour},
+	"grace":  {0, 24 * time.Hour},
+	"warmup": {time.Minute, 7 * 24 * time.Hour},
+}
+
+// ruleDefinition turns a body the middleware has validated against the spec
+// into the definition to store: checked durations, defaults filled in.
+func ruleDefinition(body *json.RawMessage) (map[string]any, error) {
+	var def map[string]any
+	if body == nil || json.Unmarshal(*body, &def) != nil {
+		return nil, problem.New(http.StatusBadRequest, "body must be an alert rule object")
+	}
+	kind, _ := def["kind"].(string)
+	for field, lim := range durationLimits {
+		v, ok := def[field].(string)
+		if !ok {
+			continue
+		}
+		d, ok := parseDuration(v)
+		if !ok || d < lim[0] || d > lim[1] {
+			p := problem.New(http.StatusBadRequest, fmt.Sprintf("body.%s: must be between %v and %v", field, lim[0], lim[1]))
+			p.Errors = []problem.FieldError{{Field: "body." + field, Message: fmt.Sprintf("must be between %v and %v", lim[0], lim[1])}}
+			return nil, p
+		}
+	}
+	for k, v := range ruleDefaults[kind] {
+		if _, ok := def[k]; !ok {
+			def[k] = v
+		}
+	}
+	for k, v := range map[string]any{"severity": "warning", "enabled": true, "labels": map[string]any{}, "notify": []any{}} {
+		if _, ok := def[k]; !ok {
+			def[k] = v
+		}
+	}
+	return def, nil
+}
+
+// publicRule is what the API shows of a stored rule: its definition without
+// webhook secrets, with id and times.
+func publicRule(r store.Rule) (queryapi.AlertRule, error) {
+	var def map[string]any
+	if err := json.Unmarshal(r.Definition, &def); err != nil {
+		return queryapi.AlertRule{}, fmt.Errorf("decode rule %s: %w", r.ID, err)
+	}
+	if targets, ok := def["notify"].([]any); ok {
+		for _, t := range targets {
+			if m, ok := t.(map[string]any); ok {
+				delete(m, "secret")
+			}
+		}
+	}
+	for _, k := range []string{"id", "name", "kind", "created_at", "updated_at"} {
+		delete(def, k)
+	}
+	return queryapi.AlertRule{
+		Id: r.ID, Name: r.Name, Kind: queryapi.AlertRuleKind(r.Kind), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		AdditionalProperties: def,
+	}, nil
+}
+
+func (s *Server) storedRule(ctx context.Context, id string, body *json.RawMessage) (store.Rule, error) {
+	def, err := ruleDefinition(body)
+	if err != nil {
+		return store.Rule{}, err
+	}
+	b, err := json.Marshal(def)
+	if err != nil {
+		return store.Rule{}, fmt.Errorf("encode rule: %w", err)
+	}
+	now := s.now().UTC()
+	name, _ := def["name"].(string)
+	kind, _ := def["kind"].(string)
+	return store.Rule{ID: id, Tenant: caller(ctx).Tenant, Name: name, Kind: kind, Definition: b, CreatedAt: now, UpdatedAt: now}, nil
+}
+
+// ListAlertRules implements GET /api/alert-rules.
+func (s *Server) ListAlertRules(ctx context.Context, _ queryapi.ListAlertRulesRequestObject) (queryapi.ListAlertRulesResponseObject, error) {
+	rules, err := s.store.ListRules(ctx, caller(ctx).Tenant)
+	if err != nil {
+		return nil, s.storeError(ctx, "list rules", err)
+	}
+	out := queryapi.ListAlertRules200JSONResponse{Items: make([]queryapi.AlertRule, 0, len(rules))}
+	for _, r := range rules {
+		pr, err := publicRule(r)
+		if err != nil {
+			return nil, err
+		}
+		out.Items = append(out.Items, pr)
+	}
+	return out, nil
+}
+
+// CreateAlertRule implements POST /api/alert-rules.
+func (s *Server) CreateAlertRule(ctx context.Context, r queryapi.CreateAlertRuleRequestObject) (queryapi.CreateAlertRuleResponseObject, error) {
+	rule, err := s.storedRule(ctx, event.NewID(s.now()), r.Body)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.CreateRule(ctx, rule); err != nil {
+		return nil, s.storeError(ctx, "create rule", err)
+	}
+	pr, err := publicRule(rule)
+	if err != nil {
+		return nil, err
+	}
+	loc := "/api/alert-rules/" + rule.ID
+	return queryapi.CreateAlertRule201JSONResponse{Body: pr, Headers: queryapi.CreateAlertRule201ResponseHeaders{Location: &loc}}, nil
+}
+
+// GetAlertRule implements GET /api/alert-rules/{ruleId}.
+func (s *Server) GetAlertRule(ctx context.Context, r queryapi.GetAlertRuleRequestObject) (queryapi.GetAlertRuleResponseObject, error) {
+	rule, err := s.store.GetRule(ctx, caller(ctx).Tenant, r.RuleId)
+	if err != nil {
+		return nil, s.storeError(ctx, "get rule", err)
+	}
+	pr, err := publicRule(rule)
+	return ruleResponse{pr}, err
+}
+
+// ReplaceAlertRule implements PUT /api/alert-rules/{ruleId}.
+func (s *Server) ReplaceAlertRule(ctx context.Context, r queryapi.ReplaceAlertRuleRequestObject) (queryapi.ReplaceAlertRuleResponseObject, error) {
+	rule, err := s.storedRule(ctx, r.RuleId, r.Body)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.ReplaceRule(ctx, rule); err != nil {
+		return nil, s.storeError(ctx, "replace rule", err)
+	}
+	stored, err := s.store.GetRule(ctx, rule.Tenant, rule.ID) // for the CreatedAt it kept
+	if err != nil {
+		return nil, s.storeError(ctx, "get rule", err)
+	}
+	pr, err := publicRule(stored)
+	return ruleResponse{pr}, err
+}
+
+// ruleResponse answers 200 with a rule. The generated 200 types are defined
+// from AlertRule and so lose its MarshalJSON, which writes the rule's
+// additional properties (its whole definition); this keeps it.
+type ruleResponse struct{ rule queryapi.AlertRule }
+
+func (r ruleResponse) write(w http.ResponseWriter) error {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	return json.NewEncoder(w).Encode(r.rule)
+}
+
+func (r ruleResponse) VisitGetAlertRuleResponse(w http.ResponseWriter) error     { return r.write(w) }
+func (r ruleResponse) VisitReplaceAlertRuleResponse(w http.ResponseWriter) error { return r.write(w) }
+
+// DeleteAlertRule implements DELETE /api/alert-rules/{ruleId}.
+func (s *Server) DeleteAlertRule(ctx context.Context, r queryapi.DeleteAlertRuleRequestObject) (queryapi.DeleteAlertRuleResponseObject, error) {
+	if err := s.store.DeleteRule(ctx, caller(ctx).Tenant, r.RuleId); err != nil {
+		return nil, s.storeError(ctx, "delete rule", err)
+	}
+	return queryapi.DeleteAlertRule204Response{}, nil
+}

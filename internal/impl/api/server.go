@@ -1,0 +1,83 @@
+// Package api implements the query API (openapi/api.yaml): history of events,
+// metric series, the service registry, alerts, alert rules and API keys.
+// Handlers answer domain misses with *problem.Problem errors, which
+// ProblemHandler writes; everything is scoped to the caller's tenant.
+package api
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/lightwatch/lightwatch/internal/gen/queryapi"
+	"github.com/lightwatch/lightwatch/internal/impl/apikey"
+	"github.com/lightwatch/lightwatch/internal/impl/middleware"
+	"github.com/lightwatch/lightwatch/internal/impl/problem"
+	"github.com/lightwatch/lightwatch/internal/impl/store"
+)
+
+// Server implements the generated strict server interface.
+type Server struct {
+	store  store.Store
+	logger *slog.Logger
+	now    func() time.Time
+	// revoked is told about every revoked key, so that cached authentications end.
+	revoked func()
+}
+
+var _ queryapi.StrictServerInterface = (*Server)(nil)
+
+// New returns the query API server over st. Requests reach it validated
+// against the spec (contract.Spec's middleware); // revoked is called after a key is revoked (the authenticator's cache drop).
+func New(st store.Store, logger *slog.Logger, revoked func()) *Server {
+	return &Server{store: st, logger: logger, now: time.Now, revoked: revoked}
+}
+
+// caller is the authenticated key; middleware.Auth guarantees one.
+func caller(ctx context.Context) apikey.Key {
+	k, _ := apikey.FromContext(ctx)
+	return k
+}
+
+// storeError turns a store failure into the problem the client sees.
+func (s *Server) storeError(ctx context.Context, op string, err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return problem.New(http.StatusNotFound, "no such item")
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	s.logger.ErrorContext(ctx, op, "err", err, "request_id", middleware.InfoFrom(ctx).RequestID)
+	p := problem.New(http.StatusServiceUnavailable, "the store cannot answer now; retry shortly")
+	p.RetryAfter = 1
+	return p
+}
+
+// ProblemHandler writes the errors handlers return: a *problem.Problem as it
+// is, anything else as a 500 (logged).
+func ProblemHandler(logger *slog.Logger) func(w http.ResponseWriter, r *http.Request, err error) {
+	return func(w http.ResponseWriter, r *http.Request, err error) {
+		var p *problem.Problem
+		if errors.As(err, &p) {
+			problem.Write(w, r, p)
+			return
+		}
+		if errors.Is(err, context.Canceled) {
+			return // the client left
+		}
+		logger.ErrorContext(r.Context(), "handler failed", "err", err, "request_id", middleware.InfoFrom(r.Context()).RequestID)
+		problem.Write(w, r, problem.New(http.StatusInternalServerError, "internal error; quote the request id when reporting it"))
+	}
+}
+
+// RequestError answers a request the generated server could not bind (a
+// parameter or body it cannot parse) with a 400 naming what it could not.
+func RequestError(w http.ResponseWriter, r *http.Request, err error) {
+	if middleware.TooLarge(err) {
+		problem.Write(w, r, problem.New(http.StatusRequestEntityTooLarge, "body exceeds 1 MiB"))
+		return
+	}
+	problem.Write(w, r, problem.New(http.StatusBadRequest, err.Error()))
+}

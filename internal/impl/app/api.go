@@ -1,0 +1,103 @@
+package app
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/rs/cors"
+	"github.com/swaggest/swgui"
+	"github.com/swaggest/swgui/v5emb"
+
+	"github.com/lightwatch/lightwatch/internal/gen/ingestapi"
+	"github.com/lightwatch/lightwatch/internal/gen/queryapi"
+	"github.com/lightwatch/lightwatch/internal/impl/api"
+	"github.com/lightwatch/lightwatch/internal/impl/contract"
+	"github.com/lightwatch/lightwatch/internal/impl/middleware"
+)
+
+// apiBodyLimit caps query API bodies (rules and keys are small documents).
+const apiBodyLimit = 1 << 20
+
+// apiHandler serves /api/*: the query API behind the shared chain, plus its
+// documents and Swagger UI, which need no key.
+func (a *App) apiHandler(mux *http.ServeMux) error {
+	doc, err := queryapi.GetSwagger()
+	if err != nil {
+		return fmt.Errorf("load api spec: %w", err)
+	}
+	c, err := contract.New(doc)
+	if err != nil {
+		return err
+	}
+	srv := api.New(a.store, a.logger, a.authn.Forget)
+	inner := http.NewServeMux()
+	queryapi.HandlerWithOptions(
+		queryapi.NewStrictHandlerWithOptions(srv, nil, queryapi.StrictHTTPServerOptions{
+			RequestErrorHandlerFunc:  api.RequestError,
+			ResponseErrorHandlerFunc: api.ProblemHandler(a.logger),
+		}),
+		queryapi.StdHTTPServerOptions{BaseRouter: inner, ErrorHandlerFunc: api.RequestError},
+	)
+	mux.Handle("/api/", a.cors().Handler(a.guarded(c, inner, apiBodyLimit, api.ExpandShorthand, c.ValidateParams, c.ValidateJSONBody)))
+
+	apiJSON, err := specJSON(doc)
+	if err != nil {
+		return err
+	}
+	ingestDoc, err := ingestapi.GetSwagger()
+	if err != nil {
+		return fmt.Errorf("load ingest spec: %w", err)
+	}
+	ingestJSON, err := specJSON(ingestDoc)
+	if err != nil {
+		return err
+	}
+	mux.Handle("GET /api/openapi.json", serveJSON(apiJSON))
+	mux.Handle("GET /api/openapi/ingest.json", serveJSON(ingestJSON))
+	mux.Handle("/api/docs/", v5emb.NewHandlerWithConfig(swgui.Config{
+		Title:       "Lightwatch",
+		SwaggerJSON: "/api/openapi.json",
+		BasePath:    "/api/docs/",
+		ShowTopBar:  true,
+		SettingsUI: map[string]string{
+			"urls":                     `[{url: "/api/openapi.json", name: "Query API"}, {url: "/api/openapi/ingest.json", name: "Ingest API"}]`,
+			"persistAuthorization":     "true",
+			"defaultModelsExpandDepth": "1",
+		},
+	}))
+	return nil
+}
+
+// cors answers preflight requests and sets the CORS headers for the
+// configured origins; with none configured, browsers on other origins are
+// refused as usual.
+func (a *App) cors() *cors.Cors {
+	return cors.New(cors.Options{
+		AllowedOrigins:   a.cfg.CORSOrigins,
+		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete},
+		AllowedHeaders:   []string{"Authorization", "Content-Type", "Content-Encoding", middleware.RequestIDHeader},
+		ExposedHeaders:   []string{"Location", "Retry-After", middleware.RequestIDHeader},
+		MaxAge:           int((10 * time.Minute).Seconds()),
+		AllowCredentials: false, // keys travel in Authorization, never in cookies
+	})
+}
+
+func specJSON(doc *openapi3.T) ([]byte, error) {
+	doc.Servers = openapi3.Servers{{URL: "/"}}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("encode spec: %w", err)
+	}
+	return b, nil
+}
+
+func serveJSON(b []byte) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Access-Control-Allow-Origin", "*") // public documents: any tool may load them
+		_, _ = w.Write(b)
+	})
+}
