@@ -33,9 +33,16 @@ check-generated:
 vet:
 	$(GO) vet ./...
 
-test: vet check-generated
+test: vet check-generated asyncapi-tools
 	$(GO) test -race -count=1 -timeout 15m ./...
 
 load:
 	$(GO) run ./cmd/lightwatch-load $(LOADFLAGS)
 
+# The AsyncAPI validator's node_modules (asyncapi/tools, used by internal/impl/asyncapitest):
+# installed from the lock file when missing or older than it.
+.PHONY: asyncapi-tools
+asyncapi-tools: asyncapi/tools/node_modules/.package-lock.json
+asyncapi/tools/node_modules/.package-lock.json: asyncapi/tools/package-lock.json asyncapi/tools/package.json
+	npm ci --prefix asyncapi/tools --ignore-scripts --no-audit --no-fund
+	@touch $@
