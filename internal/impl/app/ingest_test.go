@@ -349,6 +349,10 @@ func TestIngestRateLimitPerKey(t *testing.T) {
 	if ra := limited.Header.Get("Retry-After"); ra == "" || ra == "0" {
 		t.Errorf("429 without a useful Retry-After: %q", ra)
 	}
+	// The limit is the key's, across surfaces: the query API shares the counter.
+	if r := s.get("/api/logs", adminKey); r.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("query API with the exhausted key: %d", r.StatusCode)
+	}
 	if r := s.post("/ingest/logs", other, "application/json", body); r.StatusCode != http.StatusAccepted {
 		t.Errorf("another key was limited too: %d", r.StatusCode)
 	}
