@@ -10,5 +10,5 @@ import (
 )
 
 func main() {
-	os.Exit(app.Main("lightwatch", app.Surfaces{Ingest: true, API: true}))
+	os.Exit(app.Main("lightwatch", app.Surfaces{Ingest: true, API: true, Realtime: true}))
 }

@@ -36,6 +36,8 @@ import (
 type Surfaces struct {
 	Ingest bool // /ingest/*
 	API    bool // /api/*: the query API, its documents and Swagger UI
+	// Realtime serves /ws/*: live events over WebSocket.
+	Realtime bool
 }
 
 // App is one running Lightwatch process.
@@ -53,6 +55,9 @@ type App struct {
 	handler   http.Handler
 	authn     *apikey.Authenticator
 	limiter   *ratelimit.Limiter
+
+	realtimeRun      func(context.Context)
+	realtimeShutdown func(context.Context)
 }
 
 // Option changes how New builds an App.
@@ -93,6 +98,7 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 	a.committer = groupcommit.New(a.store, groupcommit.Options{
 		MaxQueued: cfg.WriteQueue, MaxWait: cfg.WriteTimeout, Workers: a.writers,
 		OnCommit: a.forwarder.Forward, Metrics: a.metrics, Logger: logger,
+		Uncancelled: a.ownsStore && cfg.MongoURI == "", // the embedded SQLite store: see the option
 	})
 
 	mux := http.NewServeMux()
@@ -112,6 +118,11 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 	}
 	if surfaces.API {
 		if err := a.apiHandler(mux); err != nil {
+			return nil, err
+		}
+	}
+	if surfaces.Realtime {
+		if a.realtimeRun, a.realtimeShutdown, err = a.realtimeHandler(mux); err != nil {
 			return nil, err
 		}
 	}
@@ -200,6 +211,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	fwdCtx, stopFwd := context.WithCancel(context.WithoutCancel(ctx))
 	var fwg sync.WaitGroup
 	fwg.Go(func() { a.forwarder.Run(fwdCtx) })
+	rtCtx, stopRT := context.WithCancel(context.WithoutCancel(ctx))
+	var rtg sync.WaitGroup
+	if a.realtimeRun != nil {
+		rtg.Go(func() { a.realtimeRun(rtCtx) })
+	}
 
 	srv := &http.Server{
 		Handler:           a.handler,
@@ -222,6 +238,13 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
+	if a.realtimeShutdown != nil { // http.Server.Shutdown neither closes nor waits for upgraded connections
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.cfg.ShutdownTimeout)
+		a.realtimeShutdown(sctx)
+		cancel()
+	}
+	stopRT()
+	rtg.Wait()
 	stopBG()
 	wg.Wait() // the committer drains its queue first, then the forwarder publishes what it produced
 	stopFwd()

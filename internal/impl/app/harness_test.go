@@ -57,7 +57,7 @@ func start(t testing.TB, edit func(*config.Config), opts ...app.Option) *server 
 	}
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.New(ctx, cfg, app.Surfaces{Ingest: true, API: true}, logger, io.Discard, opts...)
+	a, err := app.New(ctx, cfg, app.Surfaces{Ingest: true, API: true, Realtime: true}, logger, io.Discard, opts...)
 	if err != nil {
 		cancel()
 		t.Fatal(err)

@@ -44,6 +44,12 @@ func banner(addr string, cfg config.Config, s Surfaces) string {
 	if s.Ingest {
 		fmt.Fprintf(&b, "  ingest:   POST %s/ingest/{logs,metrics,security-events,heartbeats}\n", base)
 	}
+	if s.API {
+		fmt.Fprintf(&b, "  query:    %s/api/logs (and more)   Swagger UI: %s/api/docs/\n", base, base)
+	}
+	if s.Realtime {
+		fmt.Fprintf(&b, "  live:     ws://%s/ws/{logs,security-events,metrics,alerts}   (go run ./cmd/lightwatch-tail)\n", net.JoinHostPort(host, port))
+	}
 	fmt.Fprintf(&b, "  health:   %s/healthz  %s/readyz\n  metrics:  %s/metrics\n", base, base, base)
 	store := "embedded SQLite in " + cfg.DataDir
 	if cfg.MongoURI != "" {

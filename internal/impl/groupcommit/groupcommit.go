@@ -41,6 +41,14 @@ type Options struct {
 	Metrics    *telemetry.Metrics
 	Logger     *slog.Logger
 	WriteLimit time.Duration // deadline of one store write; default 30s
+	// Uncancelled hands writes a context that is never cancelled, instead of
+	// one with WriteLimit's deadline. It suits the embedded SQLite store, whose
+	// driver (modernc) pays for a cancellable context on every statement: it
+	// starts a goroutine per statement to watch it, which cost a fifth of the
+	// writer's time at one statement per event. A deadline buys SQLite little:
+	// its lock waits end at busy_timeout anyway, and an interrupt cannot stop a
+	// disk write that hangs.
+	Uncancelled bool
 }
 
 // Committer runs the group commit loop.
@@ -170,7 +178,10 @@ func (c *Committer) commit(batch []*request, n int) {
 	}
 	// The write gets its own deadline, not a request's: it serves many requests,
 	// and a shutdown must not abort a write whose events were accepted.
-	ctx, cancel := context.WithTimeout(context.Background(), c.opts.WriteLimit)
+	ctx, cancel := context.Background(), context.CancelFunc(func() {})
+	if !c.opts.Uncancelled {
+		ctx, cancel = context.WithTimeout(ctx, c.opts.WriteLimit)
+	}
 	start := time.Now()
 	fresh, err := c.w.InsertEvents(ctx, all)
 	cancel()

@@ -192,3 +192,36 @@ func TestRunDrainsTheQueueOnCancel(t *testing.T) {
 	}
 	<-done
 }
+
+// ctxWriter records whether each write's context could be cancelled and its deadline.
+type ctxWriter struct {
+	mu        sync.Mutex
+	done      []bool // ctx.Done() != nil
+	deadlines []bool
+}
+
+func (w *ctxWriter) InsertEvents(ctx context.Context, evs []event.Event) ([]bool, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	_, ok := ctx.Deadline()
+	w.done = append(w.done, ctx.Done() != nil)
+	w.deadlines = append(w.deadlines, ok)
+	return make([]bool, len(evs)), nil
+}
+
+func TestWriteContexts(t *testing.T) {
+	for _, uncancelled := range []bool{false, true} {
+		w := &ctxWriter{}
+		c := groupcommit.New(w, groupcommit.Options{Uncancelled: uncancelled, WriteLimit: time.Minute})
+		run(t, c)
+		if _, err := c.Submit(context.Background(), events("a", 1)); err != nil {
+			t.Fatal(err)
+		}
+		w.mu.Lock()
+		cancellable, deadline := w.done[0], w.deadlines[0]
+		w.mu.Unlock()
+		if cancellable == uncancelled || deadline == uncancelled {
+			t.Errorf("Uncancelled %v: write context cancellable %v, deadline %v", uncancelled, cancellable, deadline)
+		}
+	}
+}

@@ -115,6 +115,9 @@ func (s *Server) ingest(ctx context.Context, kind event.Kind, jsonBody *json.Raw
 	var fieldErrs []problem.FieldError
 	invalid := 0
 	for i, item := range items {
+		if schema.Valid(item) {
+			continue
+		}
 		if errs := schema.Validate(fmt.Sprintf("events[%d]", i), item); errs != nil {
 			fieldErrs = append(fieldErrs, errs...)
 			invalid++

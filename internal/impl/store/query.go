@@ -164,6 +164,19 @@ type Queries interface {
 	QuerySecurity(ctx context.Context, q SecurityQuery) (Page, error)
 }
 
+// Counts count what the listings select, up to a cap, without reading the
+// events: the alert evaluator compares them with thresholds every few hundred
+// milliseconds.
+type Counts interface {
+	// CountLogs returns how many log events QueryLogs would list for q over
+	// all its pages, counting no further than upTo (>= 1): a caller comparing
+	// with a threshold needs no more. q.Limit, q.After and q.Ascending are
+	// ignored; the other fields validate as for QueryLogs.
+	CountLogs(ctx context.Context, q LogQuery, upTo int64) (int64, error)
+	// CountSecurity is CountLogs for QuerySecurity.
+	CountSecurity(ctx context.Context, q SecurityQuery, upTo int64) (int64, error)
+}
+
 // Metrics reads metric series. The store keeps per-minute rollups (count,
 // sum, min, max per series and minute), updated by InsertEvents for every
 // newly stored sample, so queries read buckets rather than raw samples.

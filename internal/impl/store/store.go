@@ -20,6 +20,7 @@ var ErrConflict = errors.New("already exists")
 type Store interface {
 	Events
 	Queries
+	Counts
 	Metrics
 	Services
 	Alerts

@@ -38,6 +38,15 @@ type Options struct {
 	Synchronous string
 }
 
+// writerCacheKiB is the writer's page cache (SQLite's default is 2000 KiB).
+// Every event inserts into index leaves all over their indexes (services,
+// levels and times interleave), so a transaction dirties thousands of pages:
+// with the default cache they spill to the WAL mid-transaction, are read back
+// and written again, and each insert reads its leaf from the file. Memory is
+// the limit: modernc's allocator gives each 4 KiB page an 8 KiB slot, so the
+// cache costs twice this in resident memory.
+const writerCacheKiB = 32 << 10
+
 // busyTimeoutMS bounds how long a connection waits for a lock held by another
 // process (a backup, the sqlite3 shell) before failing.
 const busyTimeoutMS = 5000
@@ -47,6 +56,7 @@ type Store struct {
 	w      *sql.DB // exactly one connection: SQLite's single writer
 	r      *sql.DB // query_only connections
 	insert [len(event.Kinds)]*sql.Stmt
+	ck     *checkpointer
 	// summary holds the rollup, metric name and service upserts of InsertEvents.
 	summary summaryStmts
 }
@@ -80,6 +90,10 @@ func Open(ctx context.Context, path string, opts ...Options) (*Store, error) {
 	// IMMEDIATE takes the write lock at BEGIN, so a transaction never fails
 	// half-way with SQLITE_BUSY when it first writes.
 	q.Set("_txlock", "immediate")
+	// Checkpoints run beside the writer, not inside its commits: checkpoint.go.
+	q.Add("_pragma", "wal_autocheckpoint(0)")
+	q.Add("_pragma", fmt.Sprintf("journal_size_limit(%d)", walSizeLimit))
+	q.Add("_pragma", fmt.Sprintf("cache_size(%d)", -writerCacheKiB))
 	w, err := sql.Open("sqlite", path+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
@@ -105,6 +119,13 @@ func Open(ctx context.Context, path string, opts ...Options) (*Store, error) {
 	r.SetMaxIdleConns(n)
 	s.r = r
 
+	cq := url.Values{}
+	cq.Set("_busy_timeout", fmt.Sprint(busyTimeoutMS))
+	if s.ck, err = newCheckpointer(path+"?"+cq.Encode(), w); err != nil {
+		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", path, err), s.Close())
+	}
+	s.ck.start()
+
 	if err := s.prepare(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", path, err), s.Close())
 	}
@@ -120,13 +141,21 @@ func (s *Store) Ping(ctx context.Context) error {
 	if err := s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
 		return fmt.Errorf("ping sqlite reader: %w", err)
 	}
+	// A WAL that cannot be checkpointed grows until the disk is full.
+	if err := s.ck.err(); err != nil {
+		return fmt.Errorf("sqlite: %w", err)
+	}
 	return nil
 }
 
-// Close closes both pools. The writer closes last so that its connection, the
-// last one to close, can checkpoint the WAL into the database file.
+// Close stops the checkpointer and closes both pools. The writer closes last
+// so that its connection, the last one to close, can checkpoint the WAL into
+// the database file.
 func (s *Store) Close() error {
 	var errs []error
+	if s.ck != nil {
+		errs = append(errs, s.ck.close())
+	}
 	for _, st := range s.insert {
 		if st != nil {
 			errs = append(errs, st.Close())

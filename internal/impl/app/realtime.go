@@ -1,0 +1,36 @@
+package app
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/lightwatch/lightwatch/internal/impl/realtime"
+)
+
+// realtimeHandler mounts the realtime service (live events over WebSocket)
+// at /ws/ and returns its stream reader, to run for the process's life, and
+// its shutdown, which sends every client a close frame: http.Server.Shutdown
+// neither closes nor waits for upgraded connections.
+func (a *App) realtimeHandler(mux *http.ServeMux) (run func(ctx context.Context), shutdown func(ctx context.Context), err error) {
+	svc, err := realtime.New(realtime.Options{
+		Redis:         a.redis,
+		Authenticator: a.authn,
+		Metrics:       realtime.NewMetrics(a.metrics.Registry),
+		Logger:        a.logger,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	mux.Handle(realtime.PathPrefix, svc)
+	run = func(ctx context.Context) {
+		if err := svc.Run(ctx); err != nil {
+			a.logger.Error("realtime reader stopped", "err", err)
+		}
+	}
+	shutdown = func(ctx context.Context) {
+		if err := svc.Shutdown(ctx); err != nil {
+			a.logger.Warn("realtime shutdown", "err", err)
+		}
+	}
+	return run, shutdown, nil
+}

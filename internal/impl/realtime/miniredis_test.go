@@ -1,0 +1,48 @@
+package realtime
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/lightwatch/lightwatch/internal/impl/stream"
+)
+
+// `make run` embeds miniredis: the reader's XREAD over four streams, the
+// resume's XRANGE and the reset check must work on it as on Redis.
+func TestWorksOnEmbeddedMiniredis(t *testing.T) {
+	rdb := connectRedis(t, "")
+	h := newHarness(t, rdb, func(o *Options) { o.ReplayChunk = 3 })
+	live := h.dial("/ws/logs?service=checkout", acmeKey)
+	alerts := h.dial("/ws/alerts", acmeKey)
+	live.expect(msgSubscribed)
+	alerts.expect(msgSubscribed)
+	events := logs("acme", "m", 10)
+	h.publish(events...)
+	h.publishAlert("acme", alert("a1", "r1", "firing", "critical"))
+	if got := live.eventsUntil("m-0009"); !slices.Equal(got, eventIDs(events)) {
+		t.Fatalf("live got %v", got)
+	}
+	if m := alerts.expect(msgAlert); m.Alert["id"] != "a1" {
+		t.Fatalf("alert %s", m.raw)
+	}
+
+	cursors := h.entryIDs(stream.Logs)
+	resumed := h.dial("/ws/logs?since="+cursors[4], acmeKey)
+	resumed.expect(msgSubscribed)
+	if got := resumed.eventsUntil("m-0009"); !slices.Equal(got, eventIDs(events[5:])) {
+		t.Fatalf("resumed got %v", got)
+	}
+
+	if err := rdb.XTrimMaxLen(context.Background(), stream.Logs, 2).Err(); err != nil {
+		t.Fatal(err)
+	}
+	trimmed := h.dial("/ws/logs?since="+cursors[4], acmeKey)
+	trimmed.expect(msgSubscribed)
+	if m := trimmed.expect(msgReset); m.Oldest != cursors[8] {
+		t.Fatalf("reset %s, want oldest %s", m.raw, cursors[8])
+	}
+	if got := trimmed.eventsUntil("m-0009"); !slices.Equal(got, eventIDs(events[8:])) {
+		t.Fatalf("after reset got %v", got)
+	}
+}

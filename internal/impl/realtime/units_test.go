@@ -1,0 +1,169 @@
+package realtime
+
+import (
+	"encoding/json"
+	"net/url"
+	"slices"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/stream"
+)
+
+func TestStreamIDs(t *testing.T) {
+	for _, bad := range []string{"", "1", "-1", "1-", "a-1", "1-b", "+1-2", "1-+2", " 1-2", "1-2-3", "18446744073709551616-0"} {
+		if _, err := parseStreamID(bad); err == nil {
+			t.Errorf("parseStreamID(%q) accepted", bad)
+		}
+	}
+	a, _ := parseStreamID("9-5")
+	b, _ := parseStreamID("10-0")
+	if !a.less(b) || b.less(a) || a.less(a) {
+		t.Error("ids must compare numerically, not as strings")
+	}
+	if got := a.next().String(); got != "9-6" {
+		t.Errorf("next(9-5) = %s", got)
+	}
+	if got := (streamID{3, ^uint64(0)}).next().String(); got != "4-0" {
+		t.Errorf("next(3-max) = %s", got)
+	}
+}
+
+func TestFilterEchoIsASubscribeMessage(t *testing.T) {
+	q, _ := url.ParseQuery("level=error&service=b&service=a&service=b&attr.z=1&attr=a.b=2&attr=a=3&access_token=x&since=1-0")
+	fv, perr := queryFilters(ChannelLogs, q)
+	if perr != nil {
+		t.Fatal(perr)
+	}
+	f, perr := parseFilter(ChannelLogs, fv)
+	if perr != nil {
+		t.Fatal(perr)
+	}
+	want := `{"attr":["a=3","a.b=2","z=1"],"level":["error"],"service":["b","a"]}`
+	if string(f.echo) != want {
+		t.Fatalf("echo %s, want %s", f.echo, want)
+	}
+	// Sent back as a subscribe message's filters, it means the same.
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(f.echo, &m); err != nil {
+		t.Fatal(err)
+	}
+	fv2, perr := messageFilters(ChannelLogs, m)
+	if perr != nil {
+		t.Fatal(perr)
+	}
+	f2, perr := parseFilter(ChannelLogs, fv2)
+	if perr != nil || string(f2.echo) != want {
+		t.Fatalf("round trip: %s, %v", f2.echo, perr)
+	}
+}
+
+func TestSeveritySetFollowsTheQueryAPI(t *testing.T) {
+	for _, tc := range []struct {
+		list []string
+		min  string
+		want []event.Severity
+	}{
+		{nil, "", event.Severities[:]},
+		{nil, "high", []event.Severity{"high", "critical"}},
+		{[]string{"low", "critical"}, "", []event.Severity{"low", "critical"}},
+		{[]string{"low", "high"}, "medium", []event.Severity{"high"}},
+		{[]string{"low"}, "high", nil},
+	} {
+		f := &filter{severities: severitySet(tc.list, tc.min)}
+		var got []event.Severity
+		for _, s := range event.Severities {
+			if f.matchSecurity(&event.Security{Severity: s}) {
+				got = append(got, s)
+			}
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("severity=%v min_severity=%q admits %v, want %v", tc.list, tc.min, got, tc.want)
+		}
+	}
+}
+
+func TestTextAndAttributeMatching(t *testing.T) {
+	if !containsFoldASCII("Payment TIMEOUT", lowerASCII("timeOut")) || containsFoldASCII("time out", lowerASCII("timeout")) {
+		t.Error("q is a case-insensitive substring")
+	}
+	if !containsFoldASCII("anything", lowerASCII("x")[:0]) {
+		t.Error("the empty text is in every message")
+	}
+	for _, tc := range []struct {
+		filter string
+		value  any
+		want   bool
+	}{
+		{"402", float64(402), true}, {"402.0", float64(402), true}, {"4e2", float64(400), true},
+		{"402", "402", true}, {"402.0", "402", false}, {"Inf", float64(0), false},
+		{"true", true, true}, {"true", "true", true}, {"1", true, false}, {"false", false, true},
+	} {
+		if got := newAttrMatch("k", tc.filter).match(tc.value); got != tc.want {
+			t.Errorf("attr k=%s against %#v: %v, want %v", tc.filter, tc.value, got, tc.want)
+		}
+	}
+}
+
+// The reader encodes an entry once; every matching client queues the very
+// same bytes, and the message embeds the stream's JSON as it was.
+func TestDispatchSharesOneEncoding(t *testing.T) {
+	raw := `{"id":"e1","tenant":"acme","kind":"log","ts":"2026-11-27T12:00:00Z","received_at":"2026-11-27T12:00:00Z","service":"a","log":{"level":"info","message":"hi"}}`
+	e, err := decodeEntry(ChannelLogs, redis.XMessage{ID: "5-1", Values: map[string]any{
+		stream.FieldEvent: raw, stream.FieldTenant: "acme", stream.FieldKind: "log"}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"type":"event","channel":"logs","cursor":"5-1","event":` + raw + `}`; string(e.msg) != want {
+		t.Fatalf("message %s", e.msg)
+	}
+	h := newHub()
+	l := limits{queueMessages: 10, queueBytes: 1 << 20, replayBuffer: 10}
+	all, _ := parseFilter(ChannelLogs, nil)
+	other, _ := parseFilter(ChannelLogs, filterValues{"service": {"b"}})
+	c1, c2 := newClient(nil, ChannelLogs, "acme", all, l, clientMetrics{}), newClient(nil, ChannelLogs, "acme", all, l, clientMetrics{})
+	c3 := newClient(nil, ChannelLogs, "acme", other, l, clientMetrics{})
+	c4 := newClient(nil, ChannelLogs, "globex", all, l, clientMetrics{})
+	for _, c := range []*client{c1, c2, c3, c4} {
+		h.add(c)
+	}
+	h.dispatch(ChannelLogs.index(), e)
+	if len(c1.pending) != 1 || len(c2.pending) != 1 || &c1.pending[0][0] != &c2.pending[0][0] {
+		t.Fatal("the two clients do not share one message")
+	}
+	if len(c3.pending) != 0 || len(c4.pending) != 0 {
+		t.Fatal("a filtered-out or other tenant's client got the entry")
+	}
+}
+
+// Over the bound, messages are dropped, and the next take ends with a
+// lagged message counting them, before anything newer.
+func TestQueueDropsAndReportsLag(t *testing.T) {
+	all, _ := parseFilter(ChannelLogs, nil)
+	m := NewMetrics(nopRegisterer{}).forChannel(ChannelLogs)
+	c := newClient(nil, ChannelLogs, "acme", all, limits{queueMessages: 2, queueBytes: 1 << 20, replayBuffer: 1}, m)
+	entry := func(seq uint64) *entry {
+		return &entry{id: streamID{1, seq}, tenant: "acme", event: &event.Event{Log: &event.Log{}}, msg: []byte{byte('0' + seq)}}
+	}
+	for seq := uint64(1); seq <= 5; seq++ {
+		c.deliver(entry(seq))
+	}
+	c.deliver(entry(3)) // already past: not even counted
+	got := c.take()
+	if len(got) != 3 || string(got[0]) != "1" || string(got[1]) != "2" || string(got[2]) != `{"type":"lagged","dropped":3}` {
+		t.Fatalf("take = %q", got)
+	}
+	c.deliver(entry(6))
+	if got := c.take(); len(got) != 1 || string(got[0]) != "6" {
+		t.Fatalf("take after lag = %q", got)
+	}
+}
+
+type nopRegisterer struct{}
+
+func (nopRegisterer) Register(prometheus.Collector) error  { return nil }
+func (nopRegisterer) MustRegister(...prometheus.Collector) {}
+func (nopRegisterer) Unregister(prometheus.Collector) bool { return true }
