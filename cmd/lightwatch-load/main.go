@@ -27,12 +27,13 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/lightwatch/lightwatch/internal/impl/loadtest"
 )
 
 // Issue targets (embedded default on a 2-core machine), printed next to the figures.
@@ -53,7 +54,7 @@ const (
 	requestGrace     = 15 * time.Second
 	readyTimeout     = 60 * time.Second
 	endpointPath     = "/ingest/logs"
-	metricsRSSSample = "process_resident_memory_bytes"
+	metricsRSSSample = loadtest.MetricsRSSSample
 	exitFailure      = 1
 	exitUsage        = 2
 
@@ -167,7 +168,7 @@ func checkOptions(o *options) error {
 		return errors.New("-duration must be positive and -warmup not negative")
 	}
 	if o.url != "" {
-		if err := checkLoopback(o.url); err != nil {
+		if err := loadtest.CheckLoopback(o.url); err != nil {
 			return err
 		}
 		o.url = strings.TrimRight(o.url, "/")
@@ -179,23 +180,6 @@ func checkOptions(o *options) error {
 		}
 	}
 	return nil
-}
-
-// checkLoopback refuses targets that are not this machine: a load test must
-// never be pointed at someone else's server by accident.
-func checkLoopback(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("-url %q: want http://127.0.0.1:PORT or http://localhost:PORT", raw)
-	}
-	host := u.Hostname()
-	if host == "localhost" {
-		return nil
-	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-		return nil
-	}
-	return fmt.Errorf("-url %q: only loopback targets (127.0.0.1, ::1, localhost) are allowed", raw)
 }
 
 type scenario struct {

@@ -89,27 +89,3 @@ func TestResolveScenarios(t *testing.T) {
 		t.Error("unknown scenario accepted")
 	}
 }
-
-func TestCheckLoopback(t *testing.T) {
-	for _, u := range []string{"http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:9"} {
-		if err := checkLoopback(u); err != nil {
-			t.Errorf("%s: %v", u, err)
-		}
-	}
-	for _, u := range []string{"http://example.com", "http://10.0.0.1:80", "127.0.0.1:8080"} {
-		if checkLoopback(u) == nil {
-			t.Errorf("%s accepted", u)
-		}
-	}
-}
-
-func TestParseRSS(t *testing.T) {
-	v, err := parseStatusField(strings.NewReader("Name:\tlightwatch\nVmHWM:\t  204800 kB\nVmRSS:\t  102400 kB\n"), "VmHWM")
-	if err != nil || v != 200<<20 {
-		t.Errorf("VmHWM = %d, %v", v, err)
-	}
-	m := "# HELP process_resident_memory_bytes Resident memory size in bytes.\n# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes 1.2345678e+08\n"
-	if v, err := parseMetricsRSS(strings.NewReader(m)); err != nil || v != 123456780 {
-		t.Errorf("metrics RSS = %d, %v", v, err)
-	}
-}
