@@ -3,13 +3,14 @@ SHELL := /bin/bash
 GO    ?= go
 SPECS := ingest api
 
-.PHONY: run test generate check-generated vet load help
+.PHONY: run test generate check-generated vet load wsload help
 
 help:
 	@echo "make run              the whole system on :8080 with embedded defaults"
 	@echo "make test             vet, generated-code check and all tests with -race"
 	@echo "make generate         regenerate internal/gen/ from openapi/"
 	@echo "make load             end-to-end ingest load test (see README: Speed)"
+	@echo "make wsload           end-to-end realtime fan-out load test (see README: Speed)"
 
 run:
 	LIGHTWATCH_LOG_FORMAT=$${LIGHTWATCH_LOG_FORMAT:-text} $(GO) run ./cmd/lightwatch
@@ -38,6 +39,9 @@ test: vet check-generated asyncapi-tools
 
 load:
 	$(GO) run ./cmd/lightwatch-load $(LOADFLAGS)
+
+wsload:
+	$(GO) run ./cmd/lightwatch-wsload $(LOADFLAGS)
 
 # The AsyncAPI validator's node_modules (asyncapi/tools, used by internal/impl/asyncapitest):
 # installed from the lock file when missing or older than it.
