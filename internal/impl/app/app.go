@@ -58,6 +58,7 @@ type App struct {
 
 	realtimeRun      func(context.Context)
 	realtimeShutdown func(context.Context)
+	alertingRun      func(context.Context)
 }
 
 // Option changes how New builds an App.
@@ -120,6 +121,9 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 		if err := a.apiHandler(mux); err != nil {
 			return nil, err
 		}
+	}
+	if surfaces.API && cfg.Alerting {
+		a.alertingRun = a.newAlerting(cfg.AlertInterval, cfg.WebhookRetryBudget, cfg.Anomaly)
 	}
 	if surfaces.Realtime {
 		if a.realtimeRun, a.realtimeShutdown, err = a.realtimeHandler(mux); err != nil {
@@ -216,6 +220,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if a.realtimeRun != nil {
 		rtg.Go(func() { a.realtimeRun(rtCtx) })
 	}
+	alCtx, stopAlerting := context.WithCancel(context.WithoutCancel(ctx))
+	var alg sync.WaitGroup
+	if a.alertingRun != nil {
+		alg.Go(func() { a.alertingRun(alCtx) })
+	}
 
 	srv := &http.Server{
 		Handler:           a.handler,
@@ -243,6 +252,8 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		a.realtimeShutdown(sctx)
 		cancel()
 	}
+	stopAlerting() // releases rule leases: another instance takes over at once
+	alg.Wait()
 	stopRT()
 	rtg.Wait()
 	stopBG()

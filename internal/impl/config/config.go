@@ -33,6 +33,11 @@ type Config struct {
 	LogFormat       string
 	ShutdownTimeout time.Duration
 	CORSOrigins     []string
+
+	Alerting           bool
+	Anomaly            bool
+	AlertInterval      time.Duration
+	WebhookRetryBudget time.Duration
 }
 
 // Setting describes one configuration setting, for parsing and for documentation.
@@ -68,6 +73,20 @@ func duration(f func(c *Config) *time.Duration) func(*Config, string) error {
 			return fmt.Errorf("want a positive duration such as 10s, got %q", v)
 		}
 		*f(c) = d
+		return nil
+	}
+}
+
+func onOff(f func(c *Config) *bool) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		switch v {
+		case "on":
+			*f(c) = true
+		case "off":
+			*f(c) = false
+		default:
+			return fmt.Errorf("want on or off, got %q", v)
+		}
 		return nil
 	}
 }
@@ -116,6 +135,14 @@ func settings() []setting {
 			oneOf([]string{"json", "text"}, func(c *Config) *string { return &c.LogFormat })},
 		{Setting{"cors-origins", "LIGHTWATCH_CORS_ORIGINS", "", "comma-separated origins allowed to call /api/* from browsers (* for any); empty: none"},
 			func(c *Config, v string) error { c.CORSOrigins = splitList(v); return nil }},
+		{Setting{"alerting", "LIGHTWATCH_ALERTING", "on", "evaluate alert rules and send their webhooks (on or off); only processes serving the query API do"},
+			onOff(func(c *Config) *bool { return &c.Alerting })},
+		{Setting{"anomaly", "LIGHTWATCH_ANOMALY", "on", "evaluate anomaly alert rules (on or off); off, they never fire"},
+			onOff(func(c *Config) *bool { return &c.Anomaly })},
+		{Setting{"alert-interval", "LIGHTWATCH_ALERT_INTERVAL", "500ms", "how often every alert rule is evaluated (matching events also trigger an evaluation at once)"},
+			duration(func(c *Config) *time.Duration { return &c.AlertInterval })},
+		{Setting{"webhook-retry-budget", "LIGHTWATCH_WEBHOOK_RETRY_BUDGET", "5m", "how long a failing webhook notification is retried (exponential backoff with jitter) before it is given up"},
+			duration(func(c *Config) *time.Duration { return &c.WebhookRetryBudget })},
 		{Setting{"shutdown-timeout", "LIGHTWATCH_SHUTDOWN_TIMEOUT", "30s", "how long SIGTERM waits for in-flight requests to finish"},
 			duration(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
 	}

@@ -33,16 +33,21 @@ import (
 //
 // Durability is unchanged: a commit is still durable once its frames are in
 // the WAL, and checkpoints fsync the WAL before copying and the database after.
+//
+// Sizes, measured at 25k events/s (the WAL then grows by about 100 MiB/s, since
+// every event dirties index leaves all over their indexes): a checkpoint every
+// second copies each page once where one every 250 ms copied it about three
+// times (checkpointer CPU 6 → 2 µs per event), and rewinding at 256 MiB
+// borrows the writer every few seconds for some 50 ms, where 64 MiB took a
+// tenth of its time. Under light load the WAL stays small: it rewinds by
+// itself whenever a checkpoint catches up while the writer is idle.
 const (
-	checkpointEvery = 250 * time.Millisecond
-	// walRewindFrames bounds the WAL at about 64 MiB of 4 KiB pages. Larger
-	// buys little (the pages a checkpoint copies repeat less), smaller borrows
-	// the writer more often.
-	walRewindFrames = 16384
+	checkpointEvery = time.Second
+	walRewindFrames = 65536 // 256 MiB of 4 KiB pages
 	// walSizeLimit (journal_size_limit) trims the WAL file back after a burst
 	// took it past what rewinding keeps it at. It is kept above that size on
 	// purpose: overwriting a WAL costs about half of what growing one does.
-	walSizeLimit = 96 << 20
+	walSizeLimit = 320 << 20
 )
 
 // checkpointer runs the checkpoints of one database; see above.

@@ -1,0 +1,212 @@
+package alerting
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/stream"
+)
+
+// Group is the consumer group the engines share on the event streams: each
+// entry is handled by one instance.
+const Group = "lightwatch-alerting"
+
+// eventStreams are the streams whose events can make a rule hold. Heartbeats
+// are not read: heartbeat rules hold when heartbeats stop, which the ticker sees.
+var eventStreams = []string{stream.Logs, stream.Security, stream.Metrics}
+
+// streamKinds are the rule kinds each stream's events can nudge.
+var streamKinds = map[string]Kind{stream.Logs: KindLogCount, stream.Security: KindSecurity, stream.Metrics: KindMetricThreshold}
+
+const (
+	readCount  = 1000
+	readBlock  = time.Second // also how long a stop may wait for the read to return
+	retryPause = time.Second
+)
+
+// consumeLoop reads new entries of the event streams as a member of Group.
+func (e *Engine) consumeLoop(ctx context.Context) {
+	for ctx.Err() == nil {
+		if err := e.createGroups(ctx); err != nil {
+			e.redisFailed(ctx, "consume", "create consumer group", err)
+			pause(ctx, retryPause)
+			continue
+		}
+		e.consumeOn(ctx, e.redis.Conn())
+	}
+}
+
+// consumeOn reads on one connection of its own until ctx is done or a read
+// fails. go-redis does not interrupt a blocking read when its context is
+// cancelled, so at shutdown the read is woken with CLIENT UNBLOCK (where the
+// server has it; elsewhere the stop waits for readBlock).
+func (e *Engine) consumeOn(ctx context.Context, conn *redis.Conn) {
+	defer conn.Close()
+	if id, err := conn.ClientID(ctx).Result(); err == nil {
+		stop := context.AfterFunc(ctx, func() {
+			uctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			_ = e.redis.ClientUnblock(uctx, id).Err()
+		})
+		defer stop()
+	}
+	args := &redis.XReadGroupArgs{Group: Group, Consumer: e.opts.InstanceID, Count: readCount, Block: readBlock,
+		Streams: append(append([]string{}, eventStreams...), ">", ">", ">")}
+	for ctx.Err() == nil {
+		res, err := conn.XReadGroup(ctx, args).Result()
+		if errors.Is(err, redis.Nil) {
+			continue
+		}
+		if err != nil {
+			// Among others NOGROUP, when a stream or the group was deleted
+			// under us (FLUSHALL): the caller creates them again.
+			e.redisFailed(ctx, "consume", "read event streams", err)
+			pause(ctx, retryPause)
+			return
+		}
+		for _, s := range res {
+			e.handle(ctx, s.Stream, s.Messages)
+		}
+	}
+}
+
+// createGroups creates Group on each stream, reading from new entries on:
+// alerting judges the store, so older entries have nothing to add.
+func (e *Engine) createGroups(ctx context.Context) error {
+	for _, s := range eventStreams {
+		err := e.redis.XGroupCreateMkStream(ctx, s, Group, "$").Err()
+		if err != nil && !strings.HasPrefix(err.Error(), "BUSYGROUP") {
+			return err
+		}
+	}
+	return nil
+}
+
+// claimLoop takes over entries that another consumer read but did not
+// acknowledge within ClaimIdle (it died, or its nudges could not be sent).
+func (e *Engine) claimLoop(ctx context.Context) {
+	t := time.NewTicker(max(e.opts.ClaimIdle/2, 10*time.Millisecond))
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		for _, s := range eventStreams {
+			start := "0-0"
+			for ctx.Err() == nil {
+				msgs, next, err := e.redis.XAutoClaim(ctx, &redis.XAutoClaimArgs{
+					Stream: s, Group: Group, Consumer: e.opts.InstanceID, MinIdle: e.opts.ClaimIdle, Start: start, Count: readCount,
+				}).Result()
+				if err != nil {
+					if !strings.HasPrefix(err.Error(), "NOGROUP") {
+						e.redisFailed(ctx, "claim", "claim idle entries", err)
+					}
+					break
+				}
+				e.handle(ctx, s, msgs)
+				if next == "0-0" || next == "" {
+					break
+				}
+				start = next
+			}
+		}
+	}
+}
+
+// handle matches entries against the rule set, nudges the rules they match
+// and acknowledges them. Entries are left unacknowledged when the nudges
+// cannot be sent, so that a claim retries them.
+func (e *Engine) handle(ctx context.Context, streamName string, msgs []redis.XMessage) {
+	if len(msgs) == 0 {
+		return
+	}
+	rs := e.rules.current()
+	kind := streamKinds[streamName]
+	nudged := map[RuleKey]bool{}
+	var matched []*Rule
+	ids := make([]string, 0, len(msgs))
+	for _, m := range msgs {
+		ids = append(ids, m.ID)
+		tenant, _ := m.Values[stream.FieldTenant].(string)
+		if len(rs.byTenantKind[tenantKind{tenant, kind}]) == 0 {
+			continue // no rule of the tenant can care: skip decoding
+		}
+		raw, _ := m.Values[stream.FieldEvent].(string)
+		var ev event.Event
+		if err := json.Unmarshal([]byte(raw), &ev); err != nil {
+			continue
+		}
+		ev.Tenant = tenant
+		matched = rs.matching(&ev, matched[:0])
+		for _, r := range matched {
+			nudged[r.Key()] = true
+		}
+	}
+	e.metrics.entries.Add(float64(len(msgs)))
+	keys := make([]RuleKey, 0, len(nudged))
+	for k := range nudged {
+		keys = append(keys, k)
+	}
+	if err := e.nudge(ctx, keys); err != nil {
+		e.redisFailed(ctx, "nudge", "publish nudges", err)
+		return
+	}
+	if err := e.redis.XAck(ctx, streamName, Group, ids...).Err(); err != nil {
+		e.redisFailed(ctx, "ack", "acknowledge entries", err)
+	}
+}
+
+// leaveGroup removes this consumer from the group at shutdown when it has no
+// unacknowledged entries left (else they would be lost, not claimed).
+func (e *Engine) leaveGroup(ctx context.Context) {
+	for _, s := range eventStreams {
+		pending, err := e.redis.XPendingExt(ctx, &redis.XPendingExtArgs{
+			Stream: s, Group: Group, Start: "-", End: "+", Count: 1, Consumer: e.opts.InstanceID,
+		}).Result()
+		if err != nil || len(pending) > 0 {
+			continue
+		}
+		_ = e.redis.XGroupDelConsumer(ctx, s, Group, e.opts.InstanceID).Err()
+	}
+}
+
+// redisFailed counts a failed Redis operation and logs it, at most once per
+// logEvery for each kind of operation: while Redis is down every loop fails
+// at every turn.
+func (e *Engine) redisFailed(ctx context.Context, op, what string, err error) {
+	if ctx.Err() != nil {
+		return
+	}
+	e.metrics.redisErrors.WithLabelValues(op).Inc()
+	e.logMu.Lock()
+	last, now := e.logged[what], time.Now()
+	quiet := now.Sub(last) < logEvery
+	if !quiet {
+		e.logged[what] = now
+	}
+	e.logMu.Unlock()
+	if !quiet {
+		e.logger.WarnContext(ctx, "alerting: "+what, "err", err)
+	}
+}
+
+// logEvery spaces out the logs of a failure that repeats.
+const logEvery = 10 * time.Second
+
+// pause waits d or until ctx is done.
+func pause(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}

@@ -1,0 +1,223 @@
+package alerting
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/lightwatch/lightwatch/internal/gen/queryapi"
+	"github.com/lightwatch/lightwatch/internal/impl/alerting/webhook"
+	"github.com/lightwatch/lightwatch/internal/impl/store"
+)
+
+// Sender makes one delivery attempt and says whether another may succeed
+// (*webhook.Notifier).
+type Sender interface {
+	Notify(ctx context.Context, target, secret string, body []byte) (retry bool, err error)
+}
+
+// Payload is the JSON body of a webhook.
+type Payload struct {
+	Status string         `json:"status"` // firing or resolved
+	Alert  queryapi.Alert `json:"alert"`  // as the query API shows it (AlertJSON)
+	Rule   PayloadRule    `json:"rule"`
+}
+
+// PayloadRule names the rule of a notification.
+type PayloadRule struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// delivery is one notification to one target.
+type delivery struct {
+	rule    RuleKey
+	alertID string
+	status  string
+	target  int // index in the rule's notify list, which names it in NotifyError
+	url     string
+	secret  string
+	body    []byte
+}
+
+// id is what a resolve supersedes: the firing delivery of the same alert and target.
+func (d *delivery) id() string { return fmt.Sprintf("%s/%d", d.alertID, d.target) }
+
+// errorPrefix starts the NotifyError this target writes, so that its later
+// success clears its own failure and not another target's.
+func (d *delivery) errorPrefix() string { return fmt.Sprintf("notify[%d]: ", d.target) }
+
+// deliveryNote reports a delivery's outcome to the alert: text is the
+// failure to record, or "" to clear a failure of the same target (prefix).
+type deliveryNote func(ctx context.Context, rule RuleKey, alertID, prefix, text string)
+
+// notifier delivers notifications off the evaluation path: a bounded queue,
+// a bounded number of deliveries in flight, each retried with exponential
+// backoff and full jitter within a total budget.
+type notifier struct {
+	sender  Sender
+	queue   chan delivery
+	slots   chan struct{}
+	opts    NotifyOptions
+	note    deliveryNote
+	metrics *metrics
+	logger  *slog.Logger
+
+	mu     sync.Mutex
+	firing map[string]func() // delivery id → ends the retries of its firing delivery
+	wg     sync.WaitGroup
+}
+
+func newNotifier(sender Sender, opts NotifyOptions, note deliveryNote, m *metrics, logger *slog.Logger) *notifier {
+	return &notifier{
+		sender: sender, queue: make(chan delivery, opts.Queue), slots: make(chan struct{}, opts.InFlight),
+		opts: opts, note: note, metrics: m, logger: logger, firing: map[string]func(){},
+	}
+}
+
+// notifications builds the deliveries of a transition to every target of r.
+func notifications(r *Rule, a store.Alert, status string) ([]delivery, error) {
+	if len(r.Notify) == 0 {
+		return nil, nil
+	}
+	body, err := json.Marshal(Payload{Status: status, Alert: AlertJSON(a), Rule: PayloadRule{ID: r.ID, Name: r.Name}})
+	if err != nil {
+		return nil, fmt.Errorf("encode notification: %w", err)
+	}
+	out := make([]delivery, 0, len(r.Notify))
+	for i, t := range r.Notify {
+		out = append(out, delivery{rule: r.Key(), alertID: a.ID, status: status, target: i, url: t.URL, secret: t.Secret, body: body})
+	}
+	return out, nil
+}
+
+// enqueue hands d over without waiting; false when the queue is full and d is
+// dropped. A resolve ends the retries of its alert's firing delivery to the
+// same target, which would only tell the receiver something outdated (an
+// attempt under way still completes).
+func (n *notifier) enqueue(d delivery) bool {
+	if d.status == StateResolved {
+		n.mu.Lock()
+		if supersede, ok := n.firing[d.id()]; ok {
+			supersede()
+		}
+		n.mu.Unlock()
+	}
+	select {
+	case n.queue <- d:
+		return true
+	default:
+		n.metrics.deliveries.WithLabelValues(outcomeDropped).Inc()
+		return false
+	}
+}
+
+// run delivers until ctx is cancelled, then abandons what is queued and in
+// flight and returns once every delivery goroutine has.
+func (n *notifier) run(ctx context.Context) {
+	defer n.wg.Wait()
+	for {
+		select {
+		case <-ctx.Done():
+			for {
+				select {
+				case <-n.queue:
+					n.metrics.deliveries.WithLabelValues(outcomeCancelled).Inc()
+				default:
+					return
+				}
+			}
+		case d := <-n.queue:
+			select {
+			case n.slots <- struct{}{}:
+			case <-ctx.Done():
+				n.metrics.deliveries.WithLabelValues(outcomeCancelled).Inc()
+				continue
+			}
+			n.wg.Go(func() {
+				defer func() { <-n.slots }()
+				n.deliver(ctx, d)
+			})
+		}
+	}
+}
+
+func (n *notifier) deliver(ctx context.Context, d delivery) {
+	superseded := make(chan struct{})
+	if d.status == StateFiring {
+		var once sync.Once
+		n.mu.Lock()
+		n.firing[d.id()] = func() { once.Do(func() { close(superseded) }) }
+		n.mu.Unlock()
+		defer func() {
+			n.mu.Lock()
+			delete(n.firing, d.id())
+			n.mu.Unlock()
+		}()
+	}
+	deadline := time.Now().Add(n.opts.Budget)
+	recorded, last := "", ""
+	for attempt := 1; ; attempt++ {
+		actx, acancel := context.WithDeadline(ctx, deadline)
+		retry, err := n.sender.Notify(actx, d.url, d.secret, d.body)
+		acancel()
+		if err == nil {
+			n.metrics.deliveries.WithLabelValues(outcomeDelivered).Inc()
+			n.note(context.WithoutCancel(ctx), d.rule, d.alertID, d.errorPrefix(), "")
+			return
+		}
+		if ctx.Err() != nil {
+			n.metrics.deliveries.WithLabelValues(outcomeCancelled).Inc()
+			return
+		}
+		text := d.errorPrefix() + err.Error()
+		outOfBudget := !time.Now().Before(deadline)
+		if outOfBudget && last != "" {
+			text = last // the budget cut this attempt short: tell why the earlier ones failed
+		}
+		last = text
+		wait := n.backoff(attempt)
+		if !retry || outOfBudget || time.Now().Add(wait).After(deadline) {
+			n.metrics.deliveries.WithLabelValues(outcomeFailed).Inc()
+			n.logger.WarnContext(ctx, "webhook notification failed", "rule", d.rule.String(), "alert", d.alertID,
+				"status", d.status, "target", webhook.Redact(d.url), "attempts", attempt, "err", err)
+			n.note(ctx, d.rule, d.alertID, d.errorPrefix(), fmt.Sprintf("%s (%s notification given up after %d attempts)", text, d.status, attempt))
+			return
+		}
+		n.metrics.deliveries.WithLabelValues(outcomeRetried).Inc()
+		if text != recorded {
+			n.note(ctx, d.rule, d.alertID, d.errorPrefix(), text+" (retrying)")
+			recorded = text
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			n.metrics.deliveries.WithLabelValues(outcomeCancelled).Inc()
+			return
+		case <-superseded:
+			t.Stop()
+			n.metrics.deliveries.WithLabelValues(outcomeCancelled).Inc()
+			return
+		}
+	}
+}
+
+// backoff is the wait after the attempt-th failure: exponential from
+// RetryBase, capped at RetryMax, with full jitter.
+func (n *notifier) backoff(attempt int) time.Duration {
+	ceiling := n.opts.RetryBase
+	for i := 1; i < attempt && ceiling < n.opts.RetryMax; i++ {
+		ceiling *= 2
+	}
+	ceiling = min(ceiling, n.opts.RetryMax)
+	if ceiling <= 0 {
+		return 0
+	}
+	return rand.N(ceiling)
+}

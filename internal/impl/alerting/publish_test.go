@@ -1,0 +1,49 @@
+package alerting
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/lightwatch/lightwatch/internal/gen/queryapi"
+	"github.com/lightwatch/lightwatch/internal/impl/store"
+)
+
+// AlertJSON writes the query API's Alert schema, every optional field absent
+// when unset.
+func TestAlertJSONMatchesSchema(t *testing.T) {
+	doc, err := queryapi.GetSwagger()
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := doc.Components.Schemas["Alert"].Value
+	t0 := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	for _, a := range []store.Alert{
+		{ID: "a1", Tenant: "acme", RuleID: "r1", RuleName: "n", Severity: "warning", State: StatePending, StartedAt: t0, Value: 1},
+		{ID: "a1", Tenant: "acme", RuleID: "r1", RuleName: "n", Severity: "critical", State: StateFiring, StartedAt: t0, FiredAt: t0,
+			Labels: map[string]string{"service": "x"}, Summary: "s", NotifyError: "notify[0]: webhook https://h: HTTP 500", Value: 2.5},
+		{ID: "a1", Tenant: "acme", RuleID: "r1", RuleName: "n", Severity: "info", State: StateResolved, StartedAt: t0, FiredAt: t0, ResolvedAt: t0.Add(time.Minute)},
+	} {
+		b, err := json.Marshal(AlertJSON(a))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v any
+		if err := json.Unmarshal(b, &v); err != nil {
+			t.Fatal(err)
+		}
+		if err := schema.VisitJSON(v); err != nil {
+			t.Errorf("%s: %v", b, err)
+		}
+		m := v.(map[string]any)
+		if _, ok := m["tenant"]; ok {
+			t.Errorf("%s shows the tenant", b)
+		}
+		if _, ok := m["fired_at"]; ok != !a.FiredAt.IsZero() {
+			t.Errorf("%s: fired_at present=%v", b, ok)
+		}
+		if _, ok := m["notify_error"]; ok != (a.NotifyError != "") {
+			t.Errorf("%s: notify_error present=%v", b, ok)
+		}
+	}
+}

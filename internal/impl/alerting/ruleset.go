@@ -1,0 +1,86 @@
+package alerting
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/lightwatch/lightwatch/internal/impl/store"
+)
+
+// ruleSet is one snapshot of every tenant's rules, never changed once built:
+// a refresh builds a new one and swaps it in.
+type ruleSet struct {
+	byKey map[RuleKey]*Rule
+	// byTenantKind lists the enabled rules events can nudge.
+	byTenantKind map[tenantKind][]*Rule
+	loadedAt     time.Time
+}
+
+type tenantKind struct {
+	tenant string
+	kind   Kind
+}
+
+func newRuleSet(rules []Rule, at time.Time) *ruleSet {
+	s := &ruleSet{byKey: make(map[RuleKey]*Rule, len(rules)), byTenantKind: map[tenantKind][]*Rule{}, loadedAt: at}
+	for i := range rules {
+		r := &rules[i]
+		s.byKey[r.Key()] = r
+		if r.Enabled {
+			tk := tenantKind{r.Tenant, r.Kind}
+			s.byTenantKind[tk] = append(s.byTenantKind[tk], r)
+		}
+	}
+	return s
+}
+
+func (s *ruleSet) rule(k RuleKey) *Rule { return s.byKey[k] }
+
+// rules caches the rule set in memory and refreshes it from the store.
+type rules struct {
+	store   store.Rules
+	logger  *slog.Logger
+	metrics *metrics
+	cur     atomic.Pointer[ruleSet]
+	// invalid remembers the versions of rules already reported unparsable,
+	// so that a bad rule is logged once, not at every refresh.
+	invalid map[RuleKey]time.Time
+}
+
+func newRules(s store.Rules, logger *slog.Logger, m *metrics) *rules {
+	r := &rules{store: s, logger: logger, metrics: m, invalid: map[RuleKey]time.Time{}}
+	r.cur.Store(newRuleSet(nil, time.Time{}))
+	return r
+}
+
+func (r *rules) current() *ruleSet { return r.cur.Load() }
+
+// refresh reads every rule from the store and swaps the snapshot. Only one
+// goroutine calls it (the engine's refresh loop).
+func (r *rules) refresh(ctx context.Context) error {
+	stored, err := r.store.AllRules(ctx)
+	if err != nil {
+		return fmt.Errorf("alerting: load rules: %w", err)
+	}
+	parsed := make([]Rule, 0, len(stored))
+	seenInvalid := map[RuleKey]time.Time{}
+	for _, sr := range stored {
+		rule, err := ParseRule(sr)
+		if err != nil {
+			k := RuleKey{sr.Tenant, sr.ID}
+			seenInvalid[k] = sr.UpdatedAt
+			if v, ok := r.invalid[k]; !ok || !v.Equal(sr.UpdatedAt) {
+				r.logger.Error("alert rule cannot be evaluated", "tenant", sr.Tenant, "rule", sr.ID, "err", err)
+			}
+			continue
+		}
+		parsed = append(parsed, rule)
+	}
+	r.invalid = seenInvalid
+	r.cur.Store(newRuleSet(parsed, time.Now()))
+	r.metrics.rules.Set(float64(len(parsed)))
+	return nil
+}
