@@ -11,6 +11,7 @@ import (
 
 	"github.com/lightwatch/lightwatch/internal/gen/queryapi"
 	"github.com/lightwatch/lightwatch/internal/impl/alerting/webhook"
+	"github.com/lightwatch/lightwatch/internal/impl/api"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 )
 
@@ -84,7 +85,7 @@ func notifications(r *Rule, a store.Alert, status string) ([]delivery, error) {
 	if len(r.Notify) == 0 {
 		return nil, nil
 	}
-	body, err := json.Marshal(Payload{Status: status, Alert: AlertJSON(a), Rule: PayloadRule{ID: r.ID, Name: r.Name}})
+	body, err := json.Marshal(Payload{Status: status, Alert: api.AlertJSON(a), Rule: PayloadRule{ID: r.ID, Name: r.Name}})
 	if err != nil {
 		return nil, fmt.Errorf("encode notification: %w", err)
 	}

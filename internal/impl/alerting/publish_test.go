@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/gen/queryapi"
+	"github.com/lightwatch/lightwatch/internal/impl/api"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 )
 
@@ -24,7 +25,7 @@ func TestAlertJSONMatchesSchema(t *testing.T) {
 			Labels: map[string]string{"service": "x"}, Summary: "s", NotifyError: "notify[0]: webhook https://h: HTTP 500", Value: 2.5},
 		{ID: "a1", Tenant: "acme", RuleID: "r1", RuleName: "n", Severity: "info", State: StateResolved, StartedAt: t0, FiredAt: t0, ResolvedAt: t0.Add(time.Minute)},
 	} {
-		b, err := json.Marshal(AlertJSON(a))
+		b, err := json.Marshal(api.AlertJSON(a))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -25,7 +25,7 @@ func (s *Server) ListAlerts(ctx context.Context, r queryapi.ListAlertsRequestObj
 	}
 	out := queryapi.ListAlerts200JSONResponse{Items: make([]queryapi.Alert, 0, len(page.Alerts)), NextCursor: nextCursor(page.Next, q.Window, digest)}
 	for _, a := range page.Alerts {
-		out.Items = append(out.Items, alertOut(a))
+		out.Items = append(out.Items, AlertJSON(a))
 	}
 	return out, nil
 }
@@ -36,10 +36,13 @@ func (s *Server) GetAlert(ctx context.Context, r queryapi.GetAlertRequestObject)
 	if err != nil {
 		return nil, s.storeError(ctx, "get alert", err)
 	}
-	return queryapi.GetAlert200JSONResponse(alertOut(a)), nil
+	return queryapi.GetAlert200JSONResponse(AlertJSON(a)), nil
 }
 
-func alertOut(a store.Alert) queryapi.Alert {
+// AlertJSON is an alert as the query API's Alert schema shows it; the alerting
+// engine publishes the same JSON on stream:alerts, so /ws/alerts and
+// GET /api/alerts agree byte for byte.
+func AlertJSON(a store.Alert) queryapi.Alert {
 	out := queryapi.Alert{
 		Id: a.ID, RuleId: a.RuleID, RuleName: a.RuleName, Labels: a.Labels, Severity: queryapi.AlertSeverity(a.Severity),
 		State: queryapi.AlertState(a.State), StartedAt: a.StartedAt, Value: a.Value,
