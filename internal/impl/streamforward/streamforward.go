@@ -7,6 +7,7 @@ package streamforward
 import (
 	"context"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
@@ -18,27 +19,52 @@ type Publisher interface {
 	Publish(ctx context.Context, events []event.Event) error
 }
 
+// MaxQueuedEvents bounds the events waiting to be published. A batch is a
+// whole group commit (up to thousands of events), so a bound in batches alone
+// let a slow Redis pile up millions of events, about a kilobyte of memory
+// each; this keeps the queue to tens of megabytes.
+const MaxQueuedEvents = 50_000
+
+// dropLogEvery spaces the warnings about dropped events: a Redis that cannot
+// keep up drops a batch per commit, and a line each flooded the log.
+const dropLogEvery = 10 * time.Second
+
 // Forwarder queues batches of events and publishes them in order.
 type Forwarder struct {
-	pub     Publisher
-	queue   chan []event.Event
-	metrics *telemetry.Metrics
-	logger  *slog.Logger
-	timeout time.Duration
+	pub    Publisher
+	queue  chan []event.Event
+	queued atomic.Int64 // events queued or being published
+	// dropped counts the events dropped since the last warning, at lastWarn (Unix ns).
+	dropped, lastWarn atomic.Int64
+	metrics           *telemetry.Metrics
+	logger            *slog.Logger
+	timeout           time.Duration
 }
 
-// New returns a forwarder holding at most queueBatches batches; call Run.
+// New returns a forwarder holding at most queueBatches batches and
+// MaxQueuedEvents events; call Run.
 func New(pub Publisher, queueBatches int, m *telemetry.Metrics, logger *slog.Logger) *Forwarder {
 	return &Forwarder{pub: pub, queue: make(chan []event.Event, queueBatches), metrics: m, logger: logger, timeout: 5 * time.Second}
 }
 
 // Forward queues events for publishing without blocking. It is a groupcommit.Committed.
 func (f *Forwarder) Forward(events []event.Event) {
-	select {
-	case f.queue <- events:
-	default:
-		f.metrics.StreamDropped.Add(float64(len(events)))
-		f.logger.Warn("stream publish queue full; events stored but not published", "events", len(events))
+	n := int64(len(events))
+	// A batch larger than the bound still goes through an empty queue.
+	if q := f.queued.Add(n); q <= MaxQueuedEvents || q == n {
+		select {
+		case f.queue <- events:
+			return
+		default:
+		}
+	}
+	f.queued.Add(-n)
+	f.metrics.StreamDropped.Add(float64(len(events)))
+	f.dropped.Add(n)
+	now, last := time.Now().UnixNano(), f.lastWarn.Load()
+	if now-last >= int64(dropLogEvery) && f.lastWarn.CompareAndSwap(last, now) {
+		f.logger.Warn("stream publish queue full; events stored but not published (count since the last such warning)",
+			"events", f.dropped.Swap(0))
 	}
 }
 
@@ -63,6 +89,7 @@ func (f *Forwarder) Run(ctx context.Context) {
 }
 
 func (f *Forwarder) publish(events []event.Event) {
+	defer f.queued.Add(-int64(len(events)))
 	ctx, cancel := context.WithTimeout(context.Background(), f.timeout)
 	defer cancel()
 	start := time.Now()

@@ -39,8 +39,9 @@ type Options struct {
 }
 
 // writerCacheKiB is the writer's page cache (SQLite's default is 2000 KiB).
-// Every event inserts into index leaves all over their indexes (services,
-// levels and times interleave), so a transaction dirties thousands of pages:
+// Events of many services, levels and clients' clocks interleave, so their
+// index entries land all over the indexes and a transaction dirties thousands
+// of pages:
 // with the default cache they spill to the WAL mid-transaction, are read back
 // and written again, and each insert reads its leaf from the file. Memory is
 // the limit: modernc's allocator gives each 4 KiB page an 8 KiB slot, so the
