@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/realtime"
 )
@@ -17,6 +18,7 @@ func (a *App) realtimeHandler(mux *http.ServeMux) (run func(ctx context.Context)
 		Authenticator: a.authn,
 		Metrics:       realtime.NewMetrics(a.metrics.Registry),
 		Logger:        a.logger,
+		FlushInterval: flushInterval(a.cfg.WSFlushInterval),
 	})
 	if err != nil {
 		return nil, nil, err
@@ -33,4 +35,13 @@ func (a *App) realtimeHandler(mux *http.ServeMux) (run func(ctx context.Context)
 		}
 	}
 	return run, shutdown, nil
+}
+
+// flushInterval maps the configured interval to realtime.Options', where 0
+// means the default and negative means none.
+func flushInterval(d time.Duration) time.Duration {
+	if d <= 0 {
+		return -1
+	}
+	return d
 }

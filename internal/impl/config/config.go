@@ -38,6 +38,8 @@ type Config struct {
 	Anomaly            bool
 	AlertInterval      time.Duration
 	WebhookRetryBudget time.Duration
+
+	WSFlushInterval time.Duration
 }
 
 // Setting describes one configuration setting, for parsing and for documentation.
@@ -143,6 +145,8 @@ func settings() []setting {
 			duration(func(c *Config) *time.Duration { return &c.AlertInterval })},
 		{Setting{"webhook-retry-budget", "LIGHTWATCH_WEBHOOK_RETRY_BUDGET", "5m", "how long a failing webhook notification is retried (exponential backoff with jitter) before it is given up"},
 			duration(func(c *Config) *time.Duration { return &c.WebhookRetryBudget })},
+		{Setting{"ws-flush-interval", "LIGHTWATCH_WS_FLUSH_INTERVAL", "20ms", "least time between two writes to one WebSocket client: on busy streams events gather into one frame, far fewer writes for at most this much latency; 0 writes each at once"},
+			duration(func(c *Config) *time.Duration { return &c.WSFlushInterval })},
 		{Setting{"shutdown-timeout", "LIGHTWATCH_SHUTDOWN_TIMEOUT", "30s", "how long SIGTERM waits for in-flight requests to finish"},
 			duration(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
 	}

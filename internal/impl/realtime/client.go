@@ -183,6 +183,13 @@ func (c *client) appendLocked(msg []byte) {
 	}
 }
 
+// hasPending reports whether anything waits to be written.
+func (c *client) hasPending() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.pending) > 0 || c.dropped > 0
+}
+
 // take hands the writer everything queued, followed by a lagged message
 // when messages were dropped since the last take: the dropped ones were
 // newer than everything taken and older than anything queued later, so

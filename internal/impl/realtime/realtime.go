@@ -40,6 +40,9 @@ const (
 	DefaultReplayBuffer  = 4096
 	DefaultWriteTimeout  = 10 * time.Second
 	DefaultMaxFrameBytes = 32 << 10
+	// DefaultFlushInterval trades a little latency on busy streams for far
+	// fewer socket writes (see Options.FlushInterval).
+	DefaultFlushInterval = 20 * time.Millisecond
 	DefaultReadBlock     = time.Second
 	DefaultReadCount     = 512
 	DefaultReplayChunk   = 512
@@ -88,6 +91,12 @@ type Options struct {
 	// default read limit of common client libraries (coder/websocket); a
 	// single event larger than it still goes alone.
 	MaxFrameBytes int
+	// FlushInterval is the least time between two writes of data to one
+	// connection: a message after a quiet spell goes out at once, and on a
+	// busy stream messages gather for the rest of the interval and go out
+	// as one frame. It bounds the latency batching adds; negative disables
+	// it (every wake-up writes).
+	FlushInterval time.Duration
 	// ReadBlock is the XREAD BLOCK timeout: an upper bound on how long Run
 	// takes to notice that its context is done.
 	ReadBlock time.Duration
@@ -146,6 +155,7 @@ func New(o Options) (*Service, error) {
 			pingInterval:  orDefault(o.PingInterval, PingInterval),
 			writeTimeout:  orDefault(o.WriteTimeout, DefaultWriteTimeout),
 			maxFrameBytes: orDefault(o.MaxFrameBytes, DefaultMaxFrameBytes),
+			flushInterval: flushInterval(o.FlushInterval),
 		},
 		pongWait:    orDefault(o.PongWait, PongWait),
 		replayChunk: int64(orDefault(o.ReplayChunk, DefaultReplayChunk)),
@@ -196,6 +206,18 @@ func (s *Service) Shutdown(ctx context.Context) error {
 		return fmt.Errorf("realtime: close connections: %w", err)
 	}
 	return nil
+}
+
+// flushInterval applies Options.FlushInterval's rules: 0 is the default,
+// negative is none.
+func flushInterval(d time.Duration) time.Duration {
+	switch {
+	case d < 0:
+		return 0
+	case d == 0:
+		return DefaultFlushInterval
+	}
+	return d
 }
 
 func orDefault[T int | time.Duration](v, def T) T {

@@ -17,6 +17,9 @@ type writerConfig struct {
 	pingInterval  time.Duration
 	writeTimeout  time.Duration
 	maxFrameBytes int
+	// flushInterval is the least time between two flushes of one
+	// connection; see writeLoop.
+	flushInterval time.Duration
 }
 
 // writeLoop is the connection's only writer of data frames: gorilla's Conn
@@ -25,12 +28,44 @@ type writerConfig struct {
 // WebSocket messages as possible (see writeBatch). It also pings on schedule
 // and carries out close requests. On any write error it finishes the
 // connection, which ends the read loop too.
+//
+// Flushes of one connection are at least flushInterval apart: a message that
+// arrives after a quiet spell goes out at once, but on a busy stream the
+// writer lets messages gather for the rest of the interval and sends them as
+// one frame. A write to a socket is a system call that also wakes the
+// client, and it costs the same for one event as for thirty; at 1,000
+// clients x 100 events/s these writes were over half of the server's CPU.
+// The interval bounds the latency this adds.
 func (c *client) writeLoop(cfg writerConfig) {
 	ping := time.NewTicker(cfg.pingInterval)
 	defer ping.Stop()
+	var (
+		lastFlush time.Time
+		gather    *time.Timer // created on first use: idle connections never need one
+	)
 	for {
 		select {
 		case <-c.wake:
+			if !c.hasPending() {
+				continue // a wake-up left over from messages an earlier flush took
+			}
+			if wait := cfg.flushInterval - time.Since(lastFlush); wait > 0 {
+				if gather == nil {
+					gather = time.NewTimer(wait)
+				} else {
+					gather.Reset(wait)
+				}
+				select {
+				case <-gather.C:
+				case <-c.closeReq:
+					gather.Stop()
+					c.closeNow(cfg)
+					return
+				case <-c.done:
+					return
+				}
+			}
+			lastFlush = time.Now()
 			if err := c.flush(cfg); err != nil {
 				c.finish()
 				return
@@ -41,23 +76,28 @@ func (c *client) writeLoop(cfg writerConfig) {
 				return
 			}
 		case <-c.closeReq:
-			// Best effort: what is queued (an error message, say) goes out
-			// before the close frame.
-			_ = c.flush(cfg)
-			msg := websocket.FormatCloseMessage(c.closeCode, c.closeText)
-			_ = c.conn.WriteControl(websocket.CloseMessage, msg, time.Now().Add(cfg.writeTimeout))
-			t := time.NewTimer(closeGrace)
-			select {
-			case <-c.done:
-			case <-t.C:
-			}
-			t.Stop()
-			c.finish()
+			c.closeNow(cfg)
 			return
 		case <-c.done:
 			return
 		}
 	}
+}
+
+// closeNow carries out a close request: what is queued (an error message,
+// say) goes out first, best effort, then the close frame; the connection is
+// cut when the client answers or after closeGrace.
+func (c *client) closeNow(cfg writerConfig) {
+	_ = c.flush(cfg)
+	msg := websocket.FormatCloseMessage(c.closeCode, c.closeText)
+	_ = c.conn.WriteControl(websocket.CloseMessage, msg, time.Now().Add(cfg.writeTimeout))
+	t := time.NewTimer(closeGrace)
+	select {
+	case <-c.done:
+	case <-t.C:
+	}
+	t.Stop()
+	c.finish()
 }
 
 // flush writes what is queued.
