@@ -63,17 +63,24 @@ func (e encoding) String() string {
 }
 
 // template is one encoded request body with the offsets of its events' id
-// sequence digits.
+// sequence digits and timestamps.
 type template struct {
 	body    []byte
 	seqOffs []int
+	tsOffs  []int
 }
+
+// tsLayout is a fixed-width RFC 3339 UTC time, so that a request's
+// timestamps are written in place. Each request carries the time it was made:
+// agents send current timestamps, and the store's time indexes grow at their
+// end, not at random places as repeated old timestamps would make them.
+const tsLayout = "2006-01-02T15:04:05.000000000Z"
 
 // newTemplate encodes batch random events whose ids are prefix followed by
 // seqDigits zeros. A batch of 1 in JSON is a single object, not an array.
-func newTemplate(r *rand.Rand, prefix string, batch int, enc encoding, ts time.Time) template {
+func newTemplate(r *rand.Rand, prefix string, batch int, enc encoding) template {
 	var b bytes.Buffer
-	t := template{seqOffs: make([]int, 0, batch)}
+	t := template{seqOffs: make([]int, 0, batch), tsOffs: make([]int, 0, batch)}
 	if !enc.ndjson && batch > 1 {
 		b.WriteByte('[')
 	}
@@ -81,8 +88,9 @@ func newTemplate(r *rand.Rand, prefix string, batch int, enc encoding, ts time.T
 		if i > 0 && !enc.ndjson {
 			b.WriteByte(',')
 		}
-		off := appendEvent(&b, r, prefix, ts.Add(time.Duration(i)*time.Millisecond))
-		t.seqOffs = append(t.seqOffs, off)
+		seqOff, tsOff := appendEvent(&b, r, prefix)
+		t.seqOffs = append(t.seqOffs, seqOff)
+		t.tsOffs = append(t.tsOffs, tsOff)
 		if enc.ndjson {
 			b.WriteByte('\n')
 		}
@@ -94,21 +102,29 @@ func newTemplate(r *rand.Rand, prefix string, batch int, enc encoding, ts time.T
 	return t
 }
 
-// appendEvent writes one log event of about 230 bytes and returns the offset
-// of its id's sequence digits.
-func appendEvent(b *bytes.Buffer, r *rand.Rand, prefix string, ts time.Time) int {
+// appendEvent writes one log event of about 230 bytes and returns the
+// offsets of its id's sequence digits and of its timestamp.
+func appendEvent(b *bytes.Buffer, r *rand.Rand, prefix string) (seqOff, tsOff int) {
 	b.WriteString(`{"id":"`)
 	b.WriteString(prefix)
-	off := b.Len()
+	seqOff = b.Len()
 	for range seqDigits {
 		b.WriteByte('0')
 	}
 	svc := services[r.IntN(len(services))]
 	method, path := methods[r.IntN(len(methods))], paths[r.IntN(len(paths))]
-	fmt.Fprintf(b, `","service":%q,"level":%q,"message":"%s %s/%d: %s in %d ms","ts":%q,"host":"%s-%d","attrs":{"http.status":%d,"http.method":%q,"user_id":"u-%05d"}}`,
-		svc, levels[r.IntN(len(levels))], method, path, r.IntN(100000), messages[r.IntN(len(messages))], 1+r.IntN(900),
-		ts.UTC().Format(time.RFC3339Nano), svc, 1+r.IntN(8), statuses[r.IntN(len(statuses))], method, r.IntN(100000))
-	return off
+	fmt.Fprintf(b, `","service":%q,"level":%q,"message":"%s %s/%d: %s in %d ms","ts":"`,
+		svc, levels[r.IntN(len(levels))], method, path, r.IntN(100000), messages[r.IntN(len(messages))], 1+r.IntN(900))
+	tsOff = b.Len()
+	b.WriteString(tsLayout)
+	fmt.Fprintf(b, `","host":"%s-%d","attrs":{"http.status":%d,"http.method":%q,"user_id":"u-%05d"}}`,
+		svc, 1+r.IntN(8), statuses[r.IntN(len(statuses))], method, r.IntN(100000))
+	return seqOff, tsOff
+}
+
+// putTime writes t in tsLayout at b[off:].
+func putTime(b []byte, off int, t time.Time) {
+	t.UTC().AppendFormat(b[off:off], tsLayout)
 }
 
 // putSeq writes n as seqDigits decimal digits at b[off:].
@@ -135,10 +151,9 @@ type bodies struct {
 func newBodies(run string, client, batch int, enc encoding, poolRequests int, seed uint64) *bodies {
 	r := rand.New(rand.NewPCG(seed, uint64(client)))
 	prefix := fmt.Sprintf("%s-%04d-", run, client)
-	now := time.Now()
 	bs := &bodies{batch: batch, gzipped: enc.gzip}
 	for range templatesPerClient {
-		bs.templates = append(bs.templates, newTemplate(r, prefix, batch, enc, now))
+		bs.templates = append(bs.templates, newTemplate(r, prefix, batch, enc))
 	}
 	if enc.gzip {
 		bs.gz, _ = gzip.NewWriterLevel(nil, gzip.BestSpeed)
@@ -150,12 +165,15 @@ func newBodies(run string, client, batch int, enc encoding, poolRequests int, se
 	return bs
 }
 
-// plain returns a fresh copy of request number n, uncompressed.
+// plain returns a fresh copy of request number n, uncompressed, its events
+// stamped a microsecond apart from now.
 func (bs *bodies) plain(n uint64) []byte {
 	t := bs.templates[n%uint64(len(bs.templates))]
 	b := bytes.Clone(t.body)
+	now := time.Now()
 	for i, off := range t.seqOffs {
 		putSeq(b, off, n*uint64(bs.batch)+uint64(i))
+		putTime(b, t.tsOffs[i], now.Add(time.Duration(i)*time.Microsecond))
 	}
 	return b
 }

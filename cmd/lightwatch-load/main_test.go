@@ -34,7 +34,9 @@ func TestBodies(t *testing.T) {
 	for _, enc := range []encoding{{}, {ndjson: true}} {
 		bs := newBodies("ldtest", 3, 5, enc, 0, 1)
 		seen := map[string]bool{}
+		var last time.Time
 		for n := range uint64(6) {
+			before := time.Now().Truncate(time.Microsecond)
 			body := bs.next()
 			var events []map[string]any
 			if enc.ndjson {
@@ -57,6 +59,12 @@ func TestBodies(t *testing.T) {
 					t.Errorf("id %q: repeated or not bs.id(%d, %d) = %q", id, n, i, bs.id(n, i))
 				}
 				seen[id] = true
+				// Each request carries the time it was made, increasing.
+				ts, err := time.Parse(time.RFC3339Nano, e["ts"].(string))
+				if err != nil || ts.Before(before) || !ts.After(last) {
+					t.Errorf("ts %v (%v): want after %v and after the previous event's %v", e["ts"], err, before, last)
+				}
+				last = ts
 				if _, ok := e["attrs"].(map[string]any)["http.status"]; !ok {
 					t.Errorf("no http.status attr in %v", e)
 				}

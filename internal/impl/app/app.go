@@ -95,7 +95,7 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 	if err := ensureBootstrapKey(ctx, a.store, cfg.BootstrapKey, cfg.DataDir, cfg.MongoURI == "", out, logger); err != nil {
 		return nil, err
 	}
-	a.forwarder = streamforward.New(stream.New(a.redis, cfg.StreamMaxLen), 1024, a.metrics, logger)
+	a.forwarder = streamforward.New(stream.New(a.redis, cfg.StreamLength()), 1024, a.metrics, logger)
 	a.committer = groupcommit.New(a.store, groupcommit.Options{
 		MaxQueued: cfg.WriteQueue, MaxWait: cfg.WriteTimeout, Workers: a.writers,
 		OnCommit: a.forwarder.Forward, Metrics: a.metrics, Logger: logger,

@@ -68,6 +68,30 @@ func integer[T int | int64](f func(c *Config) *T) func(*Config, string) error {
 	}
 }
 
+// optionalInteger is integer where empty means 0: "let the process choose".
+func optionalInteger[T int | int64](f func(c *Config) *T) func(*Config, string) error {
+	set := integer(f)
+	return func(c *Config, v string) error {
+		if v == "" {
+			*f(c) = 0
+			return nil
+		}
+		return set(c, v)
+	}
+}
+
+// nonNegativeDuration is a duration where 0 is allowed (it turns something off).
+func nonNegativeDuration(f func(c *Config) *time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return fmt.Errorf("want a duration such as 20ms, or 0, got %q", v)
+		}
+		*f(c) = d
+		return nil
+	}
+}
+
 func duration(f func(c *Config) *time.Duration) func(*Config, string) error {
 	return func(c *Config, v string) error {
 		d, err := time.ParseDuration(v)
@@ -119,8 +143,8 @@ func settings() []setting {
 			str(func(c *Config) *string { return &c.RedisURL })},
 		{Setting{"bootstrap-key", "LIGHTWATCH_BOOTSTRAP_KEY", "", "an API key that exists at start-up with scopes admin, ingest and read in tenant default; empty: one is generated on first start and kept in the data directory"},
 			str(func(c *Config) *string { return &c.BootstrapKey })},
-		{Setting{"stream-maxlen", "LIGHTWATCH_STREAM_MAXLEN", "100000", "approximate maximum length of each Redis stream (XADD MAXLEN ~)"},
-			integer(func(c *Config) *int64 { return &c.StreamMaxLen })},
+		{Setting{"stream-maxlen", "LIGHTWATCH_STREAM_MAXLEN", "", "approximate maximum length of each Redis stream (XADD MAXLEN ~), which bounds how far back live clients can resume; empty: 100000 with a Redis server, 10000 with the embedded one, which holds streams in this process's memory"},
+			optionalInteger(func(c *Config) *int64 { return &c.StreamMaxLen })},
 		{Setting{"rate-limit", "LIGHTWATCH_RATE_LIMIT", "2000", "requests per second allowed per API key, counted in Redis; 0 turns rate limiting off"},
 			integer(func(c *Config) *int { return &c.RateLimit })},
 		{Setting{"rate-burst", "LIGHTWATCH_RATE_BURST", "4000", "requests an API key may send at once above its rate"},
@@ -146,7 +170,7 @@ func settings() []setting {
 		{Setting{"webhook-retry-budget", "LIGHTWATCH_WEBHOOK_RETRY_BUDGET", "5m", "how long a failing webhook notification is retried (exponential backoff with jitter) before it is given up"},
 			duration(func(c *Config) *time.Duration { return &c.WebhookRetryBudget })},
 		{Setting{"ws-flush-interval", "LIGHTWATCH_WS_FLUSH_INTERVAL", "20ms", "least time between two writes to one WebSocket client: on busy streams events gather into one frame, far fewer writes for at most this much latency; 0 writes each at once"},
-			duration(func(c *Config) *time.Duration { return &c.WSFlushInterval })},
+			nonNegativeDuration(func(c *Config) *time.Duration { return &c.WSFlushInterval })},
 		{Setting{"shutdown-timeout", "LIGHTWATCH_SHUTDOWN_TIMEOUT", "30s", "how long SIGTERM waits for in-flight requests to finish"},
 			duration(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
 	}
@@ -198,6 +222,27 @@ func Load(name string, args []string, getenv func(string) string, usage io.Write
 // FromOS loads the process's configuration from os.Args and the environment.
 func FromOS() (Config, error) {
 	return Load(os.Args[0], os.Args[1:], os.Getenv, os.Stderr)
+}
+
+// Default stream lengths (see StreamLength).
+const (
+	StreamLengthRedis    = 100_000
+	StreamLengthEmbedded = 10_000
+)
+
+// StreamLength is the MAXLEN of each stream: the configured one, or by default
+// one that suits where the streams live. The embedded Redis keeps them in this
+// process's memory and scans a stream from its start on every read, so there
+// a tenth of a real server's length keeps memory and read cost down, at the
+// price of a shorter history for resuming live clients.
+func (c Config) StreamLength() int64 {
+	switch {
+	case c.StreamMaxLen > 0:
+		return c.StreamMaxLen
+	case c.RedisURL == "":
+		return StreamLengthEmbedded
+	}
+	return StreamLengthRedis
 }
 
 // Logger builds the process logger the configuration asks for.
