@@ -50,6 +50,9 @@ type App struct {
 	writers   int
 	redis     *redis.Client
 	stopRedis func()
+	// appended signals appends to the streams when Redis is embedded (this
+	// process its only writer); nil otherwise. See realtime.Options.Appended.
+	appended  <-chan struct{}
 	committer *groupcommit.Committer
 	forwarder *streamforward.Forwarder
 	handler   http.Handler
@@ -91,6 +94,9 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 	}
 	if a.redis, a.stopRedis, err = redisconn.Connect(ctx, cfg.RedisURL, logger); err != nil {
 		return nil, fmt.Errorf("connect redis: %w", err)
+	}
+	if cfg.RedisURL == "" && surfaces.Realtime {
+		a.appended = redisconn.WatchAppends(a.redis)
 	}
 	if err := ensureBootstrapKey(ctx, a.store, cfg.BootstrapKey, cfg.DataDir, cfg.MongoURI == "", out, logger); err != nil {
 		return nil, err

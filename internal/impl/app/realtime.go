@@ -19,6 +19,7 @@ func (a *App) realtimeHandler(mux *http.ServeMux) (run func(ctx context.Context)
 		Metrics:       realtime.NewMetrics(a.metrics.Registry),
 		Logger:        a.logger,
 		FlushInterval: flushInterval(a.cfg.WSFlushInterval),
+		Appended:      a.appended,
 	})
 	if err != nil {
 		return nil, nil, err

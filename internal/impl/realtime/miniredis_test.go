@@ -4,15 +4,34 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
+	"github.com/redis/go-redis/v9"
+
+	"github.com/lightwatch/lightwatch/internal/impl/redisconn"
 	"github.com/lightwatch/lightwatch/internal/impl/stream"
 )
 
 // `make run` embeds miniredis: the reader's XREAD over four streams, the
 // resume's XRANGE and the reset check must work on it as on Redis.
+//
+// The second run polls when told of appends, as `make run` does: its
+// ReadBlock of an hour makes a missed wake-up fail the test.
 func TestWorksOnEmbeddedMiniredis(t *testing.T) {
-	rdb := connectRedis(t, "")
-	h := newHarness(t, rdb, func(o *Options) { o.ReplayChunk = 3 })
+	t.Run("blocking read", func(t *testing.T) {
+		rdb := connectRedis(t, "")
+		testEmbedded(t, rdb, newHarness(t, rdb, func(o *Options) { o.ReplayChunk = 3 }))
+	})
+	t.Run("polling on appends", func(t *testing.T) {
+		rdb := connectRedis(t, "")
+		appended := redisconn.WatchAppends(rdb)
+		testEmbedded(t, rdb, newHarness(t, rdb, func(o *Options) {
+			o.ReplayChunk, o.Appended, o.ReadBlock = 3, appended, time.Hour
+		}))
+	})
+}
+
+func testEmbedded(t *testing.T, rdb *redis.Client, h *harness) {
 	live := h.dial("/ws/logs?service=checkout", acmeKey)
 	alerts := h.dial("/ws/alerts", acmeKey)
 	live.expect(msgSubscribed)

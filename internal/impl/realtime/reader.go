@@ -29,6 +29,10 @@ type reader struct {
 	m      *Metrics
 	block  time.Duration
 	count  int64
+	// appended, when not nil, makes the reader poll: it reads without
+	// BLOCK, and when nothing is new waits for a wake-up from it (or block,
+	// in case). See Options.Appended.
+	appended <-chan struct{}
 	// ready is closed once the start position is known. Connections wait for
 	// it, so that an entry added after a client was told "subscribed" is
 	// always one the reader will read.
@@ -44,14 +48,32 @@ func (r *reader) run(ctx context.Context) error {
 	}
 	close(r.ready)
 	args := make([]string, 2*numChannels)
+	block := r.block
+	if r.appended != nil {
+		block = -1 // no BLOCK argument: answer at once
+	}
+	var idle *time.Timer
 	backoff := minBackoff
 	for ctx.Err() == nil {
 		for i, ch := range channels {
 			args[i], args[numChannels+i] = ch.stream(), ids[i].String()
 		}
-		res, err := r.redis.XRead(ctx, &redis.XReadArgs{Streams: args, Count: r.count, Block: r.block}).Result()
+		res, err := r.redis.XRead(ctx, &redis.XReadArgs{Streams: args, Count: r.count, Block: block}).Result()
 		switch {
-		case errors.Is(err, redis.Nil): // the block timed out with nothing new
+		case errors.Is(err, redis.Nil) && r.appended == nil: // the block timed out with nothing new
+			continue
+		case errors.Is(err, redis.Nil): // nothing new: wait to be told
+			if idle == nil {
+				idle = time.NewTimer(r.block)
+			} else {
+				idle.Reset(r.block)
+			}
+			select {
+			case <-r.appended:
+			case <-idle.C:
+			case <-ctx.Done():
+				return nil
+			}
 			continue
 		case err != nil:
 			if ctx.Err() != nil {

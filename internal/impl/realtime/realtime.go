@@ -100,6 +100,13 @@ type Options struct {
 	// ReadBlock is the XREAD BLOCK timeout: an upper bound on how long Run
 	// takes to notice that its context is done.
 	ReadBlock time.Duration
+	// Appended, when not nil, receives a value after each append to the
+	// streams (redisconn.WatchAppends), and the reader polls on it instead
+	// of blocking in XREAD. Only for a Redis that this process alone writes
+	// to, the embedded one, where a blocked XREAD costs a scan of every
+	// stream per command; ReadBlock then bounds how long a missed wake-up
+	// could delay delivery.
+	Appended <-chan struct{}
 	// ReadCount and ReplayChunk are the COUNT of XREAD (per stream) and of
 	// each XRANGE of a replay.
 	ReadCount   int
@@ -166,7 +173,7 @@ func New(o Options) (*Service, error) {
 	s.reader = &reader{
 		redis: o.Redis, hub: s.hub, logger: o.Logger, m: o.Metrics,
 		block: orDefault(o.ReadBlock, DefaultReadBlock), count: int64(orDefault(o.ReadCount, DefaultReadCount)),
-		ready: make(chan struct{}),
+		ready: make(chan struct{}), appended: o.Appended,
 	}
 	s.upgrader = websocket.Upgrader{
 		HandshakeTimeout: 10 * time.Second,
