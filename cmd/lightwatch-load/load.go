@@ -13,8 +13,9 @@ import (
 	"slices"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
+
+	"github.com/lightwatch/lightwatch/internal/impl/loadtest"
 )
 
 // clientStats is what one client saw. Figures count requests that completed
@@ -71,30 +72,7 @@ func runScenario(ctx context.Context, client *http.Client, t *target, sc scenari
 	res.prepareTime = time.Since(prep)
 
 	// Sample the server's memory every second while the scenario runs.
-	sctx, stopSampling := context.WithCancel(ctx)
-	var peak atomic.Int64
-	var samples atomic.Int64
-	var sampleErr error
-	var swg sync.WaitGroup
-	swg.Go(func() {
-		tick := time.NewTicker(time.Second)
-		defer tick.Stop()
-		for {
-			if v, err := t.rss(sctx); err == nil {
-				samples.Add(1)
-				if v > peak.Load() {
-					peak.Store(v)
-				}
-			} else if sctx.Err() == nil {
-				sampleErr = err
-			}
-			select {
-			case <-sctx.Done():
-				return
-			case <-tick.C:
-			}
-		}
-	})
+	sampler := loadtest.SampleRSS(ctx, t.rss, time.Second)
 
 	start := time.Now()
 	from := start.Add(o.warmup)
@@ -109,8 +87,7 @@ func runScenario(ctx context.Context, client *http.Client, t *target, sc scenari
 		wg.Go(func() { stats[i] = runClient(rctx, client, t, gens[i], sc, enc, from, end) })
 	}
 	wg.Wait()
-	stopSampling()
-	swg.Wait()
+	rssPeak, rssSamples, rssErr := sampler.Stop()
 
 	for _, st := range stats {
 		res.requests += st.requests
@@ -132,7 +109,7 @@ func runScenario(ctx context.Context, client *http.Client, t *target, sc scenari
 		res.onTheFly += g.onTheFly
 	}
 	slices.Sort(res.latencies)
-	res.rssPeak, res.rssSamples, res.rssErr = peak.Load(), int(samples.Load()), sampleErr
+	res.rssPeak, res.rssSamples, res.rssErr = rssPeak, rssSamples, rssErr
 	if v, err := t.rss(ctx); err == nil {
 		res.rssNow = v
 		res.rssPeak = max(res.rssPeak, v)

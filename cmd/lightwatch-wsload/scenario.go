@@ -13,7 +13,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -92,29 +91,8 @@ func runScenario(ctx context.Context, t *target, sc scenario, o options) (*resul
 	win.to.Store(math.MaxInt64)
 
 	// Sample the server's memory every second while the scenario runs.
-	sctx, stopSampling := context.WithCancel(ctx)
-	defer stopSampling()
-	var peak atomic.Int64
-	var samples atomic.Int64
-	var sampleErr error
-	var swg sync.WaitGroup
-	swg.Go(func() {
-		tick := time.NewTicker(time.Second)
-		defer tick.Stop()
-		for {
-			if v, err := t.rss(sctx); err == nil {
-				samples.Add(1)
-				peak.Store(max(peak.Load(), v))
-			} else if sctx.Err() == nil {
-				sampleErr = err
-			}
-			select {
-			case <-sctx.Done():
-				return
-			case <-tick.C:
-			}
-		}
-	})
+	sampler := loadtest.SampleRSS(ctx, t.rss, time.Second)
+	defer sampler.Stop()
 
 	// Connect everyone and wait until each is subscribed.
 	readBuf, msgBuf := fanoutReadBuf, fanoutMsgBuf
@@ -202,13 +180,12 @@ func runScenario(ctx context.Context, t *target, sc scenario, o options) (*resul
 		}
 	}
 	live = nil
-	stopSampling()
-	swg.Wait()
+	rssPeak, rssSamples, rssErr := sampler.Stop()
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
 
-	res.rssPeak, res.rssSamples, res.rssErr = peak.Load(), int(samples.Load()), sampleErr
+	res.rssPeak, res.rssSamples, res.rssErr = rssPeak, rssSamples, rssErr
 	if sc.idle() {
 		res.rssPeak = max(res.rssPeak, res.rssEnd)
 	} else {
