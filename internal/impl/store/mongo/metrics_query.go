@@ -19,23 +19,7 @@ import (
 // them into steps in Go: FerretDB's $group lacks $min and $max, and with more
 // than one accumulator returns wrong results.
 func (s *Store) QueryMetrics(ctx context.Context, q store.MetricQuery) ([]store.Series, error) {
-	src, err := summary.Plan(q)
-	if err != nil {
-		return nil, fmt.Errorf("query metric %s: %w", q.Name, err)
-	}
-	agg := summary.NewAggregator(q)
-	from, to := summary.Bounds(q)
-	if from < to {
-		if src == summary.FromRollups {
-			err = s.readRollups(ctx, q, from, to, agg)
-		} else {
-			err = s.readSamples(ctx, q, from, to, agg)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("query metric %s: %w", q.Name, err)
-		}
-	}
-	return agg.Result(), nil
+	return summary.Query(ctx, q, s.readRollups, s.readSamples)
 }
 
 // metricFilter selects a metric's documents with timeField in [from, to),

@@ -15,23 +15,7 @@ import (
 // shorter ones, and leaves the folding into steps to summary.Aggregator, so
 // both adapters build identical points.
 func (s *Store) QueryMetrics(ctx context.Context, q store.MetricQuery) ([]store.Series, error) {
-	src, err := summary.Plan(q)
-	if err != nil {
-		return nil, fmt.Errorf("query metric %s: %w", q.Name, err)
-	}
-	agg := summary.NewAggregator(q)
-	from, to := summary.Bounds(q)
-	if from < to {
-		if src == summary.FromRollups {
-			err = s.readRollups(ctx, q, from, to, agg)
-		} else {
-			err = s.readSamples(ctx, q, from, to, agg)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("query metric %s: %w", q.Name, err)
-		}
-	}
-	return agg.Result(), nil
+	return summary.Query(ctx, q, s.readRollups, s.readSamples)
 }
 
 // whereService narrows a query by service in SQL, the one filter a column
