@@ -18,6 +18,13 @@ const (
 	maxBackoff = 5 * time.Second
 )
 
+// pollPace is the least time between two reads of a polling reader (see
+// Options.Appended) while entries keep coming. The embedded Redis scans each
+// stream from its start on every read, so reading after every append would
+// cost a scan per append; pacing bounds the scans to a few hundred a second
+// for at most this much more latency.
+const pollPace = 5 * time.Millisecond
+
 // reader is the instance's single consumer of the streams: one XREAD BLOCK
 // over all four, from the last id it saw of each. It uses no consumer group
 // on purpose: a group would split entries between instances, while every
@@ -52,9 +59,19 @@ func (r *reader) run(ctx context.Context) error {
 	if r.appended != nil {
 		block = -1 // no BLOCK argument: answer at once
 	}
-	var idle *time.Timer
+	var (
+		idle     *time.Timer
+		lastRead time.Time
+		backlog  bool // the last read was full: more is waiting
+	)
 	backoff := minBackoff
 	for ctx.Err() == nil {
+		if r.appended != nil && !backlog {
+			if !sleep(ctx, pollPace-time.Since(lastRead)) {
+				return nil
+			}
+			lastRead = time.Now()
+		}
 		for i, ch := range channels {
 			args[i], args[numChannels+i] = ch.stream(), ids[i].String()
 		}
@@ -88,7 +105,9 @@ func (r *reader) run(ctx context.Context) error {
 			continue
 		}
 		backoff = minBackoff
+		backlog = false
 		for _, s := range res {
+			backlog = backlog || int64(len(s.Messages)) >= r.count
 			ch, ok := channelOf(s.Stream)
 			if !ok {
 				continue
@@ -172,6 +191,9 @@ func (r *reader) lastIDs(ctx context.Context) ([numChannels]streamID, error) {
 // sleep waits d, or less when ctx is done first; it reports whether ctx is
 // still live.
 func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
