@@ -217,6 +217,13 @@ func testScaleOut(t *testing.T, bins map[string]string) {
 		t.Errorf("GET /metrics through the gateway: %d, want 404", code)
 	}
 
+	// Resident memory of each service after this traffic, for deploy/README.md.
+	for _, in := range all {
+		if rss, err := in.srv.RSS(); err == nil {
+			t.Logf("%s %s: %.0f MB resident", in.name, in.srv.Base, float64(rss)/1e6)
+		}
+	}
+
 	// SIGTERM to all at once, as `docker compose down` does: every process
 	// drains and exits 0; realtime says goodbye (1001).
 	errs := make([]error, len(all))
