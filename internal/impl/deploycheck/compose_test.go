@@ -318,3 +318,27 @@ func TestComposeRequiresBootstrapKey(t *testing.T) {
 		t.Errorf("loading without LIGHTWATCH_BOOTSTRAP_KEY: err = %v, want it named", err)
 	}
 }
+
+// `docker compose up --scale ingest=3 --scale api=3 --scale realtime=3`:
+// compose's own consistency checks accept the scaled project (they refuse a
+// container_name with more than one replica), and nothing that can only
+// exist once (a fixed host port) is on a scaled service.
+func TestComposeScales(t *testing.T) {
+	override := filepath.Join(t.TempDir(), "scale.yaml")
+	var b strings.Builder
+	b.WriteString("services:\n")
+	for name := range lightwatchServices {
+		b.WriteString("  " + name + ":\n    scale: 3\n")
+	}
+	if err := os.WriteFile(override, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := loadCompose(t, map[string]string{"LIGHTWATCH_BOOTSTRAP_KEY": testKey}, repoPath("compose.yaml"), override)
+	for name := range lightwatchServices {
+		s := service(t, p, name)
+		if s.GetScale() != 3 {
+			t.Errorf("%s scale = %d, want 3", name, s.GetScale())
+		}
+		checkNoHostPorts(t, s)
+	}
+}
