@@ -68,15 +68,29 @@ func banner(addr string, cfg config.Config, s Surfaces) string {
 
 // Main is the body of every Lightwatch binary: configuration from flags and
 // environment, JSON logs on stderr, SIGINT/SIGTERM for a graceful stop. It
-// returns the process exit code.
+// returns the process exit code. `<binary> healthcheck [flags]` probes the
+// instance that the same configuration describes instead (see Healthcheck).
 func Main(name string, surfaces Surfaces) int {
-	cfg, err := config.FromOS()
+	args := os.Args[1:]
+	probe := len(args) > 0 && args[0] == HealthcheckCommand
+	if probe {
+		args = args[1:]
+	}
+	cfg, err := config.Load(name, args, os.Getenv, os.Stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
 		return 2
+	}
+	if probe {
+		if err := Healthcheck(context.Background(), cfg.Addr); err != nil {
+			fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
+			return 1
+		}
+		fmt.Fprintln(os.Stdout, "ready")
+		return 0
 	}
 	logger := cfg.Logger(os.Stderr).With("service", name)
 	redisconn.UseSlog(logger)

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -217,11 +216,6 @@ func Load(name string, args []string, getenv func(string) string, usage io.Write
 		return Config{}, err
 	}
 	return c, nil
-}
-
-// FromOS loads the process's configuration from os.Args and the environment.
-func FromOS() (Config, error) {
-	return Load(os.Args[0], os.Args[1:], os.Getenv, os.Stderr)
 }
 
 // Default stream lengths (see StreamLength).

@@ -33,10 +33,22 @@ const ServerPackage = "github.com/lightwatch/lightwatch/cmd/lightwatch"
 
 // Build compiles the server into bin, with the go command's output on out.
 func Build(ctx context.Context, bin string, out io.Writer) error {
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, ServerPackage)
+	return goBuild(ctx, bin, out, ServerPackage)
+}
+
+// BuildCommands compiles main packages (such as
+// github.com/lightwatch/lightwatch/cmd/ingest) in one go command into dir,
+// each binary named after its package's directory, without symbol tables as
+// the images are (linking is most of the time of a cached build).
+func BuildCommands(ctx context.Context, dir string, out io.Writer, pkgs ...string) error {
+	return goBuild(ctx, dir+string(os.PathSeparator), out, append([]string{"-ldflags=-s -w"}, pkgs...)...)
+}
+
+func goBuild(ctx context.Context, target string, out io.Writer, args ...string) error {
+	cmd := exec.CommandContext(ctx, "go", append([]string{"build", "-o", target}, args...)...)
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("build server: %w", err)
+		return fmt.Errorf("build %v: %w", args, err)
 	}
 	return nil
 }
@@ -54,14 +66,15 @@ func NewKey() (string, error) {
 // Server is a spawned lightwatch process.
 type Server struct {
 	Cmd     *exec.Cmd
-	Base    string // http://127.0.0.1:PORT
-	LogPath string
+	Base    string        // http://127.0.0.1:PORT
+	Addr    string        // 127.0.0.1:PORT, its LIGHTWATCH_ADDR
+	LogPath string        // its structured logs (stderr)
 	exited  chan struct{} // closed when the process has ended; waitErr is then set
 	waitErr error
 }
 
 // Spawn starts bin on a free port of 127.0.0.1 with its data in dir/data,
-// its output in dir/server.log, key as bootstrap key, rate limiting off and
+// its logs (stderr) in dir/server.log and its stdout in dir/server.out, key as bootstrap key, rate limiting off and
 // log level warn; extraEnv (NAME=VALUE) comes last and so wins. Inherited
 // LIGHTWATCH_* variables are not passed on. The process inherits this one's
 // resource limits.
@@ -77,6 +90,11 @@ func Spawn(bin, dir, key string, extraEnv []string) (*Server, error) {
 		return nil, err
 	}
 	defer logf.Close() // the child has its own descriptor
+	outf, err := os.Create(filepath.Join(dir, "server.out"))
+	if err != nil {
+		return nil, err
+	}
+	defer outf.Close()
 
 	var env []string
 	for _, kv := range os.Environ() {
@@ -95,12 +113,12 @@ func Spawn(bin, dir, key string, extraEnv []string) (*Server, error) {
 
 	cmd := exec.Command(bin)
 	cmd.Env = env
-	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.Stdout, cmd.Stderr = outf, logf
 	cmd.SysProcAttr = childAttr()
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", bin, err)
 	}
-	s := &Server{Cmd: cmd, Base: "http://" + addr, LogPath: logPath, exited: make(chan struct{})}
+	s := &Server{Cmd: cmd, Base: "http://" + addr, Addr: addr, LogPath: logPath, exited: make(chan struct{})}
 	go func() {
 		s.waitErr = cmd.Wait()
 		close(s.exited)

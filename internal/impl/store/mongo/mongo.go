@@ -121,12 +121,8 @@ var indexes = [len(event.Kinds)][]bson.D{
 
 func (s *Store) createIndexes(ctx context.Context) error {
 	for k, keys := range indexes {
-		models := make([]driver.IndexModel, len(keys))
-		for i, key := range keys {
-			models[i] = driver.IndexModel{Keys: key}
-		}
-		if _, err := s.events[k].Indexes().CreateMany(ctx, models); err != nil {
-			return fmt.Errorf("create indexes on %s: %w", collections[k], err)
+		if err := ensureIndexes(ctx, s.events[k], keys); err != nil {
+			return err
 		}
 	}
 	unique := driver.IndexModel{Keys: bson.D{{Key: "hash", Value: 1}}, Options: options.Index().SetUnique(true)}
@@ -137,4 +133,17 @@ func (s *Store) createIndexes(ctx context.Context) error {
 		return err
 	}
 	return s.createMetricIndexes(ctx)
+}
+
+// ensureIndexes creates indexes on c, a no-op for those that exist. One
+// createIndexes command per index: FerretDB v1.24 panics (and drops the
+// connection) on a command of several indexes when they already exist, so a
+// second process, or a restarted one, could not open the store.
+func ensureIndexes(ctx context.Context, c *driver.Collection, keys []bson.D) error {
+	for _, k := range keys {
+		if _, err := c.Indexes().CreateOne(ctx, driver.IndexModel{Keys: k}); err != nil {
+			return fmt.Errorf("create indexes on %s: %w", c.Name(), err)
+		}
+	}
+	return nil
 }

@@ -30,3 +30,18 @@ func TestConformance(t *testing.T) {
 		return s
 	})
 }
+
+// Every instance of a scaled-out deployment opens the same database, and so
+// does a restarted one: Open must accept the indexes that already exist.
+func TestOpenDatabaseThatHasIndexes(t *testing.T) {
+	uri := ferrettest.Start(t)
+	for i := range 3 {
+		s, err := mongo.Open(context.Background(), uri, "lightwatch")
+		if err != nil {
+			t.Fatalf("open %d: %v", i+1, err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -2,10 +2,8 @@ package mongo
 
 import (
 	"context"
-	"fmt"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	driver "go.mongodb.org/mongo-driver/v2/mongo"
 )
 
 // readIndexes are those of the SQLite alerts table, where the primary key
@@ -30,12 +28,8 @@ var readIndexes = []struct {
 func (s *Store) createReadIndexes(ctx context.Context) error {
 	db := s.keys.Database()
 	for _, ix := range readIndexes {
-		models := make([]driver.IndexModel, len(ix.keys))
-		for i, k := range ix.keys {
-			models[i] = driver.IndexModel{Keys: k}
-		}
-		if _, err := db.Collection(ix.collection).Indexes().CreateMany(ctx, models); err != nil {
-			return fmt.Errorf("create indexes on %s: %w", ix.collection, err)
+		if err := ensureIndexes(ctx, db.Collection(ix.collection), ix.keys); err != nil {
+			return err
 		}
 	}
 	return nil
