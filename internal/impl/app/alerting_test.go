@@ -182,7 +182,7 @@ type delivery struct {
 	Status string         `json:"status"`
 	Alert  map[string]any `json:"alert"`
 	Rule   map[string]any `json:"rule"`
-	signed bool // the signature is the HMAC of timestamp and body with the secret
+	signed bool           // the signature is the HMAC of timestamp and body with the secret
 	body   string
 }
 
