@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -431,5 +432,135 @@ func testRuleKind(t *testing.T, s *server, clk *clock, c kindCase, frames *[][]b
 	d := hook.waitRequests(t, 2)
 	if len(d) != 2 || d[1].Status != "resolved" || d[1].Alert["id"] != fired["id"] || d[1].Alert["state"] != "resolved" {
 		t.Errorf("webhook requests %+v, want firing then resolved", d)
+	}
+}
+
+// logRule is a log_count rule on service's errors over 10 s, notifying hook.
+func logRule(name, service string, hook *hookReceiver, extra map[string]any) map[string]any {
+	def := map[string]any{"name": name, "kind": "log_count", "filter": map[string]any{"service": service, "level": []string{"error"}},
+		"window": "10s", "threshold": 0, "notify": hook.target()}
+	for k, v := range extra {
+		def[k] = v
+	}
+	return def
+}
+
+// errorsAt sends one error log of service for each timestamp.
+func (s *server) errorsAt(service string, ts ...time.Time) {
+	s.t.Helper()
+	var lines []string
+	for _, at := range ts {
+		lines = append(lines, stamped(at, fmt.Sprintf(`{"service":%q,"level":"error","message":"boom"}`, service))...)
+	}
+	s.ingest("/ingest/logs", adminKey, lines...)
+}
+
+// A webhook receiver that fails gets the notification again, with backoff,
+// until it accepts it; meanwhile the failure shows on the alert (in the query
+// API and on /ws/alerts) and in /metrics, and it clears once delivered.
+func TestAlertWebhookRetriedUntilDelivered(t *testing.T) {
+	var frames [][]byte
+	t.Cleanup(func() { checkAlertMessages(t, frames) })
+	clk := newClock()
+	s := startAlerting(t, clk, nil)
+	hook := newHookReceiver(t, 2)
+	ruleID := s.createRule(logRule("checkout errors", "checkout", hook, nil))
+	ws := s.watchAlerts("rule_id="+ruleID, &frames)
+	s.waitHeld(1)
+
+	s.errorsAt("checkout", clk.Now())
+	fired := ws.next("firing")
+	failing := ws.next("firing")
+	if msg, _ := failing["notify_error"].(string); failing["id"] != fired["id"] || !strings.Contains(msg, "503") || !strings.Contains(msg, "retrying") {
+		t.Errorf("alert during retries %v, want the 503 in notify_error", failing)
+	}
+	delivered := ws.next("firing")
+	if _, ok := delivered["notify_error"]; ok || delivered["id"] != fired["id"] {
+		t.Errorf("alert once delivered %v, want notify_error cleared", delivered)
+	}
+	sameJSON(t, "the alert on /ws/alerts and in the query API", delivered, s.get("/api/alerts/"+fired["id"].(string), adminKey).json(t))
+	reqs := hook.waitRequests(t, 3)
+	for i, r := range reqs {
+		if r.body != reqs[0].body || r.Status != "firing" {
+			t.Errorf("attempt %d: %s, want the same firing notification as the first", i+1, r.body)
+		}
+	}
+	if r, d := s.metric(`lightwatch_webhook_deliveries_total{outcome="retried"}`), s.metric(`lightwatch_webhook_deliveries_total{outcome="delivered"}`); r != "2" || d != "1" {
+		t.Errorf("/metrics: %s retried, %s delivered; want 2 and 1", r, d)
+	}
+
+	clk.advance(11 * time.Second)
+	ws.next("resolved")
+	if reqs := hook.waitRequests(t, 4); reqs[3].Status != "resolved" {
+		t.Errorf("last webhook request %s, want the resolve", reqs[3].body)
+	}
+}
+
+// A notification the receiver keeps refusing is given up after the retry
+// budget (LIGHTWATCH_WEBHOOK_RETRY_BUDGET), which the alert and /metrics say.
+func TestAlertWebhookGivenUpAfterBudget(t *testing.T) {
+	var frames [][]byte
+	t.Cleanup(func() { checkAlertMessages(t, frames) })
+	clk := newClock()
+	s := startAlerting(t, clk, func(c *config.Config) { c.WebhookRetryBudget = 300 * time.Millisecond })
+	hook := newHookReceiver(t, math.MaxInt)
+	ruleID := s.createRule(logRule("checkout errors", "checkout", hook, nil))
+	ws := s.watchAlerts("rule_id="+ruleID, &frames)
+	s.waitHeld(1)
+
+	s.errorsAt("checkout", clk.Now())
+	ws.next("firing")
+	if msg, _ := ws.next("firing")["notify_error"].(string); !strings.Contains(msg, "retrying") {
+		t.Errorf("notify_error %q, want the failure and that it is retried", msg)
+	}
+	gaveUp := ws.next("firing")
+	if msg, _ := gaveUp["notify_error"].(string); !strings.Contains(msg, "503") || !strings.Contains(msg, "given up") {
+		t.Errorf("notify_error %q, want the failure and that it was given up", msg)
+	}
+	if f := s.metric(`lightwatch_webhook_deliveries_total{outcome="failed"}`); f != "1" {
+		t.Errorf("/metrics: %s failed deliveries, want 1", f)
+	}
+	for _, r := range hook.waitRequests(t, 2) {
+		if r.Status != "firing" {
+			t.Errorf("attempt %s, want the firing notification", r.body)
+		}
+	}
+}
+
+// A rule's `for` keeps a spike shorter than it from firing (pending, then
+// resolved, and no notification), and fires a condition that holds for it.
+func TestAlertForSuppressesShortSpike(t *testing.T) {
+	var frames [][]byte
+	t.Cleanup(func() { checkAlertMessages(t, frames) })
+	clk := newClock()
+	s := startAlerting(t, clk, nil)
+	hook := newHookReceiver(t, 0)
+	ruleID := s.createRule(logRule("checkout errors", "checkout", hook, map[string]any{"for": "30s"}))
+	ws := s.watchAlerts("rule_id="+ruleID, &frames)
+	s.waitHeld(1)
+
+	s.errorsAt("checkout", clk.Now())
+	spike := ws.next("pending")
+	clk.advance(11 * time.Second) // the spike leaves the window before `for` has passed
+	if a := ws.next("resolved"); a["id"] != spike["id"] || a["fired_at"] != nil {
+		t.Errorf("spike ended as %v, want it resolved without firing", a)
+	}
+
+	// Errors every 8 s for 40 s: the condition holds through `for`.
+	t0 := clk.Now()
+	s.errorsAt("checkout", t0, t0.Add(8*time.Second), t0.Add(16*time.Second), t0.Add(24*time.Second), t0.Add(32*time.Second))
+	held := ws.next("pending")
+	clk.advance(35 * time.Second)
+	fired := ws.next("firing")
+	started, _ := time.Parse(time.RFC3339Nano, fired["started_at"].(string))
+	firedAt, _ := time.Parse(time.RFC3339Nano, fired["fired_at"].(string))
+	if fired["id"] != held["id"] || firedAt.Sub(started) < 30*time.Second {
+		t.Errorf("fired %v, want %v firing at least 30s after it started", fired, held["id"])
+	}
+	if reqs := hook.waitRequests(t, 1); len(reqs) != 1 || reqs[0].Alert["id"] != held["id"] || reqs[0].Status != "firing" {
+		t.Errorf("webhook requests %+v, want only the firing of the held condition", reqs)
+	}
+	if got := s.alerts(ruleID, ""); len(got) != 2 {
+		t.Errorf("the rule's alerts in the query API: %v, want the spike's and the firing one", got)
 	}
 }
