@@ -20,6 +20,8 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/app"
 	"github.com/lightwatch/lightwatch/internal/impl/asyncapitest"
 	"github.com/lightwatch/lightwatch/internal/impl/config"
+	"github.com/lightwatch/lightwatch/internal/impl/redistest"
+	"github.com/lightwatch/lightwatch/internal/impl/store/mongo/ferrettest"
 )
 
 // The alerting tests run the whole system: rules created over the query API,
@@ -81,15 +83,15 @@ func fastAlerting(clk *clock, edits ...func(*alerting.Options)) (func(*config.Co
 		})}
 }
 
-// startAlerting is start with fastAlerting.
-func startAlerting(t testing.TB, clk *clock, edit func(*config.Config), edits ...func(*alerting.Options)) *server {
-	base, opts := fastAlerting(clk, edits...)
+// startAlerting is start with fastAlerting, then edit (may be nil) and opts.
+func startAlerting(t testing.TB, clk *clock, edit func(*config.Config), opts ...app.Option) *server {
+	base, fast := fastAlerting(clk)
 	return start(t, func(c *config.Config) {
 		base(c)
 		if edit != nil {
 			edit(c)
 		}
-	}, opts...)
+	}, append(fast, opts...)...)
 }
 
 // createRule creates an alert rule and returns its id.
@@ -562,5 +564,95 @@ func TestAlertForSuppressesShortSpike(t *testing.T) {
 	}
 	if got := s.alerts(ruleID, ""); len(got) != 2 {
 		t.Errorf("the rule's alerts in the query API: %v, want the spike's and the firing one", got)
+	}
+}
+
+// held is how many rules the server's engine holds.
+func (s *server) held() float64 { return s.metricValue("lightwatch_alerting_rules_held") }
+
+// Two API instances on one Redis and one MongoDB: each rule is evaluated by
+// one of them, each event handled once, and an alert is not doubled however
+// the events arrive; when one stops, the other carries on with its alerts.
+func TestAlertingTwoInstancesNoDuplicates(t *testing.T) {
+	var frames [][]byte
+	t.Cleanup(func() { checkAlertMessages(t, frames) })
+	clk := newClock()
+	redisURL, mongoURI := redistest.Start(t), ferrettest.Start(t)
+	shared := func(c *config.Config) { c.RedisURL, c.MongoURI, c.MongoDatabase = redisURL, mongoURI, "lightwatch_e2e" }
+	named := func(id string) app.Option {
+		return app.WithAlerting(func(o *alerting.Options) { o.InstanceID = id })
+	}
+	a := startAlerting(t, clk, shared, named("api-a"))
+	// b shares a's connection to the database: FerretDB, the MongoDB
+	// stand-in, panics when a second client creates indexes that exist.
+	b := startAlerting(t, clk, shared, named("api-b"), app.WithStore(a.store(), 4))
+	hook := newHookReceiver(t, 0)
+	const rules, rounds = 4, 3
+	for i := range rules {
+		a.createRule(logRule(fmt.Sprintf("r%d", i), fmt.Sprintf("svc-%d", i), hook, nil))
+	}
+	waitFor(t, "every rule held, once", func() bool { return a.held()+b.held() == rules })
+	t.Logf("rules held: a %v, b %v", a.held(), b.held())
+	wsA, wsB := a.watchAlerts("state=firing", &frames), b.watchAlerts("state=firing", &frames)
+
+	for round := range rounds {
+		for i := range rules {
+			via := []*server{a, b}[(i+round)%2]
+			via.errorsAt(fmt.Sprintf("svc-%d", i), clk.Now())
+		}
+	}
+	firing := map[any]any{} // rule id → alert id
+	for range rules {
+		m := wsA.next("firing")
+		firing[m["rule_id"]] = m["id"]
+	}
+	for range rules {
+		if m := wsB.next("firing"); firing[m["rule_id"]] != m["id"] {
+			t.Errorf("instance b pushed %v, instance a %v", m, firing[m["rule_id"]])
+		}
+	}
+	entries := func() float64 {
+		return a.metricValue("lightwatch_alerting_stream_entries_total") + b.metricValue("lightwatch_alerting_stream_entries_total")
+	}
+	evaluations := func() float64 {
+		k := `lightwatch_alert_evaluations_total{kind="log_count"}`
+		return a.metricValue(k) + b.metricValue(k)
+	}
+	waitFor(t, "every event handled", func() bool { return entries() >= rules*rounds })
+	after := evaluations()
+	waitFor(t, "two more evaluations of every rule", func() bool { return evaluations() >= after+2*rules })
+	if n := entries(); n != rules*rounds {
+		t.Errorf("%v event stream entries handled, want each of %d once", n, rules*rounds)
+	}
+	if n, err := a.redis.XLen(t.Context(), "stream:alerts").Result(); err != nil || n != rules {
+		t.Errorf("stream:alerts holds %d entries (%v), want one firing per rule", n, err)
+	}
+	if reqs := hook.waitRequests(t, rules); len(reqs) != rules {
+		t.Errorf("%d webhook requests, want one per rule", len(reqs))
+	}
+
+	// The instance holding rules stops; the other takes them over and
+	// resolves the same alerts.
+	stopped, survivor := a, b
+	if a.held() == 0 {
+		stopped, survivor = b, a
+	}
+	stopped.stop()
+	survivor.waitHeld(rules)
+	clk.advance(11 * time.Second)
+	for ruleID, alertID := range firing {
+		waitFor(t, "the alert resolved", func() bool {
+			got := survivor.alerts(ruleID.(string), "")
+			return len(got) == 1 && got[0]["id"] == alertID && got[0]["state"] == "resolved"
+		})
+	}
+	resolves := map[any]bool{}
+	for _, r := range hook.waitRequests(t, 2*rules)[rules:] {
+		resolves[r.Alert["id"]] = r.Status == "resolved"
+	}
+	for _, alertID := range firing {
+		if !resolves[alertID] {
+			t.Errorf("no resolve notification of %v: %v", alertID, resolves)
+		}
 	}
 }
