@@ -656,3 +656,29 @@ func TestAlertingTwoInstancesNoDuplicates(t *testing.T) {
 		}
 	}
 }
+
+// With LIGHTWATCH_ANOMALY=off anomaly rules are evaluated as holding for
+// nothing: the spike that fires one when it is on leaves no alert.
+func TestAlertAnomalyOff(t *testing.T) {
+	clk := newClock()
+	s := startAlerting(t, clk, func(c *config.Config) { c.Anomaly = false })
+	var anomaly kindCase
+	for _, c := range kindCases() {
+		if c.kind == "anomaly" {
+			anomaly = c
+		}
+	}
+	def := map[string]any{"name": "odd traffic", "kind": "anomaly"}
+	for k, v := range anomaly.rule {
+		def[k] = v
+	}
+	ruleID := s.createRule(def)
+	s.waitHeld(1)
+	anomaly.fire(s, clk)
+	evaluations := `lightwatch_alert_evaluations_total{kind="anomaly"}`
+	after := s.metricValue(evaluations)
+	waitFor(t, "two evaluations after the spike", func() bool { return s.metricValue(evaluations) >= after+2 })
+	if got := s.alerts(ruleID, ""); len(got) != 0 {
+		t.Errorf("alerts %v, want none with anomaly detection off", got)
+	}
+}
