@@ -64,23 +64,44 @@ func TestTwoInstancesNoDuplicates(t *testing.T) {
 // at once and carries on with their open alerts.
 func TestStoppedInstanceHandsOver(t *testing.T) {
 	e := newEnv(t)
-	r := e.rule(map[string]any{"kind": "log_count", "window": "1m", "threshold": 0.0})
-	k := RuleKey{tenant, r.ID}
 	opts := e.testOptions()
 	opts.LeaseTTL = time.Minute // a takeover within the test can only come from the release
-	a := e.start(opts)
-	waitFor(t, "a holds the rule", func() bool { return a.holds(k) })
-	b := e.start(opts)
+	h := e.handover(opts, e.rdb)
+	h.a.stop()
+	waitFor(t, "b holds the rule", func() bool { return h.b.holds(h.key) })
+	e.wantCarriedOn(h)
+}
+
+// handoverScene is a log_count rule held by instance a, whose alert fires,
+// and instance b beside it.
+type handoverScene struct {
+	key   RuleKey
+	a, b  *instance
+	fired store.Alert
+}
+
+// handover sets a handoverScene up; a talks to Redis through aRedis.
+func (e *env) handover(opts Options, aRedis *redis.Client) handoverScene {
+	e.t.Helper()
+	r := e.rule(map[string]any{"kind": "log_count", "window": "1m", "threshold": 0.0})
+	h := handoverScene{key: RuleKey{tenant, r.ID}, a: e.start(opts, aRedis)}
+	waitFor(e.t, "a holds the rule", func() bool { return h.a.holds(h.key) })
+	h.b = e.start(opts)
 	e.send(logEv("checkout", event.LevelError, "boom", e.clock.Now().Add(-time.Second)))
-	fired := e.waitAlert(r.ID, "firing", inState(StateFiring))
-	a.stop()
-	waitFor(t, "b holds the rule", func() bool { return b.holds(k) })
+	h.fired = e.waitAlert(r.ID, "firing", inState(StateFiring))
+	return h
+}
+
+// wantCarriedOn moves the clock past the rule's window and checks that the
+// alert that fired resolves, the rule's only one.
+func (e *env) wantCarriedOn(h handoverScene) {
+	e.t.Helper()
 	e.clock.Advance(time.Minute)
-	res := e.waitAlert(r.ID, "resolved", inState(StateResolved))
-	if res.ID != fired.ID || len(e.alerts(r.ID)) != 1 {
-		t.Errorf("b resolved %+v; fired %+v; all %+v", res, fired, e.alerts(r.ID))
+	res := e.waitAlert(h.key.ID, "resolved", inState(StateResolved))
+	if all := e.alerts(h.key.ID); res.ID != h.fired.ID || len(all) != 1 {
+		e.t.Errorf("resolved %+v; fired %+v; all %+v", res, h.fired, all)
 	}
-	e.wantStates(r.ID, "firing,resolved")
+	e.wantStates(h.key.ID, "firing,resolved")
 }
 
 // An instance cut off from Redis (dead, as far as the others can tell) stops
@@ -88,31 +109,20 @@ func TestStoppedInstanceHandsOver(t *testing.T) {
 // it has, and carries on with the same alert.
 func TestDeadInstanceLeaseExpires(t *testing.T) {
 	e := newEnv(t)
-	r := e.rule(map[string]any{"kind": "log_count", "window": "1m", "threshold": 0.0})
-	k := RuleKey{tenant, r.ID}
 	opts := e.testOptions()
 	aRedis := e.connect()
-	a := e.start(opts, aRedis)
-	waitFor(t, "a holds the rule", func() bool { return a.holds(k) })
-	b := e.start(opts)
-	e.send(logEv("checkout", event.LevelError, "boom", e.clock.Now().Add(-time.Second)))
-	fired := e.waitAlert(r.ID, "firing", inState(StateFiring))
-	b.settle(t, 3)
-	if b.holds(k) {
+	h := e.handover(opts, aRedis)
+	h.b.settle(t, 3)
+	if h.b.holds(h.key) {
 		t.Fatal("b holds the rule a holds")
 	}
 	died := time.Now()
 	_ = aRedis.Close()
-	waitFor(t, "b holds the rule", func() bool { return b.holds(k) })
+	waitFor(t, "b holds the rule", func() bool { return h.b.holds(h.key) })
 	if took := time.Since(died); took < opts.LeaseTTL/2 {
 		t.Errorf("b took the rule over %v after a died, before the lease (%v) could expire", took, opts.LeaseTTL)
 	}
-	e.clock.Advance(time.Minute)
-	res := e.waitAlert(r.ID, "resolved", inState(StateResolved))
-	if res.ID != fired.ID || len(e.alerts(r.ID)) != 1 {
-		t.Errorf("resolved %+v; fired %+v; all %+v", res, fired, e.alerts(r.ID))
-	}
-	e.wantStates(r.ID, "firing,resolved")
+	e.wantCarriedOn(h)
 }
 
 // An event handled by an instance that does not hold the rules it matches

@@ -457,18 +457,38 @@ func (s *server) errorsAt(service string, ts ...time.Time) {
 	s.ingest("/ingest/logs", adminKey, lines...)
 }
 
+// scene is a server with one log_count rule on checkout's errors (window
+// 10s, threshold 0), the rule's webhook receiver and a /ws/alerts client of
+// its alerts, whose messages are checked against the AsyncAPI document when
+// the test ends.
+type scene struct {
+	s      *server
+	clk    *clock
+	hook   *hookReceiver
+	ruleID string
+	ws     *alertsWatch
+}
+
+// newScene starts a scene: edit changes the configuration (may be nil), the
+// receiver fails its first failFirst requests, extra adds to the rule.
+func newScene(t *testing.T, edit func(*config.Config), failFirst int, extra map[string]any) *scene {
+	t.Helper()
+	var frames [][]byte
+	t.Cleanup(func() { checkAlertMessages(t, frames) })
+	sc := &scene{clk: newClock(), hook: newHookReceiver(t, failFirst)}
+	sc.s = startAlerting(t, sc.clk, edit)
+	sc.ruleID = sc.s.createRule(logRule("checkout errors", "checkout", sc.hook, extra))
+	sc.ws = sc.s.watchAlerts("rule_id="+sc.ruleID, &frames)
+	sc.s.waitHeld(1)
+	return sc
+}
+
 // A webhook receiver that fails gets the notification again, with backoff,
 // until it accepts it; meanwhile the failure shows on the alert (in the query
 // API and on /ws/alerts) and in /metrics, and it clears once delivered.
 func TestAlertWebhookRetriedUntilDelivered(t *testing.T) {
-	var frames [][]byte
-	t.Cleanup(func() { checkAlertMessages(t, frames) })
-	clk := newClock()
-	s := startAlerting(t, clk, nil)
-	hook := newHookReceiver(t, 2)
-	ruleID := s.createRule(logRule("checkout errors", "checkout", hook, nil))
-	ws := s.watchAlerts("rule_id="+ruleID, &frames)
-	s.waitHeld(1)
+	sc := newScene(t, nil, 2, nil)
+	s, clk, hook, ws := sc.s, sc.clk, sc.hook, sc.ws
 
 	s.errorsAt("checkout", clk.Now())
 	fired := ws.next("firing")
@@ -501,14 +521,8 @@ func TestAlertWebhookRetriedUntilDelivered(t *testing.T) {
 // A notification the receiver keeps refusing is given up after the retry
 // budget (LIGHTWATCH_WEBHOOK_RETRY_BUDGET), which the alert and /metrics say.
 func TestAlertWebhookGivenUpAfterBudget(t *testing.T) {
-	var frames [][]byte
-	t.Cleanup(func() { checkAlertMessages(t, frames) })
-	clk := newClock()
-	s := startAlerting(t, clk, func(c *config.Config) { c.WebhookRetryBudget = 300 * time.Millisecond })
-	hook := newHookReceiver(t, math.MaxInt)
-	ruleID := s.createRule(logRule("checkout errors", "checkout", hook, nil))
-	ws := s.watchAlerts("rule_id="+ruleID, &frames)
-	s.waitHeld(1)
+	sc := newScene(t, func(c *config.Config) { c.WebhookRetryBudget = 300 * time.Millisecond }, math.MaxInt, nil)
+	s, clk, hook, ws := sc.s, sc.clk, sc.hook, sc.ws
 
 	s.errorsAt("checkout", clk.Now())
 	ws.next("firing")
@@ -532,14 +546,8 @@ func TestAlertWebhookGivenUpAfterBudget(t *testing.T) {
 // A rule's `for` keeps a spike shorter than it from firing (pending, then
 // resolved, and no notification), and fires a condition that holds for it.
 func TestAlertForSuppressesShortSpike(t *testing.T) {
-	var frames [][]byte
-	t.Cleanup(func() { checkAlertMessages(t, frames) })
-	clk := newClock()
-	s := startAlerting(t, clk, nil)
-	hook := newHookReceiver(t, 0)
-	ruleID := s.createRule(logRule("checkout errors", "checkout", hook, map[string]any{"for": "30s"}))
-	ws := s.watchAlerts("rule_id="+ruleID, &frames)
-	s.waitHeld(1)
+	sc := newScene(t, nil, 0, map[string]any{"for": "30s"})
+	s, clk, hook, ws := sc.s, sc.clk, sc.hook, sc.ws
 
 	s.errorsAt("checkout", clk.Now())
 	spike := ws.next("pending")
@@ -562,7 +570,7 @@ func TestAlertForSuppressesShortSpike(t *testing.T) {
 	if reqs := hook.waitRequests(t, 1); len(reqs) != 1 || reqs[0].Alert["id"] != held["id"] || reqs[0].Status != "firing" {
 		t.Errorf("webhook requests %+v, want only the firing of the held condition", reqs)
 	}
-	if got := s.alerts(ruleID, ""); len(got) != 2 {
+	if got := s.alerts(sc.ruleID, ""); len(got) != 2 {
 		t.Errorf("the rule's alerts in the query API: %v, want the spike's and the firing one", got)
 	}
 }
