@@ -3,6 +3,7 @@ package alerting
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -181,4 +182,32 @@ func TestClaimsIdleEntries(t *testing.T) {
 	if n := testutil.ToFloat64(live.metrics.entries); n != 1 {
 		t.Errorf("live handled %v entries, want the claimed one", n)
 	}
+}
+
+// Instances share the rules evenly: one that joins takes its share from the
+// others, and the share of one that stops goes to those that remain.
+func TestInstancesShareTheRules(t *testing.T) {
+	e := newEnv(t)
+	for i := range 6 {
+		e.rule(map[string]any{"name": fmt.Sprintf("r%d", i), "kind": "log_count", "threshold": 0.0})
+	}
+	held := func(ins ...*instance) []int {
+		var out []int
+		for _, in := range ins {
+			out = append(out, len(in.heldKeys()))
+		}
+		return out
+	}
+	wantHeld := func(what string, want []int, ins ...*instance) {
+		t.Helper()
+		waitFor(t, what, func() bool { return slices.Equal(held(ins...), want) })
+	}
+	a := e.start(e.testOptions())
+	wantHeld("a holds every rule", []int{6}, a)
+	b := e.start(e.testOptions())
+	wantHeld("a and b hold 3 rules each", []int{3, 3}, a, b)
+	c := e.start(e.testOptions())
+	wantHeld("a, b and c hold 2 rules each", []int{2, 2, 2}, a, b, c)
+	b.stop()
+	wantHeld("a and c hold 3 rules each", []int{3, 3}, a, c)
 }
