@@ -182,8 +182,8 @@ func (e *Engine) InstanceID() string { return e.opts.InstanceID }
 // Run evaluates rules until ctx is cancelled. It then finishes the
 // evaluations in progress, releases its leases (so that another instance
 // takes its rules over at once), hands the webhook deliveries not done over
-// to the other instances (through Redis) and returns nil. Redis or store failures are logged, counted and retried; they
-// never end Run.
+// to the other instances (through Redis) and returns nil. Redis or store
+// failures are logged, counted and retried; they never end Run.
 func (e *Engine) Run(ctx context.Context) error {
 	if err := e.rules.refresh(ctx); err != nil && ctx.Err() == nil {
 		e.logger.ErrorContext(ctx, "load alert rules", "err", err)

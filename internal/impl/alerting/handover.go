@@ -55,10 +55,13 @@ func (e *Engine) handOver(ctx context.Context, ds []delivery) {
 // adopt takes over a batch of the notifications stopped instances handed
 // over and queues them for delivery.
 func (e *Engine) adopt(ctx context.Context) {
+	// Not cut short by a stop: a batch taken but not read would be lost.
+	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
 	var batch *redis.StringSliceCmd
-	_, err := e.redis.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		batch = p.LRange(ctx, notificationsKey, 0, adoptBatch-1)
-		p.LTrim(ctx, notificationsKey, adoptBatch, -1)
+	_, err := e.redis.TxPipelined(tctx, func(p redis.Pipeliner) error {
+		batch = p.LRange(tctx, notificationsKey, 0, adoptBatch-1)
+		p.LTrim(tctx, notificationsKey, adoptBatch, -1)
 		return nil
 	})
 	if err != nil {
