@@ -3,12 +3,10 @@ package alerting
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
-	"github.com/lightwatch/lightwatch/internal/impl/store/sqlite"
 )
 
 // BenchmarkLogCount measures one log_count evaluation against the embedded
@@ -21,11 +19,7 @@ import (
 //	go test -run '^$' -bench LogCount -benchtime 20x ./internal/impl/alerting/
 func BenchmarkLogCount(b *testing.B) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "lightwatch.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(b)
 	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 	const total = 100_000
 	for start := 0; start < total; start += 5000 {

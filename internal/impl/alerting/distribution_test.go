@@ -3,6 +3,7 @@ package alerting
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -64,23 +65,44 @@ func TestTwoInstancesNoDuplicates(t *testing.T) {
 // at once and carries on with their open alerts.
 func TestStoppedInstanceHandsOver(t *testing.T) {
 	e := newEnv(t)
-	r := e.rule(map[string]any{"kind": "log_count", "window": "1m", "threshold": 0.0})
-	k := RuleKey{tenant, r.ID}
 	opts := e.testOptions()
 	opts.LeaseTTL = time.Minute // a takeover within the test can only come from the release
-	a := e.start(opts)
-	waitFor(t, "a holds the rule", func() bool { return a.holds(k) })
-	b := e.start(opts)
+	h := e.handover(opts, e.rdb)
+	h.a.stop()
+	waitFor(t, "b holds the rule", func() bool { return h.b.holds(h.key) })
+	e.wantCarriedOn(h)
+}
+
+// handoverScene is a log_count rule held by instance a, whose alert fires,
+// and instance b beside it.
+type handoverScene struct {
+	key   RuleKey
+	a, b  *instance
+	fired store.Alert
+}
+
+// handover sets a handoverScene up; a talks to Redis through aRedis.
+func (e *env) handover(opts Options, aRedis *redis.Client) handoverScene {
+	e.t.Helper()
+	r := e.rule(map[string]any{"kind": "log_count", "window": "1m", "threshold": 0.0})
+	h := handoverScene{key: RuleKey{tenant, r.ID}, a: e.start(opts, aRedis)}
+	waitFor(e.t, "a holds the rule", func() bool { return h.a.holds(h.key) })
+	h.b = e.start(opts)
 	e.send(logEv("checkout", event.LevelError, "boom", e.clock.Now().Add(-time.Second)))
-	fired := e.waitAlert(r.ID, "firing", inState(StateFiring))
-	a.stop()
-	waitFor(t, "b holds the rule", func() bool { return b.holds(k) })
+	h.fired = e.waitAlert(r.ID, "firing", inState(StateFiring))
+	return h
+}
+
+// wantCarriedOn moves the clock past the rule's window and checks that the
+// alert that fired resolves, the rule's only one.
+func (e *env) wantCarriedOn(h handoverScene) {
+	e.t.Helper()
 	e.clock.Advance(time.Minute)
-	res := e.waitAlert(r.ID, "resolved", inState(StateResolved))
-	if res.ID != fired.ID || len(e.alerts(r.ID)) != 1 {
-		t.Errorf("b resolved %+v; fired %+v; all %+v", res, fired, e.alerts(r.ID))
+	res := e.waitAlert(h.key.ID, "resolved", inState(StateResolved))
+	if all := e.alerts(h.key.ID); res.ID != h.fired.ID || len(all) != 1 {
+		e.t.Errorf("resolved %+v; fired %+v; all %+v", res, h.fired, all)
 	}
-	e.wantStates(r.ID, "firing,resolved")
+	e.wantStates(h.key.ID, "firing,resolved")
 }
 
 // An instance cut off from Redis (dead, as far as the others can tell) stops
@@ -88,31 +110,20 @@ func TestStoppedInstanceHandsOver(t *testing.T) {
 // it has, and carries on with the same alert.
 func TestDeadInstanceLeaseExpires(t *testing.T) {
 	e := newEnv(t)
-	r := e.rule(map[string]any{"kind": "log_count", "window": "1m", "threshold": 0.0})
-	k := RuleKey{tenant, r.ID}
 	opts := e.testOptions()
 	aRedis := e.connect()
-	a := e.start(opts, aRedis)
-	waitFor(t, "a holds the rule", func() bool { return a.holds(k) })
-	b := e.start(opts)
-	e.send(logEv("checkout", event.LevelError, "boom", e.clock.Now().Add(-time.Second)))
-	fired := e.waitAlert(r.ID, "firing", inState(StateFiring))
-	b.settle(t, 3)
-	if b.holds(k) {
+	h := e.handover(opts, aRedis)
+	h.b.settle(t, 3)
+	if h.b.holds(h.key) {
 		t.Fatal("b holds the rule a holds")
 	}
 	died := time.Now()
 	_ = aRedis.Close()
-	waitFor(t, "b holds the rule", func() bool { return b.holds(k) })
+	waitFor(t, "b holds the rule", func() bool { return h.b.holds(h.key) })
 	if took := time.Since(died); took < opts.LeaseTTL/2 {
 		t.Errorf("b took the rule over %v after a died, before the lease (%v) could expire", took, opts.LeaseTTL)
 	}
-	e.clock.Advance(time.Minute)
-	res := e.waitAlert(r.ID, "resolved", inState(StateResolved))
-	if res.ID != fired.ID || len(e.alerts(r.ID)) != 1 {
-		t.Errorf("resolved %+v; fired %+v; all %+v", res, fired, e.alerts(r.ID))
-	}
-	e.wantStates(r.ID, "firing,resolved")
+	e.wantCarriedOn(h)
 }
 
 // An event handled by an instance that does not hold the rules it matches
@@ -171,4 +182,32 @@ func TestClaimsIdleEntries(t *testing.T) {
 	if n := testutil.ToFloat64(live.metrics.entries); n != 1 {
 		t.Errorf("live handled %v entries, want the claimed one", n)
 	}
+}
+
+// Instances share the rules evenly: one that joins takes its share from the
+// others, and the share of one that stops goes to those that remain.
+func TestInstancesShareTheRules(t *testing.T) {
+	e := newEnv(t)
+	for i := range 6 {
+		e.rule(map[string]any{"name": fmt.Sprintf("r%d", i), "kind": "log_count", "threshold": 0.0})
+	}
+	held := func(ins ...*instance) []int {
+		var out []int
+		for _, in := range ins {
+			out = append(out, len(in.heldKeys()))
+		}
+		return out
+	}
+	wantHeld := func(what string, want []int, ins ...*instance) {
+		t.Helper()
+		waitFor(t, what, func() bool { return slices.Equal(held(ins...), want) })
+	}
+	a := e.start(e.testOptions())
+	wantHeld("a holds every rule", []int{6}, a)
+	b := e.start(e.testOptions())
+	wantHeld("a and b hold 3 rules each", []int{3, 3}, a, b)
+	c := e.start(e.testOptions())
+	wantHeld("a, b and c hold 2 rules each", []int{2, 2, 2}, a, b, c)
+	b.stop()
+	wantHeld("a and c hold 3 rules each", []int{3, 3}, a, c)
 }

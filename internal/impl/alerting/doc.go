@@ -14,7 +14,9 @@
 //     with NX and a short expiry that the holder keeps extending; an instance
 //     that stops releases its leases, one that dies loses them when they expire,
 //     and another instance takes the rule over with its open alerts, read back
-//     from the store;
+//     from the store; each instance takes at most its share of the rules
+//     (their number over the instances alive, which register in Redis), and
+//     gives up its surplus when another joins;
 //   - the consumer group lightwatch-alerting reads stream:logs, stream:security
 //     and stream:metrics (consumer.go), so that each event is matched against
 //     the rules once, by one instance; a rule it matches is nudged into an

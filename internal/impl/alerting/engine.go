@@ -181,9 +181,9 @@ func (e *Engine) InstanceID() string { return e.opts.InstanceID }
 
 // Run evaluates rules until ctx is cancelled. It then finishes the
 // evaluations in progress, releases its leases (so that another instance
-// takes its rules over at once), abandons pending webhook deliveries and
-// returns nil. Redis or store failures are logged, counted and retried; they
-// never end Run.
+// takes its rules over at once), hands the webhook deliveries not done over
+// to the other instances (through Redis) and returns nil. Redis or store
+// failures are logged, counted and retried; they never end Run.
 func (e *Engine) Run(ctx context.Context) error {
 	if err := e.rules.refresh(ctx); err != nil && ctx.Err() == nil {
 		e.logger.ErrorContext(ctx, "load alert rules", "err", err)
@@ -211,6 +211,7 @@ func (e *Engine) Run(ctx context.Context) error {
 	e.releaseAll(bg)
 	stopNotify()
 	notifyDone.Wait()
+	e.handOver(bg, e.notifier.leftovers())
 	loops.Wait()
 	e.leaveGroup(bg)
 	return nil
@@ -249,6 +250,7 @@ func (e *Engine) tickLoop(ctx context.Context) {
 		for _, k := range e.heldKeys() {
 			e.queue.push(k)
 		}
+		e.adopt(ctx)
 		e.rounds.Add(1)
 		select {
 		case <-ctx.Done():

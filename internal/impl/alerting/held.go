@@ -63,9 +63,12 @@ func (e *Engine) drop(k RuleKey) {
 	e.metrics.held.Set(float64(len(e.states)))
 }
 
-// leaseRound renews the leases held and seeks those of every other rule, in
-// one script call each. A rule that left the rule set stays held until its
-// evaluation has resolved its alerts (evaluate releases it).
+// leaseRound renews the leases held and seeks those of other rules, in one
+// script call each, up to this instance's share of the rules: the rule count
+// divided by the instances alive, rounded up. An instance holding more than
+// its share (another joined) releases the surplus for the newcomer to take.
+// A rule that left the rule set stays held until its evaluation has resolved
+// its alerts (evaluate releases it).
 func (e *Engine) leaseRound(ctx context.Context) {
 	start := time.Now()
 	held := e.heldKeys()
@@ -86,8 +89,24 @@ func (e *Engine) leaseRound(ctx context.Context) {
 		}
 	}
 	rs := e.rules.current()
-	isHeld := make(map[RuleKey]bool, len(held))
-	for _, k := range held {
+	share := len(rs.byKey)
+	if n, err := e.leases.alive(ctx, start); err != nil {
+		e.redisFailed(ctx, "lease", "register alerting instance", err)
+	} else {
+		share = (len(rs.byKey) + n - 1) / n
+	}
+	var mine []RuleKey // held rules of the rule set
+	for _, k := range e.heldKeys() {
+		if rs.rule(k) != nil {
+			mine = append(mine, k)
+		}
+	}
+	if surplus := len(mine) - share; surplus > 0 {
+		e.releaseKeys(ctx, mine[:surplus])
+		return
+	}
+	isHeld := make(map[RuleKey]bool, len(mine))
+	for _, k := range mine {
 		isHeld[k] = true
 	}
 	var want []RuleKey
@@ -96,10 +115,10 @@ func (e *Engine) leaseRound(ctx context.Context) {
 			want = append(want, k)
 		}
 	}
-	if len(want) == 0 || ctx.Err() != nil {
+	if len(want) == 0 || len(mine) >= share || ctx.Err() != nil {
 		return
 	}
-	got, err := e.leases.acquire(ctx, want)
+	got, err := e.leases.acquire(ctx, want, share-len(mine))
 	if err != nil {
 		e.redisFailed(ctx, "lease", "acquire alert rule leases", err)
 		return
@@ -123,24 +142,27 @@ func (e *Engine) leaseRound(ctx context.Context) {
 }
 
 // release gives a rule's lease up.
-func (e *Engine) release(ctx context.Context, k RuleKey) {
-	e.drop(k)
-	if err := e.leases.release(ctx, []RuleKey{k}); err != nil {
+func (e *Engine) release(ctx context.Context, k RuleKey) { e.releaseKeys(ctx, []RuleKey{k}) }
+
+// releaseAll gives every lease up, at shutdown, after leaving the instances
+// alive so that the others' shares cover the rules at once.
+func (e *Engine) releaseAll(ctx context.Context) {
+	if err := e.leases.leave(ctx); err != nil {
 		e.metrics.redisErrors.WithLabelValues("lease").Inc()
-		e.logger.WarnContext(ctx, "release alert rule lease", "rule", k.String(), "err", err)
+		e.logger.WarnContext(ctx, "leave the alerting instances", "err", err)
 	}
+	e.releaseKeys(ctx, e.heldKeys())
 }
 
-// releaseAll gives every lease up, at shutdown.
-func (e *Engine) releaseAll(ctx context.Context) {
-	held := e.heldKeys()
-	for _, k := range held {
+// releaseKeys gives the leases of keys up.
+func (e *Engine) releaseKeys(ctx context.Context, keys []RuleKey) {
+	for _, k := range keys {
 		e.drop(k)
 	}
-	if len(held) == 0 {
+	if len(keys) == 0 {
 		return
 	}
-	if err := e.leases.release(ctx, held); err != nil {
+	if err := e.leases.release(ctx, keys); err != nil {
 		e.metrics.redisErrors.WithLabelValues("lease").Inc()
 		e.logger.WarnContext(ctx, "release alert rule leases", "err", err)
 	}

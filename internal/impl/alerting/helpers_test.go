@@ -47,15 +47,21 @@ func newEnv(t *testing.T) *env {
 // newEnvOn is newEnv on the Redis at url; "" is an embedded miniredis.
 func newEnvOn(t *testing.T, url string) *env {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "lightwatch.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	e := &env{t: t, store: st, url: url, clock: newClock(time.Date(2026, 11, 27, 12, 0, 30, 0, time.UTC))}
+	e := &env{t: t, store: openStore(t), url: url, clock: newClock(time.Date(2026, 11, 27, 12, 0, 30, 0, time.UTC))}
 	e.rdb = e.connect()
 	e.pub = stream.New(e.rdb, 0)
 	return e
+}
+
+// openStore opens an embedded store in a temporary directory until tb ends.
+func openStore(tb testing.TB) *sqlite.Store {
+	tb.Helper()
+	st, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "lightwatch.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = st.Close() })
+	return st
 }
 
 func (e *env) connect() *redis.Client {

@@ -24,10 +24,10 @@ func TestLeases(t *testing.T) {
 			b := &leases{client: client, owner: "b", ttl: time.Minute}
 			k1, k2 := RuleKey{"acme", "r1"}, RuleKey{"acme", "r2"}
 
-			if got, err := a.acquire(ctx, []RuleKey{k1}); err != nil || !got[0] {
+			if got, err := a.acquire(ctx, []RuleKey{k1}, 1); err != nil || !got[0] {
 				t.Fatalf("a acquires r1: %v %v", got, err)
 			}
-			if got, err := b.acquire(ctx, []RuleKey{k1, k2}); err != nil || got[0] || !got[1] {
+			if got, err := b.acquire(ctx, []RuleKey{k1, k2}, 2); err != nil || got[0] || !got[1] {
 				t.Fatalf("b acquires r1, r2: %v %v; want r2 only", got, err)
 			}
 			if got, err := a.extend(ctx, []RuleKey{k1, k2}); err != nil || !got[0] || got[1] {
@@ -44,6 +44,30 @@ func TestLeases(t *testing.T) {
 			}
 			if ttl, _ := client.PTTL(ctx, leaseKey(k1)).Result(); ttl <= 0 || ttl > time.Minute {
 				t.Errorf("lease ttl %v", ttl)
+			}
+
+			// acquire stops at its limit.
+			k3, k4, k5 := RuleKey{"acme", "r3"}, RuleKey{"acme", "r4"}, RuleKey{"acme", "r5"}
+			if got, err := b.acquire(ctx, []RuleKey{k1, k3, k4, k5}, 2); err != nil || got[0] || !got[1] || !got[2] || got[3] {
+				t.Fatalf("b acquires 2 of r1, r3, r4, r5: %v %v; want r3 and r4", got, err)
+			}
+
+			// Instances alive: registered until their ttl, then forgotten.
+			now := time.Now()
+			if n, err := a.alive(ctx, now); err != nil || n != 1 {
+				t.Fatalf("a alone: %d alive, %v", n, err)
+			}
+			if n, err := b.alive(ctx, now); err != nil || n != 2 {
+				t.Fatalf("a and b: %d alive, %v", n, err)
+			}
+			if n, err := b.alive(ctx, now.Add(2*time.Minute)); err != nil || n != 1 {
+				t.Fatalf("after a's ttl: %d alive, %v; want b alone", n, err)
+			}
+			if err := b.leave(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if n, _ := client.ZCard(ctx, instancesKey).Result(); n != 0 {
+				t.Errorf("%d instances registered after b left, want 0", n)
 			}
 		})
 	}

@@ -3,13 +3,11 @@ package alerting
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
-	"github.com/lightwatch/lightwatch/internal/impl/store/sqlite"
 )
 
 // BenchmarkMetricWindow measures reading a metric_threshold window from the
@@ -20,11 +18,7 @@ import (
 //	go test -run '^$' -bench MetricWindow -benchtime 10x ./internal/impl/alerting/
 func BenchmarkMetricWindow(b *testing.B) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "lightwatch.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(b)
 	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 	var evs []event.Event
 	for s := range 100 {

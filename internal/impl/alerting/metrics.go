@@ -25,7 +25,10 @@ const (
 	outcomeRetried   = "retried"   // an attempt that failed and is retried
 	outcomeFailed    = "failed"    // a delivery given up: not retryable, or out of retry budget
 	outcomeDropped   = "dropped"   // a delivery not attempted: the queue was full
-	outcomeCancelled = "cancelled" // a delivery abandoned at shutdown or superseded by a resolve
+	outcomeCancelled = "cancelled" // a delivery superseded by a resolve, or whose rule is gone, or lost at shutdown
+	// outcomeHandedOver counts deliveries not done at shutdown and handed
+	// over (through Redis) to the instance that goes on with them.
+	outcomeHandedOver = "handed_over"
 )
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -50,10 +53,10 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		redisErrors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "lightwatch_alerting_redis_errors_total",
 			Help: "Failed Redis operations of the alerting engine, by operation."}, []string{"op"}),
 		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "lightwatch_webhook_deliveries_total",
-			Help: "Webhook notifications by outcome: delivered, retried (a failed attempt), failed (given up), dropped (queue full), cancelled."}, []string{"outcome"}),
+			Help: "Webhook notifications by outcome: delivered, retried (a failed attempt), failed (given up), dropped (queue full), cancelled, handed_over (to another instance at shutdown)."}, []string{"outcome"}),
 	}
 	reg.MustRegister(m.rules, m.held, m.evaluations, m.evalErrors, m.evalSeconds, m.transitions, m.entries, m.nudges, m.redisErrors, m.deliveries)
-	for _, o := range []string{outcomeDelivered, outcomeRetried, outcomeFailed, outcomeDropped, outcomeCancelled} {
+	for _, o := range []string{outcomeDelivered, outcomeRetried, outcomeFailed, outcomeDropped, outcomeCancelled, outcomeHandedOver} {
 		m.deliveries.WithLabelValues(o)
 	}
 	for _, s := range []string{StatePending, StateFiring, StateResolved} {

@@ -43,6 +43,8 @@ type delivery struct {
 	url     string
 	secret  string
 	body    []byte
+	// deadline ends the retries; zero: Budget after the first attempt.
+	deadline time.Time
 }
 
 // id is what a resolve supersedes: the firing delivery of the same alert and target.
@@ -70,6 +72,7 @@ type notifier struct {
 
 	mu     sync.Mutex
 	firing map[string]func() // delivery id → ends the retries of its firing delivery
+	left   []delivery        // not delivered when run stopped: to hand over
 	wg     sync.WaitGroup
 }
 
@@ -117,8 +120,9 @@ func (n *notifier) enqueue(d delivery) bool {
 	}
 }
 
-// run delivers until ctx is cancelled, then abandons what is queued and in
-// flight and returns once every delivery goroutine has.
+// run delivers until ctx is cancelled, then stops what is queued and in
+// flight, keeping it for leftovers, and returns once every delivery
+// goroutine has.
 func (n *notifier) run(ctx context.Context) {
 	defer n.wg.Wait()
 	for {
@@ -126,8 +130,8 @@ func (n *notifier) run(ctx context.Context) {
 		case <-ctx.Done():
 			for {
 				select {
-				case <-n.queue:
-					n.metrics.deliveries.WithLabelValues(outcomeCancelled).Inc()
+				case d := <-n.queue:
+					n.keep(d)
 				default:
 					return
 				}
@@ -136,7 +140,7 @@ func (n *notifier) run(ctx context.Context) {
 			select {
 			case n.slots <- struct{}{}:
 			case <-ctx.Done():
-				n.metrics.deliveries.WithLabelValues(outcomeCancelled).Inc()
+				n.keep(d)
 				continue
 			}
 			n.wg.Go(func() {
@@ -160,7 +164,10 @@ func (n *notifier) deliver(ctx context.Context, d delivery) {
 			n.mu.Unlock()
 		}()
 	}
-	deadline := time.Now().Add(n.opts.Budget)
+	if d.deadline.IsZero() {
+		d.deadline = time.Now().Add(n.opts.Budget)
+	}
+	deadline := d.deadline
 	recorded, last := "", ""
 	for attempt := 1; ; attempt++ {
 		actx, acancel := context.WithDeadline(ctx, deadline)
@@ -172,7 +179,7 @@ func (n *notifier) deliver(ctx context.Context, d delivery) {
 			return
 		}
 		if ctx.Err() != nil {
-			n.metrics.deliveries.WithLabelValues(outcomeCancelled).Inc()
+			n.keep(d)
 			return
 		}
 		text := d.errorPrefix() + err.Error()
@@ -199,7 +206,7 @@ func (n *notifier) deliver(ctx context.Context, d delivery) {
 		case <-t.C:
 		case <-ctx.Done():
 			t.Stop()
-			n.metrics.deliveries.WithLabelValues(outcomeCancelled).Inc()
+			n.keep(d)
 			return
 		case <-superseded:
 			t.Stop()
@@ -207,6 +214,20 @@ func (n *notifier) deliver(ctx context.Context, d delivery) {
 			return
 		}
 	}
+}
+
+// keep sets d aside, undelivered, as run stops.
+func (n *notifier) keep(d delivery) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.left = append(n.left, d)
+}
+
+// leftovers returns what run left undelivered; call it once run has returned.
+func (n *notifier) leftovers() []delivery {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.left
 }
 
 // backoff is the wait after the attempt-th failure: exponential from

@@ -1,6 +1,7 @@
 package alerting
 
 import (
+	"net/http"
 	"strconv"
 	"strings"
 	"testing"
@@ -100,5 +101,40 @@ func TestWebhookBudget(t *testing.T) {
 	a := e.waitAlert(r.ID, "given up", func(a store.Alert) bool { return strings.Contains(a.NotifyError, "given up") })
 	if in.deliveries(outcomeFailed) != 1 || in.deliveries(outcomeRetried) < 2 || !strings.Contains(a.NotifyError, "HTTP 500") {
 		t.Errorf("failed %v retried %v notify_error %q", in.deliveries(outcomeFailed), in.deliveries(outcomeRetried), a.NotifyError)
+	}
+}
+
+// A notification still being retried when its instance stops is handed over:
+// another instance delivers it, signed with the rule's secret, and clears the
+// failure it left on the alert.
+func TestUndeliveredNotificationHandedOver(t *testing.T) {
+	e := newEnv(t)
+	hook := newReceiver(t, "s3cret-key", 0)
+	hook.status = http.StatusServiceUnavailable
+	r := e.rule(map[string]any{"kind": "log_count", "window": "1m", "threshold": 0.0,
+		"notify": []map[string]any{{"type": "webhook", "url": hook.URL, "secret": "s3cret-key"}}})
+	a := e.start(e.testOptions())
+	e.send(logEv("checkout", event.LevelError, "boom", e.clock.Now().Add(-time.Second)))
+	fired := e.waitAlert(r.ID, "firing", inState(StateFiring))
+	waitFor(t, "a retrying", func() bool { return a.deliveries(outcomeRetried) >= 1 })
+	a.stop()
+	if n := a.deliveries(outcomeHandedOver); n != 1 {
+		t.Errorf("a handed %v deliveries over, want 1", n)
+	}
+
+	hook.mu.Lock()
+	hook.status = 0
+	hook.mu.Unlock()
+	b := e.start(e.testOptions())
+	waitFor(t, "b delivers the firing", func() bool { return len(hook.accepted()) == 1 })
+	got := hook.got()
+	if last := got[len(got)-1]; !last.signed || last.payload.Status != StateFiring || last.alert.Id != fired.ID {
+		t.Errorf("delivered %+v, want the firing of %s, signed", last, fired.ID)
+	}
+	waitFor(t, "the failure cleared", func() bool {
+		return e.waitAlert(r.ID, "firing", inState(StateFiring)).NotifyError == ""
+	})
+	if n := b.deliveries(outcomeDelivered); n != 1 {
+		t.Errorf("b delivered %v, want 1", n)
 	}
 }

@@ -3,24 +3,18 @@ package alerting
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
-	"github.com/lightwatch/lightwatch/internal/impl/store/sqlite"
 )
 
 // windowSeries folds exactly the samples in [from, to), whether the window
 // is aligned to minutes, inside one minute or across several.
 func TestWindowSeriesIsExact(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "lightwatch.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t)
 	base := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 	ts := func(i int) time.Time { return base.Add(time.Duration(i) * 7 * time.Second) } // every 7 s for 10 minutes
 	var samples []time.Time

@@ -7,14 +7,25 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/alerting"
 )
 
+// WithAlerting changes the alerting engine's options after the configuration
+// has set them. Tests use it for what no setting should expose: a clock they
+// move by hand, short webhook backoffs, instance ids.
+func WithAlerting(edit func(*alerting.Options)) Option {
+	return func(a *App) { a.alertingEdits = append(a.alertingEdits, edit) }
+}
+
 // newAlerting builds the alert rule evaluator of a process serving the query
 // API and returns its loop, to run for the process's life: it returns once
 // its context is cancelled, after releasing its rule leases so that another
 // instance takes the rules over at once.
 func (a *App) newAlerting(interval, webhookRetryBudget time.Duration, anomaly bool) func(ctx context.Context) {
+	opts := alerting.Options{Interval: interval, DisableAnomaly: !anomaly, Notify: alerting.NotifyOptions{Budget: webhookRetryBudget}}
+	for _, edit := range a.alertingEdits {
+		edit(&opts)
+	}
 	eng := alerting.New(
 		alerting.Deps{Store: a.store, Redis: a.redis, Logger: a.logger, Registerer: a.metrics.Registry},
-		alerting.Options{Interval: interval, DisableAnomaly: !anomaly, Notify: alerting.NotifyOptions{Budget: webhookRetryBudget}},
+		opts,
 	)
 	return func(ctx context.Context) {
 		if err := eng.Run(ctx); err != nil {

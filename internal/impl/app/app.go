@@ -17,6 +17,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/lightwatch/lightwatch/internal/gen/ingestapi"
+	"github.com/lightwatch/lightwatch/internal/impl/alerting"
 	"github.com/lightwatch/lightwatch/internal/impl/apikey"
 	"github.com/lightwatch/lightwatch/internal/impl/config"
 	"github.com/lightwatch/lightwatch/internal/impl/contract"
@@ -62,6 +63,7 @@ type App struct {
 	realtimeRun      func(context.Context)
 	realtimeShutdown func(context.Context)
 	alertingRun      func(context.Context)
+	alertingEdits    []func(*alerting.Options)
 }
 
 // Option changes how New builds an App.

@@ -41,7 +41,8 @@ type server struct {
 	specs  map[string]routers.Router // by path prefix: every answer is checked against its spec
 }
 
-// start runs the whole system; edit changes the configuration first.
+// start runs the whole system, on a redis-server of its own unless edit,
+// which changes the configuration first, names one.
 func start(t testing.TB, edit func(*config.Config), opts ...app.Option) *server {
 	t.Helper()
 	cfg, err := config.Load("test", nil, func(string) string { return "" }, io.Discard)
@@ -49,11 +50,13 @@ func start(t testing.TB, edit func(*config.Config), opts ...app.Option) *server 
 		t.Fatal(err)
 	}
 	cfg.DataDir = t.TempDir()
-	cfg.RedisURL = redistest.Start(t)
 	cfg.BootstrapKey = adminKey
 	cfg.ShutdownTimeout = 10 * time.Second
 	if edit != nil {
 		edit(&cfg)
+	}
+	if cfg.RedisURL == "" { // an edit may point several servers at one Redis
+		cfg.RedisURL = redistest.Start(t)
 	}
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx, cancel := context.WithCancel(context.Background())
@@ -243,10 +246,21 @@ func checkAgainstSpec(t testing.TB, router routers.Router, req *http.Request, r 
 // eachStore runs test against a server on each storage adapter: the embedded
 // SQLite store and MongoDB (the FerretDB stand-in), configured as a user would.
 func eachStore(t *testing.T, test func(t *testing.T, s *server)) {
-	t.Run("sqlite", func(t *testing.T) { test(t, start(t, nil)) })
+	eachStoreWith(t, nil, nil, test)
+}
+
+// eachStoreWith is eachStore with the configuration changed by edit and the
+// App built with opts.
+func eachStoreWith(t *testing.T, edit func(*config.Config), opts []app.Option, test func(t *testing.T, s *server)) {
+	t.Run("sqlite", func(t *testing.T) { test(t, start(t, edit, opts...)) })
 	t.Run("mongo", func(t *testing.T) {
 		uri := ferrettest.Start(t)
-		test(t, start(t, func(c *config.Config) { c.MongoURI, c.MongoDatabase = uri, "lightwatch_e2e" }))
+		test(t, start(t, func(c *config.Config) {
+			c.MongoURI, c.MongoDatabase = uri, "lightwatch_e2e"
+			if edit != nil {
+				edit(c)
+			}
+		}, opts...))
 	})
 }
 

@@ -43,6 +43,7 @@ func TestREADMEExamplesWorkAsPrinted(t *testing.T) {
 		script := strings.ReplaceAll(readmeBlock(t, heading), "localhost:8080", strings.TrimPrefix(s.URL, "http://"))
 		cmd := exec.Command("bash", "-euo", "pipefail", "-c", script)
 		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "LW_KEY="+adminKey) // sections after the first assume it exported
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			t.Fatalf("README %s examples failed: %v\n%s", heading, err, out)
@@ -58,6 +59,17 @@ func TestREADMEExamplesWorkAsPrinted(t *testing.T) {
 	for i, want := range wantPrefixes {
 		if !strings.HasPrefix(lines[i], want) {
 			t.Errorf("answer %d = %s, want it to start %s", i+1, lines[i], want)
+		}
+	}
+
+	// One curl per rule kind, each creating its rule.
+	alerts := run("## Alerts")
+	if strings.Contains(alerts, `"status":`) {
+		t.Errorf("alert rule examples got a problem:\n%s", alerts)
+	}
+	for _, kind := range []string{"metric_threshold", "log_count", "security", "heartbeat", "anomaly"} {
+		if !strings.Contains(alerts, `"kind":"`+kind+`"`) {
+			t.Errorf("no %s rule created by the README's alert examples:\n%s", kind, alerts)
 		}
 	}
 

@@ -26,6 +26,7 @@ type wsMessage struct {
 	Channel string          `json:"channel"`
 	Cursor  string          `json:"cursor"`
 	Event   map[string]any  `json:"event"`
+	Alert   map[string]any  `json:"alert"`
 	Filters json.RawMessage `json:"filters"`
 	raw     string
 }
@@ -35,6 +36,7 @@ type wsConn struct {
 	t      testing.TB
 	conn   *websocket.Conn
 	queued []wsMessage
+	frames [][]byte // every WebSocket message read, to check against the AsyncAPI document
 }
 
 // dialWS connects to path (with its query) using key as a bearer token.
@@ -90,6 +92,7 @@ func (c *wsConn) tryNext() (wsMessage, error) {
 		if err != nil {
 			return wsMessage{}, err
 		}
+		c.frames = append(c.frames, data)
 		for line := range bytes.SplitSeq(data, []byte("\n")) {
 			var m wsMessage
 			if err := json.Unmarshal(line, &m); err != nil {
