@@ -83,6 +83,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	return 0
 }
 
+// value is a setting's flag.Value: its text, converted after parsing so that
+// a bad value of a variable is reported like one of a flag.
+type value struct {
+	s      string
+	isBool bool
+}
+
+func (v *value) String() string     { return v.s }
+func (v *value) Set(s string) error { v.s = s; return nil }
+func (v *value) IsBoolFlag() bool   { return v.isBool }
+
 // parse reads the settings: a flag wins over its variable, the variable over
 // the default. The arguments are the files to follow; none or "-" is stdin.
 func parse(args []string, getenv func(string) string, stderr io.Writer) (logship.Config, error) {
@@ -94,11 +105,12 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (logship
 	}
 	vals := map[string]*string{}
 	for _, s := range settings(getenv) {
-		v := s.def
+		v := &value{s: s.def, isBool: s.def == "false"}
 		if e := getenv(s.env); e != "" {
-			v = e
+			v.s = e
 		}
-		vals[s.flag] = fs.String(s.flag, v, s.usage+" ($"+s.env+")")
+		fs.Var(v, s.flag, s.usage+" ($"+s.env+")")
+		vals[s.flag] = &v.s
 	}
 	if err := fs.Parse(args); err != nil {
 		return logship.Config{}, err
