@@ -25,14 +25,17 @@ import (
 const key = "lw_agent_test_key_0123456789abcdef"
 
 // startLightwatch runs the ingest and query APIs in the test (embedded
-// defaults) on a random port and returns its URL.
-func startLightwatch(t *testing.T) string {
+// defaults, changed by edit if not nil) on a random port and returns its URL.
+func startLightwatch(t *testing.T, edit func(*config.Config)) string {
 	t.Helper()
 	cfg, err := config.Load("test", nil, func(string) string { return "" }, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg.DataDir, cfg.BootstrapKey = t.TempDir(), key
+	if edit != nil {
+		edit(&cfg)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	a, err := app.New(ctx, cfg, app.Surfaces{Ingest: true, API: true}, slog.New(slog.DiscardHandler), io.Discard)
 	if err != nil {
@@ -55,8 +58,8 @@ func startLightwatch(t *testing.T) string {
 	return "http://" + ln.Addr().String()
 }
 
-// storedMessages reads every log of service back with the generated query client.
-func storedMessages(t *testing.T, base, service string) []string {
+// queryClient is the generated query API client with the bootstrap key.
+func queryClient(t *testing.T, base string) *queryclient.ClientWithResponses {
 	t.Helper()
 	api, err := queryclient.NewClientWithResponses(base, queryclient.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
 		r.Header.Set("Authorization", "Bearer "+key)
@@ -65,6 +68,13 @@ func storedMessages(t *testing.T, base, service string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return api
+}
+
+// storedMessages reads every log of service back with the generated query client.
+func storedMessages(t *testing.T, base, service string) []string {
+	t.Helper()
+	api := queryClient(t, base)
 	limit, asc := queryclient.Limit(1000), queryclient.ListLogsParamsOrderAsc
 	params := &queryclient.ListLogsParams{Service: &queryclient.Service{service}, Limit: &limit, Order: &asc}
 	var msgs []string
@@ -132,7 +142,7 @@ func writeLines(t *testing.T, path string, from, to int, last string) {
 // server: full batches go at once, then lines are appended (the last without
 // its newline) and SIGTERM sent at once. Every line must be stored exactly once.
 func TestSIGTERMShipsEverything(t *testing.T) {
-	base := startLightwatch(t)
+	base := startLightwatch(t, nil)
 	bin := buildAgent(t)
 	path := filepath.Join(t.TempDir(), "app.log")
 	writeLines(t, path, 0, 250, "")
@@ -194,7 +204,7 @@ func TestSIGTERMShipsEverything(t *testing.T) {
 // TestStdinIsShippedToTheEnd pipes lines into the agent's standard input and
 // closes it: the agent ships them all and exits by itself.
 func TestStdinIsShippedToTheEnd(t *testing.T) {
-	base := startLightwatch(t)
+	base := startLightwatch(t, nil)
 	var input strings.Builder
 	for i := range 30 {
 		fmt.Fprintf(&input, "stdin %d\n", i)
@@ -207,6 +217,38 @@ func TestStdinIsShippedToTheEnd(t *testing.T) {
 	}
 	if got := storedMessages(t, base, "agent-stdin"); len(got) != 30 || got[0] != "stdin 0" || got[29] != "stdin 29" {
 		t.Fatalf("stored %q", got)
+	}
+}
+
+// TestRateLimitedAgentLosesNothing runs the agent against a server that
+// allows its key one request a second: the 429s' Retry-After paces it, and
+// every line is stored once.
+func TestRateLimitedAgentLosesNothing(t *testing.T) {
+	base := startLightwatch(t, func(c *config.Config) { c.RateLimit, c.RateBurst = 1, 1 })
+	created, err := queryClient(t, base).CreateKeyWithResponse(context.Background(),
+		queryclient.APIKeyInput{Name: "agent", Scopes: []queryclient.Scope{queryclient.Ingest}})
+	if err != nil || created.JSON201 == nil {
+		t.Fatalf("create key: %v %s", err, created.Body)
+	}
+	var input strings.Builder
+	for i := range 40 {
+		fmt.Fprintf(&input, "limited %d\n", i)
+	}
+	var stderr strings.Builder
+	env := map[string]string{"LW_URL": base, "LW_KEY": created.JSON201.Key, "LW_SERVICE": "agent-limited", "LW_BATCH_SIZE": "10"}
+	if code := run(context.Background(), nil, func(k string) string { return env[k] }, strings.NewReader(input.String()), &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "429 Too Many Requests") || strings.Contains(stderr.String(), "retries=0") {
+		t.Errorf("four requests in a row at one a second were not rate limited:\n%s", stderr.String())
+	}
+	got := storedMessages(t, base, "agent-limited")
+	seen := map[string]bool{}
+	for _, m := range got {
+		seen[m] = true
+	}
+	if len(got) != 40 || len(seen) != 40 {
+		t.Fatalf("%d logs stored (%d distinct), want 40", len(got), len(seen))
 	}
 }
 
