@@ -43,6 +43,7 @@ func settings(getenv func(string) string) []setting {
 		{"level", "LW_LEVEL", "info", "level of every event: trace, debug, info, warn, error or fatal"},
 		{"from-start", "LW_FROM_START", "false", "ship what the files already hold at start, not only what is appended"},
 		{"poll", "LW_POLL", "250ms", "how often files are checked for new lines, truncation and rotation"},
+		{"state-file", "LW_STATE_FILE", "", "file that keeps how far each file was shipped, so that a restart goes on from there"},
 		{"batch-size", "LW_BATCH_SIZE", "1000", "most lines in one request (1 to 10000)"},
 		{"batch-bytes", "LW_BATCH_BYTES", "1048576", "most bytes of JSON in one request, before gzip"},
 		{"flush-interval", "LW_FLUSH_INTERVAL", "1s", "longest a line waits for its batch to fill"},
@@ -136,7 +137,7 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (logship
 	}
 	cfg := logship.Config{
 		URL: *vals["url"], Key: *vals["key"], Service: *vals["service"], Host: *vals["host"], Level: *vals["level"],
-		FromStart: fromStart, Poll: dur("poll"),
+		FromStart: fromStart, Poll: dur("poll"), StateFile: *vals["state-file"],
 		BatchSize: num("batch-size"), BatchBytes: num("batch-bytes"), FlushInterval: dur("flush-interval"),
 		RequestTimeout: dur("request-timeout"), ShutdownTimeout: dur("shutdown-timeout"),
 	}

@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -32,6 +33,9 @@ type Config struct {
 	Stdin     io.Reader
 	FromStart bool
 	Poll      time.Duration
+	// StateFile, if set, keeps how far each file has been shipped, so that a
+	// restarted agent goes on from there (see Positions).
+	StateFile string
 
 	BatchSize       int
 	BatchBytes      int
@@ -129,13 +133,27 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) (Result, error) {
 	})
 	defer stopTimer()
 
+	var state *Positions
+	if cfg.StateFile != "" {
+		if state, err = LoadPositions(cfg.StateFile); err != nil {
+			return Result{}, err
+		}
+	}
+
 	srcCtx, stopSources := context.WithCancel(ctx)
 	defer stopSources()
 	lines := make(chan Line, cfg.BatchSize)
-	srcErr := runSources(srcCtx, cfg, lines, log)
+	srcErr := runSources(srcCtx, cfg, state, lines, log)
 
 	sh := &Shipper{Client: client, Service: cfg.Service, Host: cfg.Host, Level: ingestclient.LogEventLevel(cfg.Level),
 		MaxEvents: cfg.BatchSize, MaxBytes: cfg.BatchBytes, FlushInterval: cfg.FlushInterval, NewBackOff: cfg.NewBackOff, Log: log}
+	if state != nil {
+		sh.Acked = func(ends map[string]Position) {
+			if err := state.Advance(ends); err != nil {
+				log.Warn("positions not saved: a restart may ship lines again", "err", err)
+			}
+		}
+	}
 	st, shipErr := sh.Run(sendCtx, lines)
 	res := Result{Stats: st}
 	if shipErr != nil {
@@ -149,10 +167,18 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) (Result, error) {
 
 // runSources starts a reader per file (or stdin) and closes out when all are
 // done; the returned channel then holds their errors.
-func runSources(ctx context.Context, cfg Config, out chan<- Line, log *slog.Logger) <-chan error {
+func runSources(ctx context.Context, cfg Config, state *Positions, out chan<- Line, log *slog.Logger) <-chan error {
 	var runs []func() error
 	for _, path := range cfg.Files {
+		if abs, err := filepath.Abs(path); err == nil {
+			path = abs // the state's key, and the events' log.file, whatever the working directory
+		}
 		t := Tail{Path: path, FromStart: cfg.FromStart, Poll: cfg.Poll}
+		if state != nil {
+			if pos, ok := state.Get(path); ok {
+				t.Resume = &pos
+			}
+		}
 		runs = append(runs, func() error { return t.Run(ctx, out) })
 	}
 	if len(cfg.Files) == 0 {

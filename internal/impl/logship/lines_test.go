@@ -2,6 +2,7 @@ package logship
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -35,16 +36,25 @@ func TestLineReaderSplitsLongLinesAndTrimsEndings(t *testing.T) {
 	long := strings.Repeat("x", 2*MaxLine+10)
 	lr := newLineReader(strings.NewReader("a\r\n\nb\n" + long + "\ntail"))
 	out := make(chan Line, 10)
-	if err := emitLines(lr, "f", out); err != io.EOF {
+	sink := lineSink{out: out, source: "f", id: &FileID{}}
+	if err := sink.emitLines(lr); err != io.EOF {
 		t.Fatalf("emitLines: %v", err)
 	}
-	emit(lr.flush(), "f", out)
+	sink.emit(lr, lr.flush())
 	close(out)
 	var got []string
+	var ends []int64
 	for l := range out {
 		got = append(got, l.Text)
+		ends = append(ends, l.Pos.Offset)
 	}
 	equalLines(t, got, "a", "b", long[:MaxLine], long[MaxLine:2*MaxLine], long[2*MaxLine:], "tail")
+	// where each line ends in the input: what a restart resumes from
+	n := int64(len(long))
+	want := []int64{3, 6, 6 + MaxLine, 6 + 2*MaxLine, 6 + n + 1, 6 + n + 1 + 4}
+	if fmt.Sprint(ends) != fmt.Sprint(want) {
+		t.Errorf("positions %v, want %v", ends, want)
+	}
 }
 
 func TestReaderShipsWhatArrivesWithinTheGraceAfterStop(t *testing.T) {

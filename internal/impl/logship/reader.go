@@ -24,8 +24,9 @@ func (s Reader) Run(ctx context.Context, out chan<- Line) error {
 	defer close(cr.done)
 	go cr.pump(s.R)
 	lr := newLineReader(cr)
-	err := emitLines(lr, s.Source, out)
-	emit(lr.flush(), s.Source, out)
+	sink := lineSink{out: out, source: s.Source}
+	err := sink.emitLines(lr)
+	sink.emit(lr, lr.flush())
 	if errors.Is(err, io.EOF) {
 		return nil
 	}

@@ -40,7 +40,10 @@ type Shipper struct {
 	// NewBackOff makes the backoff of one batch's retries (nil: exponential,
 	// 500 ms doubling to 30 s, with jitter, without end).
 	NewBackOff func() backoff.BackOff
-	Log        *slog.Logger
+	// Acked, if not nil, is called after each acknowledged batch with the
+	// position of its last line of each file.
+	Acked func(map[string]Position)
+	Log   *slog.Logger
 }
 
 // Stats counts what a Shipper did.
@@ -69,6 +72,9 @@ func (s *Shipper) Run(ctx context.Context, in <-chan Line) (Stats, error) {
 		if err != nil {
 			return fmt.Errorf("%d lines not shipped: %w", len(b.events), err)
 		}
+		if s.Acked != nil {
+			s.Acked(b.ends)
+		}
 		b = batch{}
 		return nil
 	}
@@ -87,7 +93,7 @@ func (s *Shipper) Run(ctx context.Context, in <-chan Line) (Stats, error) {
 					return st, err
 				}
 			}
-			b.add(ev)
+			b.add(ev, l)
 			if len(b.events) == 1 {
 				timer.Reset(s.FlushInterval)
 			}
@@ -107,12 +113,19 @@ func (s *Shipper) Run(ctx context.Context, in <-chan Line) (Stats, error) {
 // batch is events encoded as JSON, in order.
 type batch struct {
 	events [][]byte
-	size   int // of the JSON array they make
+	size   int                 // of the JSON array they make
+	ends   map[string]Position // by file: where its last line in the batch ends
 }
 
-func (b *batch) add(ev []byte) {
+func (b *batch) add(ev []byte, l Line) {
 	b.events = append(b.events, ev)
 	b.size += len(ev) + 1 // a comma or a bracket
+	if l.Pos != nil {
+		if b.ends == nil {
+			b.ends = map[string]Position{}
+		}
+		b.ends[l.Source] = *l.Pos
+	}
 }
 
 // encode makes the line's event: its id is fixed here, once.

@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -249,4 +251,54 @@ func TestConfigNamesWhatIsWrong(t *testing.T) {
 			t.Errorf("error %v does not name %s", err, want)
 		}
 	}
+}
+
+// runUntil runs the agent until srv has stored n lines in all, then stops it.
+func runUntil(t *testing.T, srv *ingestServer, cfg Config, n int) Result {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	type ran struct {
+		res Result
+		err error
+	}
+	done := make(chan ran, 1)
+	go func() { res, err := Run(ctx, cfg, quietLog(t)); done <- ran{res, err} }()
+	deadline := time.Now().Add(20 * time.Second)
+	for len(srv.messages()) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d lines stored: %q", len(srv.messages()), n, srv.messages())
+		}
+		time.Sleep(5 * time.Millisecond) // pacing the poll of a condition, not synchronization
+	}
+	cancel()
+	r := <-done
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	return r.res
+}
+
+func TestRestartsResumeFromTheStateFile(t *testing.T) {
+	srv := newIngestServer(t)
+	dir := t.TempDir()
+	path, state := filepath.Join(dir, "app.log"), filepath.Join(dir, "state.json")
+	appendTo(t, path, "one\ntwo\n")
+	cfg := testConfig(srv, nil)
+	cfg.Files, cfg.FromStart, cfg.StateFile, cfg.FlushInterval, cfg.Poll = []string{path}, true, state, 10*time.Millisecond, 5*time.Millisecond
+
+	runUntil(t, srv, cfg, 2)
+	appendTo(t, path, "three\n") // while the agent is down
+	res := runUntil(t, srv, cfg, 3)
+	if res.Sent != 1 {
+		t.Errorf("the restart sent %d lines, want only the new one", res.Sent)
+	}
+
+	// rotated while the agent was down: the new file is read from its start
+	if err := os.Rename(path, path+".1"); err != nil {
+		t.Fatal(err)
+	}
+	appendTo(t, path, "four\n")
+	runUntil(t, srv, cfg, 4)
+	equalLines(t, srv.messages(), "one", "two", "three", "four")
 }

@@ -26,6 +26,10 @@ type Tail struct {
 	FromStart bool
 	// Poll is how often the file is checked for new data, truncation and rotation.
 	Poll time.Duration
+	// Resume is where an earlier run left off (from the state file); it
+	// overrides FromStart: the file is read from there when the path still
+	// names that file, else from its start.
+	Resume *Position
 }
 
 // Run sends the file's lines to out until ctx ends; it then reads the file to
@@ -46,27 +50,31 @@ func (t Tail) Run(ctx context.Context, out chan<- Line) error {
 		}
 	}()
 	lr := newLineReader(nil)
-	atEnd, stopping := !t.FromStart, false
+	var sink lineSink
+	first, stopping := true, false
 	for {
 		if f == nil {
 			var err error
-			if f, err = t.open(atEnd); err != nil {
+			if f, err = t.open(first); err != nil {
 				return err
 			}
-			atEnd = false // a file that appears later is new: all of it is shipped
+			first = false // a file that appears later is new: all of it is shipped
 			if f != nil {
-				lr.reset(f)
+				sink, err = t.start(f, lr, out)
+				if err != nil {
+					return err
+				}
 			}
 		}
 		if f != nil {
-			if err := t.drain(lr, out); err != nil {
+			if err := t.drain(sink, lr); err != nil {
 				return err
 			}
 			if stopping {
-				emit(lr.flush(), t.Path, out)
+				sink.emit(lr, lr.flush())
 				return nil
 			}
-			switched, err := t.check(f, lr, out)
+			switched, err := t.check(f, sink, lr)
 			if err != nil {
 				return err
 			}
@@ -86,9 +94,10 @@ func (t Tail) Run(ctx context.Context, out chan<- Line) error {
 	}
 }
 
-// open opens the file, at its end if atEnd; it returns nil, nil while the
-// file does not exist.
-func (t Tail) open(atEnd bool) (*os.File, error) {
+// open opens the file, positioned where the agent's first look at it
+// starts if first (Resume, else the start or the end); it returns nil, nil
+// while the file does not exist.
+func (t Tail) open(first bool) (*os.File, error) {
 	f, err := os.Open(t.Path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -96,18 +105,41 @@ func (t Tail) open(atEnd bool) (*os.File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tail %s: %w", t.Path, err)
 	}
-	if atEnd {
-		if _, err := f.Seek(0, io.SeekEnd); err != nil {
-			f.Close()
-			return nil, fmt.Errorf("tail %s: %w", t.Path, err)
-		}
+	if !first {
+		return f, nil
+	}
+	// With a position of an earlier run, the path naming another file means
+	// it was created since: all of it is new.
+	off, whence := int64(0), io.SeekStart
+	if o, ok := resumeOffset(t.Resume, f); ok {
+		off = o
+	} else if t.Resume == nil && !t.FromStart {
+		whence = io.SeekEnd
+	}
+	if _, err := f.Seek(off, whence); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("tail %s: %w", t.Path, err)
 	}
 	return f, nil
 }
 
+// start makes lr read f from where it is positioned, and the sink of its lines.
+func (t Tail) start(f *os.File, lr *lineReader, out chan<- Line) (lineSink, error) {
+	pos, err := f.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return lineSink{}, fmt.Errorf("tail %s: %w", t.Path, err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return lineSink{}, fmt.Errorf("tail %s: %w", t.Path, err)
+	}
+	lr.reset(f, pos)
+	return lineSink{out: out, source: t.Path, id: fileID(fi)}, nil
+}
+
 // drain sends every complete line the file has now.
-func (t Tail) drain(lr *lineReader, out chan<- Line) error {
-	if err := emitLines(lr, t.Path, out); !errors.Is(err, io.EOF) {
+func (t Tail) drain(sink lineSink, lr *lineReader) error {
+	if err := sink.emitLines(lr); !errors.Is(err, io.EOF) {
 		return fmt.Errorf("tail %s: %w", t.Path, err)
 	}
 	return nil
@@ -117,7 +149,7 @@ func (t Tail) drain(lr *lineReader, out chan<- Line) error {
 // rotation (the path names another file now) it reads f to its end once
 // more, sends its incomplete last line, and reports true: the caller opens
 // the new file. On truncation it starts reading f from its start again.
-func (t Tail) check(f *os.File, lr *lineReader, out chan<- Line) (switched bool, err error) {
+func (t Tail) check(f *os.File, sink lineSink, lr *lineReader) (switched bool, err error) {
 	cur, err := f.Stat()
 	if err != nil {
 		return false, fmt.Errorf("tail %s: %w", t.Path, err)
@@ -129,10 +161,10 @@ func (t Tail) check(f *os.File, lr *lineReader, out chan<- Line) (switched bool,
 	case err != nil:
 		return false, fmt.Errorf("tail %s: %w", t.Path, err)
 	case !os.SameFile(cur, now):
-		if err := t.drain(lr, out); err != nil {
+		if err := t.drain(sink, lr); err != nil {
 			return false, err
 		}
-		emit(lr.flush(), t.Path, out)
+		sink.emit(lr, lr.flush())
 		return true, nil
 	}
 	pos, err := f.Seek(0, io.SeekCurrent)
@@ -143,7 +175,7 @@ func (t Tail) check(f *os.File, lr *lineReader, out chan<- Line) (switched bool,
 		if _, err := f.Seek(0, io.SeekStart); err != nil {
 			return false, fmt.Errorf("tail %s: %w", t.Path, err)
 		}
-		lr.reset(f)
+		lr.reset(f, 0)
 	}
 	return false, nil
 }
