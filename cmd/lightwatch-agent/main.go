@@ -33,7 +33,7 @@ type setting struct {
 }
 
 // settings are every setting of the agent; the README's table lists them (a test checks).
-func settings(getenv func(string) string) []setting {
+func settings() []setting {
 	host, _ := os.Hostname()
 	return []setting{
 		{"url", "LW_URL", "http://localhost:8080", "Lightwatch base URL"},
@@ -105,7 +105,7 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (logship
 		fs.PrintDefaults()
 	}
 	vals := map[string]*string{}
-	for _, s := range settings(getenv) {
+	for _, s := range settings() {
 		v := &value{s: s.def, isBool: s.def == "false"}
 		if e := getenv(s.env); e != "" {
 			v.s = e

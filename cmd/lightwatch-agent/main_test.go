@@ -278,7 +278,7 @@ func TestREADMEListsEverySetting(t *testing.T) {
 	for _, m := range row.FindAllStringSubmatch(string(b), -1) {
 		documented[m[2]] = m[1]
 	}
-	all := settings(func(string) string { return "" })
+	all := settings()
 	for _, s := range all {
 		if documented[s.flag] != s.env {
 			t.Errorf("README: no row for -%s / %s", s.flag, s.env)
