@@ -59,9 +59,9 @@ func startServer(t *testing.T) live {
 	defer cancel()
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "lightwatch")
-	var out bytes.Buffer
-	if err := loadtest.Build(ctx, bin, &out); err != nil {
-		t.Fatalf("%v\n%s", err, out.String())
+	args := append(append([]string{"build"}, buildFlags...), "-o", bin, loadtest.ServerPackage)
+	if out, err := exec.CommandContext(ctx, "go", args...).CombinedOutput(); err != nil {
+		t.Fatalf("build server: %v\n%s", err, out)
 	}
 	key, err := loadtest.NewKey()
 	if err != nil {
