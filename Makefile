@@ -9,6 +9,7 @@ help:
 	@echo "make run              the whole system on :8080 with embedded defaults"
 	@echo "make test             vet, generated-code check and all tests with -race"
 	@echo "make generate         regenerate internal/gen/ from openapi/"
+	@echo "make sdk              regenerate the Go, TypeScript and Python client SDKs in internal/gen/sdk/"
 	@echo "make load             end-to-end ingest load test (see README: Speed)"
 	@echo "make wsload           end-to-end realtime fan-out load test (see README: Speed)"
 
@@ -34,7 +35,7 @@ check-generated:
 vet:
 	$(GO) vet ./...
 
-test: vet check-generated asyncapi-tools
+test: vet check-generated check-sdk asyncapi-tools
 	$(GO) test -race -count=1 -timeout 15m ./...
 
 load:
@@ -49,4 +50,53 @@ wsload:
 asyncapi-tools: asyncapi/tools/node_modules/.package-lock.json
 asyncapi/tools/node_modules/.package-lock.json: asyncapi/tools/package-lock.json asyncapi/tools/package.json
 	npm ci --prefix asyncapi/tools --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+# Client SDKs (README: Client SDKs), generated from openapi/ by pinned generators:
+# oapi-codegen (go.mod; configs openapi/*.client.codegen.yaml), openapi-typescript
+# (internal/impl/sdktest/typescript/package-lock.json) and openapi-python-client
+# (internal/impl/sdktest/python/requirements.txt, in a virtualenv there). The
+# live tests of all three (internal/impl/sdktest) need the same tools.
+SDK_DIR  := internal/gen/sdk
+SDK_TS   := internal/impl/sdktest/typescript
+SDK_PY   := internal/impl/sdktest/python
+SDK_VENV := $(SDK_PY)/.venv
+
+.PHONY: sdk sdk-into check-sdk sdk-tools
+sdk: sdk-tools
+	@$(MAKE) --no-print-directory sdk-into OUT=$(SDK_DIR)
+	@echo "SDKs regenerated in $(SDK_DIR)"
+
+# sdk-into writes every SDK under OUT; generators write whole files or
+# directories, so the result depends on the specs and the pinned tools only (PYTHONHASHSEED:
+# openapi-python-client orders literal enums through a set).
+sdk-into:
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
+	for s in $(SPECS); do \
+		sed "s|^output: $(SDK_DIR)/|output: $(OUT)/|" openapi/$$s.client.codegen.yaml > $$tmp/$$s.cfg.yaml; \
+		mkdir -p $$(dirname $$(sed -n 's/^output: *//p' $$tmp/$$s.cfg.yaml)); \
+		$(GO) tool oapi-codegen -config $$tmp/$$s.cfg.yaml openapi/$$s.yaml; \
+		$(SDK_TS)/node_modules/.bin/openapi-typescript openapi/$$s.yaml -o $(OUT)/typescript/$$s.d.ts >$$tmp/log 2>&1 || { cat $$tmp/log; exit 1; }; \
+		PATH=$(abspath $(SDK_VENV))/bin:$$PATH RUFF_NO_CACHE=true PYTHONHASHSEED=0 $(SDK_VENV)/bin/openapi-python-client generate \
+			--path openapi/$$s.yaml --output-path $(OUT)/python/lightwatch_$$s --meta none \
+			--config $(SDK_PY)/openapi-python-client.yaml --overwrite >$$tmp/log 2>&1 || { cat $$tmp/log; exit 1; }; \
+	done
+
+# Fails when internal/gen/sdk/ is not what the specs produce.
+check-sdk: sdk-tools
+	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
+	$(MAKE) --no-print-directory sdk-into OUT=$$tmp || exit 1; \
+	diff -ru -x __pycache__ $(SDK_DIR) $$tmp > $$tmp.diff || { head -60 $$tmp.diff; rm -f $$tmp.diff; echo "$(SDK_DIR) differs from what openapi/ generates: run make sdk"; exit 1; }; \
+	rm -f $$tmp.diff; echo "SDKs are up to date"
+
+# The SDK generators and test runtimes: node_modules from the lock file and a
+# virtualenv from the pinned requirements, each reinstalled when its pin file changes.
+sdk-tools: $(SDK_TS)/node_modules/.package-lock.json $(SDK_VENV)/.installed
+$(SDK_TS)/node_modules/.package-lock.json: $(SDK_TS)/package-lock.json $(SDK_TS)/package.json
+	npm ci --prefix $(SDK_TS) --ignore-scripts --no-audit --no-fund
+	@touch $@
+$(SDK_VENV)/.installed: $(SDK_PY)/requirements.txt
+	rm -rf $(SDK_VENV)
+	python3 -m venv $(SDK_VENV)
+	$(SDK_VENV)/bin/pip install --quiet --disable-pip-version-check --require-virtualenv -r $(SDK_PY)/requirements.txt
 	@touch $@

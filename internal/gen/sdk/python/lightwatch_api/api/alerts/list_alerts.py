@@ -1,0 +1,293 @@
+import datetime
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.alert_page import AlertPage
+from ...models.list_alerts_order import ListAlertsOrder
+from ...models.list_alerts_state import ListAlertsState
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    state: ListAlertsState | Unset = UNSET,
+    rule_id: str | Unset = UNSET,
+    from_: datetime.datetime | Unset = UNSET,
+    to: datetime.datetime | Unset = UNSET,
+    limit: int | Unset = 100,
+    order: ListAlertsOrder | Unset = "desc",
+    cursor: str | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_state: str | Unset = UNSET
+    if not isinstance(state, Unset):
+        json_state = state
+
+    params["state"] = json_state
+
+    params["rule_id"] = rule_id
+
+    json_from_: str | Unset = UNSET
+    if not isinstance(from_, Unset):
+        json_from_ = from_.isoformat()
+    params["from"] = json_from_
+
+    json_to: str | Unset = UNSET
+    if not isinstance(to, Unset):
+        json_to = to.isoformat()
+    params["to"] = json_to
+
+    params["limit"] = limit
+
+    json_order: str | Unset = UNSET
+    if not isinstance(order, Unset):
+        json_order = order
+
+    params["order"] = json_order
+
+    params["cursor"] = cursor
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/alerts",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> AlertPage | Problem | None:
+    if response.status_code == 200:
+        response_200 = AlertPage.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[AlertPage | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    state: ListAlertsState | Unset = UNSET,
+    rule_id: str | Unset = UNSET,
+    from_: datetime.datetime | Unset = UNSET,
+    to: datetime.datetime | Unset = UNSET,
+    limit: int | Unset = 100,
+    order: ListAlertsOrder | Unset = "desc",
+    cursor: str | Unset = UNSET,
+) -> Response[AlertPage | Problem]:
+    """List alerts
+
+    Args:
+        state (ListAlertsState | Unset):
+        rule_id (str | Unset):
+        from_ (datetime.datetime | Unset):
+        to (datetime.datetime | Unset):
+        limit (int | Unset):  Default: 100.
+        order (ListAlertsOrder | Unset):  Default: 'desc'.
+        cursor (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AlertPage | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        state=state,
+        rule_id=rule_id,
+        from_=from_,
+        to=to,
+        limit=limit,
+        order=order,
+        cursor=cursor,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    state: ListAlertsState | Unset = UNSET,
+    rule_id: str | Unset = UNSET,
+    from_: datetime.datetime | Unset = UNSET,
+    to: datetime.datetime | Unset = UNSET,
+    limit: int | Unset = 100,
+    order: ListAlertsOrder | Unset = "desc",
+    cursor: str | Unset = UNSET,
+) -> AlertPage | Problem | None:
+    """List alerts
+
+    Args:
+        state (ListAlertsState | Unset):
+        rule_id (str | Unset):
+        from_ (datetime.datetime | Unset):
+        to (datetime.datetime | Unset):
+        limit (int | Unset):  Default: 100.
+        order (ListAlertsOrder | Unset):  Default: 'desc'.
+        cursor (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AlertPage | Problem
+    """
+
+    return sync_detailed(
+        client=client,
+        state=state,
+        rule_id=rule_id,
+        from_=from_,
+        to=to,
+        limit=limit,
+        order=order,
+        cursor=cursor,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    state: ListAlertsState | Unset = UNSET,
+    rule_id: str | Unset = UNSET,
+    from_: datetime.datetime | Unset = UNSET,
+    to: datetime.datetime | Unset = UNSET,
+    limit: int | Unset = 100,
+    order: ListAlertsOrder | Unset = "desc",
+    cursor: str | Unset = UNSET,
+) -> Response[AlertPage | Problem]:
+    """List alerts
+
+    Args:
+        state (ListAlertsState | Unset):
+        rule_id (str | Unset):
+        from_ (datetime.datetime | Unset):
+        to (datetime.datetime | Unset):
+        limit (int | Unset):  Default: 100.
+        order (ListAlertsOrder | Unset):  Default: 'desc'.
+        cursor (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AlertPage | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        state=state,
+        rule_id=rule_id,
+        from_=from_,
+        to=to,
+        limit=limit,
+        order=order,
+        cursor=cursor,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    state: ListAlertsState | Unset = UNSET,
+    rule_id: str | Unset = UNSET,
+    from_: datetime.datetime | Unset = UNSET,
+    to: datetime.datetime | Unset = UNSET,
+    limit: int | Unset = 100,
+    order: ListAlertsOrder | Unset = "desc",
+    cursor: str | Unset = UNSET,
+) -> AlertPage | Problem | None:
+    """List alerts
+
+    Args:
+        state (ListAlertsState | Unset):
+        rule_id (str | Unset):
+        from_ (datetime.datetime | Unset):
+        to (datetime.datetime | Unset):
+        limit (int | Unset):  Default: 100.
+        order (ListAlertsOrder | Unset):  Default: 'desc'.
+        cursor (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AlertPage | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            state=state,
+            rule_id=rule_id,
+            from_=from_,
+            to=to,
+            limit=limit,
+            order=order,
+            cursor=cursor,
+        )
+    ).parsed

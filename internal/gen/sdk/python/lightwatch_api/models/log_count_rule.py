@@ -1,0 +1,195 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+
+from ..models.alert_severity import AlertSeverity, check_alert_severity
+from ..models.comparison import Comparison, check_comparison
+from ..models.log_count_rule_kind import LogCountRuleKind, check_log_count_rule_kind
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.log_count_rule_labels import LogCountRuleLabels
+    from ..models.log_filter import LogFilter
+    from ..models.webhook_target import WebhookTarget
+
+
+T = TypeVar("T", bound="LogCountRule")
+
+
+@_attrs_define
+class LogCountRule:
+    """The number of logs matching `filter` over `window` compared with `threshold`.
+
+    Attributes:
+        kind (LogCountRuleKind):
+        threshold (float):
+        name (str):
+        filter_ (LogFilter | Unset):
+        op (Comparison | Unset): How the observed value is compared with `threshold`.
+        window (str | Unset): A duration such as `30s`, `5m`, `1h` or `1d`. Example: 5m.
+        description (str | Unset):
+        for_ (str | Unset): A duration such as `30s`, `5m`, `1h` or `1d`. Example: 5m.
+        severity (AlertSeverity | Unset):
+        labels (LogCountRuleLabels | Unset):
+        notify (list[WebhookTarget] | Unset):
+        enabled (bool | Unset):
+    """
+
+    kind: LogCountRuleKind
+    threshold: float
+    name: str
+    filter_: LogFilter | Unset = UNSET
+    op: Comparison | Unset = UNSET
+    window: str | Unset = UNSET
+    description: str | Unset = UNSET
+    for_: str | Unset = UNSET
+    severity: AlertSeverity | Unset = UNSET
+    labels: LogCountRuleLabels | Unset = UNSET
+    notify: list[WebhookTarget] | Unset = UNSET
+    enabled: bool | Unset = UNSET
+
+    def to_dict(self) -> dict[str, Any]:
+        kind: str = self.kind
+
+        threshold = self.threshold
+
+        name = self.name
+
+        filter_: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.filter_, Unset):
+            filter_ = self.filter_.to_dict()
+
+        op: str | Unset = UNSET
+        if not isinstance(self.op, Unset):
+            op = self.op
+
+        window = self.window
+
+        description = self.description
+
+        for_ = self.for_
+
+        severity: str | Unset = UNSET
+        if not isinstance(self.severity, Unset):
+            severity = self.severity
+
+        labels: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.labels, Unset):
+            labels = self.labels.to_dict()
+
+        notify: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.notify, Unset):
+            notify = []
+            for notify_item_data in self.notify:
+                notify_item = notify_item_data.to_dict()
+                notify.append(notify_item)
+
+        enabled = self.enabled
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "kind": kind,
+                "threshold": threshold,
+                "name": name,
+            }
+        )
+        if filter_ is not UNSET:
+            field_dict["filter"] = filter_
+        if op is not UNSET:
+            field_dict["op"] = op
+        if window is not UNSET:
+            field_dict["window"] = window
+        if description is not UNSET:
+            field_dict["description"] = description
+        if for_ is not UNSET:
+            field_dict["for"] = for_
+        if severity is not UNSET:
+            field_dict["severity"] = severity
+        if labels is not UNSET:
+            field_dict["labels"] = labels
+        if notify is not UNSET:
+            field_dict["notify"] = notify
+        if enabled is not UNSET:
+            field_dict["enabled"] = enabled
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.log_count_rule_labels import LogCountRuleLabels
+        from ..models.log_filter import LogFilter
+        from ..models.webhook_target import WebhookTarget
+
+        d = dict(src_dict)
+        kind = check_log_count_rule_kind(d.pop("kind"))
+
+        threshold = d.pop("threshold")
+
+        name = d.pop("name")
+
+        _filter_ = d.pop("filter", UNSET)
+        filter_: LogFilter | Unset
+        if isinstance(_filter_, Unset):
+            filter_ = UNSET
+        else:
+            filter_ = LogFilter.from_dict(_filter_)
+
+        _op = d.pop("op", UNSET)
+        op: Comparison | Unset
+        if isinstance(_op, Unset):
+            op = UNSET
+        else:
+            op = check_comparison(_op)
+
+        window = d.pop("window", UNSET)
+
+        description = d.pop("description", UNSET)
+
+        for_ = d.pop("for", UNSET)
+
+        _severity = d.pop("severity", UNSET)
+        severity: AlertSeverity | Unset
+        if isinstance(_severity, Unset):
+            severity = UNSET
+        else:
+            severity = check_alert_severity(_severity)
+
+        _labels = d.pop("labels", UNSET)
+        labels: LogCountRuleLabels | Unset
+        if isinstance(_labels, Unset):
+            labels = UNSET
+        else:
+            labels = LogCountRuleLabels.from_dict(_labels)
+
+        _notify = d.pop("notify", UNSET)
+        notify: list[WebhookTarget] | Unset = UNSET
+        if _notify is not UNSET:
+            notify = []
+            for notify_item_data in _notify:
+                notify_item = WebhookTarget.from_dict(notify_item_data)
+
+                notify.append(notify_item)
+
+        enabled = d.pop("enabled", UNSET)
+
+        log_count_rule = cls(
+            kind=kind,
+            threshold=threshold,
+            name=name,
+            filter_=filter_,
+            op=op,
+            window=window,
+            description=description,
+            for_=for_,
+            severity=severity,
+            labels=labels,
+            notify=notify,
+            enabled=enabled,
+        )
+
+        return log_count_rule

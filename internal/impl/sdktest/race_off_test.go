@@ -1,0 +1,6 @@
+//go:build !race
+
+package sdktest_test
+
+// buildFlags: see race_on_test.go.
+var buildFlags []string
