@@ -658,10 +658,10 @@ type AnomalyRule struct {
 	Enabled     *bool                 `json:"enabled,omitempty"`
 	Filter      MetricFilter          `json:"filter"`
 
-	// For A duration such as `30s`, `5m`, `1h` or `1d`.
+	// For A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
 	//
-	// Example: 5m
-	For         *Duration          `json:"for,omitempty"`
+	// Example: 1m
+	For         *Hold              `json:"for,omitempty"`
 	Kind        AnomalyRuleKind    `json:"kind"`
 	Labels      *map[string]string `json:"labels,omitempty"`
 	Name        string             `json:"name"`
@@ -669,15 +669,15 @@ type AnomalyRule struct {
 	Sensitivity *float64           `json:"sensitivity,omitempty"`
 	Severity    *AlertSeverity     `json:"severity,omitempty"`
 
-	// Warmup A duration such as `30s`, `5m`, `1h` or `1d`.
+	// Warmup An anomaly rule's warm-up, from 1 minute to 7 days, such as `90s`, `30m`, `6h` or `7d`.
 	//
-	// Example: 5m
-	Warmup *Duration `json:"warmup,omitempty"`
+	// Example: 30m
+	Warmup *Warmup `json:"warmup,omitempty"`
 
-	// Window A duration such as `30s`, `5m`, `1h` or `1d`.
+	// Window A rule's evaluation window, from 10 seconds to a day, such as `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 5m
-	Window *Duration `json:"window,omitempty"`
+	Window *Window `json:"window,omitempty"`
 }
 
 // AnomalyRuleAggregate defines model for AnomalyRule.Aggregate.
@@ -688,11 +688,6 @@ type AnomalyRuleKind string
 
 // Comparison How the observed value is compared with `threshold`.
 type Comparison string
-
-// Duration A duration such as `30s`, `5m`, `1h` or `1d`.
-//
-// Example: 5m
-type Duration = string
 
 // Event The canonical envelope every event is normalized to (the same JSON is published on the
 // Redis streams and pushed over WebSocket). Exactly one of `log`, `metric`, `security`,
@@ -789,15 +784,15 @@ type HeartbeatRule struct {
 	Enabled     *bool            `json:"enabled,omitempty"`
 	Filter      *HeartbeatFilter `json:"filter,omitempty"`
 
-	// For A duration such as `30s`, `5m`, `1h` or `1d`.
+	// For A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
 	//
-	// Example: 5m
-	For *Duration `json:"for,omitempty"`
+	// Example: 1m
+	For *Hold `json:"for,omitempty"`
 
-	// Grace A duration such as `30s`, `5m`, `1h` or `1d`.
+	// Grace A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
 	//
-	// Example: 5m
-	Grace    *Duration          `json:"grace,omitempty"`
+	// Example: 1m
+	Grace    *Hold              `json:"grace,omitempty"`
 	Kind     HeartbeatRuleKind  `json:"kind"`
 	Labels   *map[string]string `json:"labels,omitempty"`
 	Name     string             `json:"name"`
@@ -807,6 +802,11 @@ type HeartbeatRule struct {
 
 // HeartbeatRuleKind defines model for HeartbeatRule.Kind.
 type HeartbeatRuleKind string
+
+// Hold A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+//
+// Example: 1m
+type Hold = string
 
 // ID defines model for ID.
 type ID = string
@@ -820,10 +820,10 @@ type LogCountRule struct {
 	Enabled     *bool      `json:"enabled,omitempty"`
 	Filter      *LogFilter `json:"filter,omitempty"`
 
-	// For A duration such as `30s`, `5m`, `1h` or `1d`.
+	// For A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
 	//
-	// Example: 5m
-	For    *Duration          `json:"for,omitempty"`
+	// Example: 1m
+	For    *Hold              `json:"for,omitempty"`
 	Kind   LogCountRuleKind   `json:"kind"`
 	Labels *map[string]string `json:"labels,omitempty"`
 	Name   string             `json:"name"`
@@ -834,10 +834,10 @@ type LogCountRule struct {
 	Severity  *AlertSeverity `json:"severity,omitempty"`
 	Threshold float64        `json:"threshold"`
 
-	// Window A duration such as `30s`, `5m`, `1h` or `1d`.
+	// Window A rule's evaluation window, from 10 seconds to a day, such as `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 5m
-	Window *Duration `json:"window,omitempty"`
+	Window *Window `json:"window,omitempty"`
 }
 
 // LogCountRuleKind defines model for LogCountRule.Kind.
@@ -906,10 +906,10 @@ type MetricThresholdRule struct {
 	Enabled     *bool                        `json:"enabled,omitempty"`
 	Filter      MetricFilter                 `json:"filter"`
 
-	// For A duration such as `30s`, `5m`, `1h` or `1d`.
+	// For A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
 	//
-	// Example: 5m
-	For    *Duration               `json:"for,omitempty"`
+	// Example: 1m
+	For    *Hold                   `json:"for,omitempty"`
 	Kind   MetricThresholdRuleKind `json:"kind"`
 	Labels *map[string]string      `json:"labels,omitempty"`
 	Name   string                  `json:"name"`
@@ -920,10 +920,10 @@ type MetricThresholdRule struct {
 	Severity  *AlertSeverity `json:"severity,omitempty"`
 	Threshold float64        `json:"threshold"`
 
-	// Window A duration such as `30s`, `5m`, `1h` or `1d`.
+	// Window A rule's evaluation window, from 10 seconds to a day, such as `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 5m
-	Window *Duration `json:"window,omitempty"`
+	Window *Window `json:"window,omitempty"`
 }
 
 // MetricThresholdRuleAggregate defines model for MetricThresholdRule.Aggregate.
@@ -977,10 +977,10 @@ type SecurityRule struct {
 	Enabled     *bool           `json:"enabled,omitempty"`
 	Filter      *SecurityFilter `json:"filter,omitempty"`
 
-	// For A duration such as `30s`, `5m`, `1h` or `1d`.
+	// For A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
 	//
-	// Example: 5m
-	For       *Duration          `json:"for,omitempty"`
+	// Example: 1m
+	For       *Hold              `json:"for,omitempty"`
 	Kind      SecurityRuleKind   `json:"kind"`
 	Labels    *map[string]string `json:"labels,omitempty"`
 	Name      string             `json:"name"`
@@ -988,10 +988,10 @@ type SecurityRule struct {
 	Severity  *AlertSeverity     `json:"severity,omitempty"`
 	Threshold *float64           `json:"threshold,omitempty"`
 
-	// Window A duration such as `30s`, `5m`, `1h` or `1d`.
+	// Window A rule's evaluation window, from 10 seconds to a day, such as `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 5m
-	Window *Duration `json:"window,omitempty"`
+	Window *Window `json:"window,omitempty"`
 }
 
 // SecurityRuleKind defines model for SecurityRule.Kind.
@@ -1022,19 +1022,36 @@ type ServiceName = string
 // Severity defines model for Severity.
 type Severity string
 
+// Step A metric step, 10s, 15s, 20s, 30s or whole minutes up to a day, such as `1m`, `5m`, `1h` or `1d`.
+//
+// Example: 5m
+type Step = string
+
 // Tenant defines model for Tenant.
 type Tenant = string
+
+// Warmup An anomaly rule's warm-up, from 1 minute to 7 days, such as `90s`, `30m`, `6h` or `7d`.
+//
+// Example: 30m
+type Warmup = string
 
 // WebhookTarget defines model for WebhookTarget.
 type WebhookTarget struct {
 	// Secret Signs each delivery (HMAC-SHA256 in the `X-Lightwatch-Signature` header). Never shown back.
 	Secret *string           `json:"secret,omitempty"`
 	Type   WebhookTargetType `json:"type"`
-	Url    string            `json:"url"`
+
+	// Url An http or https URL (RFC 3986; no IPv6 literals, non-ASCII characters percent-encoded).
+	Url string `json:"url"`
 }
 
 // WebhookTargetType defines model for WebhookTarget.Type.
 type WebhookTargetType string
+
+// Window A rule's evaluation window, from 10 seconds to a day, such as `30s`, `5m`, `1h` or `1d`.
+//
+// Example: 5m
+type Window = string
 
 // Cursor defines model for Cursor.
 type Cursor = string
@@ -1188,8 +1205,8 @@ type QueryMetricsParams struct {
 	// To End of the time range, exclusive (RFC 3339); default now.
 	To *To `form:"to,omitempty" json:"to,omitempty"`
 
-	// Step Point width, from 10s to 1d; 10s, 15s, 20s, 30s or whole minutes.
-	Step *Duration `form:"step,omitempty" json:"step,omitempty"`
+	// Step Point width, from 10s to 1d; 10s, 15s, 20s, 30s or whole minutes (default 1m).
+	Step *Step `form:"step,omitempty" json:"step,omitempty"`
 }
 
 // ListSecurityEventsParams defines parameters for ListSecurityEvents.
@@ -4938,114 +4955,121 @@ func (sh *strictHandler) ListServices(w http.ResponseWriter, r *http.Request) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H17c9s29uhXwXB3JvYtJctJ3LuRp3PHTZM2t0mam6TTnY28JkQeSViTAAOAktWsv/sdHIAPUaAetvP4",
-	"7fqfNhZB4uDg4LzPwacgFlkuOHCtguGnYAY0AYn/fAtaLntnEw3S/JmAiiXLNRM8GAbvIBY8UUQLsqBM",
-	"kzFMhAQizTuMT/tBGKh4Bhk1r2aMs6zIguFxGOhlDsEwYFzDFGRwfX0dBjmVNAPt5n1aSCU8U76fAYk4",
-	"XOmLGEdEREyIngHJJcyZKBTJ6RRCsmB6hr8rmgGZsNR82ADEzFc+FiCXQRhwmhk47KdWoaVXL4FP9SwY",
-	"nhw/DA305d81/EpLxqeBgf65FJkHQZpKXUKoWQZEUm7AYzxOC8XmQA7ePn9KHj169OTwlCQwoUWqieBA",
-	"ZqKQJUIjLaIu2Cdm4ibkEyEzqoNhkFANPTNp4AP4V1i+B0659uNY47MS9EtYKnJAk4xxhb/Zp5EDOCKC",
-	"p8vGAsw7MU1TkA86kW6/sQL6XyVMgmHwl6OaHI/sU3XkgDWgv2QZ84D9SihNmIZMEcYRh4YUuqZP8SPN",
-	"2R3wwfB4MAgNAThyHeCfm6g3DH6Tie+ARObPiBxwWIDSZMKk0mGJpUMiJImoijv3VuBXvTDiREEYADdA",
-	"fSj/pCoOzn3b/Q7knMWwDuJvPF0SmBtcu91WQJQdrciBhByopuMUDg2UcJWnIoFgqGUBfqDduytg465s",
-	"22EH4mvzmWvcgBf2tYeDakVUSro0T5Vepkj+Qmbm7/dwpTcvbjETCkgGStEpkFhwTQ016xlTRMOVJgcx",
-	"VdBjXAFXTLO5XbFviR+7WMXDk++3s4r3Yh3QZzzxsQm42sQmuFh0Hi6xP0+4DgMJKhdcAe7VjzR5Cx8L",
-	"UIhYgzCw3ILmecpiakA/yqUYp5B99y9l1vFpx8P8xr5lJ13FxBmpBIE5HwYjY5EsCTOnek5Tlpw6fo+f",
-	"IGbBCn+ZMEiTviGG50KOWZIA/5KAG6559uaF4ZUkpfGlBUrkIHHCB4qoWOQQlqtyPJQpwkWbY16HwWuh",
-	"n4uCJ19yCa8FUUU8QyZqeGgTKAcvwvZeiJdUTuFLoxcJAa5igESRY/KK/ViC84rypSNW9ZU2/YEikmog",
-	"KFjMtsLVjBZKQ2IOabdK5ZvZjT5qDsXZf+e00DMh2Z+QfC3iZopkTCnGp4aUC37JxYLjRvzO6Zyy1EiL",
-	"Lw2c0kZRYooUNQynVhMl1OAPiXnK5sBJAild3ummqCLPhdSQvIKE0ffIWL/C0XC8JGrOZmaJ+ih43KfM",
-	"TGdvXvwKS/OvXBoWpZnl+bEEqiG5oHpXsREGDClx7WcriTwPJMzF5Z5zIOtUu6sSZrh5r6026ErlXZfL",
-	"Ej4WTJpz9cGsya0gbCqqCETYxFKtbInxvyDWZhKL3Bc8L+zeJwkzW0HTNw1cT2iqIGyhv8RZU6Vw2me3",
-	"SnFz7NQq1iOcw/1x3MJbGBScfSzAPTaq3woqaZr+NgmGH3ZT4M995Gv5p/1khxlBUJnbYINkdInaAKFc",
-	"6BnI/tquug116PJuXQpSrx+LifmCI9hV4P+YAScMVXtIyEHNamSRwgNFoomQESqStzpMKR1DqrqpyfPK",
-	"2tq40GyyvAApuwzrlCqjVWo2cdyDTChLC2kgZRNC+bIfDHmRpqHvVCuRzvc81gZJFx1LxmedTETBHCTT",
-	"y220jhv6rhyMhgOVetNmItEJbrFsTTYyQ81y1z1UmmqEujTOcuCJeRYaQrL/KNHlsdbCQBVZRuXSu/A5",
-	"TQvwbx8+InpGNdGSTadgSJLpVcBFYaRzNSkvsrGzYdf4X7k7zb2oSLGxBeWKV5BbQtp5yt5Qq0CunrSK",
-	"ge3Eyexx9fD5hodoB2aPU3UC+raw6oz/5FlDuG3DoDqSIBMYEqaVYWmMW5KiyukhB451KTJhaWr2iodk",
-	"AeOZEJdEQSxBK5LCRBNR6MNwxNGpFbEkCklUy6CIUJ6QqMiT8of+iAfh55Psl8yaJSV5Z6Aliy/0TIKa",
-	"idQQTCqmF7EorNiEuHB0MgMq9RiQPCgXGU2X3gPQeezrRe7h6uoS7LiOFWm+MsFGgqike2vnOaFmCO78",
-	"KYnMFBFRkEKsFRKCmtEcnVIJMy9mjFNtiTSjeW5ANqTmcNNF9vYxEmYTqR3DfykHuBfqzel44aWYPjXP",
-	"3fi1/e147RWOe18Oc29X29/p9rHPcfh1RbbL19aTgZt0HQaCww5Khg+E63DzOyur3Ta4Be3mwauI3za6",
-	"uatGS7rqTUXPUaDR4vtv6eKVdV9VpPiuIQbL48j4RARhsKCSW1kTS6ZZTFPvUWvOuk1ZbXM5SxhEgWRg",
-	"WFxOpTZm4USKDIldLDiREAPXZAwzOmeikEOUsBGdTiVMqQb04AONZyMeLRhPxCIyhoxBEDU8FJkeJVKk",
-	"qfl2BpQjw1Oa8oTKhCQwZ1ZbOXj2x6uzw9NSH1NkMQM+4ma+P3sqNhZi6T2ISi8f08sodCZitKAyK3KE",
-	"aMYMD1/6WGkFehPrdG5QnTEzPKNXAUpxg3w8aD7Mr2CzrfMPPC8AN1ZtkyePhUiBcvPQhji2CUx7Pp7b",
-	"sdeoF2x75afCOrB8nH8TD9+usrYdp2ufyOhV843j731a7c1MJqsM76xo/GGl8nsqp6BXTadjn3e6Jq5V",
-	"OVVqX1V04WEztjDon6wpZrdQdS0177O/9vzt/obfvnJy1VGkT4w+xcPNnANkla38IhbWczpWIOeQOLV2",
-	"jSVElTzC+ElJklMjxaeojaYa/wNe8qwWsS7DSeKeWW8oVSR6NFBG6TrJzH+PZxGGbo7dzFc0yzEYcWIO",
-	"fE61Bmk+9M8Px70n5x8GvSfnnwbhyfWB+nf279m/k8O/+pStZ3PoCsbFlAtuODgBPodU5EDMNrvQhnX7",
-	"yIym7E9IiBbkoAp8/t93v702z/NinDI1g4QItHBG/C0kTBGlJdBMIUPNCztgDpL8AeN3Ir4Efdgnz65o",
-	"rNMlRtTEhESpmBosWOZv/lVK+Cgc8ajSRpCL5xIUcB2SjOp4Zvi3VYm8bFVrycaFho1Mo9YD2hj8tN3K",
-	"Cdc557nPVG6oVGsGCjeCJ/arp4xrkHOaXigbGW8MqqKF1loqVJOPFrlRCGEqaQLm6CRiwf1xvBVdtgSl",
-	"+qQHAt/xmwml/fDvpvCnYlqphV0KvlckiOk6QlOYQ7qN5bzEQYbvOgXI6xPIKe/yJmhJ4w5XQwurFp56",
-	"Jh8C3dLX13IXbpou20c7t3LF6WgxhVLDWGG0Hm/Bvg4Ax8rt+26wDxNGu2Pzbf4U5OSS0DiGXKNTghz8",
-	"/v7pHn6x2opo45zGJRtfe4nG2mv/h0FMNUxFh4tlE42JQsfilj6pFXeUKGQHM1EyvmD5doKt1tKAwLdV",
-	"qk4BWKetLr94GNiAmt/rOaN5DhyS/XbTZ5JXTnanPGgVrBJXDb9vbSg878KjZKXwdo/SKj7eWDFHFjOW",
-	"AskwFIWJKBORpmJxSnKqjPmPuoRLXOpvR0ynX+o5gzR5Vjpy275qSBPvlkkICfSnfRJhtkAfI5VWlRmL",
-	"ZNm3ClvfHH0fdJsORgtyC8NmHloZx88ry2WPSEmDmHcLP6xkl3hjEO6TNptNx7NTp2RVv8+oJgp4okgl",
-	"5qyJSejYbL8NOHQv9AY29nM0YydCElrBYRNZGiAoLXIckwo+xfAD5Wh+l8oAydNCkWhqZCDu7Couv4Yh",
-	"2t79/W1RXM1tjNctusp/tfl6I4tzgzXoYwAvfmot/Pjh39oLbxpTZ71/0N6fg96T/sVwNOqdf+c1o16W",
-	"6mS5zaj5oXo9LqaoIVfuMWO8IRMNgwnVHQ6yFffgfqfXcBWrXxnDKRVT1bCD7DmJrL1Veb422rhf/9i+",
-	"FNM7cx7Vbuj787d6/sRWp03DgXIbD1HDpe/1UlWOKY9b6k59RTUgPk5RU91+SkJlWu60SbWNWW3O9+t7",
-	"83HvlM8VzXtnFcWnSax4b/dExZc9Ttt90GWa7w1xs0ZK5534er3TEW9KGtr786z3j4vhufvXoPfkYtg/",
-	"/19egVNP8sJIFr9P4OISlqtGSJcjoDY4ulMfbHL2fp/b33vgP7A4KGyuqgFR9ya8EYx7vGl0Pt3JO1HG",
-	"UZpjGdffPw5Cj4Mto1c7fjVjfMeRqsh2HOkzmFcKQZSG/Ia2MprFVWAdA0zNkJNBZ/cevMM43efxWuVm",
-	"f3c3s5tEce1TQLtcFS181MUGVVqKg2QbGt6CwkKKNfPZFfLs5pbadEgZ7IsPt0E+hGjI/RshbpgIUebC",
-	"mQ+HZRWRLRuwUHQjcDW8vmfQmJMqfGrOAy2DyDdWg++jsZ15OPd69bepV39eXdrRXtg4GdsU7New+AIZ",
-	"4Zf2+z7PWyxB98kLjGWqmVhwrCgsK5z2YLvfap64Xb0P92Vi/xpm3j5/Sp48PvnfValTApqyVPk8AeaB",
-	"FyHo3/AoJM/QtekqqmzpVIg+RPzBRr/dvLaCcxd0NtzSHpxujJxKW7zjInTrJOKeP1Dk7z1X6NN78ROK",
-	"LDJhHENKjKOPpTtHuQ68ruuMmul0c9ytnSXw+9sXhNOM8elKQZoZfkoiOhaFHo5Tyi8j6yS2qp+BgCi6",
-	"tOGANN0eBnAatwWwWoSPlCw5r6SCTUFpjKRQQ6mYPe8VC2Ve242My2Y0rcHwv3+8ld9njF/cKGx2Rxb1",
-	"SjrfbZx7ZXyyrDbd5uejYzGHpmJTZQOTQUgodx86/Dbcfi3quL2qUoVz71WUO3G9fzOuPC9bsqfQ7x65",
-	"g3yalCp9sZKys5uagu8pAH4X9l675qOd0pNaPQwze8LAVU36qz8qKdWO4FJbEmU+hUUpbsVEUZY0c+Bu",
-	"lk5U1XeUWClXtWFPPb61LVGcf45GqiN040tmTsUC48gJQ/ttxqazbRnNdVuLjbKo5fAb9J6cu/9fjEa9",
-	"Dmff6mneN2RttFyPb4hNucIMaJJAylAxO/jl1dnT3rtfzh6efF9WYkd/771k05nG4HTPvEV1ISEitjD1",
-	"sE9eGwQ6/XlM48u+tX67XNV/ay8wDBaSafiNp8u6zK/lN3T1KV7MFzJdOUqFZC0IBo//toL5mda5+j/D",
-	"o6NdtSAzxTo9NhKE3hluZRE+BipBnhVmZk+hRlnPfBCli4t+vx8dnpLIKEqRrdRHdfhjgd6QkESoO0X4",
-	"oyxSsDmTl7BUVZsbFK04Z70as0Bbs8sc+/PptjQhiiXoEKm3eFjmoFfBQ0x7byka6CBx/W1CbB4x4tg9",
-	"ogYQNMnplHHk3qetrH3M1c9B9jLGCw2YZ1/k6rTK22Kx+SJMmdJyeWrLW9QpftwMySinU8jANoupi1/s",
-	"9A7Hqj/iI25tjqojAuE2E//MVbTjj0PyI2KQjIrB4FF8CUv8B0QOINwYPCv2bYZVNSMeXfXS+nDgsIgc",
-	"uO3ccSMP+wRB1Ki4MTXi+B1MqdWtItU+QTtHESqBVJZa1FXnHSEC3lS7MCQpU5pQrhYgFYmplMtWX6Ot",
-	"uUTmhBNq1l694m16RN5QpAYJjhp6Y6psJvCBoZeQsORwaEyTcQpuWg6LEXcURqVkc9dSSRSaJIVdIygi",
-	"JJnSXPXJGbEwmP0Yi4IjzpgusYUodvCcjrhRb7FElxQKM7speTwY2JzglMXAFdTV0MFZTuMZ9B72Bw07",
-	"LajPCfl/haGrszcvgjCYg1T2ZB33B/YNkQOnOQuGwaP+oP/IpmjPkEMc0ZwdIc32kBTMb46xV2T6IsHZ",
-	"lK5qv2xqWqNTysPBYEO9/3qd/61LHstaqVXtccf0MX8DAbtRD5Q9EyEZ22Jq7OvweHDcBVaFh6OV1hT4",
-	"0qPtL9WdWswbD59sf6Pd7OM6DE52manZm+K6WWOLe9tkXIZ506lCNzIyuwCLsdrsxeAdzWmMfigP0TxF",
-	"90+9YZWX40eRLHcgGFdYYDPFKz9ODfgrwxsw2et4QHCAFRNiQuIZxJfmsDJOTohl7co6eI7dn0EzO7iy",
-	"Al3I/MN6Ykxlcgflxys7MDjOSv1/uFL6WVtyGmgWDIOcLjPsMnddN18rQXVLrC2sOse/VDqcioFSVQ2P",
-	"jsyPqu/w1I9FdlTvEmb5iTwY2pKQ2rCqtccVq8lYY6UhFJy4Rhu79eZoVYVer55Ep0i1OMbxXhxjR47g",
-	"P9qGqsmCKuL8ka3WJy9F3FEJ877uY/D725er7fw83aNSxi/xiz9BCk3CXzsZSWtAu/ufmRQH/rXEWn8s",
-	"kuVfjliCh/dn0Bu+Pm0+3ffTbyFPabwJeNkesd8U18gbB9s5VqP/1hfkwcePduLBtv8TvnCyC1yeDjlf",
-	"j+Nbxkxos1h7b65/Ha6pD0ef7NZf26NkaHydfH5ao/0WZ3jcfRCNrmS/mzjB/M3SkV3G5jeqHmdfjxTs",
-	"btySFEK/0vjzKh+6lcp4awFwTy93Qi8/g741sTSlxYdPtn+jMUnq9o1OgrS1iF31kRc/BddG+3EtKlap",
-	"8u26+NpPLf18OtEXPhKEKuKE+X8eO/1vkOOOlO9SkO/gAlDB2hH2dJ21X7O+Wyy0prqzF3HVPqmi7Zt1",
-	"jroON4GC2YdMOWngh6Ru+bQHp1mb1aKJuG5QhGoiZNWFkSnb4tbX0fbhY+x7rT5j4+stsLqJN4N5x413",
-	"O/rC1DR2ZDte7zDQ9qHeYaDrr26kxOdlwliU2dHndwqVz1h96wz4a/um9nBLYbJHi60dfcL/O9tko7r6",
-	"2VXVLpmMEN7rqXempwrucLov6eyiojpyuqWOWhJpWR4xhc4WKCttqB8ojGWc7tMPlER2CEqUddn+q61l",
-	"aK18Cxutb1G4NSe9VVDAJm/ebUTAIDgkrluvISZlr61IIMHwAHoTmeAoJ/vknWtYSCUQ3ghE0yll/J67",
-	"d3L3MkTaOKT4585Bh5ZctQfCunrtxR0T23GeSezHVjbZ3XBysN6cL8tQ54gjd8ZYJYYqmeu4bzMaiOAx",
-	"XmlCoktYutY+vkiIIdEbxkAa4cAqXkCn0Ey3rdMdz+v83YDGrsxsN/HU6Nz8hb34dQp293F019pgG0mb",
-	"Mr2PJ9+Gr/dy5P8M2iWFr3nY7WauOr4vYbnZtW5YifeDsnq01zfvfenfkC/dMbI9+VhTAzj6hLvdcp97",
-	"KRmbXiiyEPKS8SmeC4ZxUJcpSA7MKYlpPIOEpEJcFrkicJUzCYd9gpSIidsLFqNXfcI4rOsFbxtkuZuX",
-	"3l2Q4KTmvTJ7R34eg82b01i3f967tXdo7mzj6PcEcpde+Sqjr0xVqiXl4f7q1VYTyIqmWxlA4V4WRskr",
-	"UzHd7Kd8aQbsa8uUV4R1eBHtzWCYH3Kje8HKvnp73gq2W1eG1nVgWy85Y4rMhNJdXjxskNh5x9fJ1ju+",
-	"tuIaryvzOCPLFpgEPhY0ZXqJOvUPmKgTNbF+SmiakqxQmsxEmhz2CRbSzYTUM8qTEY+o1rLfyqL8wf6N",
-	"n3N5lZh+V/bl00L0yWusC3AlLIQXGUhmzO8lOcCP/jDTOu/bLPUfHg8eRofhiLuSEoUdzgwRREcRZkE7",
-	"e2AHAjHf9tNHE/vtEo2HrfTyH86/+yHwV4SUZRe70M+W/cPrHnfZZxH8x7p36557G927qZi6o3fvBOh0",
-	"AtRIasgp98Nubl6b1d3tRHtW9rIzxvtB2UvuO2JT9A7L3hQuORx73SEDqC7XcxnmaIHi5ZqCcT3iOUgS",
-	"KQ15RA5oyqa8zpf+nbMrArmIZ4fIpIzCjZmBIVFFFpKM8ZBk9Aqzg+l8amDAZG5l8x775J2GHDn2YiZS",
-	"KPMYbcI81lx68taPByokxycqJA8HNrf70cC+MuKSLkj18TNNMqE0OT4OB4OBXY8yn3RY8jkyMNX4lUP1",
-	"ljDg+xqdNpPWz/Zc2c3NlIhmL50Osee2vBR7buc7Q5Ge2zv3qLBsQ/DSUNcdCDOk0ptIs12FD06wVfo8",
-	"/p8ofFqtSg2ZkwVL9Cy0xR/HA7zB+ThpnZ0QD46Qq4evO4aNjUR2o5pGKeHnlFCefi8dplhVruuO/r2k",
-	"8kiqdxUnMfy/av9diqtSAu0lr47w/taNxkzN475q4UWrz9fdxVqsZG5Iiuom4PrG1f9swvqViwVvYkBV",
-	"pUxMWg2lHSLZj9jKormeU6k2kVtZ6/6sVMc+gxXtGiawm92w3Wz4vVFc7dKAYZ9btjesyJVXsJveGV5f",
-	"JbfvpeF1CXy9lse38hBQTVKgSpcK0xxkp7600sBid6Wpbpm7CRAUzxYIbBNPaJJIUN0y2HaM73BcPN7F",
-	"b7Hdb4JN9bsgsB33b3E7+sYb3C1PYIq4Lvyd9+a7Jv2+jDpVxDEohZVN5d2W3dX4+7hy7l0Gd+UyaNU4",
-	"32tjnX6DFqZu6jxothTd7D1Ar4EC4ITxZg96IR0IzkOwcDdELKiy18qad0KymFHrlbc9LEZ8tYlFiPY6",
-	"0y5fdkiiIo/IQT3Ixfmaze0PQxKleI/cgX064i6q1xqUiAWPyIFIE5B4C78EG0Yl5gmOcC0zrHHqnrnf",
-	"RtyA5rJdDvH9yPGNiBy4hBfgmtAaLYc+F4LVMRy+v6I+2+zK8plKiUuy+m+qJm7eJFF2TWgcy2ar3E0H",
-	"c+XKmw+rvSw+nF+7etxSJ7VVsUfIvN1Ma9eqbe8l0a8lqOMe6/L41UrzCPMR1Ncbr5aa+fq7PtT011xP",
-	"vjddkjb6CetC7X4rG9H7ZtmAYiVsp4Lr8+v/HwAA//8=",
+	"7H17d9s28uhXweX2nkgtJUt+NbFPT9dNkza3SZqbpKd7NvKaMAlJWJMAA4CS1Vj3s9+DAfgUqIftPH67",
+	"+SexJIAcDAbznsEHL+RJyhlhSnonH7wpwRER8OdrosSidzZWROiPEZGhoKminHkn3hsSchZJpDiaY6rQ",
+	"JRlzQZDQcyib9D3fk+GUJFhPTSijSZZ4J0PfU4uUeCceZYpMiPCWy6XvpVjghCj73seZkNzxyrdTggJG",
+	"rtVFCCMCxMdITQlKBZlRnkmU4gnx0ZyqKXwvcULQmMb6wRogqp/yPiNi4fkew4mGwzyqDi2+fk7YRE29",
+	"k6Phvq+hzz+X8EslKJt4GvqngicOBCksVA6hoglBAjMNHmVhnEk6I6jz+uljdHBw8Kh7iiIyxlmsEGcE",
+	"TXkmcoQGigdtsI/1i6uQj7lIsPJOvAgr0tMv9VwA/0YWbwnDTLlxrOC3HPQrspCog6OEMgnfmV8DC3CA",
+	"OIsXlQXoOSGOYyIetCLdPKMG+jeCjL0T7297JTnumV/lngVWg/6cJtQB9gsuFaKKJBJRBjjUpND2+hge",
+	"Un27Bd47GQ4GviYAS64D+LiOen3vdxG5DkigPwaow8icSIXGVEjl51jqIi5QgGXYurccnuqEEV7k+R5h",
+	"Gqh3+UcsQ+/ctd1viJjRkKyC+DuLF4jMNK7tbkuCpBktUUeQlGCFL2PS1VCS6zTmEfFOlMiIG2g7twY2",
+	"7MqmHbYgvtSPWcIGPDPT9gfFirAQeKF/lWoRA/lzkejPb8m1Wr+4+ZRLghIiJZ4QFHKmsKZmNaUSKXKt",
+	"UCfEkvQok4RJqujMrNi1xPdtrGL/6Hgzq3jLVwF9wiIXmyDX69gE4/PWw8V35wlL3xNEppxJAnv1E45e",
+	"k/cZkYBYjTBiuAVO05iGWIO+lwp+GZPku39LvY4PWx7mV2aWeWkdE2eoEAT6fGiMXPJogag+1TMc0+jU",
+	"8nt4BNILlvDNmJI46mtieMrFJY0iwj4l4Jprnr16pnklinF4ZYDiKRHwwgcSyZCnxM9XZXkolYjxJsdc",
+	"+t5Lrp7yjEWfcgkvOZJZOAUmqnloFSgLL8D2lvPnWEzIp0YvEAK5DgmJJBqiF/SnHJwXmC0sscrPtOkP",
+	"JBJYEQSCRW8ruZ7iTCoS6UParlK53mxH71WHwtv/YDhTUy7oXyT6XMRNJUqolJRNNCln7IrxOYON+IPh",
+	"GaaxlhafGjiptKJEJcpKGE6NJoqwxh8Q84TOCEMRifHiXjdFZmnKhSLRCxJR/BYY62c4GpaXBNW36bcE",
+	"fRA89lH6TWevnv1GFvqvVGgWpajh+aEgWJHoAqttxYbvUaDEla+NJHL8IMiMX+34DmCdcntVQg/X85pq",
+	"gypU3lW5LMj7jAp9rt7pNdkV+FVFFYDwq1gqlS1++W8SKv0Sg9xnLM3M3kcR1VuB41cVXI9xLInfQH+O",
+	"s6pKYbXPdpXi9tgpVawDeIf9MGzgzfcyRt9nxP6sVb8aKnEc/z72Tt5tp8Cfu8jX8E/zyBYzAoEyt8YG",
+	"SfACtAGEGVdTIvoru2o31KLLuXUxEWr1WIz1EyzB1oH/c0oYoqDakwh1SlYjspg8kCgYcxGAInmnwxTj",
+	"SxLLdmpyTFlZG+OKjhcXRIg2wzrGUmuVio4t90BjTONMaEjpGGG26HsnLItj33WqJY9nOx5rjaSLliXD",
+	"b61MRJIZEVQtNtE6bOibfDAYDliodZsJRMeZwbIx2dAUNMtt91AqrADq3DhLCYv0b74mJPNHji6HteZ7",
+	"MksSLBbOhc9wnBH39sFPSE2xQkrQyYRokqSqDjjPtHQuXsqy5NLasCv8L9+d6l4UpFjZgnzFNeTmkLae",
+	"slfYKJD1k1YwsK04mTmuDj5f8RBtwezhVa2Avs6MOuM+ecYQbtowoI5EwAROEFVSszTKDElhafWQjmVd",
+	"Eo1pHOu9Yj6ak8sp51dIklAQJVFMxgrxTHX9EQOnVkCjwEdBKYMChFmEgiyN8i/6I+b5H0+yX1FjluTk",
+	"nRAlaHihpoLIKY81wcR8chHyzIhNEmaWTqYEC3VJgDww4wmOF84D0Hrsy0Xu4OpqE+ywjpo0r71gLUEU",
+	"0r2x8wxhPQR2/hQF+hUBkiQmoZJACHKKU3BKRVRPTCjDyhBpgtNUg6xJzeKmjezNz0CYVaS2DP81H2An",
+	"lJvTMuE5nzzWv9vxK/vbMu0FjHubD7Ozi+1vdfuY32H4siDbxUvjyYBNWvoeZ2QLJcMFwtJfP6e22k2D",
+	"G9CuH1xH/KbR1V3VWtJ1b8J7lgK1Ft9/jecvjPuqIMU3FTGYH0fKxtzzvTkWzMiaUFBFQxw7j1r1rZuU",
+	"1SaXM4SBJBGUaBaXYqG0WTgWPAFi53OGBAkJU+iSTPGM8kycgIQN8GQiyAQrAh58gsPpiAVzyiI+D7Qh",
+	"oxGENQ8FpoeR4HGsn50QzIDhSYVZhEWEIjKjRlvpPPnzxVn3NNfHJJpPCRsx/b6/ejLUFmLuPQhyLx9V",
+	"i8C3JmIwxyLJUoBoSjUPX7hYaQF6Fet4plGdUD08wdceSHGNfDhoLszXsNnU+QeOCYRpq7bKky85jwlm",
+	"+kcT4tgkMM35eGrGLkEv2DTlV33iHVx/Hf/erK42naYrj0jwdXXG8Nil0d7OXDKK8NZKxp9GIr/FYkJU",
+	"3WwaujzTJWHVZVSueRWRhf1qXGHQP1pRyu6g5hpK3rg0M0qPh5O3cbwZ1WJXWXlqKdElPh/DoabW8VFn",
+	"J7/yufGYXkoiZiSy6uwKKwgKOQRxk5wcJ1p6T0ALjRX8Q5yk+WRG2mJeIWacaUaJCJuRmKcEaYzaCILx",
+	"rogEx/QvEiHFUaeIL/6fN7+/1L+n2WVM5ZREiIMhMWKvSUQlkkoQnEjgW2lmBsyIQH+Syzc8vCKq20dP",
+	"rnGo4gUErvgYBTGfaD3P8Fj9Vy5IA3/EgkLoA7NMBZGEKR8lWIVTzSaN5uHkXkoJepkpsvZ8luK2icEP",
+	"m40Jf5VBnbss0ormsmIHMM3fQ7cWSJkiYobjC2kC0JVBRVDOGCWZrLKsLNV6F5kIHBFNqRGfM3e4rKYy",
+	"5qAUj3RA4KL2KZfKDf92enXMJ4X21aZHO7kvn6wiNCYzEm86389hkGZxVs9wmt4pZm1GuxI4bLHoG1g1",
+	"8JRvciHQLn11LffhDWkzMZT13haMBWcTkgvyGl9zGOW72tmWc5r5drALE1qJorNNbgtgnALhMCSpAtsf",
+	"df54+3gH91OprDdxjsNcUVmZhEPlNLN9L8SKTHiLJ2MdjfFMhfyOrp+a14dnooWZSBFe0HQzwRZrqUDg",
+	"2ipZRtpXaavN/ex7Jm7ldi5OcZoSRqLddtNl+Ra+bCurlfTqxFXC71obCM/7cNwYKbzZcVPHxysj5tB8",
+	"SmOCEoj4QL7HmMcxn5+iFEttZSMsUWDzg/qbEdPq/nlKSRw9yf2lTZcwiSPnlgniI9Kf9FEAQfk+BAQD",
+	"SPa45NGib/Sjvj76LujWHYwG5AaG9Ty0sEGfFgbCDgGJCjFv5+WvJXE4Xf32kSZpTIXTU6tkFd9PsUKS",
+	"sEiiQswZSw7hS739xq/fvtBbmLJPwVocc4FwAYfJF6mAIBVPYUzM2QS8/JiBlZsrAyiNM4mCiZaBsLN1",
+	"XH4Oe6+5+7uZfLCS29qHG3SU/2oL8VZG3Rqjy3nwuYs/ndUCU8CUDL36xmszREaj1ccTowgvfJMSojnq",
+	"wUBqO+Qo0f8Op2b20Jph1zhJISNrmGjKx0oRoV/4r07n3bD36PzdoPfo/MPAP1jevBv2vrefD5c3D98N",
+	"ekf248Hy5uHxu0HvwH7e158PB4OuvKk/ZX95M6yPGx6Wn2+Gh4eDbmLnwMhH5zf77wa9w/Pu9GYYdb9x",
+	"8d1nPzdIZbj/sEkqlYW9O+v9E/f+GvQe9S9ORqPe+XfOpz7PFe/8YICODIbIZTYBW6Lw12lEgrjxvTFW",
+	"LR67mr9yNz6n+a/RRLWJGfOJrFiMhqMExjItXHFrje/Pz+Ce88m9eLNKn/hXblXnVnyjF6ni1bmLy6oS",
+	"X3C6zQpPmcNPdo/uqxIMF1ct6W03Raowv7faotIOL7bmeHVn3u+cfVqzTrZW41zaVs2RvCMqPu1h2uwO",
+	"zzOOb4mbFVI6b8XXy60OeFXG4N5fZ71/Xpyc278GvUcXJ/3zb52ipnzJMy1T3H6TiyuyqBtqbc6S0ihr",
+	"z8IweeK7PW53D4v7wMIgv7qqCkTtm/CKU+bwOOLZZCsPTh7SqY6lTB0fer7DCZng6y2fmlC25UiZJVuO",
+	"dDkVajUpUpH0lv4EcB0UMX6IdVWjXxqd7XvwBkKGH8ezl+r93d4VUSWKpUtZb3PnNPBR1j0UGTIWkk1o",
+	"eE0k1HSsuBhsTdF2rrt1h5SSXfFhN8iFEEVS90bwW+Zk5Gl5+sF+XtBkKhgMFO0IrEf6d4xfM1REcvV5",
+	"wHk8+9YK8NfAsDMd6KtG/WVq1B9Ti7ZU51fOxCbV+iWZf4K09CvzfJdfMhRE9dEziPTKKZ8zKGvMy6x2",
+	"YLhfarK6Wb0L93l1wQpmXj99jB4dHn1f1FtFRGEaS5f1r39wIgR8Gg5V5Ak4fm1Zl6nf8sHDCl+YnB77",
+	"XlNGug06K057B07XxpWFqSCy8ctVErG/P5DoHz1bbdR79jMIKzSmDAJulIFfpT1RugxLr2qLiqp4fVSy",
+	"6c374/UzxHBC2aRWFaeHn6IAX/JMnVzGmF0FxoVulD4NAZJ4YYIlcbw5SGJ1bQNgsQgXKRlyruWjTYhU",
+	"EGfCmlIhhd8pFPLkuluZldVYY4XdHx9u5PYJZRe3Cireky1dyym8i0Mvj97mJa+bfHv4ks9IVaUpUpLR",
+	"wEeY2Qd1vwxXX4M67qakFIHur8rJvQQnvhD3nZMhmfPndoncQ55RjKW6qKUybaegwDxJCLsPG69ZctJM",
+	"dYqNBgYZT75nizbdxSeFfGpGtrGpyNKPgpoYu2IkMY2qqXi3S7MqyktyrOSrWrOnDn/ahpjNv0Yj2RKo",
+	"ceVSx3wO8fWIgs02pZPppoTqN9Y+bkuWViT10XAgfTQ8kj7a138dDCTiAs2nPCYooSxTRKIsdQXhhskW",
+	"MbijZgxuOJA3wyN5sz+QNweDTxJNK7uLrJXGDWenfrb9/2I06rU4Ov8ssltXTXqTlpyHOedYJL0sLaKb",
+	"Brkasd9rxMoKZh+Z8ObBAHB7bHH7fRO3B4PVAOdxjsybCl73/UOIdebBzaPlzfGgguYD/Vnj+fsS78eD",
+	"w4eOcOfB8mY4GJRD9aeH5Z7Adz/CzhzlA47fDXoP9f5AtLVlj+qyYdfUEG0vOfyLdMIkJPSjiMQUVPzO",
+	"ry/OHvfe/Hq2f3ScNxYI/tF7TidTBUkgPT0Lq0yQAJk6624fvdQH0lpilzi86hsPSlu442Fzgb43F1SR",
+	"31m8KKtWG75nW27lPMmZiJ0kNlUq1bSh/5foj9fPbXeORw+PTxHj6Nmr2TGKqSICx9JHjLPe2ZvHz56h",
+	"cIoFDhUREqVEhISpHmEhj0hUT+rKBG0sdXD4sEZz8OofT/b2Op1qGPr//a9vRtlgsH/8oNP99jv/9IeT",
+	"3vnN/9YUcdZ7intjTWPdb//e/XH9LMek7zonQFjfdn/s7G14599dL+1+2xmNftw0c+9H59wfO3+77cxv",
+	"tjVt9G67RM2fhW7SkklBZjjOjLFq9Jic2QxsLoW8fTLF0bpkiuGXm0xRSSV9o7U3wzIuCRZEnGWapB3n",
+	"Km8w0Qni+UW/3w+6pyjQRmNgWqeAa+B9Bj5hHwVgRwbwpd4Jk11/RRay6DsGZga8s4RQnxzTRIFahdBl",
+	"5+MISRqBW7hkUid5UVCRPAF1SA2jC9zEtuGYD918Rgza+ZQAEoVSPKEMiOa0UUYFtJMS0bOiSvA4zlJ5",
+	"WmT40lA/kUyoVGJxauoN5Sk8XA9JMMMTkhDTvausRjSvtziW/REbMeN/KVrUIGZKo85sixH48gT9BBhE",
+	"+sAdhFdkAX+QwAIEGwPc3symUOY4YsF1Ly7ZOwwLUMdu55Yb2e0jAFGBEUvliMFzIDlJNboG9BH4fCTC",
+	"gqDCaxW0Nd4IAAGvil04QTGVCmEm55o9h1iIRaPR3MasUy2jENZrL6Y4u9ChVxioQRBLDb1LLE3NSEfT",
+	"i49o1D1BEtpu2dcyMh8xS2FYCDqzPe54plCUmTUSUCInOJV9dIYMDHo/LnlmErqoyrEFKLbwnI6YNvWh",
+	"ZwLKJJTcYHQ4GJjqkZiGhElStqfwzlIcTklvvz+o+Ky88pyg/5tpujp79czzvRkR0pysYX9gZvCUMJxS",
+	"rUv1B/0Dw+GmwCH2cEr3gGZ7QAr6O6uaFGT6LIK3SVUU45ok5krrqv3BYE0DltXGK3euQc+LV+vW9JaJ",
+	"xu6OLmajHkhzJnx0abpbQKOdw8GwDawCD3u1XkEw6WDzpLJ1lp6x/2jzjGb3paXvHW3zpmqzoGW16QHs",
+	"bZVxaeaNJxKCacDsPKiObbIXjXdwLUIMWDqI5jG4wssNKzy+P/FosQXBWLlsaooKn3YJ+AvNGyAteDhA",
+	"MMCICT5G4ZSEV/qwUoaOchPPOLtzo8Sr1pEUHjGbOPRuNTGwcD96+cMLn5hJwjQ+r1otfunZUgQn3omX",
+	"4kUCbT+XZTfMHFS7xNLjVFaD5WqzVZJBqsqTvT39pexbPPVDnuyVuwT54Dz1TkytXuloKu3pmhdpOCgd",
+	"Q1oRWpY9jLY+k6ZMf1k/idYUaHCM4U4cY0uO4D7amqrRHEtkYzONXlTPuXlti3JitM4/Xj+v91d1tPOL",
+	"KbuCJ/5MYlIl/JWTETUGNNux6pfCwG9yrPUvebT42x6N4PD+QtSap0+qv+766NckjXG4DnjRHLHbK5bA",
+	"GwebOValIeIn5MHDg614sGnIBxOOtoHL0bLs83F8w5gRrnbP2JnrL/0V9WHvg9n6pTlKmsZXyefnFdpv",
+	"cIbD9oOodSXz3MgK5i+Wjswy1s8omk5+PlIwu3FHUvDdSuMvdT50J5XxzgLgK73cC738QtSdiaUqLd59",
+	"MA11tUlS9tO1EqSpRWyrjzz72Vtq7cf2DKpT5etV8bWbWvrxdKJPfCQQlsgK8/88dvrfIMctKd+nIN/C",
+	"BSC9lSPsaANunmaiD9CSA6vW5vBFP7uCtm/Xym/prwMFcrCptNLADUnZg28HTrPyVoMmZNvzIawQF0Vb",
+	"XCpNz3FXi/H9Q7iIQH7Emwg2wGpfvB7Me+6E3tKoq6SxPXMFwRYDzcUAWwy0F15oKfFxmTCU77c0Xp+Q",
+	"wmcsv3QG/Ll9Uzu4pSDxrcHW9j7A/9Y2WauufnRVtU0mA4Rf9dR701M5szjdlXS2UVEtOd1RR82JNC8S",
+	"m5DWZlm1ewEeSIhlnO7SoBkFZghIlFXZ/pup6GqsfAMbLa+1uTMnvVNQwCSy329EQCPYR7Z9uiYmae4R",
+	"ikgE4QHwJlLOQE720RvbQRYLglgllQJPMGVfuXsrd89DpJVDCh+3Djo05Ko5EMbVa25SGpsrQKiABpl5",
+	"1/M1Jwc6k7BFHuocMeDOEKuEUCW1V6CYnBzEWQh3TKHgiixsEzhXJEST6C1jIJVwYBEvwBNSLT0oU7/P",
+	"y1oGD4e22HY78VRppf+JvfhlOUr7cbT3jEFfX1M+sosn34Svd3Lk/0KULZBZ8bCbzaw7vq/IYr1rXbMS",
+	"5wNF8dNOz/zqS/+CfOmWke3Ix6oawN4H2O2G+9xJydAeSaI5F1eUTeBcUFbNgeroUxLicEoiFHN+laUS",
+	"keuUCtLtI6BEKGKZ0xC86mPKyKpe8LpCltt56e2NNVZqflVm78nPo7F5expr9887t/YezZ1NHP0rgdyn",
+	"V77I6MtTlUpJ2d1dvdpoAhnRdCcDyN/Jwsh5Zcwn6/2Uz/WAXW2Z/M7GFi+iuaoR8kNudVFj3oF1x2sa",
+	"t+tN07ifceOtk1SiKZeqzYsHrXRbL1082njp4kZcw/2RDmdk3iwZkfcZjqlagE79AyTqBFWsnyIcxyjJ",
+	"pEJTHkfdPoKi4ikXaopZNGIBVkr0G1mUP5jP8DibVwnpd3kHV8V5H72EOilbzodYlhBBtfm9QB146A9T",
+	"pdK+qdv54XCwH3T9EbPldRKSjTURBHsB5PFbe2ALAtHPdtNHFfvNkrX9RsHND+ff/eC5K+TyMrRt6GfD",
+	"/sH9u9vsM/f+Y927ZXfWte7dmE/s0fvqBGh1ApRIqsgp+8V2bl6T1d3uRHuSdz3Vxnsn7zr6HTIpet28",
+	"Q49NDoeuqMAAittObYY5WKBw2zGnTI1YSgQKpCJpgDo4phNW5kv/weg1IikPp11gUlrhhsxAH8ks8VFC",
+	"mY8SfA3ZwXg20TBAMrc0eY999EaRFDh2vVQNEuah/tyRt16rdYNHHwzMlBETeI6Kh58plHCp0HDoDwYD",
+	"sx6olLFYcjkyINX4hUX1hjDg2xKdJpPWzfZsIeLtlIhqR7EWsWe3PBd7dudbQ5GO65R3qDZvQvBcU9c9",
+	"CDOg0ttIs22FD7xgo/Q5/J8ofBpNrTWZozmN1LQoHIKKoWF0ulWdaFGzP0y67QFt6K20JQnpwcuPKqoc",
+	"7a9abLKih4HlAV9FlkNkvSlYihYExY0RudzKRdFOgmsPbtZea9WUzO6zVmA02h7eX9DFiOiKyCjuaC/v",
+	"wv7PJqzfGJ+zKgZkUdNEhVFVmrGS3Ygtr57rWd1qHbnlDUCe5HrZRzCnbRcZ0Ml2N6mrd0SslVvbdKUp",
+	"RNT+4Hb2tVmRrbO45Yqql3zu5ieo9gYp13J4J1cBVigmWKpcc5oR0ao41br6bK89ld3W1wECctoAATeL",
+	"IBxFgkjZKn/NJSMtHozDbRwYmx0ocA9LGwTmkpZWF8rxnSCwPIFKZC9uaYMiv9fFlVonszAkUkKJU37r",
+	"cHujkl18Ol99B/flO2gUO3/VxlodCA1M3daLUO2wvN6NAO4DSQhDlFWvLeHCgmBdBXN7qdAcS3Pht57j",
+	"o/kUG/e8ae8zYvX+Pj4Y7lTZxNkTFGRpgDrlIBvwq96H0vVREMMNnx3z64jZ8F5jUMTnLEAdHkdE+Bpg",
+	"QUw8FelfYITtJmSsVPub/W7ENGg27aUL8wPLNwLUsZkvhCmES7R0Xb4Eo2NYfH9GfbbasOoj1RTnZPXf",
+	"VFZcvXwob59QOZbVzuHrDmbtlrR39aYW786XtjA310lNeeweMG/7ppWLLzc3leiXEtRyj1V5/KLWRUI/",
+	"BPT1ytRcM1+d60JNf8UH5Zpps7XBYVhWbPcbaYnOmXknilr8TnrL8+X/DwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
