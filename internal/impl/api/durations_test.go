@@ -23,17 +23,35 @@ func specPattern(t *testing.T, name string) *regexp.Regexp {
 	return regexp.MustCompile(ref.Value.Pattern)
 }
 
-// everyDuration calls f with every duration of each unit up to ten times the
-// longest any limit allows.
+// everyDuration calls f with the durations a pattern could get wrong: every
+// count of each unit up to 20,000, and past that (up to 999999, a digit more
+// than any limit needs: 7d is 604800s) every count within 2,000 of a limit or
+// a power of ten, and every 101st.
 func everyDuration(f func(s string, d time.Duration)) {
 	units := []struct {
 		suffix string
 		d      time.Duration
-		upTo   int // a digit more than any limit needs: 7d is 604800s
-	}{{"s", time.Second, 999999}, {"m", time.Minute, 99999}, {"h", time.Hour, 9999}, {"d", 24 * time.Hour, 999}}
+	}{{"s", time.Second}, {"m", time.Minute}, {"h", time.Hour}, {"d", 24 * time.Hour}}
 	for _, u := range units {
-		for n := 1; n <= u.upTo; n++ {
-			f(strconv.Itoa(n)+u.suffix, time.Duration(n)*u.d)
+		var edges []int
+		for _, lim := range durationLimits {
+			edges = append(edges, int(lim[0]/u.d), int(lim[1]/u.d))
+		}
+		for p := 10; p <= 1000000; p *= 10 {
+			edges = append(edges, p)
+		}
+		near := func(n int) bool {
+			for _, e := range edges {
+				if n >= e-2000 && n <= e+2000 {
+					return true
+				}
+			}
+			return false
+		}
+		for n := 1; n <= 999999; n++ {
+			if n <= 20000 || n%101 == 0 || near(n) {
+				f(strconv.Itoa(n)+u.suffix, time.Duration(n)*u.d)
+			}
 		}
 	}
 }
