@@ -97,7 +97,8 @@ status=0
 for spec in api ingest; do
 	echo "=== Schemathesis: openapi/$spec.yaml (seed $seed, at most $max_examples examples per operation)"
 	start=$SECONDS
-	PYTHONDONTWRITEBYTECODE=1 PYTHONPATH=$here SCHEMATHESIS_HOOKS=hooks "$st" run "openapi/$spec.yaml" \
+	PYTHONDONTWRITEBYTECODE=1 HYPOTHESIS_STORAGE_DIRECTORY="$tmp/hypothesis" PYTHONPATH=$here SCHEMATHESIS_HOOKS=hooks \
+		"$st" --config-file $here/schemathesis.toml run "openapi/$spec.yaml" \
 		--url "$url" \
 		-H "Authorization: Bearer $key" \
 		--phases examples,coverage,fuzzing,stateful \
