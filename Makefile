@@ -3,13 +3,14 @@ SHELL := /bin/bash
 GO    ?= go
 SPECS := ingest api
 
-.PHONY: run test generate check-generated vet load wsload help
+.PHONY: run test generate check-generated vet load wsload schemathesis help
 
 help:
 	@echo "make run              the whole system on :8080 with embedded defaults"
 	@echo "make test             vet, generated-code check and all tests with -race"
 	@echo "make generate         regenerate internal/gen/ from openapi/"
 	@echo "make sdk              regenerate the Go, TypeScript and Python client SDKs in internal/gen/sdk/"
+	@echo "make schemathesis     Schemathesis against a live server, both specs (part of make test)"
 	@echo "make load             end-to-end ingest load test (see README: Speed)"
 	@echo "make wsload           end-to-end realtime fan-out load test (see README: Speed)"
 
@@ -37,6 +38,7 @@ vet:
 
 test: vet check-generated check-sdk asyncapi-tools
 	$(GO) test -race -count=1 -timeout 15m ./...
+	$(MAKE) --no-print-directory schemathesis
 
 load:
 	$(GO) run ./cmd/lightwatch-load $(LOADFLAGS)
@@ -100,3 +102,18 @@ $(SDK_VENV)/.installed: $(SDK_PY)/requirements.txt
 	python3 -m venv $(SDK_VENV)
 	$(SDK_VENV)/bin/pip install --quiet --disable-pip-version-check --require-virtualenv -r $(SDK_PY)/requirements.txt
 	@touch $@
+
+# Schemathesis (openapi/schemathesis): installed from the hash-pinned
+# requirements into a virtualenv under bin/ (gitignored) when missing or older
+# than them, then run against a live cmd/lightwatch by run.sh.
+ST_VENV := bin/schemathesis-venv
+.PHONY: schemathesis-tools
+schemathesis-tools: $(ST_VENV)/.installed
+$(ST_VENV)/.installed: openapi/schemathesis/requirements.txt
+	rm -rf $(ST_VENV)
+	python3 -m venv $(ST_VENV)
+	$(ST_VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $<
+	@touch $@
+
+schemathesis: schemathesis-tools
+	openapi/schemathesis/run.sh $(ST_VENV)/bin/schemathesis

@@ -244,7 +244,9 @@ type Heartbeat struct {
 	// Status What the instance says of itself; default `up`.
 	Status *HeartbeatStatus `json:"status,omitempty"`
 
-	// Ts When the event happened (RFC 3339, any offset; stored in UTC). Defaults to the time the server received it.
+	// Ts When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
+	// (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+	//
 	//
 	// Example: 2026-11-27T10:00:00Z
 	Ts *Timestamp `json:"ts,omitempty"`
@@ -313,7 +315,9 @@ type LogEvent struct {
 	// TraceId W3C trace id (32 hex digits) of the request the line belongs to.
 	TraceId *string `json:"trace_id,omitempty"`
 
-	// Ts When the event happened (RFC 3339, any offset; stored in UTC). Defaults to the time the server received it.
+	// Ts When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
+	// (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+	//
 	//
 	// Example: 2026-11-27T10:00:00Z
 	Ts *Timestamp `json:"ts,omitempty"`
@@ -356,7 +360,9 @@ type MetricSample struct {
 	// Example: checkout
 	Service ServiceName `json:"service"`
 
-	// Ts When the event happened (RFC 3339, any offset; stored in UTC). Defaults to the time the server received it.
+	// Ts When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
+	// (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+	//
 	//
 	// Example: 2026-11-27T10:00:00Z
 	Ts *Timestamp `json:"ts,omitempty"`
@@ -442,7 +448,9 @@ type SecurityEvent struct {
 	// Example: 203.0.113.7
 	SrcIp *string `json:"src_ip,omitempty"`
 
-	// Ts When the event happened (RFC 3339, any offset; stored in UTC). Defaults to the time the server received it.
+	// Ts When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
+	// (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+	//
 	//
 	// Example: 2026-11-27T10:00:00Z
 	Ts *Timestamp `json:"ts,omitempty"`
@@ -462,7 +470,8 @@ type SecurityEventBatch = json.RawMessage
 // Example: checkout
 type ServiceName = string
 
-// Timestamp When the event happened (RFC 3339, any offset; stored in UTC). Defaults to the time the server received it.
+// Timestamp When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
+// (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
 //
 // Example: 2026-11-27T10:00:00Z
 type Timestamp = time.Time
@@ -1606,77 +1615,78 @@ func (sh *strictHandler) IngestSecurityEvents(w http.ResponseWriter, r *http.Req
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Htrc9u20v9XweB/Zir/SymUfGkjv1ISp/F5nMs4zvSZRj4WRK4kHFMAC4CSVY+/+zO7IClSomWlx+15",
-	"0XY6Y5HEZbHY/e019zzS81QrUM7y/j2fgYjB0M9LcGbVHkwcGHyMwUZGpk5qxfv8M0RaxZY5zZZCOjaG",
-	"iTbADM6RatrhAbfRDOYCp86lkvNszvvdgLtVCrzPpXIwBcMfHh4CbsCmWlmgbQdRBKmDGH9HWjlQDn+K",
-	"NE1kJHD7F/+2SMN9ZYd/GJjwPv9/L9aneeG/2hfnagrWXYLNEuf3qx/lbAFmxWAByjE9YW6Gx/g1A+uY",
-	"tCzOjBgnK2adNhCzljZsKSwTiQERrwI20YYJZiAF4SBmMj7o8IeAvxLxpV9kxzlSo8cJzL//tvN88rOa",
-	"jnI1AzbW8QoJn4tkos0cYoYUOpaAsI5pBflRpWVSLUQi41OmtJtJNaWT+YPSId5qM5ZxDOrPPsPg0zm7",
-	"hRVLRHRr6UZGkm5xxGykUyDqrrS+EGYK/xUGw10EEFt2zN7LV6yFqxiw1nM7hvXzAb7ohkEYhp7xtiD+",
-	"vVCrXEbsf4nB31lmhAOWyLkkiYC7mcisw/sPdmBB08756BfVobT7FyUyN9NG/rZTqf9QQUJ9kNaijGvD",
-	"MnWr9FLRRXxRYiFkIsbJny5IpGksEkppx24BUpalBDAIO3qpDuqKKSKkOoF4CnGHEZuZQDaTgkzlAhSL",
-	"IRGrZ707m6WpNg7i9xBLcUXo/eey6bXfq4174+0Vz2cq0jEyR1rkE0Gbm6EQqzjVUjkmyJSgwj0U5sib",
-	"GOeMHGfOGxwRxxK3E8kno1MwTvr3WsHHCe9/vedzcXcBaupmvN8Lj34sjZh1RqopfwjuOUKtcLzPY52h",
-	"KJVjVDYfIzeD++LNWOsEhOIP11vHfWsA2rgUIwbfuYDZSCTCsIVIMrBMq2TFWn7fgPm1A5aveNBh/wMr",
-	"RP4VzRdSsVg7O1St0cy5tGOdcJkdHXTYwLG5to6dHKF62M5Q8YDDnZinXg0qw3n/KOwFXJsYzI2MeZ8P",
-	"2t0w7KLyzMVdlWcnR+Wx9fjfEDkcc4agd/5m24V4nUi8xmimLajCKMUBy5T8NQOWomCDEsqhsLctKLps",
-	"UQxdSjfDJxkzNxOEXrlRHqrcWNMfWyqRW8oIOuwjYZ1D12UmFkDaY8EswLApKCBARFlquRko8mgkWCYM",
-	"4EJDFUOceYmH+GCDcTzs/jPc/u/i409dHlTFqNv7MUC3qHwOeCqcA4OM+dfXQfsX0f4tbL/s3PSHw/b1",
-	"9//g20LH30pI4jNjNOl1WhPeCX7b5vnPMzAQMOhMO2zkzdHXw+tOAgtIRp3aUTa+NhEwB2uFN8Ab38ip",
-	"+zWTBiH/a07NesJ1g5y8A2HcGIR7XCcnIrGwqTMDZuVUoeeWyAmwidFzuj6prBMqAvwi6ILx9nmwwaiZ",
-	"9i7aLoB6h2MeAi7jp0YWwo6D8/23LwFBraSuleo4YKnREVgbMCTnAN1JbVzuR1fR5/h4U2y2LgU9a7MQ",
-	"yY31LrrffyLQ++0fhsEjjnymnExIFxTcOTYrbuO01A8ZASpZgvpR2B3hmFAxWaviHSoZfemwN35bdhjm",
-	"5/BRwI8nR2EY7IwKAp7v+BTDP/thH8QcaFYOWZUj8yzlwZYaCEfnKq/BipVFSZHOQjI5Zfl0NspSrxcK",
-	"Kf1aLDY1IgaUaDx5RZzX1+B9ul2kX8k5WCfm6Za6FGevCNFOjXklXDTblrOPClg5hqIA9s/PHz8wYYxY",
-	"4WG7iIG5b+ojnzmedW34dipFqa9o26SD+ZMnrk5BcTj3k7qIkSQPxYvysEQqf7gO+F17qtv5W3QvOpdi",
-	"+T6HE+RFrsZ1DuBbpsSc/AYRx+iSFzHeXEQzqbyoov7FWQQxfSHkq4PhEsbtboMubl17LdjcQmVRiW3r",
-	"lH4gU460edxlUlUj0YCJJNmIRTu8SW9K42Sb2LFkc6FWxWWzJRgorGYZ4Vrkl4wPSLOt9oPQwcoHiKmQ",
-	"qnlzGdtH4C6mo4lo5s8X4PmKKJtcC1ywFKJtbaqJw4a6lFz1BDSpyoWeEjR/o21BDUr0lCVSNZgO4Zx5",
-	"UuYrvuZD8MdZG2+ja7gn1UTzbbhfgJGuEAE6WQXtcM6ow14LC22pLCgrnVzAKRsthVFSTUdoAgpBsP71",
-	"aKhQVEaRkU5GIhnRl4lwIhnlDlKOns4IgrUYxtmU4I1IxEXyP3jfAQdyagJOa/CAFyvzgF9dDl6f8YC/",
-	"OXv15Sce8PMPbz/ygP88uPyQ/zn/gO/PLi8/XvKAvx1cDS54wF9fnl+dvx5cNIJ1xZHZll0UgHzAhjk+",
-	"OT4+PHnSIP9OS5YKdSObXLjD1ww/ok61uidsBncsllPp7AGJaMWNDNsvRXsyaL+9vu+ePDT6kHQjj+5D",
-	"X2mjw151o808WSFJbAyJVlPLnN5By2HvEVqexWTu8jELGNhhMIshz24vSwja21xWZjyztXyPQU30uQz3",
-	"vhESLU30jvWclkIHEaOkFhnb70t/8XuWiDEkuWj+OY6333FXZF+z4icNklg/8gUuWETgPtaMQTk5WRW+",
-	"sQQbMJHH1Ie9Tj2YjnSMy/fCkMTTzTRG0T+dXTWE0Ie9BrFFpm5Lq79Ecm8C9sloXBkyROdVAnX3BcP5",
-	"m1xZ7Y3THlVraY1wVzwq2r8N2r/c9K/zX2H75U2/c/3/G9X49+HdNyl/sWvV3E1FNoUtezei1yPWygce",
-	"9JnwV+lvcqrBsiwto5hTNop0hiHUCEfOtdJOK7Q9yYpJFRkQlEUkHlYDg2L7fHajmaF9m42MV6nvrKet",
-	"s50/2sA7EolixTXPm0Cvquw7gK867NnBrwY4ewPgxqxnBsEi7bjFjcu3r9nLo+MfWJ7OZDE4IRO7jWH+",
-	"Q6PHSi5Mgzfsq0155YVRYsQXkegFpVGLfW3NJ97FqEomaMtZrmcitujMUaHRBbham/jvLPvfdl6taJ+/",
-	"QfnUbCJVzKRDXz7RU9vhfZUlSRMklGH5dszgpEtgh9N/v5Xv+XJ5jqhHajiD8pZw+CkbibHOXH+cCHU7",
-	"YssZ+DjKU+DDfOkwmupsY9eGjtHXgsDyEE0q9hmiDL3q3xtj2Hx+20ACC6HcOgbdDCD9rPumhAYVCZyD",
-	"OQZDRZIv0VOpRgEbTWQCNxgqWTvqNGQjt9gvIqdN01aaxZLuvZVZMLkBEhEhX8AiSuv6QmjwtKn9HUEU",
-	"RrdTbVaPsOEWpbIIpAs2iMzN0Gb7QgXyYwnjG+GciG7xaS6SpTCAP1OdyGi1yaOToycd/T/Mo3k0PHmX",
-	"zYVqY/guxgmwysfmSGWLZJ25SDc5F8TJiDInEyZd1dLZjISIwjOZZAZ1I6+oNVq9ij8gkmQPY1HzDK4b",
-	"K2e5exlpFYFREJchLHUkjKzOTISXCYkFNsqpG3U8OT4CbihIbEW9eaBL+LYEwyJhocqKRC/JpYtlNucB",
-	"n8nprB6tXnz8mQf8/dmb8y/vecDfnf/07qlY1NP+iJewsg6RDi8nBgeRq6asWOv8zeeA/Tx4GzCU97yq",
-	"cXDKMuvD9Woql6BxlD9RWC/GNged/SsV/xoO7SPlCWuiG5nStatVfu1lmUymi6N64Uymi5OG6/5M7GDn",
-	"n8r8Xev80+IIPZTzT4uTg7qj2wsPO2Gn2z3s/FA/xtHxMwecJQhVJOpJ07DD/aqNe3b/q26g9nbANqc9",
-	"swdWVfRmec9ldS3iJKY620jPRjOIbnXmnkt019feVEFTFXpmIk1BQcxa6DUeHh6+DJjPsE4suCqCfLl6",
-	"fVCWRAimcBUn57UKpIEI5AJnuE3J7p20u91274erbtgP8f9fEILLurNw0MbVGt2awsH4jBfrXYkxCANm",
-	"kLkGgRyosnOiNUqWN51OZ3TgK65NzTh5cZ2K27TqmgaMPH1hn3J92ztNKduN4VelkcAyCyompzIoMwzE",
-	"CRuUzlKRKce5ZbnKshkY6AzVGeWai04AJ26peg5eqXLXYFPF/IIBat+HN/hpqFqjavtBv0rki7u2ilGq",
-	"R0GlrSoFQ6mwg4Dp1LuAyYpV+oOQi0M12uxi6LPpbzIdUf/H6K5NDwedoRqqARsjbKDo5zGCB3PBljOd",
-	"QJ/JCYncZlsXXZVQFg2XtOwoDFkirUO3GQFrNVTFQD8T+UjxCGttlob7jCQgoDFFOT3PAZbE5VWJoRqo",
-	"irJWmlZYqxf2DnwPAxpuJhs67E7zt1R8T7NxIu0MjRypy1BdQkxbGRDzvF7nHT4MoRK5AGazMQrYGIwl",
-	"9p3HME+1AxWt+mX3wHeWjWRMVq+h3eAzCt9KZ4bppWLStznOxS0U3QBDZcUE+sw09SXMtKWc6bohge3o",
-	"R/BVFieTZKj8ZVnWC3sddualG8VFZy7vdJiCy4vZYNpFt0Ls2xUE+3Jx/sbLDIKnPw1Dx3ZlUQLB+uq4",
-	"qzRGtUaDvDmLZLrPXpECs2EWhofRLazoB+DdK5SacoWhGut4RWSaFcMYxceuitriBC3+CGCw1uiuncjp",
-	"zC1Rdtr0Mhf2CzmXzvbLZFqtc454td1xR7mbWstdSkjqc9Oto+7hUI1hpVV8cIqf2khbpe+tddR76Wkd",
-	"VRqgRgen1fCxoVWLuLBWsOPwsGGVDqO43DeQlJmF0WNdU3nBJJERKEtW0Sf/+CAV0QzavU5YCZr5RclF",
-	"5iuPeLE84Asw1gNstxP6KToFJVLJ+xxdpEOfnp+RKXjhr+fFGkWpdJmHM+Xdnse8nxc4361HlimEVzpe",
-	"7dG0m5u0osUK/5R5sXWmojTp7R8mLyPe1NZwGFZii6oLUGQbeJabnv3a0DbK6TixCe0rZ+B9fj8saBjy",
-	"/rCkYsiDYXma2hc6D332ZNLHLM0n1M84xEM+kECsj7Crxk/mzPuepSFqynPUfFlnMthswu6FvcfYVY57",
-	"UXZqPwT8KAyfnlBpiqYp3aen1JpHadLh05PWfcs4o7vHjLKXmCYc70NXQ2MkTu693Gu3WvPvQ8CP9zlX",
-	"tVeV5Dqbz4VZlVpZcYPw0sXUYqTilZuTO15BXfC5qkrf1cYAgmXK1dF83LAACnTMnoKICxzzn4DDuAiW",
-	"cnj4ek9Zk909dnkdvKgsl5kT37/I0kRE1CjQCByIe82ONkZMPr1TtoLspqVXoSUvb69psYleslSs5uQw",
-	"Gr2QMfnMDURRk+gmTJY5sz3bNAtCirL6mpKCiBgixIpHOPMNIFqvsP7nGEqk02u8UXqVU08vq7c65E9D",
-	"ZVnd/Rsp/9pImehp7lTuj5RlPX5/oPSx65NY+T4f9py+1LoMvrP+nLuXzRXiZpT0KlIUOsuyZjfs/fAN",
-	"SLFdltwbLZBmDxVpdpN5MAiGno4h74edo17wGKY8jRG1QujfOPHXxol68ml/rKiVrvfHi7IQmGPTE7hR",
-	"y88+L3wUlUZOBURelgO5SHyf1boKx+vFtZqDccwmQiZAuTypkMSy5FQpH61xBpeqptT7RVGlqCbUUvzf",
-	"ADcNefj9vROqQRCQLMWEsKY4vX9ZlhJ9YJcT75EnLwb5L3QIet99+WPnuNvphmHnaB9UqtcH/oalvzYs",
-	"beTA98elekXnKWCqVA4o/qrWDL5eP1x7zaV/Z/j1nmcGg4wXVPnJydmqnhjpoPx3sKX3UWx4/fB/AQAA",
-	"//8=",
+	"7Hv9c9s20v+/gsH3Zip/SymU/JJY+UlJnMb3OC/jONNnzvJZELmScKYAHgBKVl3/78/sgqRIiZadntub",
+	"6bTTqUUSLwvs7mdfe8cjPU+1AuUs79/xGYgYDP08B2dW7cHEgcHHGGxkZOqkVrzPv0KkVWyZ02wppGNj",
+	"mGgDzOAcqaYdHnAbzWAucOpcKjnP5rzfDbhbpcD7XCoHUzD8/v4+4AZsqpUF2nYQRZA6iPF3pJUD5fCn",
+	"SNNERgK3f/EvizTcVXb4m4EJ7/P/92J9mhf+q31xqqZg3TnYLHF+v/pRThZgVgwWoBzTE+ZmeIx/Z2Ad",
+	"k5bFmRHjZMWs0wZi1tKGLYVlIjEg4lXAJtowwQykIBzETMZ7HX4f8DciPveL7DhHavQ4gfmP33eeL35W",
+	"01EuZsDGOl4h4XORTLSZQxywmU5iy+bIIDcTinXDIAxDf2QbMDyBYwkI65hWkF+FtEyqhUhk/Jop7WZS",
+	"Tenk/iLokO+1Gcs4BvVHn3Hw5ZTdwIolIrqxxLGRJC6PmI10CkTdhdZnwkzhv8IAuI0AYssO2Uf5hrVw",
+	"FQPWQoy3HcP6ea+g9aNQq1xk7H/pPn+wzAgHLJFzSQIAtzORWYfsDnZAQ9PO+egX1aG0+zclMjfTRv6y",
+	"U8d/V7lB9ZDWokhrwzJ1o/RSESO+KbEQMhHj5A+XG1IsFgmltGM3ACnLUsIbRCG9VHt1PRQRUp1APIW4",
+	"w+iamcBrJn2YygUoFkMiVs/KO5ulqTYO4o8QS3FBYP7HXtNbv1cb90buFc8nKtIxXo60eE+EZG6GQqzi",
+	"VEvlmCDLYjscF853I4vjnJHjzHn7I+JY4nYi+WJ0CsZJ/14r+Dzh/cs7Phe3Z6Cmbsb7vfDgVWnTrDNS",
+	"Tfl9cMcReYXjfR7rDEWpHKOy+RhvM7gr3oy1TkAofn+1ddz3BqCNSzG64FsXMBuJRBi2EEkGlmmVrFjL",
+	"7xswv3bA8hX3Oux/YIWGYEXzhVQs1s4OVWs0cy7tWCdcZkd7HTZwbK6tY0cHqB62M1Q84HAr5qlXg8pw",
+	"3j8IewHXJgZzLWPe54N2Nwy7qDxzcVu9s6OD8th6/C+IHI45QeNy+m7bo3ibSGRjNNMWVGGD4oBlSv47",
+	"A5aiYIMSyqGwty0oYrYohi6lm+GTjNHGEXrlNnqocttNf2ypRG4pI+iwz4R1Dj2ZmVgAaY8FswDDpqCA",
+	"ABFlqeVmoMjBkWCZMIALDVUMceYlHrG8fnE87P493P7n7PNPXR5UxajbexWgl1Q+BzwVzoHBi/nn5aD9",
+	"D9H+JWwfd677w2H76se/8W2h4+8lJPGJMZr0Oq0J7wS/bd/5zzMwEDDoTDts5N2By/2rTgILSEad2lE2",
+	"vjYRMAdrhbe3G9/Ix/t3Jg1C/mVOzXrCVYOcfABh3BiEe1gnJyKxsKkzA2blVKEjl8gJsInRc2KfVNYJ",
+	"FQF+EcRg5D4PNi5qpr3HtgugPuCY+4DL+LGRhbDj4Hz/bSYgqJXUtVIdByw1OgJr0XOzbg+9S21c7lZX",
+	"0efwcFNstpiCjrZZiOTaeo/d7z8R6Az398PgAb8+U04mpAsKbh2bFdx4XeqHjACVLEH9KOyOcEyomKxV",
+	"8Q6VjL502Du/LdsP83P4oODV0UEYBjuDhIDnOz524V/9sE9iDjQrh6zKkXmW8mBLDYSjc5VssGJlUVKk",
+	"s5BMXrN8OhtlqdcLhZReFotNjYgBJRpPXhHnNRu8T7eL9As5B+vEPN1Sl+LsFSHaqTFvhItm23L2WQEr",
+	"x5DTz/7+9fMnJowRKzxsFzEwjw18IDTHs64N306lKPUVbZt0MH/0xNUpKA6nflIXMZLkoXhRHpZI5fdX",
+	"Ab9tT3U7f4vuRedcLD/mcIJ3katx/QbwLVNiTn6DiGP0wIuQby6imVReVFH/4iyCmL4Q8tXBcAnjdrdB",
+	"F7fYXos9t1BZVELdOqWfyJQjbR53mVTVwDRgIkk2QtMOb9Kb0jjZputYsrlQq4LZbAkGCqtZBrwW70vG",
+	"e6TZVvtB6GDlA8RUSNW8uYztA3AX09FENPPnC/B8RdBNrgUuWArRtjbVxGFDXcpb9QQ0qcqZnhI0f6dt",
+	"QQ1K9JQlUjWYDuGceVTmK77mffD7WRtvo2u4J9VE8224X4CRrhABOlkF7XDOqMPeCgttqSwoK51cwGs2",
+	"WgqjpJqO0AQUgmD969FQoaiMIiOdjEQyoi8T4UQyyh2kHD2dEQRrMYyzKcEbkYiL5H+Q3wEHcmoCTmvw",
+	"gBcr84BfnA/envCAvzt58+0nHvDTT+8/84D/PDj/lP85/YTvT87PP5/zgL8fXAzOeMDfnp9enL4dnDWC",
+	"dcWR2ZZdFIB8wIY5Pjo83D961CD/RkuWCnUtm1y4/bcMP6JOtbpHbAa3LJZT6eweiWjFjQzbx6I9GbTf",
+	"X911j+4bfUjiyIP70FfaaL9X3WgzbVZIEhtDotXUMqd30LLfe4CWZzGZu3zMAgZ2GMxiyLPbyxKCnmwu",
+	"KzOe2Vp+xKAm+lqGe98JiZYmesd6Tkuhg4hRUouM7Y+lv/gjS8QYklw0/xjH2++4K7KvWfGjBkmsH/kM",
+	"FywicB9rxqCcnKwK31iCDZjIY+r9XqceTEc6xuV7YUji6WYao+ifTi4aQuj9XoPY4qVuS6tnIrk3Afti",
+	"NK4MGaLzKoG6+4Lh/HWurPbaaY+qtbRGuCseFe1fBu1/XPev8l9h+/i637n6/41q/Nvw7ruUv9i1au6m",
+	"IpvClr0b0esRa+UD9/pMeFZ6Tk41WJalZRTzmo0inWEINcKRc6200wptT7JiUkUGBGUR6Q6rgUGxfT67",
+	"0czQvs1GxqvUD9bT1tnOH23gHYlEseL6zptAr6rsO4CvOuzZwa8GOE8GwI1ZzwyCRdpx6zbO379lxweH",
+	"L1mezmQxOCETu41h/kOjx0ouTIM37ItPeaGFUWLE15ToBaVRi31tzSfedVGVTNCWs1zPRGzRmaNCowtw",
+	"sTbxP1j2v+28WtE+fYfyqdlEqphJh758oqe2w/sqS5ImSCjD8u2YwUmXwA6n/24r3/Pt/BRRj9RwBiWX",
+	"cPhrNhJjnbn+OBHqZsSWM/BxlKfAh/nSYTTV2cauDR2jrwWB5SGaVOwrRBl61b81xrD5/LaBBBZCuXUM",
+	"uhlA+ll3TQkNKhI4B3MMhookX6KnUo0CNprIBK4xVLJ21GnIRm5dv4icNk1baRZL4nsrs2ByAyQiQr6A",
+	"RZTW9XXR4HFT+xuCKIxup9qsHriGG5TKIpAurkFkboY22xcq8D6WML4WzonoBp/mIlkKA/gz1YmMVpt3",
+	"dHTwqKP/u3k0D4YnH7K5UG0M38U4AVb52BypbJGsMxfpJueCbjKizMmESVe1dDYjIaLwTCaZQd3IK2qN",
+	"Vq/iD4gkeYKxqHkGV42Vs9y9jLSKwCiIyxCWGhRGVmcmQmZCYoGNcupGHU+Oj4AbChJbUW8e6BK+LcGw",
+	"SFioXkWil+TSxTKb84DP5HRWj1bPPv/MA/7x5N3pt4884B9Of/rwWCzqaX/AS1hZh0iHzInBQeSqKSvW",
+	"On33NWA/D94HDOU9r2rsvWaZ9eF6NZVL0DjKnyisF2Obg87TKxX/HA7tA+UJa6JrmRLb1Spne1kmk+ni",
+	"oF44k+niqIHdX+k62OmXMn/XOv2yOEAP5fTL4miv7uj2wv1O2Ol29zsv68c4OHzmgLMEoYpEPWoadrhf",
+	"tXHP7n/VDdSTHbDNac/sgVUVvVnec1ldiziJqc420rPRDKIbnbnnEt0125sqaKpCz0ykKSiIWQu9xv39",
+	"/eOA+QzrxIKrIsi3i7d7QZHWXYEwlnWPXr5CrvZ6R92harmyJ+AGILVMCaXzIg6zUkXAuscvQ1zi6ICN",
+	"KeFTlFgI9nC+k/NaRdNABHKBFLjNWmUv7B21u9127+VFN+yH+O8/ENTLSrZw0Mb16pmcVveo9fLy1fHV",
+	"r/ify7B9fLX3a/fyZTt/uOvd/9q7DLuVp95l2D70z7/2ekf4ca/d6H4VjtBXFEDv8oxBGDCDzDUozkCV",
+	"HR6tUbK87nQ6oz1fGW7qEcqbAKgIT6uuacAI2TcgUE5ye6cpZeUxTKw0PFhmQcXk/AZlJoTu1walU1dk",
+	"9HFuWVazbAYGOkN1QjnxomPBiRuq8oNX/tyF2YSCSh/Xp3f4aahao2qbRL9K5IvbtopR+0ZBpdsrBUMp",
+	"u72A6dS7qsmKVdqW8BaHarTZbdFn019kOqI+ldFtmx72OkM1VAM2RnhDFc1jGW90BFvOdAJ9JiekGpvd",
+	"ZsQqoSwaWGnZQRiyRFqH7j0C62qoioF+Jt4jxU2stVnC7jOSgIDGFGX/PFdZEpdXT4ZqoCqgUmmuYa1e",
+	"2NvzvRboYDDZ0Bj4On9LTQJpNk6knaExJjUcqnOIaSsDYp7XFb1jiqFeIhfAbDZGARuDsXR9pzHMU+1A",
+	"Rat+2eXwg2UjGZN1bmiL+IrCt9KZYXqpmPTdmXNxA0XXwlBZMYE+M039EzNtKbe7bpxgO/omfDXIySQZ",
+	"Ks8sy3phr8NOvHSjuOjM5R0ZU3B50R1Mu+iqiH1bhWDfzk7feZlBkPenYeiAryxKIFhfxXeVBq7WaJA3",
+	"kZFM99kbUmA2zMJwP7qBFf0A5L1CqSlXGKqxjldEplkxjKV8jK2oW0/Q4g8ABmuNbtuJnM7cEmWnTS9z",
+	"YT+Tc+lsv0z61TosWQuFeAwrrfIy2nZXICWcKm2BATvo7g9VMSkl7KZw+zU+tJHOSq9e66B37OkeVZq2",
+	"RnuvqyFvQ3sZ3cha2Q7D/YZVOoxyCb7ppcyGjB7q9MqLPImMQFmy5D5hyQepiGbQ7nXCSqDPz8obZb5a",
+	"ikzmAV+AsR5su53QT9EpKJFK3ufo1u17QzQjs/DCs+rFGlGp3JqHYCWfT2Pez4uyH9Yjy7THGx2vntB3",
+	"nBvNoi0M/5S5vHV2pXRD2i8nxxFvasXYDyvxUNVtKTIkPMvN0NNa5zZaAHBiE/JXzsD7/G5Y0DDk/WFJ",
+	"xZAHw/I0tS90HvrsyaSPWZpPqJ9xiIe8J4H4jUeoOdrOZLDZMN4Lew8tWo57UXaV3wf8IAwfn1Bp4KYp",
+	"3cen1DpbadL+45PWPdQ4o/uEGWVfM004fApdDV2bOLl3/KTdap3J9wE/fMq5qo20JMDZfC7MqlS/iu+D",
+	"bpeYWgyjvBZzihUqUAs+kVZpCtsYQFhMiUSajxsWiIDe2GNYcIZj/hMUGBeRXI4Dl3eU0tndAJgX6Yuy",
+	"d5nW8c2VLE1ERF0MjQiBANfss2M453NPZZ/Kblp6FVry2vuaFpvoJUvFak5eotELGZOj3EAUdbBu4mGZ",
+	"0HtiD2lBSFHzX1NSEBFDhJ7qAzfzHWhZL//+52BJpNNr5Ci9yqmnl1WuDvn3YOImoX9B4p8TEhM9zV3G",
+	"p0Ni2RXwdET0kemjoPgxH/ac3tG6GL+zCp47jM116mY49HF7UW4ti6vdsPfyOyBhuzj6ZFhAmj0mpNl1",
+	"5rU+GHo6hrwfdg56wUPg8T1g0ETiX4Dw5wSEeg7p6aBQq5Q/HRjKumMOQo8ARC0d/Lw4URQ2OdUreVl9",
+	"5CLxbV3roh+v1/JqLsMhmwiZAKXkpEISywpXpVq1BhRcqprB7xc1nKJ4UasofAeuNKT9n+5vUMmDEGMp",
+	"JgQqxen9y7Jy6WOynHgPMXntyX+hQ9D77vGrzmG30w3DzsH3wU/jSf7Cnz8n/mzkrJ8OQPVK0WMIVMn0",
+	"U+hUzfFfXt1feRWl/3/x8o5nBuODF1RRysnZqsoY6fLMNnXN5P5EseHV/f8FAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -658,10 +658,10 @@ type AnomalyRule struct {
 	Enabled     *bool                 `json:"enabled,omitempty"`
 	Filter      MetricFilter          `json:"filter"`
 
-	// For A duration such as `30s`, `5m`, `1h` or `1d`.
+	// For A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
 	//
-	// Example: 5m
-	For         *Duration          `json:"for,omitempty"`
+	// Example: 1m
+	For         *Hold              `json:"for,omitempty"`
 	Kind        AnomalyRuleKind    `json:"kind"`
 	Labels      *map[string]string `json:"labels,omitempty"`
 	Name        string             `json:"name"`
@@ -669,15 +669,15 @@ type AnomalyRule struct {
 	Sensitivity *float64           `json:"sensitivity,omitempty"`
 	Severity    *AlertSeverity     `json:"severity,omitempty"`
 
-	// Warmup A duration such as `30s`, `5m`, `1h` or `1d`.
+	// Warmup An anomaly rule's warm-up, from 1 minute to 7 days, such as `90s`, `30m`, `6h` or `7d`.
 	//
-	// Example: 5m
-	Warmup *Duration `json:"warmup,omitempty"`
+	// Example: 30m
+	Warmup *Warmup `json:"warmup,omitempty"`
 
-	// Window A duration such as `30s`, `5m`, `1h` or `1d`.
+	// Window A rule's evaluation window, from 10 seconds to a day, such as `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 5m
-	Window *Duration `json:"window,omitempty"`
+	Window *Window `json:"window,omitempty"`
 }
 
 // AnomalyRuleAggregate defines model for AnomalyRule.Aggregate.
@@ -688,11 +688,6 @@ type AnomalyRuleKind string
 
 // Comparison How the observed value is compared with `threshold`.
 type Comparison string
-
-// Duration A duration such as `30s`, `5m`, `1h` or `1d`.
-//
-// Example: 5m
-type Duration = string
 
 // Event The canonical envelope every event is normalized to (the same JSON is published on the
 // Redis streams and pushed over WebSocket). Exactly one of `log`, `metric`, `security`,
@@ -789,15 +784,15 @@ type HeartbeatRule struct {
 	Enabled     *bool            `json:"enabled,omitempty"`
 	Filter      *HeartbeatFilter `json:"filter,omitempty"`
 
-	// For A duration such as `30s`, `5m`, `1h` or `1d`.
+	// For A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
 	//
-	// Example: 5m
-	For *Duration `json:"for,omitempty"`
+	// Example: 1m
+	For *Hold `json:"for,omitempty"`
 
-	// Grace A duration such as `30s`, `5m`, `1h` or `1d`.
+	// Grace A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
 	//
-	// Example: 5m
-	Grace    *Duration          `json:"grace,omitempty"`
+	// Example: 1m
+	Grace    *Hold              `json:"grace,omitempty"`
 	Kind     HeartbeatRuleKind  `json:"kind"`
 	Labels   *map[string]string `json:"labels,omitempty"`
 	Name     string             `json:"name"`
@@ -807,6 +802,11 @@ type HeartbeatRule struct {
 
 // HeartbeatRuleKind defines model for HeartbeatRule.Kind.
 type HeartbeatRuleKind string
+
+// Hold A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+//
+// Example: 1m
+type Hold = string
 
 // ID defines model for ID.
 type ID = string
@@ -820,10 +820,10 @@ type LogCountRule struct {
 	Enabled     *bool      `json:"enabled,omitempty"`
 	Filter      *LogFilter `json:"filter,omitempty"`
 
-	// For A duration such as `30s`, `5m`, `1h` or `1d`.
+	// For A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
 	//
-	// Example: 5m
-	For    *Duration          `json:"for,omitempty"`
+	// Example: 1m
+	For    *Hold              `json:"for,omitempty"`
 	Kind   LogCountRuleKind   `json:"kind"`
 	Labels *map[string]string `json:"labels,omitempty"`
 	Name   string             `json:"name"`
@@ -834,10 +834,10 @@ type LogCountRule struct {
 	Severity  *AlertSeverity `json:"severity,omitempty"`
 	Threshold float64        `json:"threshold"`
 
-	// Window A duration such as `30s`, `5m`, `1h` or `1d`.
+	// Window A rule's evaluation window, from 10 seconds to a day, such as `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 5m
-	Window *Duration `json:"window,omitempty"`
+	Window *Window `json:"window,omitempty"`
 }
 
 // LogCountRuleKind defines model for LogCountRule.Kind.
@@ -906,10 +906,10 @@ type MetricThresholdRule struct {
 	Enabled     *bool                        `json:"enabled,omitempty"`
 	Filter      MetricFilter                 `json:"filter"`
 
-	// For A duration such as `30s`, `5m`, `1h` or `1d`.
+	// For A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
 	//
-	// Example: 5m
-	For    *Duration               `json:"for,omitempty"`
+	// Example: 1m
+	For    *Hold                   `json:"for,omitempty"`
 	Kind   MetricThresholdRuleKind `json:"kind"`
 	Labels *map[string]string      `json:"labels,omitempty"`
 	Name   string                  `json:"name"`
@@ -920,10 +920,10 @@ type MetricThresholdRule struct {
 	Severity  *AlertSeverity `json:"severity,omitempty"`
 	Threshold float64        `json:"threshold"`
 
-	// Window A duration such as `30s`, `5m`, `1h` or `1d`.
+	// Window A rule's evaluation window, from 10 seconds to a day, such as `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 5m
-	Window *Duration `json:"window,omitempty"`
+	Window *Window `json:"window,omitempty"`
 }
 
 // MetricThresholdRuleAggregate defines model for MetricThresholdRule.Aggregate.
@@ -977,10 +977,10 @@ type SecurityRule struct {
 	Enabled     *bool           `json:"enabled,omitempty"`
 	Filter      *SecurityFilter `json:"filter,omitempty"`
 
-	// For A duration such as `30s`, `5m`, `1h` or `1d`.
+	// For A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
 	//
-	// Example: 5m
-	For       *Duration          `json:"for,omitempty"`
+	// Example: 1m
+	For       *Hold              `json:"for,omitempty"`
 	Kind      SecurityRuleKind   `json:"kind"`
 	Labels    *map[string]string `json:"labels,omitempty"`
 	Name      string             `json:"name"`
@@ -988,10 +988,10 @@ type SecurityRule struct {
 	Severity  *AlertSeverity     `json:"severity,omitempty"`
 	Threshold *float64           `json:"threshold,omitempty"`
 
-	// Window A duration such as `30s`, `5m`, `1h` or `1d`.
+	// Window A rule's evaluation window, from 10 seconds to a day, such as `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 5m
-	Window *Duration `json:"window,omitempty"`
+	Window *Window `json:"window,omitempty"`
 }
 
 // SecurityRuleKind defines model for SecurityRule.Kind.
@@ -1022,19 +1022,36 @@ type ServiceName = string
 // Severity defines model for Severity.
 type Severity string
 
+// Step A metric step, 10s, 15s, 20s, 30s or whole minutes up to a day, such as `1m`, `5m`, `1h` or `1d`.
+//
+// Example: 5m
+type Step = string
+
 // Tenant defines model for Tenant.
 type Tenant = string
+
+// Warmup An anomaly rule's warm-up, from 1 minute to 7 days, such as `90s`, `30m`, `6h` or `7d`.
+//
+// Example: 30m
+type Warmup = string
 
 // WebhookTarget defines model for WebhookTarget.
 type WebhookTarget struct {
 	// Secret Signs each delivery (HMAC-SHA256 in the `X-Lightwatch-Signature` header). Never shown back.
 	Secret *string           `json:"secret,omitempty"`
 	Type   WebhookTargetType `json:"type"`
-	Url    string            `json:"url"`
+
+	// Url An http or https URL (RFC 3986; no IPv6 literals, non-ASCII characters percent-encoded).
+	Url string `json:"url"`
 }
 
 // WebhookTargetType defines model for WebhookTarget.Type.
 type WebhookTargetType string
+
+// Window A rule's evaluation window, from 10 seconds to a day, such as `30s`, `5m`, `1h` or `1d`.
+//
+// Example: 5m
+type Window = string
 
 // Cursor defines model for Cursor.
 type Cursor = string
@@ -1188,8 +1205,8 @@ type QueryMetricsParams struct {
 	// To End of the time range, exclusive (RFC 3339); default now.
 	To *To `form:"to,omitempty" json:"to,omitempty"`
 
-	// Step Point width, from 10s to 1d; 10s, 15s, 20s, 30s or whole minutes.
-	Step *Duration `form:"step,omitempty" json:"step,omitempty"`
+	// Step Point width, from 10s to 1d; 10s, 15s, 20s, 30s or whole minutes (default 1m).
+	Step *Step `form:"step,omitempty" json:"step,omitempty"`
 }
 
 // ListSecurityEventsParams defines parameters for ListSecurityEvents.
@@ -4938,114 +4955,123 @@ func (sh *strictHandler) ListServices(w http.ResponseWriter, r *http.Request) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H17c9s29uhXwXB3JvYtJctJ3LuRp3PHTZM2t0mam6TTnY28JkQeSViTAAOAktWsv/sdHIAPUaAetvP4",
-	"7fqfNhZB4uDg4LzPwacgFlkuOHCtguGnYAY0AYn/fAtaLntnEw3S/JmAiiXLNRM8GAbvIBY8UUQLsqBM",
-	"kzFMhAQizTuMT/tBGKh4Bhk1r2aMs6zIguFxGOhlDsEwYFzDFGRwfX0dBjmVNAPt5n1aSCU8U76fAYk4",
-	"XOmLGEdEREyIngHJJcyZKBTJ6RRCsmB6hr8rmgGZsNR82ADEzFc+FiCXQRhwmhk47KdWoaVXL4FP9SwY",
-	"nhw/DA305d81/EpLxqeBgf65FJkHQZpKXUKoWQZEUm7AYzxOC8XmQA7ePn9KHj169OTwlCQwoUWqieBA",
-	"ZqKQJUIjLaIu2Cdm4ibkEyEzqoNhkFANPTNp4AP4V1i+B0659uNY47MS9EtYKnJAk4xxhb/Zp5EDOCKC",
-	"p8vGAsw7MU1TkA86kW6/sQL6XyVMgmHwl6OaHI/sU3XkgDWgv2QZ84D9SihNmIZMEcYRh4YUuqZP8SPN",
-	"2R3wwfB4MAgNAThyHeCfm6g3DH6Tie+ARObPiBxwWIDSZMKk0mGJpUMiJImoijv3VuBXvTDiREEYADdA",
-	"fSj/pCoOzn3b/Q7knMWwDuJvPF0SmBtcu91WQJQdrciBhByopuMUDg2UcJWnIoFgqGUBfqDduytg465s",
-	"22EH4mvzmWvcgBf2tYeDakVUSro0T5Vepkj+Qmbm7/dwpTcvbjETCkgGStEpkFhwTQ016xlTRMOVJgcx",
-	"VdBjXAFXTLO5XbFviR+7WMXDk++3s4r3Yh3QZzzxsQm42sQmuFh0Hi6xP0+4DgMJKhdcAe7VjzR5Cx8L",
-	"UIhYgzCw3ILmecpiakA/yqUYp5B99y9l1vFpx8P8xr5lJ13FxBmpBIE5HwYjY5EsCTOnek5Tlpw6fo+f",
-	"IGbBCn+ZMEiTviGG50KOWZIA/5KAG6559uaF4ZUkpfGlBUrkIHHCB4qoWOQQlqtyPJQpwkWbY16HwWuh",
-	"n4uCJ19yCa8FUUU8QyZqeGgTKAcvwvZeiJdUTuFLoxcJAa5igESRY/KK/ViC84rypSNW9ZU2/YEikmog",
-	"KFjMtsLVjBZKQ2IOabdK5ZvZjT5qDsXZf+e00DMh2Z+QfC3iZopkTCnGp4aUC37JxYLjRvzO6Zyy1EiL",
-	"Lw2c0kZRYooUNQynVhMl1OAPiXnK5sBJAild3ummqCLPhdSQvIKE0ffIWL/C0XC8JGrOZmaJ+ih43KfM",
-	"TGdvXvwKS/OvXBoWpZnl+bEEqiG5oHpXsREGDClx7WcriTwPJMzF5Z5zIOtUu6sSZrh5r6026ErlXZfL",
-	"Ej4WTJpz9cGsya0gbCqqCETYxFKtbInxvyDWZhKL3Bc8L+zeJwkzW0HTNw1cT2iqIGyhv8RZU6Vw2me3",
-	"SnFz7NQq1iOcw/1x3MJbGBScfSzAPTaq3woqaZr+NgmGH3ZT4M995Gv5p/1khxlBUJnbYINkdInaAKFc",
-	"6BnI/tquug116PJuXQpSrx+LifmCI9hV4P+YAScMVXtIyEHNamSRwgNFoomQESqStzpMKR1DqrqpyfPK",
-	"2tq40GyyvAApuwzrlCqjVWo2cdyDTChLC2kgZRNC+bIfDHmRpqHvVCuRzvc81gZJFx1LxmedTETBHCTT",
-	"y220jhv6rhyMhgOVetNmItEJbrFsTTYyQ81y1z1UmmqEujTOcuCJeRYaQrL/KNHlsdbCQBVZRuXSu/A5",
-	"TQvwbx8+InpGNdGSTadgSJLpVcBFYaRzNSkvsrGzYdf4X7k7zb2oSLGxBeWKV5BbQtp5yt5Qq0CunrSK",
-	"ge3Eyexx9fD5hodoB2aPU3UC+raw6oz/5FlDuG3DoDqSIBMYEqaVYWmMW5KiyukhB451KTJhaWr2iodk",
-	"AeOZEJdEQSxBK5LCRBNR6MNwxNGpFbEkCklUy6CIUJ6QqMiT8of+iAfh55Psl8yaJSV5Z6Aliy/0TIKa",
-	"idQQTCqmF7EorNiEuHB0MgMq9RiQPCgXGU2X3gPQeezrRe7h6uoS7LiOFWm+MsFGgqike2vnOaFmCO78",
-	"KYnMFBFRkEKsFRKCmtEcnVIJMy9mjFNtiTSjeW5ANqTmcNNF9vYxEmYTqR3DfykHuBfqzel44aWYPjXP",
-	"3fi1/e147RWOe18Oc29X29/p9rHPcfh1RbbL19aTgZt0HQaCww5Khg+E63DzOyur3Ta4Be3mwauI3za6",
-	"uatGS7rqTUXPUaDR4vtv6eKVdV9VpPiuIQbL48j4RARhsKCSW1kTS6ZZTFPvUWvOuk1ZbXM5SxhEgWRg",
-	"WFxOpTZm4USKDIldLDiREAPXZAwzOmeikEOUsBGdTiVMqQb04AONZyMeLRhPxCIyhoxBEDU8FJkeJVKk",
-	"qfl2BpQjw1Oa8oTKhCQwZ1ZbOXj2x6uzw9NSH1NkMQM+4ma+P3sqNhZi6T2ISi8f08sodCZitKAyK3KE",
-	"aMYMD1/6WGkFehPrdG5QnTEzPKNXAUpxg3w8aD7Mr2CzrfMPPC8AN1ZtkyePhUiBcvPQhji2CUx7Pp7b",
-	"sdeoF2x75afCOrB8nH8TD9+usrYdp2ufyOhV843j731a7c1MJqsM76xo/GGl8nsqp6BXTadjn3e6Jq5V",
-	"OVVqX1V04WEztjDon6wpZrdQdS0177O/9vzt/obfvnJy1VGkT4w+xcPNnANkla38IhbWczpWIOeQOLV2",
-	"jSVElTzC+ElJklMjxaeojaYa/wNe8qwWsS7DSeKeWW8oVSR6NFBG6TrJzH+PZxGGbo7dzFc0yzEYcWIO",
-	"fE61Bmk+9M8Px70n5x8GvSfnnwbhyfWB+nf279m/k8O/+pStZ3PoCsbFlAtuODgBPodU5EDMNrvQhnX7",
-	"yIym7E9IiBbkoAp8/t93v702z/NinDI1g4QItHBG/C0kTBGlJdBMIUPNCztgDpL8AeN3Ir4Efdgnz65o",
-	"rNMlRtTEhESpmBosWOZv/lVK+Cgc8ajSRpCL5xIUcB2SjOp4Zvi3VYm8bFVrycaFho1Mo9YD2hj8tN3K",
-	"Cdc557nPVG6oVGsGCjeCJ/arp4xrkHOaXigbGW8MqqKF1loqVJOPFrlRCGEqaQLm6CRiwf1xvBVdtgSl",
-	"+qQHAt/xmwml/fDvpvCnYlqphV0KvlckiOk6QlOYQ7qN5bzEQYbvOgXI6xPIKe/yJmhJ4w5XQwurFp56",
-	"Jh8C3dLX13IXbpou20c7t3LF6WgxhVLDWGG0Hm/Bvg4Ax8rt+26wDxNGu2Pzbf4U5OSS0DiGXKNTghz8",
-	"/v7pHn6x2opo45zGJRtfe4nG2mv/h0FMNUxFh4tlE42JQsfilj6pFXeUKGQHM1EyvmD5doKt1tKAwLdV",
-	"qk4BWKetLr94GNiAmt/rOaN5DhyS/XbTZ5JXTnanPGgVrBJXDb9vbSg878KjZKXwdo/SKj7eWDFHFjOW",
-	"AskwFIWJKBORpmJxSnKqjPmPuoRLXOpvR0ynX+o5gzR5Vjpy275qSBPvlkkICfSnfRJhtkAfI5VWlRmL",
-	"ZNm3ClvfHH0fdJsORgtyC8NmHloZx88ry2WPSEmDmHcLP6xkl3hjEO6TNptNx7NTp2RVv8+oJgp4okgl",
-	"5qyJSejYbL8NOHQv9AY29nM0YydCElrBYRNZGiAoLXIckwo+xfAD5Wh+l8oAydNCkWhqZCDu7Couv4Yh",
-	"2t79/W1RXM1tjNctusp/tfl6I4tzgzXoYwAvfmot/Pjh39oLbxpTZ71/0N6fg96T/sVwNOqdf+c1o16W",
-	"6mS5zaj5oXo9LqaoIVfuMWO8IRMNgwnVHQ6yFffgfqfXcBWrXxnDKRVT1bCD7DmJrL1Veb422rhf/9i+",
-	"FNM7cx7Vbuj787d6/sRWp03DgXIbD1HDpe/1UlWOKY9b6k59RTUgPk5RU91+SkJlWu60SbWNWW3O9+t7",
-	"83HvlM8VzXtnFcWnSax4b/dExZc9Ttt90GWa7w1xs0ZK5534er3TEW9KGtr786z3j4vhufvXoPfkYtg/",
-	"/19egVNP8sJIFr9P4OISlqtGSJcjoDY4ulMfbHL2fp/b33vgP7A4KGyuqgFR9ya8EYx7vGl0Pt3JO1HG",
-	"UZpjGdffPw5Cj4Mto1c7fjVjfMeRqsh2HOkzmFcKQZSG/Ia2MprFVWAdA0zNkJNBZ/cevMM43efxWuVm",
-	"f3c3s5tEce1TQLtcFS181MUGVVqKg2QbGt6CwkKKNfPZFfLs5pbadEgZ7IsPt0E+hGjI/RshbpgIUebC",
-	"mQ+HZRWRLRuwUHQjcDW8vmfQmJMqfGrOAy2DyDdWg++jsZ15OPd69bepV39eXdrRXtg4GdsU7New+AIZ",
-	"4Zf2+z7PWyxB98kLjGWqmVhwrCgsK5z2YLvfap64Xb0P92Vi/xpm3j5/Sp48PvnfValTApqyVPk8AeaB",
-	"FyHo3/AoJM/QtekqqmzpVIg+RPzBRr/dvLaCcxd0NtzSHpxujJxKW7zjInTrJOKeP1Dk7z1X6NN78ROK",
-	"LDJhHENKjKOPpTtHuQ68ruuMmul0c9ytnSXw+9sXhNOM8elKQZoZfkoiOhaFHo5Tyi8j6yS2qp+BgCi6",
-	"tOGANN0eBnAatwWwWoSPlCw5r6SCTUFpjKRQQ6mYPe8VC2Ve242My2Y0rcHwv3+8ld9njF/cKGx2Rxb1",
-	"SjrfbZx7ZXyyrDbd5uejYzGHpmJTZQOTQUgodx86/Dbcfi3quL2qUoVz71WUO3G9fzOuPC9bsqfQ7x65",
-	"g3yalCp9sZKys5uagu8pAH4X9l675qOd0pNaPQwze8LAVU36qz8qKdWO4FJbEmU+hUUpbsVEUZY0c+Bu",
-	"lk5U1XeUWClXtWFPPb61LVGcf45GqiN040tmTsUC48gJQ/ttxqazbRnNdVuLjbKo5fAb9J6cu/9fjEa9",
-	"Dmff6mneN2RttFyPb4hNucIMaJJAylAxO/jl1dnT3rtfzh6efF9WYkd/771k05nG4HTPvEV1ISEitjD1",
-	"sE9eGwQ6/XlM48u+tX67XNV/ay8wDBaSafiNp8u6zK/lN3T1KV7MFzJdOUqFZC0IBo//toL5mda5+j/D",
-	"o6NdtSAzxTo9NhKE3hluZRE+BipBnhVmZk+hRlnPfBCli4t+vx8dnpLIKEqRrdRHdfhjgd6QkESoO0X4",
-	"oyxSsDmTl7BUVZsbFK04Z70as0Bbs8sc+/PptjQhiiXoEKm3eFjmoFfBQ0x7byka6CBx/W1CbB4x4tg9",
-	"ogYQNMnplHHk3qetrH3M1c9B9jLGCw2YZ1/k6rTK22Kx+SJMmdJyeWrLW9QpftwMySinU8jANoupi1/s",
-	"9A7Hqj/iI25tjqojAuE2E//MVbTjj0PyI2KQjIrB4FF8CUv8B0QOINwYPCv2bYZVNSMeXfXS+nDgsIgc",
-	"uO3ccSMP+wRB1Ki4MTXi+B1MqdWtItU+QTtHESqBVJZa1FXnHSEC3lS7MCQpU5pQrhYgFYmplMtWX6Ot",
-	"uUTmhBNq1l694m16RN5QpAYJjhp6Y6psJvCBoZeQsORwaEyTcQpuWg6LEXcURqVkc9dSSRSaJIVdIygi",
-	"JJnSXPXJGbEwmP0Yi4IjzpgusYUodvCcjrhRb7FElxQKM7speTwY2JzglMXAFdTV0MFZTuMZ9B72Bw07",
-	"LajPCfl/haGrszcvgjCYg1T2ZB33B/YNkQOnOQuGwaP+oP/IpmjPkEMc0ZwdIc32kBTMb46xV2T6IsHZ",
-	"lK5qv2xqWqNTysPBYEO9/3qd/61LHstaqVXtccf0MX8DAbtRD5Q9EyEZ22Jq7OvweHDcBVaFh6OV1hT4",
-	"0qPtL9WdWswbD59sf6Pd7OM6DE52manZm+K6WWOLe9tkXIZ506lCNzIyuwCLsdrsxeAdzWmMfigP0TxF",
-	"90+9YZWX40eRLHcgGFdYYDPFKz9ODfgrwxsw2et4QHCAFRNiQuIZxJfmsDJOTohl7co6eI7dn0EzO7iy",
-	"Al3I/MN6Ykxlcgflxys7MDjOSv1/uFL6WVtyGmgWDIOcLjPsMnddN18rQXVLrC2sOse/VDqcioFSVQ2P",
-	"jsyPqu/w1I9FdlTvEmb5iTwY2pKQ2rCqtccVq8lYY6UhFJy4Rhu79eZoVYVer55Ep0i1OMbxXhxjR47g",
-	"P9qGqsmCKuL8ka3WJy9F3FEJ877uY/D725er7fw83aNSxi/xiz9BCk3CXzsZSWtAu/ufmRQH/rXEWn8s",
-	"kuVfjliCh/dn0Bu+Pm0+3ffTbyFPabwJeNkesd8U18gbB9s5VqP/1hfkwcePduLBtv8TvnCyC1yeDjlf",
-	"j+Nbxkxos1h7b65/Ha6pD0ef7NZf26NkaHydfH5ao/0WZ3jcfRCNrmS/mzjB/M3SkV3G5jeqHmdfjxTs",
-	"btySFEK/0vjzKh+6lcp4awFwTy93Qi8/g741sTSlxYdPtn+jMUnq9o1OgrS1iF31kRc/BddG+3EtKlap",
-	"8u26+NpPLf18OtEXPhKEKuKE+X8eO/1vkOOOlO9SkO/gAlDB2hH2dJ21X7O+Wyy0prqzF3HVPqmi7Zt1",
-	"jroON4GC2YdMOWngh6Ru+bQHp1mb1aKJuG5QhGoiZNWFkSnb4tbX0fbhY+x7rT5j4+stsLqJN4N5x413",
-	"O/rC1DR2ZDte7zDQ9qHeYaDrr26kxOdlwliU2dHndwqVz1h96wz4a/um9nBLYbJHi60dfcL/O9tko7r6",
-	"2VXVLpmMEN7rqXempwrucLov6eyiojpyuqWOWhJpWR4xhc4WKCttqB8ojGWc7tMPlER2CEqUddn+q61l",
-	"aK18Cxutb1G4NSe9VVDAJm/ebUTAIDgkrluvISZlr61IIMHwAHoTmeAoJ/vknWtYSCUQ3ghE0yll/J67",
-	"d3L3MkTaOKT4585Bh5ZctQfCunrtxR0T23GeSezHVjbZ3XBysN6cL8tQ54gjd8ZYJYYqmeu4bzMaiOAx",
-	"XmlCoktYutY+vkiIIdEbxkAa4cAqXkCn0Ey3rdMdz+v83YDGrsxsN/HU6Nz8hb34dQp293F019pgG0mb",
-	"Mr2PJ9+Gr/dy5P8M2iWFr3nY7WauOr4vYbnZtW5YifeDsnq01zfvfenfkC/dMbI9+VhTAzj6hLvdcp97",
-	"KRmbXiiyEPKS8SmeC4ZxUJcpSA7MKYlpPIOEpEJcFrkicJUzCYd9gpSIidsLFqNXfcI4rOsFbxtkuZuX",
-	"3l2Q4KTmvTJ7R34eg82b01i3f967tXdo7mzj6PcEcpde+Sqjr0xVqiXl4f7q1VYTyIqmWxlA4V4WRskr",
-	"UzHd7Kd8aQbsa8uUV4R1eBHtzWCYH3Kje8HKvnp73gq2W1eG1nVgWy85Y4rMhNJdXjxskNh5x9fJ1ju+",
-	"tuIaryvzOCPLFpgEPhY0ZXqJOvUPmKgTNbF+SmiakqxQmsxEmhz2CRbSzYTUM8qTEY+o1rLfyqL8wf6N",
-	"n3N5lZh+V/bl00L0yWusC3AlLIQXGUhmzO8lOcCP/jDTOu/bLPUfHg8eRofhiLuSEoUdzgwRREcRZkE7",
-	"e2AHAjHf9tNHE/vtEo2HrfTyH86/+yHwV4SUZRe70M+W/cPrHnfZZxH8x7p36557G927qZi6o3fvBOh0",
-	"AtRIasgp98Nubl6b1d3tRHtW9rIzxvtB2UvuO2JT9A7L3hQuORx73SEDqC7XcxnmaIHi5ZqCcT3iOUgS",
-	"KQ15RA5oyqa8zpf+nbMrArmIZ4fIpIzCjZmBIVFFFpKM8ZBk9Aqzg+l8amDAZG5l8x775J2GHDn2YiZS",
-	"KPMYbcI81lx68taPByokxycqJA8HNrf70cC+MuKSLkj18TNNMqE0OT4OB4OBXY8yn3RY8jkyMNX4lUP1",
-	"ljDg+xqdNpPWz/Zc2c3NlIhmL50Osee2vBR7buc7Q5Ge2zv3qLBsQ/DSUNcdCDOk0ptIs12FD06wVfo8",
-	"/p8ofFqtSg2ZkwVL9Cy0xR/HA7zB+ThpnZ0QD46Qq4evO4aNjUR2o5pGKeHnlFCefi8dplhVruuO/r2k",
-	"8kiqdxUnMfy/av9diqtSAu0lr47w/taNxkzN475q4UWrz9fdxVqsZG5Iiuom4PrG1f9swvqViwVvYkBV",
-	"pUxMWg2lHSLZj9jKormeU6k2kVtZ6/6sVMc+gxXtGiawm92w3Wz4vVFc7dKAYZ9btjesyJVXsJveGV5f",
-	"JbfvpeF1CXy9lse38hBQTVKgSpcK0xxkp7600sBid6Wpbpm7CRAUzxYIbBNPaJJIUN0y2HaM73BcPN7F",
-	"b7Hdb4JN9bsgsB33b3E7+sYb3C1PYIq4Lvyd9+a7Jv2+jDpVxDEohZVN5d2W3dX4+7hy7l0Gd+UyaNU4",
-	"32tjnX6DFqZu6jxothTd7D1Ar4EC4ITxZg96IR0IzkOwcDdELKiy18qad0KymFHrlbc9LEZ8tYlFiPY6",
-	"0y5fdkiiIo/IQT3Ixfmaze0PQxKleI/cgX064i6q1xqUiAWPyIFIE5B4C78EG0Yl5gmOcC0zrHHqnrnf",
-	"RtyA5rJdDvH9yPGNiBy4hBfgmtAaLYc+F4LVMRy+v6I+2+zK8plKiUuy+m+qJm7eJFF2TWgcy2ar3E0H",
-	"c+XKmw+rvSw+nF+7etxSJ7VVsUfIvN1Ma9eqbe8l0a8lqOMe6/L41UrzCPMR1Ncbr5aa+fq7PtT011xP",
-	"vjddkjb6CetC7X4rG9H7ZtmAYiVsp4Lr8+v/HwAA//8=",
+	"7D1rd9s2sn8Fl9t7IrWULPnVxD49XTdN0twmaW6Snu7ZyGvCJCRhTQIMAEpWE93ffg8G4FOgHrbz2N18",
+	"SSwJIIaDwbxn8N4LeZJyRpiS3sl7b0pwRAT8+YooseidjRUR+mNEZChoqihn3on3moScRRIpjuaYKnRJ",
+	"xlwQJPQcyiZ9z/dkOCUJ1lMTymiSJd7J0PfUIiXeiUeZIhMivOVy6XspFjghyq77MBOSO5Z8MyUoYORa",
+	"XYQwIkB8jNSUoFSQGeWZRCmeEB/NqZrC9xInBI1prB+sAaL6Ke8yIhae7zGcaDjMo+rQ4utnhE3U1Ds5",
+	"Gu77Gvr8cwm/VIKyiaehfyx44kCQwkLlECqaECQw0+BRFsaZpDOCOq8eP0QHBwcPuqcoImOcxQpxRtCU",
+	"ZyJHaKB40Ab7WC9chXzMRYKVd+JFWJGeXtRzAfwrWbwhDDPlxrGC33LQr8hCog6OEsokfGd+DSzAAeIs",
+	"XlReQM8JcRwTca8V6eYZNdC/EWTsnXh/2SvJcc/8KvcssBr0ZzShDrCfc6kQVSSRiDLAoSaFtuVjeEh1",
+	"dQu8dzIcDHxNAJZcB/BxHfX63m8ich2QQH8MUIeROZEKjamQys+x1EVcoADLsHVvOTzVCSMs5PkeYRqo",
+	"t/lHLEPv3LXdr4mY0ZCsgvgbixeIzDSu7W5LgqQZLVFHkJRghS9j0tVQkus05hHxTpTIiBtoO7cGNuzK",
+	"ph22IL7Qj1nCBjw10/YHxRthIfBC/yrVIgby5yLRn9+Qa7X+5eZTLglKiJR4QlDImcKamtWUSqTItUKd",
+	"EEvSo0wSJqmiM/PGrld818Yq9o+ON7OKN3wV0EcscrEJcr2OTTA+bz1cfHeesPQ9QWTKmSSwVz/h6BV5",
+	"lxEJiNUII4Zb4DSNaYg16Hup4JcxSb77p9Tv8X7Lw/zSzDKL1jFxhgpBoM+HxsgljxaI6lM9wzGNTi2/",
+	"h0cg/cISvhlTEkd9TQyPubikUUTYpwRcc82zl081r0QxDq8MUDwlAha8J5EMeUr8/K0sD6USMd7kmEvf",
+	"e8HVY56x6FO+wguOZBZOgYlqHloFysILsL3h/BkWE/Kp0QuEQK5DQiKJhug5/SkH5zlmC0us8jNt+j2J",
+	"BFYEgWDR20qupziTikT6kLarVK6V7ei96lBY/XeGMzXlgv5Jos9F3FSihEpJ2USTcsauGJ8z2IjfGZ5h",
+	"Gmtp8amBk0orSlSirITh1GiiCGv8ATFP6IwwFJEYL+50U2SWplwoEj0nEcVvgLF+hqNheUlQXU2vEvRB",
+	"8NhH6ZXOXj79lSz0X6nQLEpRw/NDQbAi0QVW24oN36NAiStfG0nk+EGQGb/acQ1gnXJ7VUIP1/OaaoMq",
+	"VN5VuSzIu4wKfa7e6neyb+BXFVUAwq9iqVS2+OU/Saj0Iga5T1mamb2PIqq3AscvK7ge41gSv4H+HGdV",
+	"lcJqn+0qxc2xU6pYB7CG/TBs4M33MkbfZcT+rFW/GipxHP829k7ebqfAn7vI1/BP88gWMwKBMrfGBknw",
+	"ArQBhBlXUyL6K7tqN9Siy7l1MRFq9ViM9RMswdaB/2NKGKKg2pMIdUpWI7KY3JMoGHMRgCJ5q8MU40sS",
+	"y3ZqckxZeTfGFR0vLogQbYZ1jKXWKhUdW+6BxpjGmdCQ0jHCbNH3TlgWx77rVEsez3Y81hpJFy2vDL+1",
+	"MhFJZkRQtdhE67Chr/PBYDhgodZtJhAdZwbLxmRDU9Ast91DqbACqHPjLCUs0r/5mpDMHzm6HNaa78ks",
+	"SbBYOF98huOMuLcPfkJqihVSgk4mRJMkVXXAeaalc7Eoy5JLa8Ou8L98d6p7UZBiZQvyN64hN4e09ZS9",
+	"xEaBrJ+0goFtxcnMcXXw+YqHaAtmD0u1AvoqM+qM++QZQ7hpw4A6EgETOEFUSc3SKDMkhaXVQzqWdUk0",
+	"pnGs94r5aE4up5xfIUlCQZREMRkrxDPV9UcMnFoBjQIfBaUMChBmEQqyNMq/6I+Y5388yX5FjVmSk3dC",
+	"lKDhhZoKIqc81gQT88lFyDMjNkmYWTqZEizUJQHywIwnOF44D0DrsS9fcgdXV5tgh/eoSfPaAmsJopDu",
+	"jZ1nCOshsPOnKNBLBEiSmIRKAiHIKU7BKRVRPTGhDCtDpAlOUw2yJjWLmzayNz8DYVaR2jL8l3yAnVBu",
+	"TsuEZ3zyUP9ux6/sb8u05zDuTT7Mzi62v9XtY36H4cuCbBcvjCcDNmnpe5yRLZQMFwhLf/2c2ttuGtyA",
+	"dv3gOuI3ja7uqtaSrnsT3rMUqLX4/is8f27cVwUpvq6Iwfw4Ujbmnu/NsWBG1oSCKhri2HnUqqtuUlab",
+	"XM4QBpJEUKJZXIqF0mbhWPAEiJ3PGRIkJEyhSzLFM8ozcQISNsCTiSATrAh48AkOpyMWzCmL+DzQhoxG",
+	"ENY8FJgeRoLHsX52QjADhicVZhEWEYrIjBptpfPoj+dn3dNcH5NoPiVsxPR6f/ZkqC3E3HsQ5F4+qhaB",
+	"b03EYI5FkqUA0ZRqHr5wsdIC9CrW8UyjOqF6eIKvPZDiGvlw0FyYr2GzqfMPHBMI01ZtlSdfch4TzPSP",
+	"JsSxSWCa8/HYjF2CXrBpyi/6xDu4/jr+vVldbTpNVx6R4OvqjOGxS6O9mblkFOGtlYw/jER+g8WEqLrZ",
+	"NHR5pkvCqsuoXPMqIgv71bjCoH+0opTdQs01lLzx1cwoPR5O3sbxZlSLXWXlqaVEl/h8CIeaWsdHnZ38",
+	"wufGY3opiZiRyKqzK6wgKOQQxE1ycpxo6T0BLTRW8A9xkuajGWmLeYWYcaYZJSJsRmKeEqQxaiMIxrsi",
+	"EhzTP0mEFEedIr74P69/e6F/T7PLmMopiRAHQ2LEXpGISiSVIDiRwLfSzAyYEYH+IJeveXhFVLePHl3j",
+	"UMULCFzxMQpiPtF6nuGx+q9ckAb+iAWF0AdmmQoiCVM+SrAKp5pNGs3Dyb2UEvQyU2Tt+SzFbROD7zcb",
+	"E/4qgzp3WaQVzWXFDmCav4duLZAyRcQMxxfSBKArg4qgnDFKMlllWVmq9S4yETgimlIjPmfucFlNZcxB",
+	"KR7pgMBF7VMulRv+7fTqmE8K7atNj3ZyXz5ZRWhMZiTedL6fwSDN4qye4TS9U8zajHYlcNhi0TewauAp",
+	"V3Ih0L766rvchTekzcRQ1ntbMBacTUguyGt8zWGU72pnW85p5tvBLkxoJYrONrktgHEKhMOQpApsf9T5",
+	"/c3DHdxPpbLexDkOc0VlZRIOldPM9r0QKzLhLZ6MdTTGMxXyW7p+al4fnokWZiJFeEHTzQRbvEsFAtdW",
+	"yTLSvkpbbe5n3zNxK7dzcYrTlDAS7babLsu38GVbWa2kVyeuEn7Xu4HwvAvHjZHCmx03dXy8NGIOzac0",
+	"JiiBiA/ke4x5HPP5KUqx1FY2whIFNj+ovxkxre6fx5TE0aPcX9p0CZM4cm6ZID4i/UkfBRCU70NAMIBk",
+	"j0seLfpGP+rro++Cbt3BaEBuYFjPQwsb9HFhIOwQkKgQ83Ze/loSh9PVbx9pksZUOD21Slbx/RQrJAmL",
+	"JCrEnLHkEL7U22/8+u0vegNT9jFYi2MuEC7gMPkiFRCk4imMiTmbgJcfM7Byc2UApXEmUTDRMhB2to7L",
+	"z2HvNXd/N5MP3uSm9uEGHeU/2kK8kVG3xuhyHnzu4k9ntcAUMCVDr77x2gyR0Wj18cQowgvfpIRojnow",
+	"kNoOOUr0v8OpmT20Ztg1TlLIyBommvKxUkToBf/R6bwd9h6cvx30Hpy/H/gHyw9vh73v7efD5Yf7bwe9",
+	"I/vxYPnh/vHbQe/Aft7Xnw8Hg678UH/K/vLDsD5ueFh+/jA8PBx0EzsHRj44/7D/dtA7PO9OPwyj7jcu",
+	"vvv05wapDPfvN0ml8mJvz3p/x70/B70H/YuT0ah3/p3zqc9yxTs/GKAjgyFymU3Alij8dRqRIG58b4xV",
+	"i8eu5q/cjc9p/ms0UW1ixnwiKxaj4SiBsUwLV9xa4/vzM7hnfHIn3qzSJ/6VW9W5Fd/oRap4dW7jsqrE",
+	"F5xus8JT5vCT3aH7qgTDxVVLettNkSrM7622qLTDi605Xt2Zdztnn9ask63VOJe2VXMk74iKT3uYNrvD",
+	"84zjG+JmhZTOW/H1YqsDXpUxuPfnWe/vFyfn9q9B78HFSf/8W6eoKRd5qmWK229ycUUWdUOtzVlSGmXt",
+	"WRgmT3y3x+3uYXEfWBjkV9+qAlH7JrzklDk8jng22cqDk4d0qmMpU8eHnu9wQib4esunJpRtOVJmyZYj",
+	"XU6FWk2KVCS9oT8BXAdFjB9iXdXol0Zn+x68hpDhx/HspXp/t3dFVIli6VLW29w5DXyUdQ9FhoyFZBMa",
+	"XhEJNR0rLgZbU7Sd627dIaVkV3zYDXIhRJHUvRH8hjkZeVqefrCfFzSZCgYDRTsC65H+HePXDBWRXH0e",
+	"cB7PvrEC/DUw7EwH+qpRf5ka9cfUoi3V+ZUzsUm1fkHmnyAt/co83+WXDAVRffQUIr1yyucMyhrzMqsd",
+	"GO6Xmqxu3t6F+7y6YAUzrx4/RA8Oj74v6q0iojCNpcv61z84EQI+DYcq8ggcv7asy9Rv+eBhhS9MTo9d",
+	"15SRboPOitPegdO1cWVhKohs/HKVROzv9yT6W89WG/We/gzCCo0pg4AbZeBXaU+ULsPSq9qioipeH5Vs",
+	"evN+f/UUMZxQNqlVxenhpyjAlzxTJ5cxZleBcaEbpU9DgCRemGBJHG8Oklhd2wBYvISLlAw51/LRJkQq",
+	"iDNhTamQwu8UCnly3Y3MymqsscLujw83cvuEsosbBRXvyJau5RTexqGXR2/zktdNvj18yWekqtIUKclo",
+	"4CPM7IO6X4arr0Edt1NSikD3V+XkToITX4j7zsmQzPlzu0TuIM8oxlJd1FKZtlNQYJ4khN2FjdcsOWmm",
+	"OsVGA4OMJ9+zRZvu4pNCPjUj29hUZOlHQU2MfWMkMY2qqXg3S7MqyktyrORvtWZPHf60DTGbf4xGsiVQ",
+	"48qljvkc4usRBZttSifTTQnVr6193JYsrUjqo+FA+mh4JH20r/86GEjEBZpPeUxQQlmmiERZ6grCDZMt",
+	"YnBHzRjccCA/DI/kh/2B/HAw+CTRtLK7yFpp3HB26mfb/y9Go16Lo/OPIrt11aQ3acl5mHOORdLL0iK6",
+	"aZCrEfu9RqysYPaBCW8eDAC3xxa33zdxezBYDXAe58j8UMHrvn8Isc48uHm0/HA8qKD5QH/WeP6+xPvx",
+	"4PC+I9x5sPwwHAzKofrT/XJP4LsfYWeO8gHHbwe9+3p/INraskd12bBraoi2lxz+RTphEhL6UURiCip+",
+	"55fnZw97r3852z86zhsLBH/rPaOTqYIkkJ6ehVUmSIBMnXW3j17oA2ktsUscXvWNB6Ut3HG/+YK+NxdU",
+	"kd9YvCirVhu+Z1tu5TzJmYidJDZVKtW0of+X6PdXz2x3jgf3j08R4+jpy9kxiqkiAsfSR4yz3tnrh0+f",
+	"onCKBQ4VERKlRISEqR5hIY9IVE/qygRtvOrg8H6N5mDpH0/29jqdahj6//7rm1E2GOwf3+t0v/3OP/3h",
+	"pHf+4b81RZz1HuPeWNNY99u/dn9cP8sx6bvOCRDWt90fO3sb1vyra9Hut53R6MdNM/d+dM79sfOXm878",
+	"ZlvTRu+2S9T8UegmLZkUZIbjzBirRo/Jmc3A5lLImydTHK1Lphh+uckUlVTS11p7MyzjkmBBxFmmSdpx",
+	"rvIGE50gnl/0+/2ge4oCbTQGpnUKuAbeZeAT9lEAdmQAX+qdMNn1V2Qhi75jYGbAmiWE+uSYJgrUKoQu",
+	"Ox9HSNII3MIlkzrJi4KK5AmoQ2oYXeAmtg3HfOjmM2LQzqcEkCiU4gllQDSnjTIqoJ2UiJ4VVYLHcZbK",
+	"0yLDl4b6iWRCpRKLU1NvKE/h4XpIghmekISY7l1lNaJZ3uJY9kdsxIz/pWhRg5gpjTqzLUbgyxP0E2AQ",
+	"6QN3EF6RBfxBAgsQbAxwezObQpnjiAXXvbhk7zAsQB27nVtuZLePAEQFRiyVIwbPgeQk1ega0Efg85EI",
+	"C4IKr1XQ1ngjAAS8LHbhBMVUKoSZnGv2HGIhFo1GcxuzTrWMQli/ezHF2YUOvcRADYJYauhdYmlqRjqa",
+	"XnxEo+4JktB2yy7LyHzELIVhIejM9rjjmUJRZt6RgBI5wansozNkYND7cckzk9BFVY4tQLGF53TEtKkP",
+	"PRNQJqHkBqPDwcBUj8Q0JEySsj2Fd5bicEp6+/1BxWfllecE/W+m6ers5VPP92ZESHOyhv2BmcFTwnBK",
+	"tS7VH/QPDIebAofYwyndA5rtASno76xqUpDp0whWk6ooxjVJzJXWVfuDwZoGLKuNV25dg54Xr9at6S0T",
+	"jd0dXcxG3ZPmTPjo0nS3gEY7h4NhG1gFHvZqvYJg0sHmSWXrLD1j/8HmGc3uS0vfO9pmpWqzoGW16QHs",
+	"bZVxaeaNJxKCacDsPKiObbIXjXdwLUIMWDqI5iG4wssNKzy+P/FosQXBWLlsaooKn3YJ+HPNGyAteDhA",
+	"MMCICT5G4ZSEV/qwUoaOchPPOLtzo8Sr1pEUHjGbOPR2NTGwcD96+cMLn5hJwjQ+r1otfunZUgQn3omX",
+	"4kUCbT+XZTfMHFT7iqXHqawGy9VmqySDVJUne3v6S9m3eOqHPNkrdwnywXnqnZhavdLRVNrTNS/ScFA6",
+	"hrQitCx7GG19Jk2Z/rJ+Eq0p0OAYw504xpYcwX20NVWjOZbIxmYavaiecbNsi3JitM7fXz2r91d1tPOL",
+	"KbuCJ/5MYlIl/JWTETUGNNux6kVh4Dc51vqXPFr8ZY9GcHifELXm6ZPqr7s++hVJYxyuA140R+y2xBJ4",
+	"42Azx6o0RPyEPHh4sBUPNg35YMLRNnA5WpZ9Po5vGDPC1e4ZO3P9pb+iPuy9N1u/NEdJ0/gq+fy8QvsN",
+	"znDYfhC1rmSeG1nB/MXSkXmN9TOKppOfjxTMbtySFHy30vikzodupTLeWgB8pZc7oZcnRN2aWKrS4u17",
+	"01BXmyRlP10rQZpaxLb6yNOfvaXWfmzPoDpVvloVX7uppR9PJ/rERwJhiaww//djp/8JctyS8l0K8i1c",
+	"ANJbOcKONuDmaSb6AC05sGptDl/0syto+2at/Jb+OlAgB5tKKw3ckJQ9+HbgNCurGjQh254PYYW4KNri",
+	"Uml6jrtajO8fwkUE8iPeRLABVrvwejDvuBN6S6Ouksb2zBUEWww0FwNsMdBeeKGlxMdlwlC+39J4fUIK",
+	"nzF40QsD8glRj6mw563dwFuxvOBRbtNLkUTuDf4lTLDP7QbbwQMGOXYNDrr33m7DspWXPik38ONSX5v4",
+	"Bwi/qsR3phJzZnG6K+lsow3np/p26nBOpHk92oS09uWqXUFwT0LY5HSXXtAoMENAeK2qEb+a4rHGm2/g",
+	"2OUNOrdm2reKP5ic+bsNPmgE+8h2atfEJM2VRRGJIBIBjkvKGYjkPnptm9ViQRCrZG3gCabsSz/Vn5G7",
+	"59HYyiGFj1vHNxoi3BwI41U2lzaNzW0jVEAvzrzB+pqTA01Q2CKPqo4YcGcIi0JUlNrbVkz6D+IshOus",
+	"UHBFFrbfnCvookn0huGWSuSxCE3gCalWOZRZ5udl2YSHQ1vXu514qnTt/8QBg7Lypf042ivNoIWwqVTZ",
+	"JWhgIuU7xQyeEGVrcVZ0PbOZdU3viizWe/E1K3E+UBQ/7fTMr277L8htbxnZjnysqgHsvYfdbnjqnZQM",
+	"nZgkmnNxRdkEzgVl1XSrjj4lIQ6nJEIx51dZKhG5Tqkg3T6Ci1vmWEQSPXn0ZsTylI/DwSEwP6qKVJqY",
+	"SuhnrIUZZHiYEtDyApOgj4CwofxmTkOIB4wpIy5G+KpC59tFGOxtO3a9r9rxHfmoNDZvTrS+W1E9K7Ql",
+	"u2sTuMWRCII6h4PD7mmNoq4ISTVF+Q6SWiGcJznH/Xim2Sbp85X27jJYUSQ65hlcpVTv7q4KbjTXjBi9",
+	"lbHm72QN5Xw95pP17ttnesCudld+lWWLc9XcYAlpMze6vzJvTLvj7ZXbtexpXFu58TJOKtGUS9Xm3IQO",
+	"w613UR5tvItyI67hWk2HjzbvIY3IuwzHVC1A//8B8peCKtZPEY5jlGRSoSmPo24fQa31lAs1xSwasQAr",
+	"JfqN5NIfzGd4nE03hazEvLGt4ryPXkD5mK1yRCxLiKAhjuMF6sBDf5gqlfZNOdMPh4P9oOuPmK06lJCD",
+	"rYkg2AugvMHaLlsQiH62mz6q2G9W8u036pB+OP/uB89dOJhX521DPxv2D64l3mafufdv6/Uum9au9XrH",
+	"fGKP3leHRavDokRSRU7ZL7ZzSZtk93aH36O8GSwlEnXyZqzfIZO52M0bF9mceWgWCwyguATWJt6DXgWX",
+	"QHPK1IilRKBAKpIGqINjOmFlGvnvjF4jkvJw2gUmpRU0SJj0kcwSHyWU+SjB12AX4NlEwwA57tKkg/bR",
+	"a6XVOT5uVPBBHQGU5TvS+WslgPDog4GZMmICz1Hx8DOFEi4VGg79wWBg3gcKiCyWXLYGZGA/t6jeEB19",
+	"U6LTJBi72Z6tz7yZElFttNYi9uyW52LP7nxrhNZxy/QORfhNCJ5p6roDYQZUehNptq3wgQU2Sp/Df0Xh",
+	"0+j1rckczWmkpkU9FRRSDaPTrcpni1YGw6TbHueHllNbkpAevPyoosrRFazFJitaO1ge8FVkOUTW64Kl",
+	"aEFQXKSRy61cFO0kuPbgwvG1Vk3J7D5rYUqjG+TdBYiMiK6IjOLq+vKK8H9vwvqV8TmrYkAWpV5UGFWl",
+	"GdfZjdjyosKe1a3WkVveF+VRrpd9BHPaNtcBnWx3k7p6dcZaubVNs55CRO0PbmZfmzey5Sc3fKPq3ae7",
+	"+QmqLVPKdzm8lasAKxQTLFWuOc2IaFWcas2Otteeyib06wABOW2AgAtXEI4iQaRslb/m7pUWD8bhNg6M",
+	"zQ4UuJ6mDQJzd02rC+X4VhBYnkAlsvfZtEGRX3fjyjiUWRgSKaHyK7+Mub1/yy4+na++g7vyHTRqwL9q",
+	"Y60OhAambupFqDaeXu9GAPeBJIQhyqq3uXBhQbCugrm9a2mOpbkHXc/x0XyKjXvedD0asXrbIx8Md6ps",
+	"PvEJCrI0QJ1ykA1OVq+J6fooiOHi0475dcRs7LAxKOJzFqAOjyMifA2wICb2i/QvMMI2WTJWqv3Nfjdi",
+	"GjSbotOF+YHlGwHq2CwdwhTCJVq6Ll+C0TEsvj+jPlvt4/WRSq1zsvpPqrau3smUd5WoHMtqQ/V1B7N2",
+	"edzbeq+Pt+dLW6+c66SmangPmLddaeU+0M29NvqlBLXcY1UeP68119APAX29MjXXzFfnulDTX/FBuWba",
+	"JHZwGJaF7P1GCqVzZt6goxa/k97yfPn/AQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

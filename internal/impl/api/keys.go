@@ -95,7 +95,9 @@ func (s *Server) GetKey(ctx context.Context, r queryapi.GetKeyRequestObject) (qu
 		return nil, s.storeError(ctx, "list keys", err)
 	}
 	for _, k := range keys {
-		if k.ID == r.KeyId {
+		// DELETE revokes: a revoked key is gone for GET (as a client of
+		// DELETE expects) and kept in the listing for the record.
+		if k.ID == r.KeyId && k.Active() {
 			return queryapi.GetKey200JSONResponse(keyOut(k)), nil
 		}
 	}

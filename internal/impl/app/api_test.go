@@ -441,8 +441,19 @@ func TestKeyManagement(t *testing.T) {
 	if r := s.get("/api/logs", reader); r.StatusCode != http.StatusUnauthorized {
 		t.Errorf("revoked key still works: %d", r.StatusCode)
 	}
-	if got := s.get("/api/keys/"+readerID, acmeAdmin).json(t); got["revoked_at"] == nil {
-		t.Errorf("revoked key without revoked_at: %v", got)
+	// Revoked is deleted for GET (404); the listing keeps it, with revoked_at, for the record.
+	if r := s.get("/api/keys/"+readerID, acmeAdmin); r.StatusCode != http.StatusNotFound {
+		t.Errorf("get a revoked key: %d, want 404", r.StatusCode)
+	}
+	revoked := false
+	for _, k := range s.get("/api/keys", acmeAdmin).page(t).Items {
+		revoked = revoked || k["id"] == readerID && k["revoked_at"] != nil
+	}
+	if !revoked {
+		t.Errorf("the listing lacks the revoked key with revoked_at")
+	}
+	if r := s.send(http.MethodDelete, "/api/keys/"+readerID, acmeAdmin, nil); r.StatusCode != http.StatusNoContent {
+		t.Errorf("revoke twice: %d %s", r.StatusCode, r.Body)
 	}
 }
 
@@ -541,7 +552,20 @@ func TestQueryAPIBadInput(t *testing.T) {
 	if r := s.get("/api/nothing-here", adminKey); r.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown path: %d", r.StatusCode)
 	}
-	req, _ := http.NewRequest(http.MethodPost, s.URL+"/api/alert-rules", strings.NewReader("name=x"))
+	// A body sent to an operation without one is ignored, whatever its encoding.
+	req, _ := http.NewRequest(http.MethodGet, s.URL+"/api/services", strings.NewReader("not brotli"))
+	req.Header.Set("Authorization", "Bearer "+adminKey)
+	req.Header.Set("Content-Encoding", "br")
+	if r := s.do(req); r.StatusCode != http.StatusOK {
+		t.Errorf("GET with a br body: %d %s", r.StatusCode, r.Body)
+	}
+	// RFC 9110: a 405 names the methods the path has.
+	req, _ = http.NewRequest(http.MethodPatch, s.URL+"/api/alert-rules/r1", nil)
+	req.Header.Set("Authorization", "Bearer "+adminKey)
+	if r := s.do(req); r.StatusCode != http.StatusMethodNotAllowed || r.Header.Get("Allow") != "GET, PUT, DELETE" {
+		t.Errorf("PATCH a rule: %d, Allow %q; want 405, Allow GET, PUT, DELETE", r.StatusCode, r.Header.Get("Allow"))
+	}
+	req, _ = http.NewRequest(http.MethodPost, s.URL+"/api/alert-rules", strings.NewReader("name=x"))
 	req.Header.Set("Authorization", "Bearer "+adminKey)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	if r := s.do(req); r.StatusCode != http.StatusUnsupportedMediaType {

@@ -178,7 +178,7 @@ func (a *App) guarded(c *contract.Spec, h http.Handler, bodyLimit int64, validat
 		c.Route,
 		middleware.Auth(a.authn, contract.Scope, a.logger),
 		middleware.RateLimit(limiterAdapter{a.limiter}, a.metrics, a.logger),
-		middleware.Body(bodyLimit),
+		contract.ForBody(middleware.Body(bodyLimit)),
 	}
 	return middleware.Chain(h, append(chain, validation...)...)
 }

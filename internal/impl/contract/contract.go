@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -54,6 +55,7 @@ func (s *Spec) Route(next http.Handler) http.Handler {
 		route, params, err := s.router.FindRoute(r)
 		switch {
 		case errors.Is(err, routers.ErrMethodNotAllowed):
+			w.Header().Set("Allow", strings.Join(s.allowed(r), ", ")) // RFC 9110 requires it with 405
 			problem.Write(w, r, problem.New(http.StatusMethodNotAllowed, r.Method+" is not allowed on "+r.URL.Path))
 			return
 		case err != nil:
@@ -64,6 +66,42 @@ func (s *Spec) Route(next http.Handler) http.Handler {
 		ctx := context.WithValue(r.Context(), routeCtx{}, matched{route, params})
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// operationMethods are the methods an OpenAPI path item can have operations for.
+var operationMethods = []string{
+	http.MethodGet, http.MethodPut, http.MethodPost, http.MethodDelete,
+	http.MethodOptions, http.MethodHead, http.MethodPatch, http.MethodTrace,
+}
+
+// allowed lists the methods the document has operations for at r's path.
+func (s *Spec) allowed(r *http.Request) []string {
+	var out []string
+	for _, m := range operationMethods {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, _, err := s.router.FindRoute(probe); err == nil {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// ForBody applies mw (body caps, decoding) only to requests whose operation
+// takes a body. The others' bodies are dropped unread: an operation the
+// document gives no body cannot fail for the size or encoding of one.
+func ForBody(mw middleware.Middleware) middleware.Middleware {
+	return func(next http.Handler) http.Handler {
+		withBody := mw(next)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if m, ok := r.Context().Value(routeCtx{}).(matched); ok && m.route.Operation.RequestBody != nil {
+				withBody.ServeHTTP(w, r)
+				return
+			}
+			r.Body, r.ContentLength = http.NoBody, 0
+			next.ServeHTTP(w, r)
+		})
+	}
 }
 
 // Scope is a middleware.ScopeFunc: the x-lightwatch-scope of the request's operation.

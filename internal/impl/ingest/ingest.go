@@ -106,9 +106,13 @@ func (s *Server) ingest(ctx context.Context, kind event.Kind, jsonBody *json.Raw
 		return problemResponse{p}
 	}
 	if len(items) > MaxEvents {
+		// A batch past the schema's maxItems is invalid like any other field,
+		// so 400 (413 is for bytes).
 		s.metrics.EventsRejected.WithLabelValues(string(kind)).Add(float64(len(items)))
-		return problemResponse{problem.New(http.StatusRequestEntityTooLarge,
-			fmt.Sprintf("more than %d events in one request; split the batch", MaxEvents))}
+		msg := fmt.Sprintf("more than %d events in one request; split the batch", MaxEvents)
+		p := problem.New(http.StatusBadRequest, "events: "+msg)
+		p.Errors = []problem.FieldError{{Field: "events", Message: msg}}
+		return problemResponse{p}
 	}
 
 	schema := s.schemas[kind]

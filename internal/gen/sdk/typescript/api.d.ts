@@ -213,13 +213,17 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Get an API key (without its secret) */
+        /**
+         * Get an API key (without its secret)
+         * @description A revoked key is gone here (404); the listing keeps it, with `revoked_at`.
+         */
         get: operations["getKey"];
         put?: never;
         post?: never;
         /**
          * Revoke an API key
-         * @description The key stops working within 10 seconds (its cached lookups expire). Revoking twice is fine.
+         * @description The key stops working within 10 seconds (its cached lookups expire). Afterwards GET
+         *     answers 404 for it and the listing shows it with `revoked_at`. Revoking twice is fine.
          */
         delete: operations["revokeKey"];
         options?: never;
@@ -240,10 +244,25 @@ export interface components {
         /** @enum {string} */
         Severity: "low" | "medium" | "high" | "critical";
         /**
-         * @description A duration such as `30s`, `5m`, `1h` or `1d`.
+         * @description A metric step, 10s, 15s, 20s, 30s or whole minutes up to a day, such as `1m`, `5m`, `1h` or `1d`.
          * @example 5m
          */
-        Duration: string;
+        Step: string;
+        /**
+         * @description A rule's evaluation window, from 10 seconds to a day, such as `30s`, `5m`, `1h` or `1d`.
+         * @example 5m
+         */
+        Window: string;
+        /**
+         * @description A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+         * @example 1m
+         */
+        Hold: string;
+        /**
+         * @description An anomaly rule's warm-up, from 1 minute to 7 days, such as `90s`, `30m`, `6h` or `7d`.
+         * @example 30m
+         */
+        Warmup: string;
         /**
          * @description The canonical envelope every event is normalized to (the same JSON is published on the
          *     Redis streams and pushed over WebSocket). Exactly one of `log`, `metric`, `security`,
@@ -408,7 +427,10 @@ export interface components {
         WebhookTarget: {
             /** @enum {string} */
             type: "webhook";
-            /** Format: uri */
+            /**
+             * Format: uri
+             * @description An http or https URL (RFC 3986; no IPv6 literals, non-ASCII characters percent-encoded).
+             */
             url: string;
             /** @description Signs each delivery (HMAC-SHA256 in the `X-Lightwatch-Signature` header). Never shown back. */
             secret?: string;
@@ -439,7 +461,7 @@ export interface components {
             name?: string;
             description?: string;
             /** @description How long the condition must hold before the alert fires; default 0s. */
-            for?: components["schemas"]["Duration"];
+            for?: components["schemas"]["Hold"];
             severity?: components["schemas"]["AlertSeverity"];
             labels?: {
                 [key: string]: string;
@@ -461,10 +483,10 @@ export interface components {
             op?: components["schemas"]["Comparison"];
             /** Format: double */
             threshold: number;
-            window?: components["schemas"]["Duration"];
+            window?: components["schemas"]["Window"];
             name: string;
             description?: string;
-            for?: components["schemas"]["Duration"];
+            for?: components["schemas"]["Hold"];
             severity?: components["schemas"]["AlertSeverity"];
             labels?: {
                 [key: string]: string;
@@ -483,10 +505,10 @@ export interface components {
             op?: components["schemas"]["Comparison"];
             /** Format: double */
             threshold: number;
-            window?: components["schemas"]["Duration"];
+            window?: components["schemas"]["Window"];
             name: string;
             description?: string;
-            for?: components["schemas"]["Duration"];
+            for?: components["schemas"]["Hold"];
             severity?: components["schemas"]["AlertSeverity"];
             labels?: {
                 [key: string]: string;
@@ -504,10 +526,10 @@ export interface components {
             filter?: components["schemas"]["SecurityFilter"];
             /** Format: double */
             threshold?: number;
-            window?: components["schemas"]["Duration"];
+            window?: components["schemas"]["Window"];
             name: string;
             description?: string;
-            for?: components["schemas"]["Duration"];
+            for?: components["schemas"]["Hold"];
             severity?: components["schemas"]["AlertSeverity"];
             labels?: {
                 [key: string]: string;
@@ -523,10 +545,10 @@ export interface components {
              */
             kind: "heartbeat";
             filter?: components["schemas"]["HeartbeatFilter"];
-            grace?: components["schemas"]["Duration"];
+            grace?: components["schemas"]["Hold"];
             name: string;
             description?: string;
-            for?: components["schemas"]["Duration"];
+            for?: components["schemas"]["Hold"];
             severity?: components["schemas"]["AlertSeverity"];
             labels?: {
                 [key: string]: string;
@@ -550,11 +572,11 @@ export interface components {
             aggregate?: "avg" | "min" | "max" | "sum" | "count";
             /** Format: double */
             sensitivity?: number;
-            warmup?: components["schemas"]["Duration"];
-            window?: components["schemas"]["Duration"];
+            warmup?: components["schemas"]["Warmup"];
+            window?: components["schemas"]["Window"];
             name: string;
             description?: string;
-            for?: components["schemas"]["Duration"];
+            for?: components["schemas"]["Hold"];
             severity?: components["schemas"]["AlertSeverity"];
             labels?: {
                 [key: string]: string;
@@ -848,8 +870,8 @@ export interface operations {
                 from?: components["parameters"]["From"];
                 /** @description End of the time range, exclusive (RFC 3339); default now. */
                 to?: components["parameters"]["To"];
-                /** @description Point width, from 10s to 1d; 10s, 15s, 20s, 30s or whole minutes. */
-                step?: components["schemas"]["Duration"];
+                /** @description Point width, from 10s to 1d; 10s, 15s, 20s, 30s or whole minutes (default 1m). */
+                step?: components["schemas"]["Step"];
             };
             header?: never;
             path?: never;

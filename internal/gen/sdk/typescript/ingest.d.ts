@@ -85,7 +85,8 @@ export interface components {
         EventID: string;
         /**
          * Format: date-time
-         * @description When the event happened (RFC 3339, any offset; stored in UTC). Defaults to the time the server received it.
+         * @description When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
+         *     (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
          * @example 2026-11-27T10:00:00Z
          */
         Timestamp: string;
@@ -263,7 +264,7 @@ export interface components {
                 "application/json": components["schemas"]["IngestResult"];
             };
         };
-        /** @description The body is malformed or at least one event is invalid; nothing was stored. */
+        /** @description The body is malformed, holds more than 10,000 events, or at least one event is invalid; nothing was stored. */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -290,7 +291,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The body exceeds 5 MiB (compressed or decompressed) or 10,000 events. */
+        /** @description The body exceeds 5 MiB (compressed or decompressed). */
         TooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -350,7 +351,7 @@ export interface operations {
             content: {
                 "application/json": components["schemas"]["LogEventBatch"];
                 /** @example {"service":"checkout","level":"info","message":"order placed"} */
-                "application/x-ndjson": string;
+                "application/x-ndjson": components["schemas"]["LogEventBatch"];
             };
         };
         responses: {
@@ -375,7 +376,7 @@ export interface operations {
             content: {
                 "application/json": components["schemas"]["MetricSampleBatch"];
                 /** @example {"name":"cpu_usage","value":0.42,"service":"checkout"} */
-                "application/x-ndjson": string;
+                "application/x-ndjson": components["schemas"]["MetricSampleBatch"];
             };
         };
         responses: {
@@ -400,7 +401,7 @@ export interface operations {
             content: {
                 "application/json": components["schemas"]["SecurityEventBatch"];
                 /** @example {"source":"waf","category":"web_attack","severity":"critical","src_ip":"198.51.100.4"} */
-                "application/x-ndjson": string;
+                "application/x-ndjson": components["schemas"]["SecurityEventBatch"];
             };
         };
         responses: {
@@ -425,7 +426,7 @@ export interface operations {
             content: {
                 "application/json": components["schemas"]["HeartbeatBatch"];
                 /** @example {"service":"checkout","instance":"checkout-7f9c","status":"up","interval_seconds":30} */
-                "application/x-ndjson": string;
+                "application/x-ndjson": components["schemas"]["HeartbeatBatch"];
             };
         };
         responses: {

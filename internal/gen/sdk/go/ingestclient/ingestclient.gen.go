@@ -238,7 +238,9 @@ type Heartbeat struct {
 	// Status What the instance says of itself; default `up`.
 	Status *HeartbeatStatus `json:"status,omitempty"`
 
-	// Ts When the event happened (RFC 3339, any offset; stored in UTC). Defaults to the time the server received it.
+	// Ts When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
+	// (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+	//
 	//
 	// Example: 2026-11-27T10:00:00Z
 	Ts *Timestamp `json:"ts,omitempty"`
@@ -307,7 +309,9 @@ type LogEvent struct {
 	// TraceId W3C trace id (32 hex digits) of the request the line belongs to.
 	TraceId *string `json:"trace_id,omitempty"`
 
-	// Ts When the event happened (RFC 3339, any offset; stored in UTC). Defaults to the time the server received it.
+	// Ts When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
+	// (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+	//
 	//
 	// Example: 2026-11-27T10:00:00Z
 	Ts *Timestamp `json:"ts,omitempty"`
@@ -350,7 +354,9 @@ type MetricSample struct {
 	// Example: checkout
 	Service ServiceName `json:"service"`
 
-	// Ts When the event happened (RFC 3339, any offset; stored in UTC). Defaults to the time the server received it.
+	// Ts When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
+	// (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+	//
 	//
 	// Example: 2026-11-27T10:00:00Z
 	Ts *Timestamp `json:"ts,omitempty"`
@@ -436,7 +442,9 @@ type SecurityEvent struct {
 	// Example: 203.0.113.7
 	SrcIp *string `json:"src_ip,omitempty"`
 
-	// Ts When the event happened (RFC 3339, any offset; stored in UTC). Defaults to the time the server received it.
+	// Ts When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
+	// (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+	//
 	//
 	// Example: 2026-11-27T10:00:00Z
 	Ts *Timestamp `json:"ts,omitempty"`
@@ -456,7 +464,8 @@ type SecurityEventBatch = json.RawMessage
 // Example: checkout
 type ServiceName = string
 
-// Timestamp When the event happened (RFC 3339, any offset; stored in UTC). Defaults to the time the server received it.
+// Timestamp When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
+// (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
 //
 // Example: 2026-11-27T10:00:00Z
 type Timestamp = time.Time

@@ -652,10 +652,10 @@ type AnomalyRule struct {
 	Enabled     *bool                 `json:"enabled,omitempty"`
 	Filter      MetricFilter          `json:"filter"`
 
-	// For A duration such as `30s`, `5m`, `1h` or `1d`.
+	// For A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
 	//
-	// Example: 5m
-	For         *Duration          `json:"for,omitempty"`
+	// Example: 1m
+	For         *Hold              `json:"for,omitempty"`
 	Kind        AnomalyRuleKind    `json:"kind"`
 	Labels      *map[string]string `json:"labels,omitempty"`
 	Name        string             `json:"name"`
@@ -663,15 +663,15 @@ type AnomalyRule struct {
 	Sensitivity *float64           `json:"sensitivity,omitempty"`
 	Severity    *AlertSeverity     `json:"severity,omitempty"`
 
-	// Warmup A duration such as `30s`, `5m`, `1h` or `1d`.
+	// Warmup An anomaly rule's warm-up, from 1 minute to 7 days, such as `90s`, `30m`, `6h` or `7d`.
 	//
-	// Example: 5m
-	Warmup *Duration `json:"warmup,omitempty"`
+	// Example: 30m
+	Warmup *Warmup `json:"warmup,omitempty"`
 
-	// Window A duration such as `30s`, `5m`, `1h` or `1d`.
+	// Window A rule's evaluation window, from 10 seconds to a day, such as `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 5m
-	Window *Duration `json:"window,omitempty"`
+	Window *Window `json:"window,omitempty"`
 }
 
 // AnomalyRuleAggregate defines model for AnomalyRule.Aggregate.
@@ -682,11 +682,6 @@ type AnomalyRuleKind string
 
 // Comparison How the observed value is compared with `threshold`.
 type Comparison string
-
-// Duration A duration such as `30s`, `5m`, `1h` or `1d`.
-//
-// Example: 5m
-type Duration = string
 
 // Event The canonical envelope every event is normalized to (the same JSON is published on the
 // Redis streams and pushed over WebSocket). Exactly one of `log`, `metric`, `security`,
@@ -783,15 +778,15 @@ type HeartbeatRule struct {
 	Enabled     *bool            `json:"enabled,omitempty"`
 	Filter      *HeartbeatFilter `json:"filter,omitempty"`
 
-	// For A duration such as `30s`, `5m`, `1h` or `1d`.
+	// For A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
 	//
-	// Example: 5m
-	For *Duration `json:"for,omitempty"`
+	// Example: 1m
+	For *Hold `json:"for,omitempty"`
 
-	// Grace A duration such as `30s`, `5m`, `1h` or `1d`.
+	// Grace A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
 	//
-	// Example: 5m
-	Grace    *Duration          `json:"grace,omitempty"`
+	// Example: 1m
+	Grace    *Hold              `json:"grace,omitempty"`
 	Kind     HeartbeatRuleKind  `json:"kind"`
 	Labels   *map[string]string `json:"labels,omitempty"`
 	Name     string             `json:"name"`
@@ -801,6 +796,11 @@ type HeartbeatRule struct {
 
 // HeartbeatRuleKind defines model for HeartbeatRule.Kind.
 type HeartbeatRuleKind string
+
+// Hold A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+//
+// Example: 1m
+type Hold = string
 
 // ID defines model for ID.
 type ID = string
@@ -814,10 +814,10 @@ type LogCountRule struct {
 	Enabled     *bool      `json:"enabled,omitempty"`
 	Filter      *LogFilter `json:"filter,omitempty"`
 
-	// For A duration such as `30s`, `5m`, `1h` or `1d`.
+	// For A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
 	//
-	// Example: 5m
-	For    *Duration          `json:"for,omitempty"`
+	// Example: 1m
+	For    *Hold              `json:"for,omitempty"`
 	Kind   LogCountRuleKind   `json:"kind"`
 	Labels *map[string]string `json:"labels,omitempty"`
 	Name   string             `json:"name"`
@@ -828,10 +828,10 @@ type LogCountRule struct {
 	Severity  *AlertSeverity `json:"severity,omitempty"`
 	Threshold float64        `json:"threshold"`
 
-	// Window A duration such as `30s`, `5m`, `1h` or `1d`.
+	// Window A rule's evaluation window, from 10 seconds to a day, such as `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 5m
-	Window *Duration `json:"window,omitempty"`
+	Window *Window `json:"window,omitempty"`
 }
 
 // LogCountRuleKind defines model for LogCountRule.Kind.
@@ -900,10 +900,10 @@ type MetricThresholdRule struct {
 	Enabled     *bool                        `json:"enabled,omitempty"`
 	Filter      MetricFilter                 `json:"filter"`
 
-	// For A duration such as `30s`, `5m`, `1h` or `1d`.
+	// For A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
 	//
-	// Example: 5m
-	For    *Duration               `json:"for,omitempty"`
+	// Example: 1m
+	For    *Hold                   `json:"for,omitempty"`
 	Kind   MetricThresholdRuleKind `json:"kind"`
 	Labels *map[string]string      `json:"labels,omitempty"`
 	Name   string                  `json:"name"`
@@ -914,10 +914,10 @@ type MetricThresholdRule struct {
 	Severity  *AlertSeverity `json:"severity,omitempty"`
 	Threshold float64        `json:"threshold"`
 
-	// Window A duration such as `30s`, `5m`, `1h` or `1d`.
+	// Window A rule's evaluation window, from 10 seconds to a day, such as `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 5m
-	Window *Duration `json:"window,omitempty"`
+	Window *Window `json:"window,omitempty"`
 }
 
 // MetricThresholdRuleAggregate defines model for MetricThresholdRule.Aggregate.
@@ -971,10 +971,10 @@ type SecurityRule struct {
 	Enabled     *bool           `json:"enabled,omitempty"`
 	Filter      *SecurityFilter `json:"filter,omitempty"`
 
-	// For A duration such as `30s`, `5m`, `1h` or `1d`.
+	// For A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
 	//
-	// Example: 5m
-	For       *Duration          `json:"for,omitempty"`
+	// Example: 1m
+	For       *Hold              `json:"for,omitempty"`
 	Kind      SecurityRuleKind   `json:"kind"`
 	Labels    *map[string]string `json:"labels,omitempty"`
 	Name      string             `json:"name"`
@@ -982,10 +982,10 @@ type SecurityRule struct {
 	Severity  *AlertSeverity     `json:"severity,omitempty"`
 	Threshold *float64           `json:"threshold,omitempty"`
 
-	// Window A duration such as `30s`, `5m`, `1h` or `1d`.
+	// Window A rule's evaluation window, from 10 seconds to a day, such as `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 5m
-	Window *Duration `json:"window,omitempty"`
+	Window *Window `json:"window,omitempty"`
 }
 
 // SecurityRuleKind defines model for SecurityRule.Kind.
@@ -1016,19 +1016,36 @@ type ServiceName = string
 // Severity defines model for Severity.
 type Severity string
 
+// Step A metric step, 10s, 15s, 20s, 30s or whole minutes up to a day, such as `1m`, `5m`, `1h` or `1d`.
+//
+// Example: 5m
+type Step = string
+
 // Tenant defines model for Tenant.
 type Tenant = string
+
+// Warmup An anomaly rule's warm-up, from 1 minute to 7 days, such as `90s`, `30m`, `6h` or `7d`.
+//
+// Example: 30m
+type Warmup = string
 
 // WebhookTarget defines model for WebhookTarget.
 type WebhookTarget struct {
 	// Secret Signs each delivery (HMAC-SHA256 in the `X-Lightwatch-Signature` header). Never shown back.
 	Secret *string           `json:"secret,omitempty"`
 	Type   WebhookTargetType `json:"type"`
-	Url    string            `json:"url"`
+
+	// Url An http or https URL (RFC 3986; no IPv6 literals, non-ASCII characters percent-encoded).
+	Url string `json:"url"`
 }
 
 // WebhookTargetType defines model for WebhookTarget.Type.
 type WebhookTargetType string
+
+// Window A rule's evaluation window, from 10 seconds to a day, such as `30s`, `5m`, `1h` or `1d`.
+//
+// Example: 5m
+type Window = string
 
 // Cursor defines model for Cursor.
 type Cursor = string
@@ -1182,8 +1199,8 @@ type QueryMetricsParams struct {
 	// To End of the time range, exclusive (RFC 3339); default now.
 	To *To `form:"to,omitempty" json:"to,omitempty"`
 
-	// Step Point width, from 10s to 1d; 10s, 15s, 20s, 30s or whole minutes.
-	Step *Duration `form:"step,omitempty" json:"step,omitempty"`
+	// Step Point width, from 10s to 1d; 10s, 15s, 20s, 30s or whole minutes (default 1m).
+	Step *Step `form:"step,omitempty" json:"step,omitempty"`
 }
 
 // ListSecurityEventsParams defines parameters for ListSecurityEvents.
@@ -1605,12 +1622,15 @@ type ClientInterface interface {
 
 	// RevokeKey Revoke an API key
 	//
-	// The key stops working within 10 seconds (its cached lookups expire). Revoking twice is fine.
+	// The key stops working within 10 seconds (its cached lookups expire). Afterwards GET
+	// answers 404 for it and the listing shows it with `revoked_at`. Revoking twice is fine.
 	//
 	// Corresponds with DELETE /api/keys/{keyId} (the `RevokeKey` operationId).
 	RevokeKey(ctx context.Context, keyId ID, params *RevokeKeyParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetKey Get an API key (without its secret)
+	//
+	// A revoked key is gone here (404); the listing keeps it, with `revoked_at`.
 	//
 	// Corresponds with GET /api/keys/{keyId} (the `GetKey` operationId).
 	GetKey(ctx context.Context, keyId ID, params *GetKeyParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1853,7 +1873,8 @@ func (c *Client) CreateKey(ctx context.Context, body CreateKeyJSONRequestBody, r
 
 // RevokeKey Revoke an API key
 //
-// The key stops working within 10 seconds (its cached lookups expire). Revoking twice is fine.
+// The key stops working within 10 seconds (its cached lookups expire). Afterwards GET
+// answers 404 for it and the listing shows it with `revoked_at`. Revoking twice is fine.
 //
 // Corresponds with DELETE /api/keys/{keyId} (the `RevokeKey` operationId).
 func (c *Client) RevokeKey(ctx context.Context, keyId ID, params *RevokeKeyParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1869,6 +1890,8 @@ func (c *Client) RevokeKey(ctx context.Context, keyId ID, params *RevokeKeyParam
 }
 
 // GetKey Get an API key (without its secret)
+//
+// A revoked key is gone here (404); the listing keeps it, with `revoked_at`.
 //
 // Corresponds with GET /api/keys/{keyId} (the `GetKey` operationId).
 func (c *Client) GetKey(ctx context.Context, keyId ID, params *GetKeyParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3188,7 +3211,8 @@ type ClientWithResponsesInterface interface {
 
 	// RevokeKeyWithResponse Revoke an API key
 	//
-	// The key stops working within 10 seconds (its cached lookups expire). Revoking twice is fine.
+	// The key stops working within 10 seconds (its cached lookups expire). Afterwards GET
+	// answers 404 for it and the listing shows it with `revoked_at`. Revoking twice is fine.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -3196,6 +3220,8 @@ type ClientWithResponsesInterface interface {
 	RevokeKeyWithResponse(ctx context.Context, keyId ID, params *RevokeKeyParams, reqEditors ...RequestEditorFn) (*RevokeKeyResponse, error)
 
 	// GetKeyWithResponse Get an API key (without its secret)
+	//
+	// A revoked key is gone here (404); the listing keeps it, with `revoked_at`.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -4933,7 +4959,8 @@ func (c *ClientWithResponses) CreateKeyWithResponse(ctx context.Context, body Cr
 
 // RevokeKeyWithResponse Revoke an API key
 //
-// The key stops working within 10 seconds (its cached lookups expire). Revoking twice is fine.
+// The key stops working within 10 seconds (its cached lookups expire). Afterwards GET
+// answers 404 for it and the listing shows it with `revoked_at`. Revoking twice is fine.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -4947,6 +4974,8 @@ func (c *ClientWithResponses) RevokeKeyWithResponse(ctx context.Context, keyId I
 }
 
 // GetKeyWithResponse Get an API key (without its secret)
+//
+// A revoked key is gone here (404); the listing keeps it, with `revoked_at`.
 //
 // Returns a wrapper object for the known response body format(s).
 //

@@ -34,10 +34,13 @@ class AnomalyRule:
             name (str):
             aggregate (AnomalyRuleAggregate | Unset):
             sensitivity (float | Unset):
-            warmup (str | Unset): A duration such as `30s`, `5m`, `1h` or `1d`. Example: 5m.
-            window (str | Unset): A duration such as `30s`, `5m`, `1h` or `1d`. Example: 5m.
+            warmup (str | Unset): An anomaly rule's warm-up, from 1 minute to 7 days, such as `90s`, `30m`, `6h` or `7d`.
+                Example: 30m.
+            window (str | Unset): A rule's evaluation window, from 10 seconds to a day, such as `30s`, `5m`, `1h` or `1d`.
+                Example: 5m.
             description (str | Unset):
-            for_ (str | Unset): A duration such as `30s`, `5m`, `1h` or `1d`. Example: 5m.
+            for_ (str | Unset): A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+                Example: 1m.
             severity (AlertSeverity | Unset):
             labels (AnomalyRuleLabels | Unset):
             notify (list[WebhookTarget] | Unset):

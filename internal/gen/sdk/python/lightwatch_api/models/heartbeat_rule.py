@@ -26,9 +26,11 @@ class HeartbeatRule:
         kind (HeartbeatRuleKind):
         name (str):
         filter_ (HeartbeatFilter | Unset):
-        grace (str | Unset): A duration such as `30s`, `5m`, `1h` or `1d`. Example: 5m.
+        grace (str | Unset): A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+            Example: 1m.
         description (str | Unset):
-        for_ (str | Unset): A duration such as `30s`, `5m`, `1h` or `1d`. Example: 5m.
+        for_ (str | Unset): A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+            Example: 1m.
         severity (AlertSeverity | Unset):
         labels (HeartbeatRuleLabels | Unset):
         notify (list[WebhookTarget] | Unset):

@@ -29,9 +29,11 @@ class LogCountRule:
         name (str):
         filter_ (LogFilter | Unset):
         op (Comparison | Unset): How the observed value is compared with `threshold`.
-        window (str | Unset): A duration such as `30s`, `5m`, `1h` or `1d`. Example: 5m.
+        window (str | Unset): A rule's evaluation window, from 10 seconds to a day, such as `30s`, `5m`, `1h` or `1d`.
+            Example: 5m.
         description (str | Unset):
-        for_ (str | Unset): A duration such as `30s`, `5m`, `1h` or `1d`. Example: 5m.
+        for_ (str | Unset): A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+            Example: 1m.
         severity (AlertSeverity | Unset):
         labels (LogCountRuleLabels | Unset):
         notify (list[WebhookTarget] | Unset):

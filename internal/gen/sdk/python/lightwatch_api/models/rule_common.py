@@ -24,7 +24,8 @@ class RuleCommon:
     Attributes:
         name (str | Unset):
         description (str | Unset):
-        for_ (str | Unset): A duration such as `30s`, `5m`, `1h` or `1d`. Example: 5m.
+        for_ (str | Unset): A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+            Example: 1m.
         severity (AlertSeverity | Unset):
         labels (RuleCommonLabels | Unset):
         notify (list[WebhookTarget] | Unset):

@@ -16,7 +16,7 @@ class WebhookTarget:
     """
     Attributes:
         type_ (WebhookTargetType):
-        url (str):
+        url (str): An http or https URL (RFC 3986; no IPv6 literals, non-ASCII characters percent-encoded).
         secret (str | Unset): Signs each delivery (HMAC-SHA256 in the `X-Lightwatch-Signature` header). Never shown
             back.
     """

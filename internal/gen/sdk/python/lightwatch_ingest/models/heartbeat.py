@@ -27,8 +27,10 @@ class Heartbeat:
         interval_seconds (int | Unset): Seconds until the next heartbeat; the service is late after that and down after
             twice that. Default 30. Default: 30.
         host (str | Unset): Host name or address of the machine that produced the event. Example: web-1.
-        ts (datetime.datetime | Unset): When the event happened (RFC 3339, any offset; stored in UTC). Defaults to the
-            time the server received it. Example: 2026-11-27T10:00:00Z.
+        ts (datetime.datetime | Unset): When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678
+            to 2261
+            (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+             Example: 2026-11-27T10:00:00Z.
     """
 
     service: str

@@ -47,8 +47,10 @@ class SecurityEvent:
             dots
             (`http.status`). At most 64 keys.
              Example: {'order_id': 'A-1001', 'http.status': 402}.
-        ts (datetime.datetime | Unset): When the event happened (RFC 3339, any offset; stored in UTC). Defaults to the
-            time the server received it. Example: 2026-11-27T10:00:00Z.
+        ts (datetime.datetime | Unset): When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678
+            to 2261
+            (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+             Example: 2026-11-27T10:00:00Z.
     """
 
     category: str

@@ -97,6 +97,8 @@ def sync_detailed(
 ) -> Response[APIKey | Problem]:
     """Get an API key (without its secret)
 
+     A revoked key is gone here (404); the listing keeps it, with `revoked_at`.
+
     Args:
         key_id (str):
         tenant (str | Unset):
@@ -129,6 +131,8 @@ def sync(
 ) -> APIKey | Problem | None:
     """Get an API key (without its secret)
 
+     A revoked key is gone here (404); the listing keeps it, with `revoked_at`.
+
     Args:
         key_id (str):
         tenant (str | Unset):
@@ -155,6 +159,8 @@ async def asyncio_detailed(
     tenant: str | Unset = UNSET,
 ) -> Response[APIKey | Problem]:
     """Get an API key (without its secret)
+
+     A revoked key is gone here (404); the listing keeps it, with `revoked_at`.
 
     Args:
         key_id (str):
@@ -185,6 +191,8 @@ async def asyncio(
     tenant: str | Unset = UNSET,
 ) -> APIKey | Problem | None:
     """Get an API key (without its secret)
+
+     A revoked key is gone here (404); the listing keeps it, with `revoked_at`.
 
     Args:
         key_id (str):

@@ -95,7 +95,8 @@ def sync_detailed(
 ) -> Response[Any | Problem]:
     """Revoke an API key
 
-     The key stops working within 10 seconds (its cached lookups expire). Revoking twice is fine.
+     The key stops working within 10 seconds (its cached lookups expire). Afterwards GET
+    answers 404 for it and the listing shows it with `revoked_at`. Revoking twice is fine.
 
     Args:
         key_id (str):
@@ -129,7 +130,8 @@ def sync(
 ) -> Any | Problem | None:
     """Revoke an API key
 
-     The key stops working within 10 seconds (its cached lookups expire). Revoking twice is fine.
+     The key stops working within 10 seconds (its cached lookups expire). Afterwards GET
+    answers 404 for it and the listing shows it with `revoked_at`. Revoking twice is fine.
 
     Args:
         key_id (str):
@@ -158,7 +160,8 @@ async def asyncio_detailed(
 ) -> Response[Any | Problem]:
     """Revoke an API key
 
-     The key stops working within 10 seconds (its cached lookups expire). Revoking twice is fine.
+     The key stops working within 10 seconds (its cached lookups expire). Afterwards GET
+    answers 404 for it and the listing shows it with `revoked_at`. Revoking twice is fine.
 
     Args:
         key_id (str):
@@ -190,7 +193,8 @@ async def asyncio(
 ) -> Any | Problem | None:
     """Revoke an API key
 
-     The key stops working within 10 seconds (its cached lookups expire). Revoking twice is fine.
+     The key stops working within 10 seconds (its cached lookups expire). Afterwards GET
+    answers 404 for it and the listing shows it with `revoked_at`. Revoking twice is fine.
 
     Args:
         key_id (str):

@@ -129,7 +129,8 @@ def sync_detailed(
         label (list[str] | Unset):
         from_ (datetime.datetime | Unset):
         to (datetime.datetime | Unset):
-        step (str | Unset): A duration such as `30s`, `5m`, `1h` or `1d`. Example: 5m.
+        step (str | Unset): A metric step, 10s, 15s, 20s, 30s or whole minutes up to a day, such
+            as `1m`, `5m`, `1h` or `1d`. Example: 5m.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -178,7 +179,8 @@ def sync(
         label (list[str] | Unset):
         from_ (datetime.datetime | Unset):
         to (datetime.datetime | Unset):
-        step (str | Unset): A duration such as `30s`, `5m`, `1h` or `1d`. Example: 5m.
+        step (str | Unset): A metric step, 10s, 15s, 20s, 30s or whole minutes up to a day, such
+            as `1m`, `5m`, `1h` or `1d`. Example: 5m.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -222,7 +224,8 @@ async def asyncio_detailed(
         label (list[str] | Unset):
         from_ (datetime.datetime | Unset):
         to (datetime.datetime | Unset):
-        step (str | Unset): A duration such as `30s`, `5m`, `1h` or `1d`. Example: 5m.
+        step (str | Unset): A metric step, 10s, 15s, 20s, 30s or whole minutes up to a day, such
+            as `1m`, `5m`, `1h` or `1d`. Example: 5m.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -269,7 +272,8 @@ async def asyncio(
         label (list[str] | Unset):
         from_ (datetime.datetime | Unset):
         to (datetime.datetime | Unset):
-        step (str | Unset): A duration such as `30s`, `5m`, `1h` or `1d`. Example: 5m.
+        step (str | Unset): A metric step, 10s, 15s, 20s, 30s or whole minutes up to a day, such
+            as `1m`, `5m`, `1h` or `1d`. Example: 5m.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -1,0 +1,129 @@
+"""Schemathesis hooks for Lightwatch's OpenAPI documents.
+
+Loaded with SCHEMATHESIS_HOOKS=hooks and this directory on PYTHONPATH (see
+run.sh and the README). They do two things the documents cannot:
+
+1. Serialize application/x-ndjson bodies. The ingest documents describe an
+   NDJSON body by the batch it carries (one event or an array of them); here
+   each event becomes one line, as the documents' descriptions say.
+
+2. Keep schema-valid ("positive") requests within the documented rules that
+   relate two parameters, which JSON Schema cannot state (each rule is in
+   openapi/api.yaml's descriptions):
+   - `from` is before `to`, and the range spans at most 31 days;
+   - GET /api/metrics: the range holds at most 11,000 steps of `step`;
+   - `cursor` is only ever a `next_cursor` the server issued for the same
+     listing and filters (the stateful phase passes real ones along links).
+   A positive request that breaks one of these rules is not valid, so
+   Schemathesis would wrongly expect it accepted. Invalid ("negative")
+   requests are left as generated: the server must reject them either way.
+"""
+
+import base64
+import binascii
+import json
+from datetime import datetime, timedelta, timezone
+
+import schemathesis
+from schemathesis import GenerationMode
+
+MAX_RANGE = timedelta(days=31)
+MAX_POINTS = 11000
+HOUR = timedelta(hours=1)
+
+# Operations with a time range: their default span before `to`.
+DEFAULT_SPAN = {
+    "/api/logs": HOUR,
+    "/api/security-events": HOUR,
+    "/api/metrics": HOUR,
+    "/api/alerts": timedelta(hours=24),
+}
+
+
+@schemathesis.serializer("application/x-ndjson")
+def ndjson(ctx, value):
+    items = value if isinstance(value, list) else [value]
+    return "".join(json.dumps(item) + "\n" for item in items).encode()
+
+
+@schemathesis.hook
+def map_case(ctx, case):
+    meta = case.meta
+    if meta is None or meta.generation.mode != GenerationMode.POSITIVE:
+        return case
+    if case.method.upper() != "GET" or case.operation.path not in DEFAULT_SPAN or not case.query:
+        return case
+    query = dict(case.query)
+    if "cursor" in query and not issued_cursor(query["cursor"]):
+        del query["cursor"]
+    keep_range_valid(query, DEFAULT_SPAN[case.operation.path], step_of(case.operation.path, query))
+    case.query = query
+    return case
+
+
+def issued_cursor(value):
+    """Whether value is shaped like a cursor the server issued (base64url JSON with a digest)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        body = json.loads(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
+    except (binascii.Error, ValueError):
+        return False
+    return isinstance(body, dict) and "d" in body
+
+
+def step_of(path, query):
+    """The metric step in effect, or None for listings without one."""
+    if path != "/api/metrics":
+        return None
+    raw = query.get("step", "1m")
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    try:
+        return timedelta(seconds=int(raw[:-1]) * units[raw[-1]])
+    except (KeyError, ValueError, TypeError, IndexError):
+        return None  # not a valid step: the request is rejected for it anyway
+
+
+def parse_time(value):
+    if not isinstance(value, str):
+        return None
+    try:
+        t = datetime.fromisoformat(value.replace("z", "Z"))
+    except ValueError:
+        return None
+    return t if t.tzinfo is not None else None
+
+
+def format_time(t):
+    return t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def keep_range_valid(query, default_span, step):
+    given_from, given_to = parse_time(query.get("from")), parse_time(query.get("to"))
+    if "from" in query and given_from is None or "to" in query and given_to is None:
+        return  # a value Python cannot read: leave it to the server
+    to = given_to or datetime.now(timezone.utc)
+    try:
+        frm = given_from or to - default_span
+    except OverflowError:
+        frm = None
+    if frm is not None and valid_range(frm, to, step):
+        return
+    # Keep `to` as drawn and start the range an hour before it; an hour holds
+    # at most 360 steps of the shortest step. Near year 1, move `to` instead.
+    try:
+        frm = to - HOUR
+    except OverflowError:
+        frm = to
+        to = frm + HOUR
+        query["to"] = format_time(to)
+    if "to" not in query:
+        query["to"] = format_time(to)  # `now` moves; pin the range
+    query["from"] = format_time(frm)
+
+
+def valid_range(frm, to, step):
+    span = to - frm
+    if span <= timedelta(0) or span > MAX_RANGE:
+        return False
+    return step is None or span // step <= MAX_POINTS
