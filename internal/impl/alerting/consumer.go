@@ -57,7 +57,7 @@ func (e *Engine) consumeOn(ctx context.Context, conn *redis.Conn) {
 		defer stop()
 	}
 	args := &redis.XReadGroupArgs{Group: Group, Consumer: e.opts.InstanceID, Count: readCount, Block: readBlock,
-		Streams: append(append([]string{}, eventStreams...), ">", ">", ">")}
+		Streams: append(append([]string{}, eventStreams...), ">", ">", ">"), NoAck: e.opts.SoleConsumer}
 	for ctx.Err() == nil {
 		res, err := conn.XReadGroup(ctx, args).Result()
 		if errors.Is(err, redis.Nil) {
@@ -158,6 +158,9 @@ func (e *Engine) handle(ctx context.Context, streamName string, msgs []redis.XMe
 	if err := e.nudge(ctx, keys); err != nil {
 		e.redisFailed(ctx, "nudge", "publish nudges", err)
 		return
+	}
+	if e.opts.SoleConsumer {
+		return // read with NOACK: nothing is pending
 	}
 	if err := e.redis.XAck(ctx, streamName, Group, ids...).Err(); err != nil {
 		e.redisFailed(ctx, "ack", "acknowledge entries", err)

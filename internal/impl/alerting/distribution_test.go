@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -210,4 +211,51 @@ func TestInstancesShareTheRules(t *testing.T) {
 	wantHeld("a, b and c hold 2 rules each", []int{2, 2, 2}, a, b, c)
 	b.stop()
 	wantHeld("a and c hold 3 rules each", []int{3, 3}, a, c)
+}
+
+// A sole consumer (the embedded Redis) reads without acknowledging: its
+// events still nudge their rules, it sends no XACK, and nothing is left
+// pending in the group.
+func TestSoleConsumerLeavesNothingPending(t *testing.T) {
+	e := newEnv(t)
+	acks := &commandCounter{name: "xack"}
+	e.rdb.AddHook(acks)
+	e.rule(map[string]any{"kind": "log_count", "window": "1m", "threshold": 0.0})
+	opts := e.testOptions()
+	opts.SoleConsumer = true
+	in := e.start(opts)
+	e.waitGroup()
+	waitFor(t, "the rule held", func() bool { return len(in.heldKeys()) == 1 })
+	last := e.lastAlertID(t)
+	e.send(logEv("checkout", event.LevelError, "boom", e.clock.Now().Add(-time.Second)))
+	e.nextFiring(t, last)
+	waitFor(t, "the entry handled", func() bool { return testutil.ToFloat64(in.metrics.entries) == 1 })
+	p, err := e.rdb.XPending(context.Background(), stream.Logs, Group).Result()
+	if err != nil || p.Count != 0 {
+		t.Fatalf("pending %+v, %v; want none", p, err)
+	}
+	if n := acks.n.Load(); n != 0 {
+		t.Errorf("%d XACKs sent, want none", n)
+	}
+}
+
+// commandCounter counts the commands of one name a client sends.
+type commandCounter struct {
+	name string
+	n    atomic.Int64
+}
+
+func (c *commandCounter) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (c *commandCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		if cmd.Name() == c.name {
+			c.n.Add(1)
+		}
+		return next(ctx, cmd)
+	}
+}
+
+func (c *commandCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
 }

@@ -57,6 +57,12 @@ type Options struct {
 	DisableAnomaly bool
 	// StreamMaxLen caps stream:alerts (MAXLEN ~). Default 100000.
 	StreamMaxLen int64
+	// SoleConsumer says no other engine reads the event streams and none
+	// could take over this one's entries: the embedded Redis, which lives and
+	// dies with this process. Entries are then read without acknowledgement
+	// (XREADGROUP NOACK): the bookkeeping buys no recovery there, and on the
+	// embedded Redis each acknowledged entry costs two searches of strings.
+	SoleConsumer bool
 	// InstanceID names this instance in leases and the consumer group.
 	// Default: host name, process id and a random suffix.
 	InstanceID string

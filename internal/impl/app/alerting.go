@@ -19,7 +19,13 @@ func WithAlerting(edit func(*alerting.Options)) Option {
 // its context is cancelled, after releasing its rule leases so that another
 // instance takes the rules over at once.
 func (a *App) newAlerting(interval, webhookRetryBudget time.Duration, anomaly bool) func(ctx context.Context) {
-	opts := alerting.Options{Interval: interval, DisableAnomaly: !anomaly, Notify: alerting.NotifyOptions{Budget: webhookRetryBudget}}
+	opts := alerting.Options{
+		Interval: interval, DisableAnomaly: !anomaly, Notify: alerting.NotifyOptions{Budget: webhookRetryBudget},
+		StreamMaxLen: a.cfg.StreamLength(),
+		// The embedded Redis lives and dies with this process: no other
+		// engine could ever take over this one's stream entries.
+		SoleConsumer: a.cfg.RedisURL == "",
+	}
 	for _, edit := range a.alertingEdits {
 		edit(&opts)
 	}
