@@ -145,6 +145,21 @@ func TestAcknowledgedEventsSurviveKill9(t *testing.T) {
 	})
 	url := listenURL(t, stdout)
 
+	// The binary sets its own GOGC unless the environment does.
+	wantGOGC := fmt.Sprint(app.DefaultGCPercent)
+	if v := os.Getenv("GOGC"); v != "" {
+		wantGOGC = v
+	}
+	if m, err := http.Get(url + "/metrics"); err != nil {
+		t.Fatal(err)
+	} else {
+		metrics, _ := io.ReadAll(m.Body)
+		m.Body.Close()
+		if !strings.Contains(string(metrics), "\ngo_gc_gogc_percent "+wantGOGC+"\n") {
+			t.Errorf("/metrics does not say go_gc_gogc_percent %s", wantGOGC)
+		}
+	}
+
 	var body strings.Builder
 	var want []string
 	for i := range 500 {

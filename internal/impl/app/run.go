@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -66,6 +67,13 @@ func banner(addr string, cfg config.Config, s Surfaces) string {
 	return b.String()
 }
 
+// DefaultGCPercent is the GOGC of Lightwatch's binaries unless the GOGC
+// environment variable sets one. Ingest allocates a lot per event (decoded
+// JSON, events, encodings) that dies within the request; at Go's default of
+// 100 the collector took about a tenth of the CPU at 50,000 events/s. 150
+// buys back a part of that for about a fifth more heap.
+const DefaultGCPercent = 150
+
 // Main is the body of every Lightwatch binary: configuration from flags and
 // environment, JSON logs on stderr, SIGINT/SIGTERM for a graceful stop. It
 // returns the process exit code. `<binary> healthcheck [flags]` probes the
@@ -94,6 +102,9 @@ func Main(name string, surfaces Surfaces) int {
 	}
 	logger := cfg.Logger(os.Stderr).With("service", name)
 	redisconn.UseSlog(logger)
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(DefaultGCPercent)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := Run(ctx, cfg, surfaces, logger, os.Stdout); err != nil {

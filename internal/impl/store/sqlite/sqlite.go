@@ -46,7 +46,7 @@ type Options struct {
 // and written again, and each insert reads its leaf from the file. Memory is
 // the limit: modernc's allocator gives each 4 KiB page an 8 KiB slot, so the
 // cache costs twice this in resident memory.
-const writerCacheKiB = 32 << 10
+const writerCacheKiB = 16 << 10
 
 // busyTimeoutMS bounds how long a connection waits for a lock held by another
 // process (a backup, the sqlite3 shell) before failing.
