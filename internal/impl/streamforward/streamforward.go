@@ -29,6 +29,14 @@ const MaxQueuedEvents = 50_000
 // keep up drops a batch per commit, and a line each flooded the log.
 const dropLogEvery = 10 * time.Second
 
+// Publishing a batch may take publishTimeout plus publishTimePerEvent for
+// each of its events: a fixed bound failed the 10,000-event batches of a
+// busy machine, whose Redis was slow but alive.
+const (
+	publishTimeout      = 5 * time.Second
+	publishTimePerEvent = time.Millisecond
+)
+
 // Forwarder queues batches of events and publishes them in order.
 type Forwarder struct {
 	pub    Publisher
@@ -38,13 +46,12 @@ type Forwarder struct {
 	dropped, lastWarn atomic.Int64
 	metrics           *telemetry.Metrics
 	logger            *slog.Logger
-	timeout           time.Duration
 }
 
 // New returns a forwarder holding at most queueBatches batches and
 // MaxQueuedEvents events; call Run.
 func New(pub Publisher, queueBatches int, m *telemetry.Metrics, logger *slog.Logger) *Forwarder {
-	return &Forwarder{pub: pub, queue: make(chan []event.Event, queueBatches), metrics: m, logger: logger, timeout: 5 * time.Second}
+	return &Forwarder{pub: pub, queue: make(chan []event.Event, queueBatches), metrics: m, logger: logger}
 }
 
 // Forward queues events for publishing without blocking. It is a groupcommit.Committed.
@@ -90,7 +97,7 @@ func (f *Forwarder) Run(ctx context.Context) {
 
 func (f *Forwarder) publish(events []event.Event) {
 	defer f.queued.Add(-int64(len(events)))
-	ctx, cancel := context.WithTimeout(context.Background(), f.timeout)
+	ctx, cancel := context.WithTimeout(context.Background(), publishTimeout+time.Duration(len(events))*publishTimePerEvent)
 	defer cancel()
 	start := time.Now()
 	err := f.pub.Publish(ctx, events)
