@@ -10,6 +10,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/redisconn"
 	"github.com/lightwatch/lightwatch/internal/impl/stream"
 )
 
@@ -38,24 +39,15 @@ func (e *Engine) consumeLoop(ctx context.Context) {
 			pause(ctx, retryPause)
 			continue
 		}
-		e.consumeOn(ctx, e.redis.Conn())
+		e.consumeOn(ctx)
 	}
 }
 
-// consumeOn reads on one connection of its own until ctx is done or a read
-// fails. go-redis does not interrupt a blocking read when its context is
-// cancelled, so at shutdown the read is woken with CLIENT UNBLOCK (where the
-// server has it; elsewhere the stop waits for readBlock).
-func (e *Engine) consumeOn(ctx context.Context, conn *redis.Conn) {
-	defer conn.Close()
-	if id, err := conn.ClientID(ctx).Result(); err == nil {
-		stop := context.AfterFunc(ctx, func() {
-			uctx, cancel := context.WithTimeout(context.Background(), time.Second)
-			defer cancel()
-			_ = e.redis.ClientUnblock(uctx, id).Err()
-		})
-		defer stop()
-	}
+// consumeOn reads on a connection of its own (redisconn.Blocking: a stop
+// wakes the read at once) until ctx is done or a read fails.
+func (e *Engine) consumeOn(ctx context.Context) {
+	conn, release := redisconn.Blocking(ctx, e.redis)
+	defer release()
 	args := &redis.XReadGroupArgs{Group: Group, Consumer: e.opts.InstanceID, Count: readCount, Block: readBlock,
 		Streams: append(append([]string{}, eventStreams...), ">", ">", ">"), NoAck: e.opts.SoleConsumer}
 	for ctx.Err() == nil {

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/lightwatch/lightwatch/internal/impl/redisconn"
 )
 
 // Reader retry bounds: a Redis outage is retried forever, from the same
@@ -63,7 +65,12 @@ func (r *reader) run(ctx context.Context) error {
 		idle     *time.Timer
 		lastRead time.Time
 		backlog  bool // the last read was full: more is waiting
+		// A blocking reader reads on a connection of its own, which a stop
+		// wakes at once rather than after ReadBlock.
+		conn    *redis.Conn
+		release = func() {}
 	)
+	defer func() { release() }()
 	backoff := minBackoff
 	for ctx.Err() == nil {
 		if r.appended != nil && !backlog {
@@ -75,7 +82,14 @@ func (r *reader) run(ctx context.Context) error {
 		for i, ch := range channels {
 			args[i], args[numChannels+i] = ch.stream(), ids[i].String()
 		}
-		res, err := r.redis.XRead(ctx, &redis.XReadArgs{Streams: args, Count: r.count, Block: block}).Result()
+		var client redis.Cmdable = r.redis
+		if r.appended == nil {
+			if conn == nil {
+				conn, release = redisconn.Blocking(ctx, r.redis)
+			}
+			client = conn
+		}
+		res, err := client.XRead(ctx, &redis.XReadArgs{Streams: args, Count: r.count, Block: block}).Result()
 		switch {
 		case errors.Is(err, redis.Nil) && r.appended == nil: // the block timed out with nothing new
 			continue
@@ -95,6 +109,10 @@ func (r *reader) run(ctx context.Context) error {
 		case err != nil:
 			if ctx.Err() != nil {
 				return nil
+			}
+			if conn != nil { // a new connection, with a client id of its own, next time
+				release()
+				conn, release = nil, func() {}
 			}
 			r.m.readErrors.Inc()
 			r.logger.WarnContext(ctx, "realtime: read streams; retrying", "err", err, "backoff", backoff)

@@ -238,3 +238,40 @@ func TestWatchAppends(t *testing.T) {
 		t.Fatal("pipelined XADD: no wake-up")
 	}
 }
+
+// A read blocked forever on a Blocking connection returns once its context
+// is done: the connection's client is woken with CLIENT UNBLOCK.
+func TestBlockingReadEndsWithItsContext(t *testing.T) {
+	client, stop, err := redisconn.Connect(testContext(t), redistest.Start(t), discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	// No deadline: only the cancellation can end the read.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	conn, release := redisconn.Blocking(ctx, client)
+	defer release()
+	done := make(chan error, 1)
+	go func() {
+		_, err := conn.XRead(ctx, &redis.XReadArgs{Streams: []string{"s", "$"}, Block: 0}).Result() // BLOCK 0: forever
+		done <- err
+	}()
+	// Cancel only once the read is blocked in Redis.
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		n, err := client.Info(testContext(t), "clients").Result()
+		if err == nil && strings.Contains(n, "blocked_clients:1") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the read never blocked: %v %q", err, n)
+		}
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		t.Fatal("the blocked read did not return after its context was cancelled")
+	}
+}
