@@ -40,6 +40,7 @@ func TestSDKsAgainstLiveServer(t *testing.T) {
 		run(t, dir, nil, filepath.Join(dir, "node_modules/.bin/tsc"), "-p", ".")
 		run(t, dir, srv.env("sdk-typescript"), "node", "live.test.mjs")
 	})
+	t.Run("readme", func(t *testing.T) { t.Parallel(); testReadmeExamples(t, srv) })
 	t.Run("python", func(t *testing.T) {
 		t.Parallel()
 		dir := tool(t, "internal/impl/sdktest/python", ".venv/bin/python")
