@@ -69,11 +69,25 @@ func (e *Engine) adopt(ctx context.Context) {
 		return
 	}
 	rs := e.rules.current()
+	var hs []handoff
+	reload := false
 	for _, raw := range batch.Val() {
 		var h handoff
 		if err := json.Unmarshal([]byte(raw), &h); err != nil {
 			continue
 		}
+		hs = append(hs, h)
+		reload = reload || rs.rule(h.Rule) == nil
+	}
+	// A rule created since this instance last loaded them (every
+	// RuleRefresh) would make its notification look orphaned: load them now.
+	if reload {
+		if err := e.rules.refresh(tctx); err != nil {
+			e.logger.WarnContext(ctx, "reload alert rules for handed-over notifications", "err", err)
+		}
+		rs = e.rules.current()
+	}
+	for _, h := range hs {
 		e.adoptOne(ctx, rs, h)
 	}
 }

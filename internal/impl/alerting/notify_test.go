@@ -1,6 +1,7 @@
 package alerting
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -136,5 +137,32 @@ func TestUndeliveredNotificationHandedOver(t *testing.T) {
 	})
 	if n := b.deliveries(outcomeDelivered); n != 1 {
 		t.Errorf("b delivered %v, want 1", n)
+	}
+}
+
+// An instance that takes over a notification of a rule it has not loaded yet
+// (created since its last refresh, with no event to tell it) loads the rules
+// rather than drop the notification.
+func TestHandedOverNotificationOfANewRule(t *testing.T) {
+	e := newEnv(t)
+	hook := newReceiver(t, "s3cret-key", 0)
+	late := e.testOptions()
+	late.RuleRefresh = time.Hour // loads the rules at start only, before the rule exists
+	b := e.start(late)
+	waitFor(t, "b has loaded the rules and ticked", func() bool { return b.rounds.Load() >= 1 })
+	r := e.rule(map[string]any{"kind": "log_count", "window": "1m", "threshold": 0.0,
+		"notify": []map[string]any{{"type": "webhook", "url": hook.URL, "secret": "s3cret-key"}}})
+	// What a stopping instance pushes (handOver).
+	h, err := json.Marshal(handoff{Rule: RuleKey{r.Tenant, r.ID}, AlertID: "alert-1", Status: StateResolved, Target: 0,
+		Body: []byte(`{"status":"resolved"}`), Deadline: time.Now().Add(time.Minute).UnixMilli()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.rdb.RPush(t.Context(), notificationsKey, h).Err(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "b delivers the handed-over notification", func() bool { return len(hook.accepted()) == 1 })
+	if n := b.deliveries(outcomeCancelled); n != 0 {
+		t.Errorf("b cancelled %v deliveries", n)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -45,6 +46,9 @@ type rules struct {
 	logger  *slog.Logger
 	metrics *metrics
 	cur     atomic.Pointer[ruleSet]
+	// mu serialises refreshes: the refresh loop's, and an adoption's that
+	// meets a rule this instance has not loaded yet.
+	mu sync.Mutex
 	// invalid remembers the versions of rules already reported unparsable,
 	// so that a bad rule is logged once, not at every refresh.
 	invalid map[RuleKey]time.Time
@@ -58,9 +62,10 @@ func newRules(s store.Rules, logger *slog.Logger, m *metrics) *rules {
 
 func (r *rules) current() *ruleSet { return r.cur.Load() }
 
-// refresh reads every rule from the store and swaps the snapshot. Only one
-// goroutine calls it (the engine's refresh loop).
+// refresh reads every rule from the store and swaps the snapshot.
 func (r *rules) refresh(ctx context.Context) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	stored, err := r.store.AllRules(ctx)
 	if err != nil {
 		return fmt.Errorf("alerting: load rules: %w", err)
