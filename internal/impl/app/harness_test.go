@@ -26,6 +26,7 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/redistest"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/store/mongo/ferrettest"
+	"github.com/lightwatch/lightwatch/internal/impl/testwait"
 )
 
 const adminKey = "lw_test_bootstrap_key_0123456789"
@@ -267,13 +268,7 @@ func eachStoreWith(t *testing.T, edit func(*config.Config), opts []app.Option, t
 // waitFor polls cond until it holds or the deadline passes.
 func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	testwait.Until(t, what, 10*time.Second, cond)
 }
 
 type testWriter struct{ t testing.TB }

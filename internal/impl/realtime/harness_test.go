@@ -26,6 +26,7 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/redisconn"
 	"github.com/lightwatch/lightwatch/internal/impl/redistest"
 	"github.com/lightwatch/lightwatch/internal/impl/stream"
+	"github.com/lightwatch/lightwatch/internal/impl/testwait"
 )
 
 // waitTimeout bounds every wait of these tests; nothing sleeps to
@@ -289,13 +290,7 @@ func (c *wsClient) send(v any) {
 // waitFor polls cond until it holds or waitTimeout passes.
 func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(waitTimeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
+	testwait.Until(t, what, waitTimeout, cond)
 }
 
 var baseTime = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
