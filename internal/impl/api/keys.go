@@ -2,11 +2,10 @@ package api
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/lightwatch/lightwatch/internal/gen/queryapi"
 	"github.com/lightwatch/lightwatch/internal/impl/apikey"
-	"github.com/lightwatch/lightwatch/internal/impl/problem"
+	"github.com/lightwatch/lightwatch/internal/impl/fault"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 )
 
@@ -18,7 +17,7 @@ func keyTenant(ctx context.Context, named *string) (string, error) {
 		return me.Tenant, nil
 	}
 	if me.Tenant != apikey.DefaultTenant {
-		return "", problem.New(http.StatusForbidden, "only admins of tenant default may manage another tenant's keys")
+		return "", fault.Errorf(fault.Forbidden, "only admins of tenant default may manage another tenant's keys")
 	}
 	return *named, nil
 }
@@ -55,7 +54,7 @@ func (s *Server) ListKeys(ctx context.Context, r queryapi.ListKeysRequestObject)
 // CreateKey implements POST /api/keys.
 func (s *Server) CreateKey(ctx context.Context, r queryapi.CreateKeyRequestObject) (queryapi.CreateKeyResponseObject, error) {
 	if r.Body == nil {
-		return nil, problem.New(http.StatusBadRequest, "body required")
+		return nil, fault.InvalidField("body", "required")
 	}
 	tenant, err := keyTenant(ctx, r.Body.Tenant)
 	if err != nil {

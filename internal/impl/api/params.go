@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lightwatch/lightwatch/internal/impl/problem"
+	"github.com/lightwatch/lightwatch/internal/impl/fault"
 )
 
 const (
@@ -15,10 +15,8 @@ const (
 )
 
 // badParam is a 400 naming one query parameter.
-func badParam(name, msg string) *problem.Problem {
-	p := problem.New(http.StatusBadRequest, "query."+name+": "+msg)
-	p.Errors = []problem.FieldError{{Field: "query." + name, Message: msg}}
-	return p
+func badParam(name, msg string) error {
+	return fault.InvalidField("query."+name, "%s", msg)
 }
 
 // timeRange applies the defaults (to = now, from = to - def) and checks the range.

@@ -10,7 +10,7 @@ import (
 	"github.com/lightwatch/lightwatch/internal/gen/queryapi"
 	"github.com/lightwatch/lightwatch/internal/impl/alerting"
 	"github.com/lightwatch/lightwatch/internal/impl/event"
-	"github.com/lightwatch/lightwatch/internal/impl/problem"
+	"github.com/lightwatch/lightwatch/internal/impl/fault"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 )
 
@@ -42,14 +42,16 @@ func publicRule(r store.Rule) (queryapi.AlertRule, error) {
 // naming the field.
 func (s *Server) storedRule(ctx context.Context, id string, body *json.RawMessage) (store.Rule, error) {
 	if body == nil {
-		return store.Rule{}, problem.New(http.StatusBadRequest, "body must be an alert rule object")
+		return store.Rule{}, fault.InvalidField("body", "want an alert rule object")
 	}
 	name, kind, def, err := alerting.Define(*body)
 	var re *alerting.RuleError
 	if errors.As(err, &re) {
-		p := problem.New(http.StatusBadRequest, "body."+re.Field+": "+re.Message)
-		p.Errors = []problem.FieldError{{Field: "body." + re.Field, Message: re.Message}}
-		return store.Rule{}, p
+		field := "body." + re.Field
+		if re.Field == "body" {
+			field = "body"
+		}
+		return store.Rule{}, fault.InvalidField(field, "%s", re.Message)
 	}
 	if err != nil {
 		return store.Rule{}, err

@@ -1,7 +1,7 @@
 // Package api implements the query API (openapi/api.yaml): history of events,
 // metric series, the service registry, alerts, alert rules and API keys.
-// Handlers answer domain misses with *problem.Problem errors, which
-// ProblemHandler writes; everything is scoped to the caller's tenant.
+// Handlers return *fault.Error errors, which ProblemHandler writes through
+// package problem's one table; everything is scoped to the caller's tenant.
 package api
 
 import (
@@ -13,6 +13,7 @@ import (
 
 	"github.com/lightwatch/lightwatch/internal/gen/queryapi"
 	"github.com/lightwatch/lightwatch/internal/impl/apikey"
+	"github.com/lightwatch/lightwatch/internal/impl/fault"
 	"github.com/lightwatch/lightwatch/internal/impl/middleware"
 	"github.com/lightwatch/lightwatch/internal/impl/problem"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
@@ -43,32 +44,30 @@ func caller(ctx context.Context) apikey.Key {
 
 // storeError turns a store failure into the problem the client sees.
 func (s *Server) storeError(ctx context.Context, op string, err error) error {
-	if errors.Is(err, store.ErrNotFound) {
-		return problem.New(http.StatusNotFound, "no such item")
+	switch fault.CodeOf(err) {
+	case fault.NotFound:
+		return fault.Errorf(fault.NotFound, "no such item")
+	case fault.Invalid:
+		return err
 	}
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
 	s.logger.ErrorContext(ctx, op, "err", err, "request_id", middleware.InfoFrom(ctx).RequestID)
-	p := problem.New(http.StatusServiceUnavailable, "the store cannot answer now; retry shortly")
-	p.RetryAfter = 1
-	return p
+	return &fault.Error{Code: fault.Unavailable, Message: "the store cannot answer now; retry shortly", RetryAfter: time.Second, Err: err}
 }
 
-// ProblemHandler writes the errors handlers return: a *problem.Problem as it
-// is, anything else as a 500 (logged).
+// ProblemHandler writes the errors handlers return through package
+// problem's one table (problem.WriteError); a 500 is logged.
 func ProblemHandler(logger *slog.Logger) func(w http.ResponseWriter, r *http.Request, err error) {
 	return func(w http.ResponseWriter, r *http.Request, err error) {
-		var p *problem.Problem
-		if errors.As(err, &p) {
-			problem.Write(w, r, p)
-			return
-		}
 		if errors.Is(err, context.Canceled) {
 			return // the client left
 		}
-		logger.ErrorContext(r.Context(), "handler failed", "err", err, "request_id", middleware.InfoFrom(r.Context()).RequestID)
-		problem.Write(w, r, problem.New(http.StatusInternalServerError, "internal error; quote the request id when reporting it"))
+		if problem.Internal(err) {
+			logger.ErrorContext(r.Context(), "handler failed", "err", err, "request_id", middleware.InfoFrom(r.Context()).RequestID)
+		}
+		problem.WriteError(w, r, err)
 	}
 }
 
@@ -76,8 +75,8 @@ func ProblemHandler(logger *slog.Logger) func(w http.ResponseWriter, r *http.Req
 // parameter or body it cannot parse) with a 400 naming what it could not.
 func RequestError(w http.ResponseWriter, r *http.Request, err error) {
 	if middleware.TooLarge(err) {
-		problem.Write(w, r, problem.New(http.StatusRequestEntityTooLarge, "body exceeds 1 MiB"))
+		problem.WriteError(w, r, fault.Errorf(fault.TooLarge, "body exceeds 1 MiB"))
 		return
 	}
-	problem.Write(w, r, problem.New(http.StatusBadRequest, err.Error()))
+	problem.WriteError(w, r, &fault.Error{Code: fault.Invalid, Message: err.Error()})
 }

@@ -2,20 +2,19 @@ package apikey
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/lightwatch/lightwatch/internal/impl/fault"
 )
 
-// ErrUnknown means no active key has the given secret.
-var ErrUnknown = errors.New("unknown or revoked api key")
+// ErrUnknown means no active key has the given secret; its code is
+// fault.Unauthorized, which answers 401.
+var ErrUnknown = &fault.Error{Code: fault.Unauthorized, Message: "unknown or revoked API key"}
 
-// ErrNotFound is what a Lookup returns for a hash it does not know.
-var ErrNotFound = errors.New("api key not found")
-
-// Lookup finds a stored key by the hash of its secret. store.Keys satisfies it
-// through an adapter in package app, which maps the store's not-found error.
+// Lookup finds a stored key by the hash of its secret, failing with code
+// fault.NotFound for a hash it does not know (store.Keys' KeyByHash is one).
 type Lookup func(ctx context.Context, hash string) (Key, error)
 
 // Authenticator resolves secrets to keys. It caches answers for a short TTL so
@@ -55,7 +54,7 @@ func (a *Authenticator) Authenticate(ctx context.Context, secret string) (Key, e
 	if !ok || now.After(c.expires) {
 		k, err := a.lookup(ctx, hash)
 		switch {
-		case errors.Is(err, ErrNotFound):
+		case fault.CodeOf(err) == fault.NotFound:
 			c = cached{expires: now.Add(a.ttl)}
 		case err != nil:
 			return Key{}, fmt.Errorf("look up api key: %w", err)

@@ -117,7 +117,7 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 	if a.limiter, err = ratelimit.New(a.redis, ratelimit.Limit{Rate: cfg.RateLimit, Burst: cfg.RateBurst, Period: time.Second}); err != nil {
 		return nil, fmt.Errorf("rate limiter: %w", err)
 	}
-	a.authn = apikey.NewAuthenticator(keyLookup(a.store), 10*time.Second)
+	a.authn = apikey.NewAuthenticator(a.store.KeyByHash, 10*time.Second)
 	if surfaces.Ingest {
 		h, err := a.ingestHandler()
 		if err != nil {

@@ -2,12 +2,10 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 
-	"github.com/lightwatch/lightwatch/internal/impl/apikey"
 	"github.com/lightwatch/lightwatch/internal/impl/config"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/store/mongo"
@@ -33,15 +31,4 @@ func openStore(ctx context.Context, cfg config.Config) (s store.Store, writers i
 		return nil, 0, fmt.Errorf("open embedded store %s: %w", path, err)
 	}
 	return sq, 1, nil // SQLite has one writer: concurrent writes would only queue on its lock
-}
-
-// keyLookup adapts the store's key lookup to the authenticator's error contract.
-func keyLookup(keys store.Keys) apikey.Lookup {
-	return func(ctx context.Context, hash string) (apikey.Key, error) {
-		k, err := keys.KeyByHash(ctx, hash)
-		if errors.Is(err, store.ErrNotFound) {
-			return apikey.Key{}, apikey.ErrNotFound
-		}
-		return k, err
-	}
 }

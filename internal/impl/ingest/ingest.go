@@ -18,6 +18,7 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/apikey"
 	"github.com/lightwatch/lightwatch/internal/impl/contract"
 	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/fault"
 	"github.com/lightwatch/lightwatch/internal/impl/groupcommit"
 	"github.com/lightwatch/lightwatch/internal/impl/middleware"
 	"github.com/lightwatch/lightwatch/internal/impl/problem"
@@ -99,8 +100,8 @@ func (s *Server) ingest(ctx context.Context, kind event.Kind, jsonBody *json.Raw
 	case ndjson != nil:
 		items, err = splitNDJSON(ndjson, MaxBodyBytes, MaxEvents)
 	default:
-		return problemResponse{problem.New(http.StatusUnsupportedMediaType,
-			"Content-Type must be application/json or application/x-ndjson")}
+		return problemResponse{problem.FromError(fault.Errorf(fault.Unsupported,
+			"Content-Type must be application/json or application/x-ndjson"))}
 	}
 	if p := bodyProblem(err); p != nil {
 		return problemResponse{p}
@@ -109,10 +110,7 @@ func (s *Server) ingest(ctx context.Context, kind event.Kind, jsonBody *json.Raw
 		// A batch past the schema's maxItems is invalid like any other field,
 		// so 400 (413 is for bytes).
 		s.metrics.EventsRejected.WithLabelValues(string(kind)).Add(float64(len(items)))
-		msg := fmt.Sprintf("more than %d events in one request; split the batch", MaxEvents)
-		p := problem.New(http.StatusBadRequest, "events: "+msg)
-		p.Errors = []problem.FieldError{{Field: "events", Message: msg}}
-		return problemResponse{p}
+		return problemResponse{problem.FromError(fault.InvalidField("events", "more than %d events in one request; split the batch", MaxEvents))}
 	}
 
 	schema := s.schemas[kind]
@@ -143,9 +141,8 @@ func (s *Server) ingest(ctx context.Context, kind event.Kind, jsonBody *json.Raw
 		if !errors.Is(err, groupcommit.ErrOverloaded) && ctx.Err() == nil {
 			s.logger.ErrorContext(ctx, "store events", "err", err, "request_id", middleware.InfoFrom(ctx).RequestID)
 		}
-		p := problem.New(http.StatusServiceUnavailable, "the store cannot take events now; nothing was acknowledged, retry later")
-		p.RetryAfter = 1
-		return problemResponse{p}
+		return problemResponse{problem.FromError(&fault.Error{Code: fault.Unavailable,
+			Message: "the store cannot take events now; nothing was acknowledged, retry later", RetryAfter: time.Second})}
 	}
 	res := ingestapi.IngestResult{Accepted: len(events), Ids: make([]string, len(events))}
 	dups := 0
@@ -168,11 +165,11 @@ func bodyProblem(err error) *problem.Problem {
 	case err == nil:
 		return nil
 	case middleware.TooLarge(err):
-		return problem.New(http.StatusRequestEntityTooLarge, fmt.Sprintf("body exceeds %d bytes (compressed or decompressed)", MaxBodyBytes))
+		return problem.FromError(fault.Errorf(fault.TooLarge, "body exceeds %d bytes (compressed or decompressed)", MaxBodyBytes))
 	case errors.As(err, &le):
 		return contract.InvalidEvents([]problem.FieldError{le.field}, 1)
 	default:
-		return problem.New(http.StatusBadRequest, err.Error())
+		return problem.FromError(&fault.Error{Code: fault.Invalid, Message: err.Error()})
 	}
 }
 
@@ -184,8 +181,8 @@ func RequestError(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/json" {
-		problem.Write(w, r, problem.New(http.StatusBadRequest, "malformed JSON body: "+err.Error()))
+		problem.WriteError(w, r, fault.Errorf(fault.Invalid, "malformed JSON body: %v", err))
 		return
 	}
-	problem.Write(w, r, problem.New(http.StatusBadRequest, err.Error()))
+	problem.WriteError(w, r, &fault.Error{Code: fault.Invalid, Message: err.Error()})
 }

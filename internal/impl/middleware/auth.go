@@ -2,16 +2,18 @@ package middleware
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/apikey"
+	"github.com/lightwatch/lightwatch/internal/impl/fault"
 	"github.com/lightwatch/lightwatch/internal/impl/problem"
 )
 
-// Authenticator resolves a bearer secret to an API key.
+// Authenticator resolves a bearer secret to an API key; an unknown or
+// revoked secret is an error with code fault.Unauthorized.
 type Authenticator interface {
 	Authenticate(ctx context.Context, secret string) (apikey.Key, error)
 }
@@ -20,38 +22,72 @@ type Authenticator interface {
 // beyond a valid key (e.g. an unknown route, answered 404 further in).
 type ScopeFunc func(r *http.Request) (scope apikey.Scope, ok bool)
 
+// AuthOption changes how Auth reads the key.
+type AuthOption func(*authConfig)
+
+type authConfig struct {
+	queryToken string
+}
+
+// WithQueryToken also takes the key from the query parameter name when the
+// request has no Authorization header: browsers cannot set headers on a
+// WebSocket handshake, so /ws/* takes access_token=<key>.
+func WithQueryToken(name string) AuthOption {
+	return func(c *authConfig) { c.queryToken = name }
+}
+
 // Auth requires `Authorization: Bearer <key>`: 401 when it is missing or
 // unknown, 403 when the key lacks the scope the route needs. The key goes into
 // the request context; the tenant of everything the request touches is the key's.
-func Auth(authn Authenticator, scopeFor ScopeFunc, logger *slog.Logger) Middleware {
+func Auth(authn Authenticator, scopeFor ScopeFunc, logger *slog.Logger, opts ...AuthOption) Middleware {
+	var cfg authConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	missing := "missing API key: send Authorization: Bearer <key>"
+	if cfg.queryToken != "" {
+		missing += ", or " + cfg.queryToken + "=<key> from a browser"
+	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			secret, ok := bearer(r.Header.Get("Authorization"))
+			secret, ok := credential(r, cfg.queryToken)
 			if !ok {
-				unauthorized(w, r, "missing API key: send Authorization: Bearer <key>")
+				problem.WriteError(w, r, fault.Errorf(fault.Unauthorized, "%s", missing))
 				return
 			}
 			key, err := authn.Authenticate(r.Context(), secret)
-			if errors.Is(err, apikey.ErrUnknown) {
-				unauthorized(w, r, "unknown or revoked API key")
+			switch fault.CodeOf(err) {
+			case "":
+			case fault.Unauthorized:
+				problem.WriteError(w, r, err)
 				return
-			}
-			if err != nil {
+			default:
 				logger.ErrorContext(r.Context(), "authenticate", "err", err, "request_id", InfoFrom(r.Context()).RequestID)
-				p := problem.New(http.StatusServiceUnavailable, "cannot check the API key now; retry shortly")
-				p.RetryAfter = 1
-				problem.Write(w, r, p)
+				problem.WriteError(w, r, &fault.Error{Code: fault.Unavailable,
+					Message: "cannot check the API key now; retry shortly", RetryAfter: time.Second})
 				return
 			}
 			info := InfoFrom(r.Context())
 			info.KeyID, info.Tenant = key.ID, key.Tenant
 			if scope, ok := scopeFor(r); ok && !key.Has(scope) {
-				problem.Write(w, r, problem.New(http.StatusForbidden, "the API key lacks the "+string(scope)+" scope"))
+				problem.WriteError(w, r, fault.Errorf(fault.Forbidden, "the API key lacks the %s scope", scope))
 				return
 			}
 			next.ServeHTTP(w, r.WithContext(apikey.WithKey(r.Context(), key)))
 		})
 	}
+}
+
+// credential is the bearer secret of the Authorization header or, without
+// one, of the query parameter (when named, and given once).
+func credential(r *http.Request, queryToken string) (string, bool) {
+	if h := r.Header.Get("Authorization"); h != "" || queryToken == "" {
+		return bearer(h)
+	}
+	if vs := r.URL.Query()[queryToken]; len(vs) == 1 && vs[0] != "" {
+		return vs[0], true
+	}
+	return "", false
 }
 
 func bearer(h string) (string, bool) {
@@ -61,9 +97,4 @@ func bearer(h string) (string, bool) {
 	}
 	secret = strings.TrimSpace(secret)
 	return secret, secret != ""
-}
-
-func unauthorized(w http.ResponseWriter, r *http.Request, detail string) {
-	w.Header().Set("WWW-Authenticate", `Bearer realm="lightwatch"`)
-	problem.Write(w, r, problem.New(http.StatusUnauthorized, detail))
 }

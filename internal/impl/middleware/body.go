@@ -3,11 +3,11 @@ package middleware
 import (
 	"compress/gzip"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
 
+	"github.com/lightwatch/lightwatch/internal/impl/fault"
 	"github.com/lightwatch/lightwatch/internal/impl/problem"
 )
 
@@ -20,7 +20,7 @@ func Body(maxBytes int64) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.ContentLength > maxBytes {
-				problem.Write(w, r, tooLarge(maxBytes))
+				problem.WriteError(w, r, tooLarge(maxBytes))
 				return
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, maxBytes)
@@ -31,10 +31,10 @@ func Body(maxBytes int64) Middleware {
 				if err != nil {
 					var tooBig *http.MaxBytesError
 					if errors.As(err, &tooBig) {
-						problem.Write(w, r, tooLarge(maxBytes))
+						problem.WriteError(w, r, tooLarge(maxBytes))
 						return
 					}
-					problem.Write(w, r, problem.New(http.StatusBadRequest, "body is not valid gzip: "+err.Error()))
+					problem.WriteError(w, r, fault.Errorf(fault.Invalid, "body is not valid gzip: %v", err))
 					return
 				}
 				r.Body = http.MaxBytesReader(w, readCloser{zr, r.Body}, maxBytes)
@@ -42,8 +42,8 @@ func Body(maxBytes int64) Middleware {
 				r.Header.Del("Content-Length")
 				r.ContentLength = -1
 			default:
-				problem.Write(w, r, problem.New(http.StatusUnsupportedMediaType,
-					fmt.Sprintf("Content-Encoding %q is not supported; use gzip or none", enc)))
+				problem.WriteError(w, r, fault.Errorf(fault.Unsupported,
+					"Content-Encoding %q is not supported; use gzip or none", enc))
 				return
 			}
 			next.ServeHTTP(w, r)
@@ -57,9 +57,8 @@ func TooLarge(err error) bool {
 	return errors.As(err, &tooBig)
 }
 
-func tooLarge(maxBytes int64) *problem.Problem {
-	return problem.New(http.StatusRequestEntityTooLarge,
-		fmt.Sprintf("body exceeds %d bytes (compressed or decompressed)", maxBytes))
+func tooLarge(maxBytes int64) error {
+	return fault.Errorf(fault.TooLarge, "body exceeds %d bytes (compressed or decompressed)", maxBytes)
 }
 
 // readCloser reads the decompressed stream and closes both it and the raw body.

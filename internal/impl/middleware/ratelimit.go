@@ -3,11 +3,11 @@ package middleware
 import (
 	"context"
 	"log/slog"
-	"math"
 	"net/http"
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/apikey"
+	"github.com/lightwatch/lightwatch/internal/impl/fault"
 	"github.com/lightwatch/lightwatch/internal/impl/problem"
 	"github.com/lightwatch/lightwatch/internal/impl/telemetry"
 )
@@ -39,9 +39,8 @@ func RateLimit(l Limiter, m *telemetry.Metrics, logger *slog.Logger) Middleware 
 			}
 			if !allowed {
 				m.RateLimited.Inc()
-				p := problem.New(http.StatusTooManyRequests, "rate limit of this API key exceeded")
-				p.RetryAfter = int(math.Max(1, math.Ceil(retryAfter.Seconds())))
-				problem.Write(w, r, p)
+				problem.WriteError(w, r, &fault.Error{Code: fault.RateLimited, Message: "rate limit of this API key exceeded",
+					RetryAfter: max(time.Second, retryAfter)})
 				return
 			}
 			next.ServeHTTP(w, r)

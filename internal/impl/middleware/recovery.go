@@ -30,7 +30,7 @@ func Recover(logger *slog.Logger) Middleware {
 				if rec.status != 0 {
 					return // the response has started; the client sees a truncated body
 				}
-				problem.Write(rec, r, problem.New(http.StatusInternalServerError, "internal error; quote the request id when reporting it"))
+				problem.WriteError(rec, r, fmt.Errorf("panic: %v", v)) // a 500 that says no more
 			}()
 			next.ServeHTTP(rec, r)
 		})

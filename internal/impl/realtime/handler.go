@@ -1,7 +1,6 @@
 package realtime
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -9,6 +8,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/lightwatch/lightwatch/internal/impl/apikey"
+	"github.com/lightwatch/lightwatch/internal/impl/fault"
 	"github.com/lightwatch/lightwatch/internal/impl/filter"
 	"github.com/lightwatch/lightwatch/internal/impl/middleware"
 	"github.com/lightwatch/lightwatch/internal/impl/problem"
@@ -35,11 +35,13 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		problem.Write(w, r, problem.New(http.StatusMethodNotAllowed, "a WebSocket handshake is a GET"))
 		return
 	}
-	key, ok := s.authenticate(w, r)
-	if !ok {
-		return
-	}
-	info.KeyID, info.Tenant = key.ID, key.Tenant
+	s.handshake.ServeHTTP(w, r)
+}
+
+// serveHandshake answers an authenticated handshake on a known channel.
+func (s *Service) serveHandshake(w http.ResponseWriter, r *http.Request) {
+	ch := Channel(strings.TrimPrefix(r.URL.Path, PathPrefix))
+	key, _ := apikey.FromContext(r.Context()) // middleware.Auth put it there
 	q := r.URL.Query()
 	fv, perr := queryFilters(ch, q)
 	var f *subscription
@@ -61,9 +63,8 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !s.waitReady(r) {
-		p := problem.New(http.StatusServiceUnavailable, "the live streams are not readable yet; retry shortly")
-		p.RetryAfter = 1
-		problem.Write(w, r, p)
+		problem.WriteError(w, r, &fault.Error{Code: fault.Unavailable,
+			Message: "the live streams are not readable yet; retry shortly", RetryAfter: time.Second})
 		return
 	}
 	conn, err := s.upgrader.Upgrade(w, r, nil)
@@ -77,50 +78,9 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	go s.serveConn(r.Context(), conn, ch, key.Tenant, f, since)
 }
 
-// authenticate requires a key with the read scope, from the Authorization
-// header or, for browsers (which cannot set headers on a WebSocket), from
-// access_token. It answers the request itself when it returns false.
-func (s *Service) authenticate(w http.ResponseWriter, r *http.Request) (apikey.Key, bool) {
-	secret, ok := "", false
-	if h := r.Header.Get("Authorization"); h != "" {
-		scheme, rest, found := strings.Cut(h, " ")
-		secret = strings.TrimSpace(rest)
-		ok = found && strings.EqualFold(scheme, "Bearer") && secret != ""
-	} else if vs := r.URL.Query()[paramAccessToken]; len(vs) == 1 && vs[0] != "" {
-		secret, ok = vs[0], true
-	}
-	if !ok {
-		unauthorized(w, r, "missing API key: send Authorization: Bearer <key>, or access_token=<key> from a browser")
-		return apikey.Key{}, false
-	}
-	key, err := s.authn.Authenticate(r.Context(), secret)
-	switch {
-	case errors.Is(err, apikey.ErrUnknown):
-		unauthorized(w, r, "unknown or revoked API key")
-		return apikey.Key{}, false
-	case err != nil:
-		s.logger.ErrorContext(r.Context(), "realtime: authenticate", "err", err, "request_id", middleware.InfoFrom(r.Context()).RequestID)
-		p := problem.New(http.StatusServiceUnavailable, "cannot check the API key now; retry shortly")
-		p.RetryAfter = 1
-		problem.Write(w, r, p)
-		return apikey.Key{}, false
-	case !key.Has(apikey.ScopeRead):
-		problem.Write(w, r, problem.New(http.StatusForbidden, "the API key lacks the read scope"))
-		return apikey.Key{}, false
-	}
-	return key, true
-}
-
-func unauthorized(w http.ResponseWriter, r *http.Request, detail string) {
-	w.Header().Set("WWW-Authenticate", `Bearer realm="lightwatch"`)
-	problem.Write(w, r, problem.New(http.StatusUnauthorized, detail))
-}
-
 // badParam is a 400 naming the query parameter, in the query API's form.
 func badParam(w http.ResponseWriter, r *http.Request, e *filter.ParamError) {
-	p := problem.New(http.StatusBadRequest, "query."+e.Param+": "+e.Message)
-	p.Errors = []problem.FieldError{{Field: "query." + e.Param, Message: e.Message}}
-	problem.Write(w, r, p)
+	problem.WriteError(w, r, fault.InvalidField("query."+e.Param, "%s", e.Message))
 }
 
 // sinceParam reads the resume cursor: nil when absent.

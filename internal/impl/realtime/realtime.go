@@ -15,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/lightwatch/lightwatch/internal/impl/apikey"
+	"github.com/lightwatch/lightwatch/internal/impl/middleware"
 )
 
 // Keepalive and limits of the WebSocket contract; the AsyncAPI document
@@ -59,10 +60,9 @@ const (
 )
 
 // Authenticator resolves an API key's secret; *apikey.Authenticator is one.
-// It returns apikey.ErrUnknown for unknown or revoked keys.
-type Authenticator interface {
-	Authenticate(ctx context.Context, secret string) (apikey.Key, error)
-}
+// It fails with code fault.Unauthorized (apikey.ErrUnknown) for unknown or
+// revoked keys.
+type Authenticator = middleware.Authenticator
 
 // Options configure a Service. Redis and Authenticator are required; zero
 // values elsewhere mean the defaults.
@@ -120,9 +120,11 @@ type Options struct {
 // Service is the realtime service of one instance: an http.Handler for
 // /ws/{channel}, the stream reader (Run) and the connections' shutdown.
 type Service struct {
-	redis       *redis.Client
-	authn       Authenticator
-	logger      *slog.Logger
+	redis  *redis.Client
+	logger *slog.Logger
+	// handshake is the handshake after its channel and method are checked,
+	// behind the shared auth middleware.
+	handshake   http.Handler
 	m           *Metrics
 	limits      limits
 	writer      writerConfig
@@ -150,7 +152,6 @@ func New(o Options) (*Service, error) {
 	}
 	s := &Service{
 		redis:  o.Redis,
-		authn:  o.Authenticator,
 		logger: o.Logger,
 		m:      o.Metrics,
 		limits: limits{
@@ -170,6 +171,9 @@ func New(o Options) (*Service, error) {
 
 		afterReplayRead: o.afterReplayRead,
 	}
+	readScope := func(*http.Request) (apikey.Scope, bool) { return apikey.ScopeRead, true }
+	s.handshake = middleware.Auth(o.Authenticator, readScope, o.Logger, middleware.WithQueryToken(paramAccessToken))(
+		http.HandlerFunc(s.serveHandshake))
 	s.reader = &reader{
 		redis: o.Redis, hub: s.hub, logger: o.Logger, m: o.Metrics,
 		block: orDefault(o.ReadBlock, DefaultReadBlock), count: int64(orDefault(o.ReadCount, DefaultReadCount)),

@@ -4,17 +4,19 @@ package store
 
 import (
 	"context"
-	"errors"
 
 	"github.com/lightwatch/lightwatch/internal/impl/apikey"
 	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/fault"
 )
 
-// ErrNotFound is returned when a requested record does not exist.
-var ErrNotFound = errors.New("not found")
+// ErrNotFound is returned (wrapped) when a requested record does not exist;
+// its code is fault.NotFound.
+var ErrNotFound = &fault.Error{Code: fault.NotFound, Message: "not found"}
 
-// ErrConflict is returned when a record to create already exists.
-var ErrConflict = errors.New("already exists")
+// ErrConflict is returned (wrapped) when a record to create already exists;
+// its code is fault.Conflict.
+var ErrConflict = &fault.Error{Code: fault.Conflict, Message: "already exists"}
 
 // Store is the record of everything Lightwatch accepted.
 type Store interface {
