@@ -177,6 +177,7 @@ func (a *App) guarded(c *contract.Spec, h http.Handler, bodyLimit int64, validat
 	chain := []middleware.Middleware{
 		c.Route,
 		middleware.Auth(a.authn, contract.Scope, a.logger),
+		middleware.Query, // a malformed query string is a 400, not silently dropped pairs
 		middleware.RateLimit(limiterAdapter{a.limiter}, a.metrics, a.logger),
 		contract.ForBody(middleware.Body(bodyLimit)),
 	}

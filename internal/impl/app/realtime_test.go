@@ -256,6 +256,10 @@ func TestFilterBoundsAgreeOnAPIAndWebSocket(t *testing.T) {
 		{strings.Repeat("service=a&", 20), http.StatusOK},
 		{strings.Repeat("attr.k=v&", 17), http.StatusBadRequest},
 		{"level=loud", http.StatusBadRequest},
+		// Go's URL.Query drops a pair it cannot decode; both paths refuse it
+		// instead of answering unfiltered.
+		{"service=%zz", http.StatusBadRequest},
+		{"service=a&cursor=%%%x", http.StatusBadRequest},
 	} {
 		if r := s.get("/api/logs?"+tc.query, adminKey); r.StatusCode != tc.status {
 			t.Errorf("/api/logs?%s: %d, want %d", tc.query, r.StatusCode, tc.status)
@@ -269,6 +273,11 @@ func TestFilterBoundsAgreeOnAPIAndWebSocket(t *testing.T) {
 		}
 		if c != nil {
 			_ = c.conn.Close()
+		}
+	}
+	for query, field := range map[string]string{"service=%zz": "query.service", "cursor=%%%x": "query.cursor", "q=a;b": "query.q"} {
+		if r := s.get("/api/logs?"+query, adminKey); r.StatusCode != http.StatusBadRequest || !strings.Contains(string(r.Body), `"field":"`+field+`"`) {
+			t.Errorf("/api/logs?%s: %d %s, want 400 naming %s", query, r.StatusCode, r.Body, field)
 		}
 	}
 }

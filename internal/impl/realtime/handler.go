@@ -42,6 +42,10 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Service) serveHandshake(w http.ResponseWriter, r *http.Request) {
 	ch := Channel(strings.TrimPrefix(r.URL.Path, PathPrefix))
 	key, _ := apikey.FromContext(r.Context()) // middleware.Auth put it there
+	if err := middleware.CheckQuery(r.URL.RawQuery); err != nil {
+		problem.WriteError(w, r, err) // URL.Query would drop the pair and leave the filter off
+		return
+	}
 	q := r.URL.Query()
 	fv, perr := queryFilters(ch, q)
 	var f *subscription

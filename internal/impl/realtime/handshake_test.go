@@ -43,6 +43,7 @@ func TestRefusalsComeBeforeTheUpgrade(t *testing.T) {
 		{"alert severity twice", "/ws/alerts?severity=info&severity=critical", acmeKey, 400, "query.severity", "at most once"},
 		// The spec's maxItems counts values as sent, as /api/logs does.
 		{"21 copies of one service", "/ws/logs?" + strings.Repeat("service=a&", 21), acmeKey, 400, "query.service", "at most 20"},
+		{"bad percent-encoding", "/ws/logs?service=%zz", acmeKey, 400, "query.service", "percent-encoding"},
 		{"malformed since", "/ws/logs?since=yesterday", acmeKey, 400, "query.since", ""},
 		{"since without sequence", "/ws/logs?since=1700000000000", acmeKey, 400, "query.since", ""},
 	} {
