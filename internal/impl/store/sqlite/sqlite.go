@@ -12,13 +12,16 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
@@ -36,6 +39,16 @@ type Options struct {
 	// loss or OS crash can lose the last transactions. FULL also survives those,
 	// at the price of an fsync per commit.
 	Synchronous string
+	// BlockEvents is the most events a log block holds (default 1000).
+	BlockEvents int
+	// HeadEvents and HeadAge say when the log head is compacted into blocks:
+	// once it holds HeadEvents events (default 20,000) or its oldest event
+	// is HeadAge old (default a minute). Tests make them small.
+	HeadEvents int
+	HeadAge    time.Duration
+	// Logger receives what background work (compaction, retention) reports;
+	// default slog.Default().
+	Logger *slog.Logger
 }
 
 // writerCacheKiB is the writer's page cache (SQLite's default is 2000 KiB).
@@ -60,7 +73,11 @@ type Store struct {
 	ck     *checkpointer
 	// summary holds the rollup, metric name and service upserts of InsertEvents.
 	summary summaryStmts
+	logs    *logStore
+	logger  *slog.Logger
 }
+
+func (s *Store) log() *slog.Logger { return s.logger }
 
 // Open opens (creating if needed) the database at path and brings its schema
 // up to date. path must be a file: ":memory:" would give each pool its own
@@ -68,9 +85,7 @@ type Store struct {
 func Open(ctx context.Context, path string, opts ...Options) (*Store, error) {
 	var o Options
 	for _, x := range opts {
-		if x.Synchronous != "" {
-			o.Synchronous = x.Synchronous
-		}
+		o = x
 	}
 	sync := strings.ToUpper(o.Synchronous)
 	switch sync {
@@ -103,7 +118,12 @@ func Open(ctx context.Context, path string, opts ...Options) (*Store, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
-	s := &Store{w: w}
+	s := &Store{w: w, logger: cmp.Or(o.Logger, slog.Default())}
+	// A new database frees the pages of dropped blocks on request
+	// (retention.go); auto_vacuum must be set before the first table.
+	if _, err := w.ExecContext(ctx, "PRAGMA auto_vacuum = INCREMENTAL"); err != nil {
+		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", path, err), w.Close())
+	}
 	if err := migrate(ctx, w); err != nil {
 		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", path, err), w.Close())
 	}
@@ -130,6 +150,18 @@ func Open(ctx context.Context, path string, opts ...Options) (*Store, error) {
 	if err := s.prepare(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", path, err), s.Close())
 	}
+	if s.logs, err = newLogStore(o); err != nil {
+		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", path, err), s.Close())
+	}
+	if err := s.logs.load(ctx, s.w); err != nil {
+		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", path, err), s.Close())
+	}
+	if err := s.drainLegacyLogs(ctx); err != nil {
+		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", path, err), s.Close())
+	}
+	cctx, cancel := context.WithCancel(context.Background())
+	s.logs.stop, s.logs.done = cancel, make(chan struct{})
+	go s.runCompactor(cctx)
 	return s, nil
 }
 
@@ -146,6 +178,10 @@ func (s *Store) Ping(ctx context.Context) error {
 	if err := s.ck.err(); err != nil {
 		return fmt.Errorf("sqlite: %w", err)
 	}
+	// Nor can a head that is never compacted be kept.
+	if err := s.logs.lastErr.Load(); err != nil {
+		return fmt.Errorf("sqlite: %w", *err)
+	}
 	return nil
 }
 
@@ -154,6 +190,17 @@ func (s *Store) Ping(ctx context.Context) error {
 // the database file.
 func (s *Store) Close() error {
 	var errs []error
+	if l := s.logs; l != nil {
+		if l.stop != nil {
+			l.stop()
+			<-l.done
+			// A head left behind is safe, but blocks are smaller and
+			// quicker to open.
+			errs = append(errs, s.Compact(context.Background()))
+		}
+		l.fast.Close()
+		l.compact.Close()
+	}
 	if s.ck != nil {
 		errs = append(errs, s.ck.close())
 	}

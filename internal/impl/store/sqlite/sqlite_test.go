@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/store/sqlite"
@@ -26,4 +27,17 @@ func open(t testing.TB, opts ...sqlite.Options) *sqlite.Store {
 
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Store { return open(t) })
+}
+
+// blockOptions compact the log head into tiny blocks all the time, so that
+// the conformance suite reads logs from blocks, from the head and from both,
+// with compactions running beside its queries.
+var blockOptions = sqlite.Options{BlockEvents: 7, HeadEvents: 5, HeadAge: time.Millisecond}
+
+func TestConformanceBlocks(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store { return open(t, blockOptions) })
+}
+
+func TestCountsConformanceBlocks(t *testing.T) {
+	storetest.RunCounts(t, func(t *testing.T) store.Store { return open(t, blockOptions) })
 }
