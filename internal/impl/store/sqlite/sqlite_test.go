@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lightwatch/lightwatch/internal/impl/event"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/store/sqlite"
 	"github.com/lightwatch/lightwatch/internal/impl/store/storetest"
@@ -36,6 +37,24 @@ var blockOptions = sqlite.Options{BlockEvents: 7, HeadEvents: 5, HeadAge: time.M
 
 func TestConformanceBlocks(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Store { return open(t, blockOptions) })
+}
+
+// compactingStore compacts after every insert: every log the suite reads
+// back comes from a block.
+type compactingStore struct{ *sqlite.Store }
+
+func (s compactingStore) InsertEvents(ctx context.Context, events []event.Event) ([]bool, error) {
+	fresh, err := s.Store.InsertEvents(ctx, events)
+	if err != nil {
+		return nil, err
+	}
+	return fresh, s.Compact(ctx)
+}
+
+func TestConformanceAllInBlocks(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store {
+		return compactingStore{open(t, sqlite.Options{BlockEvents: 7, HeadAge: time.Hour})}
+	})
 }
 
 func TestCountsConformanceBlocks(t *testing.T) {
