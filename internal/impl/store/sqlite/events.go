@@ -151,6 +151,7 @@ func (s *Store) InsertEvents(ctx context.Context, events []event.Event) ([]bool,
 	if err := s.writeSummary(ctx, tx, prepared.Summarize(fresh)); err != nil {
 		return nil, fmt.Errorf("insert events: %w", err)
 	}
+	l.at("insert before commit")
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("insert events: commit: %w", err)
 	}

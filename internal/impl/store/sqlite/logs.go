@@ -110,8 +110,17 @@ type logStore struct {
 	stop      context.CancelFunc
 	done      chan struct{}
 	lastErr   atomic.Pointer[error]
-	// compactions and compacted count for /metrics and tests.
+	// compactions count for /metrics and tests.
 	compactions atomic.Int64
+	// hook, when set (by tests only), is called at the named points of the
+	// write path: a crash test stalls there and kills the process.
+	hook func(point string)
+}
+
+func (l *logStore) at(point string) {
+	if l.hook != nil {
+		l.hook(point)
+	}
 }
 
 func idKey(tenant, id string) string { return tenant + "\x00" + id }
@@ -484,9 +493,11 @@ func (s *Store) commitBlocks(ctx context.Context, built []builtBlock, lastSeq, l
 			return fmt.Errorf("delete moved rows: %w", err)
 		}
 	}
+	s.logs.at("compaction before commit")
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	s.logs.at("compaction after commit")
 	return nil
 }
 
