@@ -46,6 +46,8 @@ type Options struct {
 	// is HeadAge old (default a minute). Tests make them small.
 	HeadEvents int
 	HeadAge    time.Duration
+	// Retention is enforced in the background (retention.go).
+	Retention store.Retention
 	// Logger receives what background work (compaction, retention) reports;
 	// default slog.Default().
 	Logger *slog.Logger
@@ -75,6 +77,8 @@ type Store struct {
 	summary summaryStmts
 	logs    *logStore
 	logger  *slog.Logger
+	path    string
+	ret     retention
 }
 
 func (s *Store) log() *slog.Logger { return s.logger }
@@ -102,6 +106,10 @@ func Open(ctx context.Context, path string, opts ...Options) (*Store, error) {
 	q := url.Values{}
 	q.Set("_busy_timeout", fmt.Sprint(busyTimeoutMS))
 	q.Set("_journal_mode", "WAL")
+	// A new database gives the pages of dropped blocks back to the file
+	// system on request (retention.go). This only takes effect on a new
+	// file; drainLegacyLogs converts an old one.
+	q.Set("_auto_vacuum", "INCREMENTAL")
 	q.Set("_synchronous", sync)
 	// IMMEDIATE takes the write lock at BEGIN, so a transaction never fails
 	// half-way with SQLITE_BUSY when it first writes.
@@ -118,12 +126,7 @@ func Open(ctx context.Context, path string, opts ...Options) (*Store, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
-	s := &Store{w: w, logger: cmp.Or(o.Logger, slog.Default())}
-	// A new database frees the pages of dropped blocks on request
-	// (retention.go); auto_vacuum must be set before the first table.
-	if _, err := w.ExecContext(ctx, "PRAGMA auto_vacuum = INCREMENTAL"); err != nil {
-		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", path, err), w.Close())
-	}
+	s := &Store{w: w, logger: cmp.Or(o.Logger, slog.Default()), path: path, ret: retention{cfg: o.Retention}}
 	if err := migrate(ctx, w); err != nil {
 		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", path, err), w.Close())
 	}
@@ -162,6 +165,7 @@ func Open(ctx context.Context, path string, opts ...Options) (*Store, error) {
 	cctx, cancel := context.WithCancel(context.Background())
 	s.logs.stop, s.logs.done = cancel, make(chan struct{})
 	go s.runCompactor(cctx)
+	s.startRetention()
 	return s, nil
 }
 
@@ -190,6 +194,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // the database file.
 func (s *Store) Close() error {
 	var errs []error
+	s.stopRetention()
 	if l := s.logs; l != nil {
 		if l.stop != nil {
 			l.stop()

@@ -60,3 +60,9 @@ func TestConformanceAllInBlocks(t *testing.T) {
 func TestCountsConformanceBlocks(t *testing.T) {
 	storetest.RunCounts(t, func(t *testing.T) store.Store { return open(t, blockOptions) })
 }
+
+func TestRetentionConformance(t *testing.T) {
+	storetest.RunRetention(t, func(t *testing.T, r store.Retention) store.Store {
+		return open(t, sqlite.Options{BlockEvents: 7, HeadAge: time.Hour, Retention: r})
+	})
+}
