@@ -53,6 +53,9 @@ func start(t testing.TB, edit func(*config.Config), opts ...app.Option) *server 
 	cfg.DataDir = t.TempDir()
 	cfg.BootstrapKey = adminKey
 	cfg.ShutdownTimeout = 10 * time.Second
+	// The tests' events carry fixed dates, older than the default
+	// retention; the retention tests set their own.
+	cfg.Retention, cfg.RetentionRollups = 0, 0
 	if edit != nil {
 		edit(&cfg)
 	}

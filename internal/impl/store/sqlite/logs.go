@@ -357,6 +357,16 @@ func (l *logStore) appendHead(seq int64, events []event.Event) {
 	}
 }
 
+// headOlderThan reports whether the head holds an event before ts.
+func (l *logStore) headOlderThan(ts int64) bool {
+	for _, h := range l.state.Load().head {
+		if h.ts < ts {
+			return true
+		}
+	}
+	return false
+}
+
 // builtBlock is a block encoded outside the lock, waiting for its row.
 type builtBlock struct {
 	meta *logBlock

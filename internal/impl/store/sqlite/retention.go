@@ -64,14 +64,26 @@ func (s *Store) startRetention() {
 		return
 	}
 	r.every = retentionEvery(r.cfg)
+	tick := r.every
+	if r.cfg.MaxDisk > 0 {
+		tick = min(tick, diskEvery) // the size check is cheap
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	r.stop, r.done = cancel, make(chan struct{})
 	go func() {
 		defer close(r.done)
-		t := time.NewTicker(r.every)
+		t := time.NewTicker(tick)
 		defer t.Stop()
+		var last time.Time
 		for {
-			if _, err := s.EnforceRetention(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			var err error
+			if time.Since(last) >= r.every {
+				last = time.Now()
+				_, err = s.EnforceRetention(ctx, last)
+			} else {
+				err = s.enforceDisk(ctx)
+			}
+			if err != nil && ctx.Err() == nil {
 				s.log().Error("retention failed", "err", err)
 			}
 			select {
@@ -109,6 +121,13 @@ func (s *Store) EnforceRetention(ctx context.Context, now time.Time) (map[event.
 	freed := false
 	if d := r.cfg.Logs; d > 0 {
 		cutoff := now.Add(-d).UnixNano()
+		// Expired events in the head are compacted at once, so that their
+		// blocks can go now rather than after the head's age.
+		if s.logs.headOlderThan(cutoff) {
+			if err := s.compactHead(ctx, true); err != nil {
+				return out, fmt.Errorf("retention: %w", err)
+			}
+		}
 		n, err := s.dropBlocks(ctx, func(b *logBlock) bool { return b.maxTS < cutoff }, 0)
 		if err != nil {
 			return out, fmt.Errorf("retention: %w", err)
@@ -151,6 +170,24 @@ func (s *Store) EnforceRetention(ctx context.Context, now time.Time) (map[event.
 		add(event.KindLog, "disk", n)
 	}
 	return out, nil
+}
+
+// diskEvery is how often the disk cap is checked between retention passes.
+const diskEvery = time.Second
+
+// enforceDisk is the disk cap part of a pass.
+func (s *Store) enforceDisk(ctx context.Context) error {
+	r := &s.ret
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n, err := s.capDisk(ctx)
+	if n > 0 {
+		if r.dropped[event.KindLog] == nil {
+			r.dropped[event.KindLog] = map[string]int64{}
+		}
+		r.dropped[event.KindLog]["disk"] += n
+	}
+	return err
 }
 
 // dropBlocks deletes the blocks drop selects, at most limit bytes of them
