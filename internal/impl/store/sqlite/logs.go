@@ -44,7 +44,7 @@ import (
 // Defaults of the head and block sizes; Options overrides them.
 const (
 	defaultBlockEvents = 1000
-	defaultHeadEvents  = 20_000
+	defaultHeadEvents  = 8192
 	defaultHeadAge     = time.Minute
 )
 
