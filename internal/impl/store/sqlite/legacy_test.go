@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/filter"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 )
 
@@ -95,7 +96,7 @@ func TestOpenUpgradesRowPerEventLogs(t *testing.T) {
 			t.Fatalf("event %s differs: got %+v %+v, want %+v %+v", g.ID, g, g.Log, w, w.Log)
 		}
 	}
-	p, err := s.QueryLogs(ctx, store.LogQuery{Window: store.Window{Tenant: "acme", Limit: 3}, Services: []string{"svc-1"}})
+	p, err := s.QueryLogs(ctx, store.LogQuery{Window: store.Window{Tenant: "acme", Limit: 3}, Filter: filter.Filter{Services: []string{"svc-1"}}})
 	if err != nil || len(p.Events) != 3 || p.Events[0].ID != "old-40116" {
 		t.Errorf("newest svc-1 logs = %v, %v", ids3(p.Events), err)
 	}

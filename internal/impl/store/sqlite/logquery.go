@@ -7,26 +7,28 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/bits-and-blooms/bloom/v3"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/filter"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/store/internal/eventblock"
 	"github.com/lightwatch/lightwatch/internal/impl/store/internal/listing"
 )
 
-// logFilter is a store.LogQuery's conditions, evaluated in Go over the head
-// and decoded blocks with listing's matching, so they mean what the SQL of
-// the other tables and the MongoDB adapter mean.
+// logFilter is a store.LogQuery as the head and the blocks apply it: the
+// core's filter.Matcher decides which events match (so the blocks, realtime
+// and alerting can never disagree), and the block metadata rules whole
+// blocks out by tenant, service, level and time.
 type logFilter struct {
 	plan     listing.Plan
+	m        *filter.Matcher
 	services []string
 	levels   []string
-	host     string
-	text     string // ASCII-lowercased
-	attrs    []listing.Attr
+	// metadataOnly: nothing but service and level filters, so a block wholly
+	// in the window can be counted from its metadata.
+	metadataOnly bool
 }
 
 func newLogFilter(q store.LogQuery) (*logFilter, error) {
@@ -34,23 +36,15 @@ func newLogFilter(q store.LogQuery) (*logFilter, error) {
 	if err != nil {
 		return nil, err
 	}
-	attrs, err := listing.Attrs(q.Attrs)
-	if err != nil {
-		return nil, err
-	}
-	if err := listing.Text(q.Text); err != nil {
+	// A LogQuery reads the log fields only.
+	f := filter.Filter{Services: q.Services, Levels: q.Levels, Host: q.Host, Text: q.Text, Attrs: q.Attrs}
+	if err := f.Check(); err != nil {
 		return nil, err
 	}
 	return &logFilter{
-		plan: p, services: listing.Distinct(q.Services), levels: listing.Strings(listing.Distinct(q.Levels)),
-		host: q.Host, text: asciiLower(q.Text), attrs: attrs,
+		plan: p, m: f.Compile(), services: listing.Distinct(q.Services), levels: listing.Strings(listing.Distinct(q.Levels)),
+		metadataOnly: q.Host == "" && q.Text == "" && len(q.Attrs) == 0,
 	}, nil
-}
-
-// onlyMetadata is true when blocks wholly inside the window can be counted
-// from their metadata.
-func (f *logFilter) onlyMetadata() bool {
-	return f.host == "" && f.text == "" && len(f.attrs) == 0
 }
 
 // inRange checks the window and cursor.
@@ -69,29 +63,7 @@ func (f *logFilter) inRange(ts int64, id string) bool {
 }
 
 func (f *logFilter) match(e *event.Event) bool {
-	if e.Tenant != f.plan.Tenant {
-		return false
-	}
-	if len(f.services) > 0 && !slices.Contains(f.services, e.Service) {
-		return false
-	}
-	if len(f.levels) > 0 && !slices.Contains(f.levels, string(e.Log.Level)) {
-		return false
-	}
-	if f.host != "" && e.Host != f.host {
-		return false
-	}
-	// SQLite's LIKE, which the SQL adapters used, ignores ASCII case only.
-	if f.text != "" && !strings.Contains(asciiLower(e.Log.Message), f.text) {
-		return false
-	}
-	for _, a := range f.attrs {
-		v, ok := e.Attributes[a.Key]
-		if !ok || !a.Match(v) {
-			return false
-		}
-	}
-	return true
+	return e.Tenant == f.plan.Tenant && f.m.Match(e)
 }
 
 // admits reports whether b may hold matches.
@@ -115,7 +87,7 @@ func (f *logFilter) admits(b *logBlock) bool {
 
 // metadataCount is how many of b's events match, when its metadata says.
 func (f *logFilter) metadataCount(b *logBlock) (int64, bool) {
-	if !f.onlyMetadata() || b.minTS < f.plan.Lo || b.maxTS > f.plan.Hi {
+	if !f.metadataOnly || b.minTS < f.plan.Lo || b.maxTS > f.plan.Hi {
 		return 0, false
 	}
 	if len(f.levels) == 0 {
@@ -126,21 +98,6 @@ func (f *logFilter) metadataCount(b *logBlock) (int64, bool) {
 		n += b.levels[event.Level(l)]
 	}
 	return n, true
-}
-
-func asciiLower(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; 'A' <= c && c <= 'Z' {
-			b := []byte(s)
-			for j := i; j < len(b); j++ {
-				if c := b[j]; 'A' <= c && c <= 'Z' {
-					b[j] = c + 'a' - 'A'
-				}
-			}
-			return string(b)
-		}
-	}
-	return s
 }
 
 // before orders events in the listing's direction.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/filter"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/store/internal/listing"
 )
@@ -33,16 +34,14 @@ func securityKeyset(q store.SecurityQuery) (k *keyset, empty bool, err error) {
 	if err != nil {
 		return nil, false, err
 	}
-	severities, filtered, err := listing.Severities(q.Severities, q.MinSeverity)
-	if err != nil {
+	if err := q.Filter.Check(); err != nil {
 		return nil, false, err
 	}
-	if filtered && len(severities) == 0 {
+	sevs, filtered := filter.Severities(q.Severities, q.MinSeverity)
+	if filtered && len(sevs) == 0 {
 		return nil, true, nil
 	}
-	if err := listing.Text(q.Text); err != nil {
-		return nil, false, err
-	}
+	severities := listing.Strings(sevs)
 	categories := listing.Distinct(q.Categories)
 	switch {
 	case len(severities) > 0:

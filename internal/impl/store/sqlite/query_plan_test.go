@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lightwatch/lightwatch/internal/impl/filter"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 )
 
@@ -79,8 +80,8 @@ func TestQueryPlans(t *testing.T) {
 		k     *keyset
 		index string
 	}{
-		{"security min severity", mustSecurity(store.SecurityQuery{Window: w, MinSeverity: "high"}), "security_events_tenant_severity_ts"},
-		{"security categories", mustSecurity(store.SecurityQuery{Window: after, Categories: []string{"authentication", "network"}}),
+		{"security min severity", mustSecurity(store.SecurityQuery{Window: w, Filter: filter.Filter{MinSeverity: "high"}}), "security_events_tenant_severity_ts"},
+		{"security categories", mustSecurity(store.SecurityQuery{Window: after, Filter: filter.Filter{Categories: []string{"authentication", "network"}}}),
 			"security_events_tenant_category_ts"},
 		{"security unfiltered", mustSecurity(store.SecurityQuery{Window: w}), "security_events_tenant_ts"},
 		{"alerts", mustAlerts(store.AlertQuery{Window: w}), "alerts_tenant_started"},

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/filter"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 )
 
@@ -107,7 +108,7 @@ func testPagingAcrossCompaction(t *testing.T, s store.Store) {
 		}
 	}
 	q := store.LogQuery{Window: store.Window{Tenant: "acme", From: base.Add(-time.Minute), To: base.Add(time.Minute)},
-		Services: []string{"checkout"}, Levels: []event.Level{event.LevelError, event.LevelFatal}}
+		Filter: filter.Filter{Services: []string{"checkout"}, Levels: []event.Level{event.LevelError, event.LevelFatal}}}
 	if got, err := s.CountLogs(ctx, q, 1_000_000); err != nil || got != int64(checkout) {
 		t.Errorf("CountLogs of checkout errors = %d, %v; want %d", got, err, checkout)
 	}
