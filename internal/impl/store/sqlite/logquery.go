@@ -29,6 +29,7 @@ type logFilter struct {
 	// metadataOnly: nothing but service and level filters, so a block wholly
 	// in the window can be counted from its metadata.
 	metadataOnly bool
+	withAttrs    bool // the filter reads attributes
 }
 
 func newLogFilter(q store.LogQuery) (*logFilter, error) {
@@ -43,7 +44,7 @@ func newLogFilter(q store.LogQuery) (*logFilter, error) {
 	}
 	return &logFilter{
 		plan: p, m: f.Compile(), services: listing.Distinct(q.Services), levels: listing.Strings(listing.Distinct(q.Levels)),
-		metadataOnly: q.Host == "" && q.Text == "" && len(q.Attrs) == 0,
+		metadataOnly: q.Host == "" && q.Text == "" && len(q.Attrs) == 0, withAttrs: len(q.Attrs) > 0,
 	}, nil
 }
 
@@ -143,19 +144,15 @@ func (s *Store) QueryLogs(ctx context.Context, q store.LogQuery) (store.Page, er
 				break
 			}
 		}
-		events, err := s.readBlock(ctx, b)
+		rows, err := s.readRows(ctx, b)
 		if err != nil {
 			return store.Page{}, fmt.Errorf("query logs: %w", err)
 		}
-		added := false
-		for i := range events {
-			e := &events[i]
-			if f.inRange(e.TS.UnixNano(), e.ID) && f.match(e) {
-				out = append(out, *e)
-				added = true
-			}
-		}
-		if added {
+		if n := f.scan(rows, fetch, func(i int) {
+			e := rows.Event(i)
+			e.Tenant, e.Service = b.tenant, b.service
+			out = append(out, e)
+		}); n > 0 {
 			trim()
 		}
 	}
@@ -186,6 +183,53 @@ func (f *logFilter) blockOrder(blocks []*logBlock) []*logBlock {
 		slices.SortFunc(out, func(a, b *logBlock) int { return cmp.Compare(a.minTS, b.minTS) })
 	}
 	return out
+}
+
+// scan calls take for the rows of a block that match, in the listing's
+// order (a block is sorted by (ts, id)), at most limit of them: further
+// ones could not enter the page before those. It returns how many it took.
+func (f *logFilter) scan(rows *eventblock.Rows, limit int, take func(i int)) int {
+	var (
+		e event.Event
+		l event.Log
+	)
+	n := 0
+	for k := range rows.N {
+		i := k
+		if f.plan.Desc {
+			i = rows.N - 1 - k
+		}
+		if !f.inRange(rows.TS[i], rows.ID[i]) {
+			continue
+		}
+		rows.Peek(i, &e, &l, f.withAttrs)
+		if !f.match(&e) {
+			continue
+		}
+		take(i)
+		if n++; n >= limit {
+			break
+		}
+	}
+	return n
+}
+
+// readRows reads one block into columns. A block dropped by retention since
+// the caller's snapshot reads as empty: its events are gone.
+func (s *Store) readRows(ctx context.Context, b *logBlock) (*eventblock.Rows, error) {
+	var enc eventblock.Encoded
+	err := s.r.QueryRowContext(ctx, "SELECT ids, data FROM log_blocks WHERE id = ?", b.id).Scan(&enc.IDs, &enc.Data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return &eventblock.Rows{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read log block %d: %w", b.id, err)
+	}
+	rows, err := s.logs.compact.DecodeRows(enc)
+	if err != nil {
+		return nil, fmt.Errorf("log block %d: %w", b.id, err)
+	}
+	return rows, nil
 }
 
 // readBlock reads and decodes one block. A block dropped by retention since
@@ -241,15 +285,11 @@ func (s *Store) CountLogs(ctx context.Context, q store.LogQuery, upTo int64) (in
 		if c, ok := f.metadataCount(b); ok {
 			n += c
 		} else {
-			events, err := s.readBlock(ctx, b)
+			rows, err := s.readRows(ctx, b)
 			if err != nil {
 				return 0, fmt.Errorf("count logs: %w", err)
 			}
-			for i := range events {
-				if f.inRange(events[i].TS.UnixNano(), events[i].ID) && f.match(&events[i]) {
-					n++
-				}
-			}
+			n += int64(f.scan(rows, int(min(upTo-n, int64(rows.N)+1)), func(int) {}))
 		}
 		if n >= upTo {
 			return upTo, nil

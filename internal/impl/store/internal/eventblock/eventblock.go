@@ -18,7 +18,9 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/klauspost/compress/zstd"
 
@@ -174,8 +176,20 @@ func (c *Codec) IDs(b []byte) ([]string, error) {
 	return ids, nil
 }
 
-// Decode decodes a batch back into events, in the encoded order.
-func (c *Codec) Decode(enc Encoded) ([]event.Event, error) {
+// Rows is a decoded batch, column by column. Its strings share the
+// decompressed buffer (no allocation per value); Event copies what it
+// returns, so events never hold on to the buffer.
+type Rows struct {
+	N                                         int
+	ID, Tenant, Service, Host, Level, Message []string
+	TraceID, SpanID                           []string
+	TS                                        []int64
+	received                                  []uint64 // zigzag(received-ts)+1; 0: absent
+	attrs                                     [][]byte // each row's encoded attributes
+}
+
+// DecodeRows decodes a batch into columns.
+func (c *Codec) DecodeRows(enc Encoded) (*Rows, error) {
 	ids, err := c.IDs(enc.IDs)
 	if err != nil {
 		return nil, err
@@ -198,30 +212,73 @@ func (c *Codec) Decode(enc Encoded) ([]event.Event, error) {
 	if r.err != nil {
 		return nil, fmt.Errorf("eventblock: data: %w", r.err)
 	}
-	events := make([]event.Event, len(ids))
-	logs := make([]event.Log, len(ids))
+	n := len(ids)
+	rows := &Rows{N: n, ID: ids, TS: make([]int64, n), received: make([]uint64, n), attrs: make([][]byte, n)}
+	strs := make([]string, 7*n)
+	for i, p := range []*[]string{&rows.Tenant, &rows.Service, &rows.Host, &rows.Level, &rows.Message, &rows.TraceID, &rows.SpanID} {
+		*p = strs[i*n : (i+1)*n : (i+1)*n]
+	}
 	var ts int64
-	for i := range events {
-		e := &events[i]
-		e.ID, e.Kind, e.Log = ids[i], event.KindLog, &logs[i]
-		e.Tenant = cols[colTenant].string()
-		e.Service = cols[colService].string()
+	for i := range n {
+		rows.Tenant[i] = cols[colTenant].view()
+		rows.Service[i] = cols[colService].view()
 		ts += cols[colTS].varint()
-		e.TS = check.Time(ts)
-		if d := cols[colReceived].uvarint(); d != 0 {
-			e.ReceivedAt = check.Time(ts + unzigzag(d-1))
-		}
-		e.Host = cols[colHost].string()
-		logs[i].Level = event.Level(cols[colLevel].string())
-		logs[i].Message = cols[colMessage].string()
-		logs[i].TraceID = cols[colTraceID].string()
-		logs[i].SpanID = cols[colSpanID].string()
-		e.Attributes = cols[colAttrs].attrs()
+		rows.TS[i] = ts
+		rows.received[i] = cols[colReceived].uvarint()
+		rows.Host[i] = cols[colHost].view()
+		rows.Level[i] = cols[colLevel].view()
+		rows.Message[i] = cols[colMessage].view()
+		rows.TraceID[i] = cols[colTraceID].view()
+		rows.SpanID[i] = cols[colSpanID].view()
+		rows.attrs[i] = cols[colAttrs].skipAttrs()
 	}
 	for i := range cols {
 		if cols[i].err != nil {
 			return nil, fmt.Errorf("eventblock: column %d: %w", i, cols[i].err)
 		}
+	}
+	return rows, nil
+}
+
+// Peek fills e and l with row i for matching, without attributes when
+// withAttrs is false: its strings are views of the buffer, to be dropped
+// before the Rows are.
+func (r *Rows) Peek(i int, e *event.Event, l *event.Log, withAttrs bool) {
+	*l = event.Log{Level: event.Level(r.Level[i]), Message: r.Message[i], TraceID: r.TraceID[i], SpanID: r.SpanID[i]}
+	*e = event.Event{ID: r.ID[i], Tenant: r.Tenant[i], Kind: event.KindLog, Service: r.Service[i], Host: r.Host[i], Log: l}
+	if withAttrs {
+		e.Attributes = r.Attrs(i)
+	}
+}
+
+// Attrs decodes row i's attributes.
+func (r *Rows) Attrs(i int) map[string]any {
+	rd := reader{b: r.attrs[i]}
+	return rd.attrs()
+}
+
+// Event returns row i as an event of its own (strings copied).
+func (r *Rows) Event(i int) event.Event {
+	l := &event.Log{Level: event.Level(strings.Clone(r.Level[i])), Message: strings.Clone(r.Message[i]),
+		TraceID: strings.Clone(r.TraceID[i]), SpanID: strings.Clone(r.SpanID[i])}
+	e := event.Event{ID: r.ID[i], Tenant: strings.Clone(r.Tenant[i]), Kind: event.KindLog, TS: check.Time(r.TS[i]),
+		Service: strings.Clone(r.Service[i]), Host: strings.Clone(r.Host[i]), Log: l}
+	if d := r.received[i]; d != 0 {
+		e.ReceivedAt = check.Time(r.TS[i] + unzigzag(d-1))
+	}
+	e.Attributes = r.Attrs(i) // its strings are copies
+	return e
+}
+
+// Decode decodes a batch back into events, in the encoded order.
+func (c *Codec) Decode(enc Encoded) ([]event.Event, error) {
+	rows, err := c.DecodeRows(enc)
+	if err != nil {
+		return nil, err
+	}
+	events := make([]event.Event, rows.N)
+	for i := range events {
+		events[i] = rows.Event(i)
 	}
 	return events, nil
 }
@@ -373,3 +430,49 @@ func (r *reader) bytes() []byte {
 }
 
 func (r *reader) string() string { return string(r.bytes()) }
+
+// view is string without a copy: the string shares the reader's buffer.
+func (r *reader) view() string {
+	b := r.bytes()
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
+// skipAttrs returns the encoded attributes of one row, checked but not
+// decoded.
+func (r *reader) skipAttrs() []byte {
+	start := r.b
+	n := r.uvarint()
+	if r.err != nil {
+		return nil
+	}
+	if n > uint64(len(r.b)) {
+		r.err = errShort
+		return nil
+	}
+	for range n {
+		r.bytes()
+		switch r.byte() {
+		case tagString:
+			r.bytes()
+		case tagNumber:
+			if len(r.b) < 8 {
+				r.err = errShort
+				return nil
+			}
+			r.b = r.b[8:]
+		case tagTrue, tagFalse:
+		default:
+			if r.err == nil {
+				r.err = errors.New("unknown attribute tag")
+			}
+			return nil
+		}
+	}
+	if r.err != nil {
+		return nil
+	}
+	return start[:len(start)-len(r.b)]
+}
