@@ -25,7 +25,8 @@ import (
 // the time span of its block (a compaction's worth of one service's events).
 //
 // Metrics, security events and heartbeats are still one row each: they are
-// deleted in bounded batches, which costs per row.
+// deleted in bounded batches, which costs per row, and found by a scan, so
+// the background sweeps them only every tenth of their retention.
 
 // deleteBatch bounds one retention transaction on a row table, so that
 // ingest never waits long for the writer.
@@ -41,6 +42,7 @@ type retention struct {
 
 	mu      sync.Mutex // one pass at a time
 	dropped map[event.Kind]map[string]int64
+	swept   map[string]time.Time // last sweep of each row table
 	stop    context.CancelFunc
 	done    chan struct{}
 }
@@ -60,6 +62,7 @@ func retentionEvery(r store.Retention) time.Duration {
 func (s *Store) startRetention() {
 	r := &s.ret
 	r.dropped = map[event.Kind]map[string]int64{}
+	r.swept = map[string]time.Time{}
 	if r.cfg == (store.Retention{}) {
 		return
 	}
@@ -79,7 +82,7 @@ func (s *Store) startRetention() {
 			var err error
 			if time.Since(last) >= r.every {
 				last = time.Now()
-				_, err = s.EnforceRetention(ctx, last)
+				_, err = s.enforce(ctx, last, false)
 			} else {
 				err = s.enforceDisk(ctx)
 			}
@@ -104,6 +107,18 @@ func (s *Store) stopRetention() {
 
 // EnforceRetention runs one retention pass as of now.
 func (s *Store) EnforceRetention(ctx context.Context, now time.Time) (map[event.Kind]int64, error) {
+	return s.enforce(ctx, now, true)
+}
+
+// rowSweepEvery is how often the background passes sweep a row table: a
+// tenth of its retention, at least a minute. A sweep scans the table (its
+// indexes do not lead with ts), so it runs far less often than block drops,
+// which read only memory; a row may outlive its retention by as much.
+func rowSweepEvery(d time.Duration) time.Duration { return max(d/10, time.Minute) }
+
+// enforce is one pass; all sweeps every row table, else each is swept only
+// when rowSweepEvery has passed since its last sweep.
+func (s *Store) enforce(ctx context.Context, now time.Time, all bool) (map[event.Kind]int64, error) {
 	r := &s.ret
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -140,7 +155,7 @@ func (s *Store) EnforceRetention(ctx context.Context, now time.Time) (map[event.
 		table string
 	}{{event.KindMetric, "metrics"}, {event.KindSecurity, "security_events"}, {event.KindHeartbeat, "heartbeats"}} {
 		d := r.cfg.For(t.kind)
-		if d <= 0 {
+		if d <= 0 || !r.due(t.table, d, now, all) {
 			continue
 		}
 		n, err := s.deleteRows(ctx, t.table, "rowid", "ts", now.Add(-d).UnixNano())
@@ -150,7 +165,7 @@ func (s *Store) EnforceRetention(ctx context.Context, now time.Time) (map[event.
 		add(t.kind, "age", n)
 		freed = freed || n > 0
 	}
-	if d := r.cfg.Rollups; d > 0 {
+	if d := r.cfg.Rollups; d > 0 && r.due("metric_rollups", d, now, all) {
 		n, err := s.deleteRows(ctx, "metric_rollups", "series, minute", "minute", now.Add(-d).UnixNano())
 		if err != nil {
 			return out, fmt.Errorf("retention of rollups: %w", err)
@@ -170,6 +185,15 @@ func (s *Store) EnforceRetention(ctx context.Context, now time.Time) (map[event.
 		add(event.KindLog, "disk", n)
 	}
 	return out, nil
+}
+
+// due reports whether table is to be swept now, and if so notes it.
+func (r *retention) due(table string, d time.Duration, now time.Time, all bool) bool {
+	if !all && now.Sub(r.swept[table]) < rowSweepEvery(d) {
+		return false
+	}
+	r.swept[table] = now
+	return true
 }
 
 // diskEvery is how often the disk cap is checked between retention passes.
