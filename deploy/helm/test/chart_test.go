@@ -48,9 +48,9 @@ func matrix() map[string]map[string]any {
 			"serviceMonitor": map[string]any{"enabled": true, "labels": map[string]any{"release": "prometheus"}},
 		}),
 		"scaleOut traefik cert-manager no autoscaling": withSecrets(map[string]any{
-			"routing": map[string]any{"tls": map[string]any{"certManager": map[string]any{"issuer": "le", "issuerKind": "Issuer"}}},
-			"ingest":  map[string]any{"autoscaling": map[string]any{"enabled": false}, "pdb": map[string]any{"enabled": false}, "replicas": 3},
-			"api":     map[string]any{"autoscaling": map[string]any{"enabled": false}},
+			"routing":        map[string]any{"tls": map[string]any{"certManager": map[string]any{"issuer": "le", "issuerKind": "Issuer"}}},
+			"ingest":         map[string]any{"autoscaling": map[string]any{"enabled": false}, "pdb": map[string]any{"enabled": false}, "replicas": 3},
+			"api":            map[string]any{"autoscaling": map[string]any{"enabled": false}},
 			"topologySpread": map[string]any{"enabled": false},
 			"extraEnv": []any{map[string]any{"name": "GOMEMLIMIT", "valueFrom": map[string]any{
 				"resourceFieldRef": map[string]any{"resource": "limits.memory"}}}},
@@ -513,15 +513,15 @@ func TestRefusedValues(t *testing.T) {
 		vals map[string]any
 		want string
 	}{
-		"secret in env":              {withSecrets(map[string]any{"env": map[string]any{"LIGHTWATCH_REDIS_URL": "redis://:pw@r:6379/0"}}), "redis.existingSecret"},
-		"secret in component env":    {withSecrets(map[string]any{"api": map[string]any{"env": map[string]any{"LIGHTWATCH_MONGO_URI": "mongodb://u:pw@m/"}}}), "mongodb.existingSecret"},
-		"chart-owned in env":         {withSecrets(map[string]any{"env": map[string]any{"LIGHTWATCH_ADDR": ":1"}}), "port"},
-		"scaleOut without mongo":     {map[string]any{"redis": map[string]any{"existingSecret": "r"}, "bootstrapKey": map[string]any{"existingSecret": "k"}}, "mongodb.existingSecret"},
-		"scaleOut without redis":     {map[string]any{"mongodb": map[string]any{"existingSecret": "m"}, "bootstrapKey": map[string]any{"existingSecret": "k"}}, "redis.existingSecret"},
-		"scaleOut without key":       {map[string]any{"mongodb": map[string]any{"existingSecret": "m"}, "redis": map[string]any{"existingSecret": "r"}}, "bootstrapKey.existingSecret"},
-		"unknown mode":               {map[string]any{"mode": "cluster"}, "mode must be scaleOut or singleNode"},
-		"unknown routing":            {withSecrets(map[string]any{"routing": map[string]any{"type": "nginx"}}), "routing.type must be"},
-		"cert-manager without host":  {withSecrets(map[string]any{"routing": map[string]any{"host": "", "tls": map[string]any{"certManager": map[string]any{"issuer": "le"}}}}), "routing.host"},
+		"secret in env":             {withSecrets(map[string]any{"env": map[string]any{"LIGHTWATCH_REDIS_URL": "redis://:pw@r:6379/0"}}), "redis.existingSecret"},
+		"secret in component env":   {withSecrets(map[string]any{"api": map[string]any{"env": map[string]any{"LIGHTWATCH_MONGO_URI": "mongodb://u:pw@m/"}}}), "mongodb.existingSecret"},
+		"chart-owned in env":        {withSecrets(map[string]any{"env": map[string]any{"LIGHTWATCH_ADDR": ":1"}}), "port"},
+		"scaleOut without mongo":    {map[string]any{"redis": map[string]any{"existingSecret": "r"}, "bootstrapKey": map[string]any{"existingSecret": "k"}}, "mongodb.existingSecret"},
+		"scaleOut without redis":    {map[string]any{"mongodb": map[string]any{"existingSecret": "m"}, "bootstrapKey": map[string]any{"existingSecret": "k"}}, "redis.existingSecret"},
+		"scaleOut without key":      {map[string]any{"mongodb": map[string]any{"existingSecret": "m"}, "redis": map[string]any{"existingSecret": "r"}}, "bootstrapKey.existingSecret"},
+		"unknown mode":              {map[string]any{"mode": "cluster"}, "mode must be scaleOut or singleNode"},
+		"unknown routing":           {withSecrets(map[string]any{"routing": map[string]any{"type": "nginx"}}), "routing.type must be"},
+		"cert-manager without host": {withSecrets(map[string]any{"routing": map[string]any{"host": "", "tls": map[string]any{"certManager": map[string]any{"issuer": "le"}}}}), "routing.host"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := render(t, tc.vals)
