@@ -81,8 +81,14 @@ func (l *ingestLoop) halt() {
 // A Redis failover (SENTINEL FAILOVER, with Lightwatch on a redis-sentinel://
 // URL) in the middle of ingest and a live tail: no acknowledged event is
 // lost from the store; the live client keeps receiving, from the new master,
-// every event published after the switch and is told (reset) if it missed
-// any; alerting keeps evaluating rules and sending their notifications.
+// every event published after the switch and is told (reset or lagged) if it
+// missed any; alerting keeps evaluating rules and sending their notifications.
+//
+// Not asserted, because it does not hold yet: entries the old master took
+// between the replica's promotion and the clients' switch (about a second;
+// 7 of 83 in one run) are lost from the stream, so a client that resumes
+// with a cursor from before the failover does not get them, and no reset
+// tells it (deploy/README.md, Redis: what a failover loses).
 func TestSentinelFailoverDuringIngestLiveTailAndAlerting(t *testing.T) {
 	g := redistest.StartSentinelGroup(t, 2)
 	sc := newScene(t, func(c *config.Config) { c.RedisURL = g.URL }, 0, nil)
