@@ -11,6 +11,7 @@ import (
 
 	"github.com/lightwatch/lightwatch/internal/impl/redisconn"
 	"github.com/lightwatch/lightwatch/internal/impl/redistest"
+	"github.com/lightwatch/lightwatch/internal/impl/testwait"
 )
 
 // A client from a redis-sentinel:// URL talks to the master the Sentinels
@@ -85,16 +86,10 @@ func waitBlocked(t *testing.T, addr string) {
 	t.Helper()
 	c := redis.NewClient(&redis.Options{Addr: addr})
 	defer c.Close()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
+	testwait.Until(t, "a read blocked on "+addr, 15*time.Second, func() bool {
 		info, err := c.Info(testContext(t), "clients").Result()
-		if err == nil && strings.Contains(info, "blocked_clients:1") {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the read never blocked on %s: %v", addr, err)
-		}
-	}
+		return err == nil && strings.Contains(info, "blocked_clients:1")
+	})
 }
 
 func TestConnectSentinelErrorsKeepPasswordSecret(t *testing.T) {
