@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -20,8 +21,14 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/config"
 )
 
-// secretSettings come from existing Secrets, never from a ConfigMap.
-var secretSettings = map[string]bool{
+// secretSetting matches the settings that hold secrets: they come from
+// existing Secrets, never from a ConfigMap. The chart refuses the same names
+// in env (its "lightwatch.secretPattern"), so a secret setting added later
+// is covered too: it goes through secretEnv.
+var secretSetting = regexp.MustCompile(`^LIGHTWATCH_(.*(SECRET|PASSWORD|TOKEN).*|.*_KEY|.*_URI|.*_URL)$`)
+
+// namedSecrets are the secret settings with values of their own.
+var namedSecrets = map[string]bool{
 	"LIGHTWATCH_MONGO_URI":     true,
 	"LIGHTWATCH_REDIS_URL":     true,
 	"LIGHTWATCH_BOOTSTRAP_KEY": true,
@@ -301,7 +308,7 @@ func checkConfigMaps(t *testing.T, objs []object) {
 	t.Helper()
 	for _, cm := range only[*corev1.ConfigMap](objs) {
 		for k := range cm.Data {
-			if secretSettings[k] {
+			if secretSetting.MatchString(k) {
 				t.Errorf("ConfigMap %s holds the secret setting %s", cm.Name, k)
 			}
 		}
@@ -422,7 +429,7 @@ func checkRouting(t *testing.T, objs []object) {
 // reachable from values: through env, or a Secret for the secret ones, and
 // lands in every pod.
 func TestEverySettingReachesThePods(t *testing.T) {
-	env := map[string]any{}
+	env, secretEnv := map[string]any{}, map[string]any{}
 	owned := map[string]string{ // the chart sets these from other values
 		"LIGHTWATCH_ADDR":             ":8080",
 		"LIGHTWATCH_DATA_DIR":         "/data",
@@ -431,7 +438,9 @@ func TestEverySettingReachesThePods(t *testing.T) {
 	want := map[string]string{}
 	for _, s := range config.Settings() {
 		switch {
-		case secretSettings[s.Env]:
+		case namedSecrets[s.Env]:
+		case secretSetting.MatchString(s.Env):
+			secretEnv[s.Env] = map[string]any{"name": "lw-extra", "key": strings.ToLower(s.Flag)}
 		case owned[s.Env] != "":
 			want[s.Env] = owned[s.Env]
 		default:
@@ -442,7 +451,7 @@ func TestEverySettingReachesThePods(t *testing.T) {
 	}
 	for _, mode := range []string{"scaleOut", "singleNode"} {
 		t.Run(mode, func(t *testing.T) {
-			objs := mustRender(t, withSecrets(map[string]any{"mode": mode, "env": env}))
+			objs := mustRender(t, withSecrets(map[string]any{"mode": mode, "env": env, "secretEnv": secretEnv}))
 			for _, w := range workloads(objs) {
 				got := podEnv(t, objs, w.pod.Spec.Containers[0])
 				for _, s := range config.Settings() {
@@ -450,9 +459,9 @@ func TestEverySettingReachesThePods(t *testing.T) {
 					switch {
 					case !ok:
 						t.Errorf("%s: %s does not reach the pod", w.name, s.Env)
-					case secretSettings[s.Env] && !strings.HasPrefix(v, "secret:"):
+					case secretSetting.MatchString(s.Env) && !strings.HasPrefix(v, "secret:"):
 						t.Errorf("%s: %s=%q, want it from a Secret", w.name, s.Env, v)
-					case !secretSettings[s.Env] && v != want[s.Env]:
+					case !secretSetting.MatchString(s.Env) && v != want[s.Env]:
 						t.Errorf("%s: %s=%q, want %q", w.name, s.Env, v, want[s.Env])
 					}
 				}
@@ -472,6 +481,7 @@ func TestNamedValues(t *testing.T) {
 		"singleNode": map[string]any{"retention": "168h", "maxDisk": "10GiB", "env": map[string]any{"LIGHTWATCH_LOG_FORMAT": "text"}},
 	})
 	vals["mongodb"] = map[string]any{"existingSecret": "m", "database": "obs"}
+	vals["secretEnv"] = map[string]any{"LIGHTWATCH_CURSOR_SECRET": map[string]any{"name": "cursors", "key": "hmac"}}
 	objs := mustRender(t, vals)
 	w := workloads(objs)[0]
 	got := podEnv(t, objs, w.pod.Spec.Containers[0])
@@ -481,7 +491,7 @@ func TestNamedValues(t *testing.T) {
 		"LIGHTWATCH_CORS_ORIGINS": "https://a.example", "LIGHTWATCH_ALERTING": "off", "LIGHTWATCH_WRITE_TIMEOUT": "3s",
 		"LIGHTWATCH_SHUTDOWN_TIMEOUT": "45s", "LIGHTWATCH_MONGO_DB": "obs", "LIGHTWATCH_RETENTION": "168h",
 		"LIGHTWATCH_MAX_DISK": "10GiB", "LIGHTWATCH_MONGO_URI": "secret:m/uri", "LIGHTWATCH_REDIS_URL": "secret:lw-redis/url",
-		"LIGHTWATCH_BOOTSTRAP_KEY": "secret:lw-bootstrap/key",
+		"LIGHTWATCH_BOOTSTRAP_KEY": "secret:lw-bootstrap/key", "LIGHTWATCH_CURSOR_SECRET": "secret:cursors/hmac",
 	} {
 		if got[k] != v {
 			t.Errorf("%s=%q, want %q", k, got[k], v)
@@ -513,15 +523,17 @@ func TestRefusedValues(t *testing.T) {
 		vals map[string]any
 		want string
 	}{
-		"secret in env":             {withSecrets(map[string]any{"env": map[string]any{"LIGHTWATCH_REDIS_URL": "redis://:pw@r:6379/0"}}), "redis.existingSecret"},
-		"secret in component env":   {withSecrets(map[string]any{"api": map[string]any{"env": map[string]any{"LIGHTWATCH_MONGO_URI": "mongodb://u:pw@m/"}}}), "mongodb.existingSecret"},
-		"chart-owned in env":        {withSecrets(map[string]any{"env": map[string]any{"LIGHTWATCH_ADDR": ":1"}}), "port"},
-		"scaleOut without mongo":    {map[string]any{"redis": map[string]any{"existingSecret": "r"}, "bootstrapKey": map[string]any{"existingSecret": "k"}}, "mongodb.existingSecret"},
-		"scaleOut without redis":    {map[string]any{"mongodb": map[string]any{"existingSecret": "m"}, "bootstrapKey": map[string]any{"existingSecret": "k"}}, "redis.existingSecret"},
-		"scaleOut without key":      {map[string]any{"mongodb": map[string]any{"existingSecret": "m"}, "redis": map[string]any{"existingSecret": "r"}}, "bootstrapKey.existingSecret"},
-		"unknown mode":              {map[string]any{"mode": "cluster"}, "mode must be scaleOut or singleNode"},
-		"unknown routing":           {withSecrets(map[string]any{"routing": map[string]any{"type": "nginx"}}), "routing.type must be"},
-		"cert-manager without host": {withSecrets(map[string]any{"routing": map[string]any{"host": "", "tls": map[string]any{"certManager": map[string]any{"issuer": "le"}}}}), "routing.host"},
+		"secret in env":                   {withSecrets(map[string]any{"env": map[string]any{"LIGHTWATCH_REDIS_URL": "redis://:pw@r:6379/0"}}), "redis.existingSecret"},
+		"secret in component env":         {withSecrets(map[string]any{"api": map[string]any{"env": map[string]any{"LIGHTWATCH_MONGO_URI": "mongodb://u:pw@m/"}}}), "mongodb.existingSecret"},
+		"any secret-named setting in env": {withSecrets(map[string]any{"env": map[string]any{"LIGHTWATCH_CURSOR_SECRET": "pw@"}}), "secretEnv"},
+		"secretEnv without a key":         {withSecrets(map[string]any{"secretEnv": map[string]any{"LIGHTWATCH_X_TOKEN": map[string]any{"name": "s"}}}), "secretEnv.LIGHTWATCH_X_TOKEN.key"},
+		"chart-owned in env":              {withSecrets(map[string]any{"env": map[string]any{"LIGHTWATCH_ADDR": ":1"}}), "port"},
+		"scaleOut without mongo":          {map[string]any{"redis": map[string]any{"existingSecret": "r"}, "bootstrapKey": map[string]any{"existingSecret": "k"}}, "mongodb.existingSecret"},
+		"scaleOut without redis":          {map[string]any{"mongodb": map[string]any{"existingSecret": "m"}, "bootstrapKey": map[string]any{"existingSecret": "k"}}, "redis.existingSecret"},
+		"scaleOut without key":            {map[string]any{"mongodb": map[string]any{"existingSecret": "m"}, "redis": map[string]any{"existingSecret": "r"}}, "bootstrapKey.existingSecret"},
+		"unknown mode":                    {map[string]any{"mode": "cluster"}, "mode must be scaleOut or singleNode"},
+		"unknown routing":                 {withSecrets(map[string]any{"routing": map[string]any{"type": "nginx"}}), "routing.type must be"},
+		"cert-manager without host":       {withSecrets(map[string]any{"routing": map[string]any{"host": "", "tls": map[string]any{"certManager": map[string]any{"issuer": "le"}}}}), "routing.host"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := render(t, tc.vals)

@@ -92,8 +92,8 @@ the chart's own, the named values, env, then the component's env.
 {{- end -}}
 {{- range $env := list $v.env ($cv.env | default dict) -}}
 {{- range $k, $val := $env -}}
-{{- if has $k (list "LIGHTWATCH_MONGO_URI" "LIGHTWATCH_REDIS_URL" "LIGHTWATCH_BOOTSTRAP_KEY") -}}
-{{- fail (printf "env.%s: a secret; set it through mongodb.existingSecret, redis.existingSecret or bootstrapKey.existingSecret" $k) -}}
+{{- if regexMatch (include "lightwatch.secretPattern" .) $k -}}
+{{- fail (printf "env.%s: a secret, kept out of ConfigMaps; set it through mongodb.existingSecret, redis.existingSecret, bootstrapKey.existingSecret or secretEnv" $k) -}}
 {{- end -}}
 {{- if has $k (list "LIGHTWATCH_ADDR" "LIGHTWATCH_SHUTDOWN_TIMEOUT" "LIGHTWATCH_DATA_DIR") -}}
 {{- fail (printf "env.%s: the chart sets it from port, config.shutdownTimeoutSeconds and the volume; set those instead" $k) -}}
@@ -102,6 +102,11 @@ the chart's own, the named values, env, then the component's env.
 {{- end -}}
 {{- end -}}
 {{- toYaml $s -}}
+{{- end -}}
+
+{{/* Setting names that hold secrets: they come from Secrets only. */}}
+{{- define "lightwatch.secretPattern" -}}
+^LIGHTWATCH_(.*(SECRET|PASSWORD|TOKEN).*|.*_KEY|.*_URI|.*_URL)$
 {{- end -}}
 
 {{/* The secret settings, as container env entries read from existing Secrets. */}}
@@ -127,6 +132,13 @@ the chart's own, the named values, env, then the component's env.
     secretKeyRef:
       name: {{ $v.bootstrapKey.existingSecret }}
       key: {{ $v.bootstrapKey.key }}
+{{- end }}
+{{- range $name, $ref := $v.secretEnv }}
+- name: {{ $name }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ required (printf "secretEnv.%s.name: the Secret" $name) $ref.name }}
+      key: {{ required (printf "secretEnv.%s.key: the key in the Secret" $name) $ref.key }}
 {{- end }}
 {{- end -}}
 
