@@ -523,17 +523,19 @@ func TestRefusedValues(t *testing.T) {
 		vals map[string]any
 		want string
 	}{
-		"secret in env":                   {withSecrets(map[string]any{"env": map[string]any{"LIGHTWATCH_REDIS_URL": "redis://:pw@r:6379/0"}}), "redis.existingSecret"},
-		"secret in component env":         {withSecrets(map[string]any{"api": map[string]any{"env": map[string]any{"LIGHTWATCH_MONGO_URI": "mongodb://u:pw@m/"}}}), "mongodb.existingSecret"},
-		"any secret-named setting in env": {withSecrets(map[string]any{"env": map[string]any{"LIGHTWATCH_CURSOR_SECRET": "pw@"}}), "secretEnv"},
-		"secretEnv without a key":         {withSecrets(map[string]any{"secretEnv": map[string]any{"LIGHTWATCH_X_TOKEN": map[string]any{"name": "s"}}}), "secretEnv.LIGHTWATCH_X_TOKEN.key"},
-		"chart-owned in env":              {withSecrets(map[string]any{"env": map[string]any{"LIGHTWATCH_ADDR": ":1"}}), "port"},
-		"scaleOut without mongo":          {map[string]any{"redis": map[string]any{"existingSecret": "r"}, "bootstrapKey": map[string]any{"existingSecret": "k"}}, "mongodb.existingSecret"},
-		"scaleOut without redis":          {map[string]any{"mongodb": map[string]any{"existingSecret": "m"}, "bootstrapKey": map[string]any{"existingSecret": "k"}}, "redis.existingSecret"},
-		"scaleOut without key":            {map[string]any{"mongodb": map[string]any{"existingSecret": "m"}, "redis": map[string]any{"existingSecret": "r"}}, "bootstrapKey.existingSecret"},
-		"unknown mode":                    {map[string]any{"mode": "cluster"}, "mode must be scaleOut or singleNode"},
-		"unknown routing":                 {withSecrets(map[string]any{"routing": map[string]any{"type": "nginx"}}), "routing.type must be"},
-		"cert-manager without host":       {withSecrets(map[string]any{"routing": map[string]any{"host": "", "tls": map[string]any{"certManager": map[string]any{"issuer": "le"}}}}), "routing.host"},
+		"secret in env":                       {withSecrets(map[string]any{"env": map[string]any{"LIGHTWATCH_REDIS_URL": "redis://:pw@r:6379/0"}}), "redis.existingSecret"},
+		"secret in component env":             {withSecrets(map[string]any{"api": map[string]any{"env": map[string]any{"LIGHTWATCH_MONGO_URI": "mongodb://u:pw@m/"}}}), "mongodb.existingSecret"},
+		"any secret-named setting in env":     {withSecrets(map[string]any{"env": map[string]any{"LIGHTWATCH_CURSOR_SECRET": "pw@"}}), "secretEnv"},
+		"secretEnv without a key":             {withSecrets(map[string]any{"secretEnv": map[string]any{"LIGHTWATCH_X_TOKEN": map[string]any{"name": "s"}}}), "/secretEnv/LIGHTWATCH_X_TOKEN': missing property 'key'"},
+		"misspelt value (values.schema.json)": {map[string]any{"mode": "singleNode", "singleNode": map[string]any{"persistance": map[string]any{"size": "1Gi"}}}, "persistance"},
+		"wrong type":                          {withSecrets(map[string]any{"port": "http"}), "/port"},
+		"chart-owned in env":                  {withSecrets(map[string]any{"env": map[string]any{"LIGHTWATCH_ADDR": ":1"}}), "port"},
+		"scaleOut without mongo":              {map[string]any{"redis": map[string]any{"existingSecret": "r"}, "bootstrapKey": map[string]any{"existingSecret": "k"}}, "mongodb.existingSecret"},
+		"scaleOut without redis":              {map[string]any{"mongodb": map[string]any{"existingSecret": "m"}, "bootstrapKey": map[string]any{"existingSecret": "k"}}, "redis.existingSecret"},
+		"scaleOut without key":                {map[string]any{"mongodb": map[string]any{"existingSecret": "m"}, "redis": map[string]any{"existingSecret": "r"}}, "bootstrapKey.existingSecret"},
+		"unknown mode":                        {map[string]any{"mode": "cluster"}, "/mode': value must be one of 'scaleOut', 'singleNode'"},
+		"unknown routing":                     {withSecrets(map[string]any{"routing": map[string]any{"type": "nginx"}}), "/routing/type': value must be one of"},
+		"cert-manager without host":           {withSecrets(map[string]any{"routing": map[string]any{"host": "", "tls": map[string]any{"certManager": map[string]any{"issuer": "le"}}}}), "routing.host"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := render(t, tc.vals)
