@@ -52,6 +52,9 @@ func (s *Store) drainLegacyLogs(ctx context.Context) error {
 		}
 		s.logs.state.Store(&logState{head: st.head, blocks: blocks})
 		moved += len(events)
+		if moved%(50*legacyChunk) == 0 {
+			s.log().Info("upgrading the log store to blocks", "events_moved", moved)
+		}
 	}
 	if _, err := s.w.ExecContext(ctx, "DROP TABLE logs"); err != nil {
 		return fmt.Errorf("upgrade logs: drop old table: %w", err)
