@@ -52,7 +52,7 @@ func (s *Store) drainLegacyLogs(ctx context.Context) error {
 		}
 		s.logs.state.Store(&logState{head: st.head, blocks: blocks})
 		moved += len(events)
-		if moved%(50*legacyChunk) == 0 {
+		if moved%(50*s.upgradeChunk) == 0 {
 			s.log().Info("upgrading the log store to blocks", "events_moved", moved)
 		}
 	}
@@ -78,7 +78,7 @@ func (s *Store) drainLegacyLogs(ctx context.Context) error {
 }
 
 func (s *Store) legacyChunk(ctx context.Context, t table) ([]int64, []event.Event, error) {
-	rows, err := s.w.QueryContext(ctx, "SELECT rowid, "+t.selectCols()+" FROM logs ORDER BY rowid LIMIT ?", legacyChunk)
+	rows, err := s.w.QueryContext(ctx, "SELECT rowid, "+t.selectCols()+" FROM logs ORDER BY rowid LIMIT ?", s.upgradeChunk)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -29,7 +29,8 @@ func TestOpenUpgradesRowPerEventLogs(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	const n = 2*legacyChunk + 123 // more than one chunk
+	const chunk = 1000
+	const n = 2*chunk + 123 // more than one chunk
 	at := time.Date(2026, 3, 4, 5, 6, 7, 8, time.UTC)
 	var want []event.Event
 	tx, err := db.BeginTx(ctx, nil)
@@ -68,7 +69,7 @@ func TestOpenUpgradesRowPerEventLogs(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	s := openAt(t, path)
+	s := openAt(t, path, Options{upgradeChunk: chunk})
 	if got := pragma(t, s.w, "auto_vacuum"); got != "2" {
 		t.Errorf("auto_vacuum = %s, want 2 (incremental)", got)
 	}
@@ -97,7 +98,7 @@ func TestOpenUpgradesRowPerEventLogs(t *testing.T) {
 		}
 	}
 	p, err := s.QueryLogs(ctx, store.LogQuery{Window: store.Window{Tenant: "acme", Limit: 3}, Filter: filter.Filter{Services: []string{"svc-1"}}})
-	if err != nil || len(p.Events) != 3 || p.Events[0].ID != "old-40116" {
+	if err != nil || len(p.Events) != 3 || p.Events[0].ID != "old-02116" {
 		t.Errorf("newest svc-1 logs = %v, %v", ids3(p.Events), err)
 	}
 	// Ids stay idempotent after the move.

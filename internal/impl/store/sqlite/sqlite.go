@@ -48,6 +48,8 @@ type Options struct {
 	HeadAge    time.Duration
 	// Retention is enforced in the background (retention.go).
 	Retention store.Retention
+	// upgradeChunk overrides legacyChunk (tests).
+	upgradeChunk int
 	// Logger receives what background work (compaction, retention) reports;
 	// default slog.Default().
 	Logger *slog.Logger
@@ -79,6 +81,8 @@ type Store struct {
 	logger  *slog.Logger
 	path    string
 	ret     retention
+	// upgradeChunk is how many old rows one upgrade transaction moves.
+	upgradeChunk int
 }
 
 func (s *Store) log() *slog.Logger { return s.logger }
@@ -126,7 +130,8 @@ func Open(ctx context.Context, path string, opts ...Options) (*Store, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
-	s := &Store{w: w, logger: cmp.Or(o.Logger, slog.Default()), path: path, ret: retention{cfg: o.Retention}}
+	s := &Store{w: w, logger: cmp.Or(o.Logger, slog.Default()), path: path, ret: retention{cfg: o.Retention},
+		upgradeChunk: cmp.Or(o.upgradeChunk, legacyChunk)}
 	if err := migrate(ctx, w); err != nil {
 		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", path, err), w.Close())
 	}
