@@ -180,6 +180,26 @@ func (c *Committer) commit(batch []*request, n int) {
 	for _, r := range batch {
 		all = append(all, r.events...)
 	}
+	fresh, err := c.write(all)
+	if err != nil && len(batch) > 1 {
+		// One request's events may be what the store refuses (a value it
+		// cannot hold, a bug in an adapter): that must not fail the requests
+		// that happened to share its write. Each is retried alone, so only
+		// the request whose write fails on its own is answered with an error.
+		c.opts.Logger.Warn("group commit failed; retrying its requests one by one", "events", n, "requests", len(batch), "err", err)
+		for _, r := range batch {
+			fresh, err := c.write(r.events)
+			c.reply([]*request{r}, r.events, fresh, err)
+			c.release(len(r.events))
+		}
+		return
+	}
+	c.release(n)
+	c.reply(batch, all, fresh, err)
+}
+
+// write stores events in one store write and records its metrics.
+func (c *Committer) write(all []event.Event) ([]bool, error) {
 	// The write gets its own deadline, not a request's: it serves many requests,
 	// and a shutdown must not abort a write whose events were accepted.
 	ctx, cancel := context.Background(), context.CancelFunc(func() {})
@@ -190,21 +210,28 @@ func (c *Committer) commit(batch []*request, n int) {
 	fresh, err := c.w.InsertEvents(ctx, all)
 	cancel()
 	c.opts.Metrics.StoreWriteSeconds.Observe(time.Since(start).Seconds())
-	c.opts.Metrics.StoreBatchEvents.Observe(float64(n))
-	if err == nil && len(fresh) != n {
-		err = fmt.Errorf("store returned %d results for %d events", len(fresh), n)
+	c.opts.Metrics.StoreBatchEvents.Observe(float64(len(all)))
+	if err == nil && len(fresh) != len(all) {
+		err = fmt.Errorf("store returned %d results for %d events", len(fresh), len(all))
 	}
 	if err != nil {
 		c.opts.Metrics.StoreWriteErrors.Inc()
-		c.opts.Logger.Error("group commit failed", "events", n, "requests", len(batch), "err", err)
+		c.opts.Logger.Error("group commit failed", "events", len(all), "err", err)
 	}
+	return fresh, err
+}
+
+func (c *Committer) release(n int) {
 	c.mu.Lock()
 	c.queued -= n
 	c.mu.Unlock()
+}
 
+// reply hands what a write newly stored to OnCommit and answers its requests.
+func (c *Committer) reply(batch []*request, all []event.Event, fresh []bool, err error) {
 	// Hand on before replying, so that an acknowledged event is already queued for the live path.
 	if err == nil && c.opts.OnCommit != nil {
-		stored := make([]event.Event, 0, n)
+		stored := make([]event.Event, 0, len(all))
 		for i, f := range fresh {
 			if f {
 				stored = append(stored, all[i])
