@@ -2,9 +2,11 @@ package api
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/lightwatch/lightwatch/internal/impl/problem"
 )
@@ -85,6 +87,34 @@ func parseDuration(s string) (time.Duration, bool) {
 		return 0, false
 	}
 	return time.Duration(n) * unit, true
+}
+
+// RejectUnstorableText answers 400 naming the parameter when a query
+// parameter's value is not valid UTF-8 or holds a NUL: no store can search
+// such text (SQLite's FTS and MongoDB refuse it), and a 503 would make
+// clients retry forever. It runs before ExpandShorthand, so that the name is
+// the one the client sent (attr.<key>).
+func RejectUnstorableText(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q, err := url.ParseQuery(r.URL.RawQuery)
+		if err != nil {
+			problem.Write(w, r, problem.New(http.StatusBadRequest, "query string: "+err.Error()))
+			return
+		}
+		for name, vs := range q {
+			for _, v := range append([]string{name}, vs...) {
+				if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+					field := name
+					if !utf8.ValidString(field) || strings.ContainsRune(field, 0) {
+						field = strconv.QuoteToASCII(field)
+					}
+					problem.Write(w, r, badParam(field, "must be UTF-8 text without NUL characters"))
+					return
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // ExpandShorthand rewrites the query shorthands attr.<key>=<value> and

@@ -139,6 +139,8 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 		}
 	}
 	a.handler = middleware.Chain(mux,
+		middleware.Deadlines(cfg.BodyTimeout, cfg.ResponseTimeout),
+		middleware.SecurityHeaders,
 		middleware.Recover(logger),
 		middleware.RequestID,
 		middleware.AccessLog(logger, a.metrics),
@@ -203,6 +205,10 @@ func (a *App) ready(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.WriteString(w, "ready\n")
 }
 
+// MaxHeaderBytes bounds a request's headers (net/http's default is 1 MiB):
+// Lightwatch's requests carry a key and a few standard headers.
+const MaxHeaderBytes = 64 << 10
+
 // Store is the store the App writes to.
 func (a *App) Store() store.Store { return a.store }
 
@@ -236,7 +242,8 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 
 	srv := &http.Server{
 		Handler:           a.handler,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: a.cfg.ReadHeaderTimeout,
+		MaxHeaderBytes:    MaxHeaderBytes,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(a.logger.Handler(), slog.LevelWarn),
 	}

@@ -1,0 +1,234 @@
+package app_test
+
+import (
+	"bufio"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lightwatch/lightwatch/internal/impl/apikey"
+	"github.com/lightwatch/lightwatch/internal/impl/config"
+)
+
+// The issue's reproduction: two samples of 1.7e308 in one series-minute, then
+// two of -1.7e308. Rollup sums saturate at ±MaxFloat64 instead of turning
+// +Inf and then NaN, which SQLite refused, failing every later commit.
+func TestMetricOverflowDoesNotPoisonIngest(t *testing.T) { eachStore(t, testMetricOverflow) }
+
+func testMetricOverflow(t *testing.T, s *server) {
+	other := s.putKey("other", apikey.ScopeIngest, apikey.ScopeRead)
+	ts := time.Now().UTC().Truncate(time.Minute).Add(-5 * time.Minute)
+	sample := func(id string, v float64, at time.Duration) string {
+		return fmt.Sprintf(`{"id":%q,"name":"big","value":%g,"service":"api","ts":%q}`, id, v, ts.Add(at).Format(time.RFC3339))
+	}
+	s.ingest("/ingest/metrics", adminKey, sample("p1", 1.7e308, 0), sample("p2", 1.7e308, time.Second))
+	s.ingest("/ingest/metrics", adminKey, sample("n1", -1.7e308, 2*time.Second), sample("n2", -1.7e308, 3*time.Second))
+	// Another tenant's ingest is unaffected, before and after.
+	s.ingest("/ingest/logs", other, logLine("o1", "web", "info", "still here", time.Now().UTC(), ""))
+	s.ingest("/ingest/metrics", adminKey, sample("p3", 1, 4*time.Second))
+
+	r := s.get("/api/metrics?name=big&step=1m&from="+ts.Add(-time.Minute).Format(time.RFC3339), adminKey)
+	if r.StatusCode != http.StatusOK {
+		t.Fatalf("query: %d %s", r.StatusCode, r.Body)
+	}
+	var res struct {
+		Series []struct{ Points []struct{ Count int64; Sum, Avg float64 } }
+	}
+	if err := json.Unmarshal(r.Body, &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Series) != 1 || len(res.Series[0].Points) != 1 {
+		t.Fatalf("series: %s", r.Body)
+	}
+	p := res.Series[0].Points[0]
+	if p.Count != 5 || math.IsNaN(p.Sum) || math.IsInf(p.Sum, 0) || math.Abs(p.Sum) > math.MaxFloat64 {
+		t.Errorf("point %+v: want 5 samples and a finite sum", p)
+	}
+}
+
+// Any method string used to become a label value of the request counter.
+func TestUnknownMethodsCountAsOther(t *testing.T) {
+	s := start(t, nil)
+	for i := range 5 {
+		req, _ := http.NewRequest(fmt.Sprintf("BOGUS%d", i), s.URL+"/healthz", nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	m := string(s.get("/metrics", "").Body)
+	if strings.Contains(m, "BOGUS") {
+		t.Error("/metrics holds the made-up methods as label values")
+	}
+	if !strings.Contains(m, `method="other"`) {
+		t.Error(`/metrics lacks method="other"`)
+	}
+}
+
+func TestOversizedHeadersRefused(t *testing.T) {
+	s := start(t, nil)
+	req, _ := http.NewRequest(http.MethodGet, s.URL+"/healthz", nil)
+	req.Header.Set("X-Filler", strings.Repeat("a", 200<<10))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Errorf("200 KiB of headers: %d, want 431", resp.StatusCode)
+	}
+}
+
+// With LIGHTWATCH_CORS_ORIGINS empty, browsers get no CORS headers at all.
+func TestNoCORSByDefault(t *testing.T) {
+	s := start(t, nil)
+	req, _ := http.NewRequest(http.MethodOptions, s.URL+"/api/logs", nil)
+	req.Header.Set("Origin", "https://evil.example.com")
+	req.Header.Set("Access-Control-Request-Method", "GET")
+	req.Header.Set("Access-Control-Request-Headers", "authorization")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	for _, h := range []string{"Access-Control-Allow-Origin", "Access-Control-Allow-Headers", "Access-Control-Allow-Methods"} {
+		if v := resp.Header.Get(h); v != "" {
+			t.Errorf("preflight: %s: %s", h, v)
+		}
+	}
+	for _, path := range []string{"/api/logs", "/api/openapi.json"} {
+		req, _ = http.NewRequest(http.MethodGet, s.URL+path, nil)
+		req.Header.Set("Origin", "https://evil.example.com")
+		req.Header.Set("Authorization", "Bearer "+adminKey)
+		if r := s.do(req); r.Header.Get("Access-Control-Allow-Origin") != "" {
+			t.Errorf("%s: Access-Control-Allow-Origin %q", path, r.Header.Get("Access-Control-Allow-Origin"))
+		}
+	}
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	s := start(t, nil)
+	for _, c := range []struct{ method, path, key string }{
+		{http.MethodGet, "/healthz", ""}, {http.MethodGet, "/readyz", ""}, {http.MethodGet, "/metrics", ""},
+		{http.MethodGet, "/api/logs", adminKey}, {http.MethodGet, "/api/logs", ""}, {http.MethodGet, "/api/docs/", ""},
+		{http.MethodGet, "/api/openapi.json", ""}, {http.MethodPost, "/ingest/logs", ""}, {http.MethodGet, "/nowhere", ""},
+	} {
+		req, _ := http.NewRequest(c.method, s.URL+c.path, nil)
+		if c.key != "" {
+			req.Header.Set("Authorization", "Bearer "+c.key)
+		}
+		r := s.do(req)
+		if r.Header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s %s (%d): X-Content-Type-Options %q", c.method, c.path, r.StatusCode, r.Header.Get("X-Content-Type-Options"))
+		}
+	}
+	r := s.get("/api/docs/", "")
+	if !strings.Contains(r.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'") {
+		t.Errorf("/api/docs/: Content-Security-Policy %q", r.Header.Get("Content-Security-Policy"))
+	}
+	if strings.Contains(string(r.Body), "persistAuthorization") {
+		t.Error("Swagger UI persists the key in the browser's storage")
+	}
+}
+
+// Text that no store can search (invalid UTF-8, NUL) is the client's error.
+func TestUnsearchableTextIsBadRequest(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *server) {
+		for _, c := range []struct{ query, field string }{
+			{"q=%ff%fe", "query.q"},
+			{"q=a%00b", "query.q"},
+			{"attr.k=%ff", "query.attr.k"},
+			{"attr=k%3Da%00", "query.attr"},
+			{"service=%c3%28", "query.service"},
+		} {
+			r := s.get("/api/logs?"+c.query, adminKey)
+			if r.StatusCode != http.StatusBadRequest || !strings.Contains(string(r.Body), c.field) {
+				t.Errorf("%s: %d %s, want 400 naming %s", c.query, r.StatusCode, r.Body, c.field)
+			}
+		}
+	})
+}
+
+// A cursor is client data: one edited to span a year is refused.
+func TestForgedCursorCannotWidenRange(t *testing.T) {
+	s := start(t, nil)
+	now := time.Now().UTC()
+	var lines []string
+	for i := range 3 {
+		lines = append(lines, logLine(fmt.Sprint("c", i), "api", "info", "m", now.Add(-time.Duration(i+1)*time.Minute), ""))
+	}
+	s.ingest("/ingest/logs", adminKey, lines...)
+	r := s.get("/api/logs?limit=1", adminKey)
+	p := r.page(t)
+	if p.NextCursor == "" {
+		t.Fatalf("no cursor: %s", r.Body)
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(p.NextCursor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c map[string]any
+	if err := json.Unmarshal(raw, &c); err != nil {
+		t.Fatal(err)
+	}
+	c["f"] = now.Add(-365 * 24 * time.Hour).UnixNano()
+	forged, _ := json.Marshal(c)
+	r = s.get("/api/logs?limit=1&cursor="+base64.RawURLEncoding.EncodeToString(forged), adminKey)
+	if r.StatusCode != http.StatusBadRequest || !strings.Contains(string(r.Body), "query.cursor") {
+		t.Errorf("forged cursor spanning a year: %d %s", r.StatusCode, r.Body)
+	}
+}
+
+// A slowloris client that sends its headers slowly is cut off.
+func TestSlowHeadersAreCutOff(t *testing.T) {
+	s := start(t, func(c *config.Config) { c.ReadHeaderTimeout = 300 * time.Millisecond })
+	conn, err := net.Dial("tcp", strings.TrimPrefix(s.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := io.WriteString(conn, "GET /healthz HTTP/1.1\r\nHost: x\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	// The server closes the connection (after an optional 408) long before our deadline.
+	_, err = io.ReadAll(bufio.NewReader(conn))
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		t.Fatal("server still holds a connection whose headers never ended")
+	}
+}
+
+// A client that announces a body and never sends it is cut off after the body timeout.
+func TestSlowBodyIsCutOff(t *testing.T) {
+	s := start(t, func(c *config.Config) { c.BodyTimeout = 300 * time.Millisecond })
+	conn, err := net.Dial("tcp", strings.TrimPrefix(s.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /ingest/logs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/x-ndjson\r\nContent-Length: 100000\r\n\r\n{\"id\":", adminKey)
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	_, err = io.ReadAll(bufio.NewReader(conn))
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		t.Fatal("server still waits for a body that never comes")
+	}
+}
+
+// The per-request deadlines do not apply to WebSockets, which live for hours.
+func TestWebSocketOutlivesRequestDeadlines(t *testing.T) {
+	s := start(t, func(c *config.Config) { c.BodyTimeout, c.ResponseTimeout = 200*time.Millisecond, 200*time.Millisecond })
+	ws := s.mustDialWS("/ws/logs", adminKey)
+	<-time.After(600 * time.Millisecond) // past both deadlines: what is tested is elapsed time, not an event
+	s.ingest("/ingest/logs", adminKey, logLine("late", "api", "info", "after the deadlines", time.Now().UTC(), ""))
+	if m := ws.nextEvent(); m.Event["id"] != "late" {
+		t.Errorf("got %s", m.raw)
+	}
+}
