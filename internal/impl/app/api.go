@@ -64,7 +64,7 @@ func (a *App) apiHandler(mux *http.ServeMux) error {
 		BasePath:    "/api/docs/",
 		ShowTopBar:  true,
 		SettingsUI: map[string]string{
-			"urls":                     `[{url: "/api/openapi.json", name: "Query API"}, {url: "/api/openapi/ingest.json", name: "Ingest API"}]`,
+			"urls": `[{url: "/api/openapi.json", name: "Query API"}, {url: "/api/openapi/ingest.json", name: "Ingest API"}]`,
 			// No persistAuthorization: it would keep the key in the browser's
 			// localStorage, readable by any script on this origin, for good.
 			"defaultModelsExpandDepth": "1",

@@ -2,19 +2,26 @@ package app_test
 
 import (
 	"bufio"
+	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/apikey"
+	"github.com/lightwatch/lightwatch/internal/impl/app"
 	"github.com/lightwatch/lightwatch/internal/impl/config"
+	"github.com/lightwatch/lightwatch/internal/impl/redistest"
+	"github.com/lightwatch/lightwatch/internal/impl/store/sqlite"
 )
 
 // The issue's reproduction: two samples of 1.7e308 in one series-minute, then
@@ -39,7 +46,12 @@ func testMetricOverflow(t *testing.T, s *server) {
 		t.Fatalf("query: %d %s", r.StatusCode, r.Body)
 	}
 	var res struct {
-		Series []struct{ Points []struct{ Count int64; Sum, Avg float64 } }
+		Series []struct {
+			Points []struct {
+				Count    int64
+				Sum, Avg float64
+			}
+		}
 	}
 	if err := json.Unmarshal(r.Body, &res); err != nil {
 		t.Fatal(err)
@@ -230,5 +242,62 @@ func TestWebSocketOutlivesRequestDeadlines(t *testing.T) {
 	s.ingest("/ingest/logs", adminKey, logLine("late", "api", "info", "after the deadlines", time.Now().UTC(), ""))
 	if m := ws.nextEvent(); m.Event["id"] != "late" {
 		t.Errorf("got %s", m.raw)
+	}
+}
+
+func TestWeakBootstrapKeyRefused(t *testing.T) {
+	cfg, err := config.Load("test", nil, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.DataDir = t.TempDir()
+	cfg.RedisURL = redistest.Start(t)
+	for _, weak := range []string{"changeme", "lw_" + strings.Repeat("ab", 20)} {
+		cfg.BootstrapKey = weak
+		a, err := app.New(context.Background(), cfg, app.Surfaces{Ingest: true}, slog.New(slog.DiscardHandler), io.Discard)
+		if err == nil {
+			a.Close()
+			t.Errorf("bootstrap key %q accepted", weak)
+		} else if !strings.Contains(err.Error(), "LIGHTWATCH_BOOTSTRAP_KEY") {
+			t.Errorf("bootstrap key %q: %v, want the setting named", weak, err)
+		}
+	}
+}
+
+// Key ids are public; they must not be a prefix of the secret's unsalted hash.
+// A bootstrap key stored before (with such an id) keeps its id and works.
+func TestKeyIDsDoNotDeriveFromSecrets(t *testing.T) {
+	s := start(t, nil)
+	r := s.send(http.MethodPost, "/api/keys", adminKey, map[string]any{"name": "k", "scopes": []string{"read"}})
+	if r.StatusCode != http.StatusCreated {
+		t.Fatalf("create key: %d %s", r.StatusCode, r.Body)
+	}
+	m := r.json(t)
+	id, secret := m["id"].(string), m["key"].(string)
+	if strings.Contains(apikey.Hash(secret), strings.TrimPrefix(id, "key_")) {
+		t.Errorf("key id %s is part of the secret's hash", id)
+	}
+	boot, err := s.store().KeyByHash(context.Background(), apikey.Hash(adminKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(apikey.Hash(adminKey), strings.TrimPrefix(boot.ID, "key_")) {
+		t.Errorf("bootstrap key id %s is part of the secret's hash", boot.ID)
+	}
+
+	// An installation from before: the bootstrap key stored under its hash-derived id.
+	dir := t.TempDir()
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "lightwatch.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := apikey.Hash(adminKey)
+	old := apikey.Key{ID: "key_" + h[:16], Name: "bootstrap", Tenant: apikey.DefaultTenant, Scopes: []apikey.Scope{apikey.ScopeAdmin, apikey.ScopeRead}, Hash: h, CreatedAt: time.Now().UTC()}
+	if err := errors.Join(st.PutKey(context.Background(), old), st.Close()); err != nil {
+		t.Fatal(err)
+	}
+	again := start(t, func(c *config.Config) { c.DataDir = dir })
+	if r := again.get("/api/keys", adminKey); r.StatusCode != http.StatusOK || strings.Count(string(r.Body), `"name":"bootstrap"`) != 1 || !strings.Contains(string(r.Body), old.ID) {
+		t.Errorf("after restart with the stored bootstrap key: %d %s", r.StatusCode, r.Body)
 	}
 }

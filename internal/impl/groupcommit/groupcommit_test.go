@@ -260,7 +260,10 @@ func TestOneRequestsFailureDoesNotFailOthersInItsWrite(t *testing.T) {
 	go func() { _, err := c.Submit(context.Background(), events("poison", 2)); results <- res{"poison", err} }()
 	waitQueued(t, c, 3)
 	for i := range 5 {
-		go func() { _, err := c.Submit(context.Background(), events(fmt.Sprint("good", i), 3)); results <- res{"good", err} }()
+		go func() {
+			_, err := c.Submit(context.Background(), events(fmt.Sprint("good", i), 3))
+			results <- res{"good", err}
+		}()
 	}
 	waitQueued(t, c, 18)
 	close(w.gate)
