@@ -117,7 +117,9 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 	if a.limiter, err = ratelimit.New(a.redis, ratelimit.Limit{Rate: cfg.RateLimit, Burst: cfg.RateBurst, Period: time.Second}); err != nil {
 		return nil, fmt.Errorf("rate limiter: %w", err)
 	}
-	a.authn = apikey.NewAuthenticator(keyLookup(a.store), 10*time.Second)
+	a.authn = apikey.NewAuthenticatorWithOptions(keyLookup(a.store), apikey.Options{
+		TTL: 10 * time.Second, FailuresPerMinute: cfg.AuthFailureLimit,
+	})
 	if surfaces.Ingest {
 		h, err := a.ingestHandler()
 		if err != nil {
@@ -141,6 +143,7 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 	a.handler = middleware.Chain(mux,
 		middleware.Deadlines(cfg.BodyTimeout, cfg.ResponseTimeout),
 		middleware.SecurityHeaders,
+		middleware.ClientAddress,
 		middleware.Recover(logger),
 		middleware.RequestID,
 		middleware.AccessLog(logger, a.metrics),

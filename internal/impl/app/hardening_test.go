@@ -301,3 +301,23 @@ func TestKeyIDsDoNotDeriveFromSecrets(t *testing.T) {
 		t.Errorf("after restart with the stored bootstrap key: %d %s", r.StatusCode, r.Body)
 	}
 }
+
+// Guessing keys through HTTP is rate limited per client address.
+func TestFailedAuthenticationsAreRateLimited(t *testing.T) {
+	s := start(t, func(c *config.Config) { c.AuthFailureLimit = 3 })
+	if r := s.get("/api/services", adminKey); r.StatusCode != http.StatusOK {
+		t.Fatalf("valid key: %d", r.StatusCode)
+	}
+	for i := range 3 {
+		if r := s.get("/api/services", fmt.Sprint("lw_guess_", i)); r.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("guess %d: %d, want 401", i, r.StatusCode)
+		}
+	}
+	r := s.post("/ingest/logs", "lw_guess_next", "application/x-ndjson", []byte(`{"message":"x"}`))
+	if r.StatusCode != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" {
+		t.Errorf("fourth guess: %d (Retry-After %q), want 429 with Retry-After", r.StatusCode, r.Header.Get("Retry-After"))
+	}
+	if r := s.get("/api/services", adminKey); r.StatusCode != http.StatusOK {
+		t.Errorf("the valid key from the same address: %d", r.StatusCode)
+	}
+}
