@@ -59,6 +59,7 @@ type App struct {
 	handler   http.Handler
 	authn     *apikey.Authenticator
 	limiter   *ratelimit.Limiter
+	readiness *readiness
 
 	realtimeRun      func(context.Context)
 	realtimeShutdown func(context.Context)
@@ -80,6 +81,7 @@ func WithStore(s store.Store, writers int) Option {
 // what a person starting the process must see (a generated key).
 func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog.Logger, out io.Writer, opts ...Option) (_ *App, err error) {
 	a := &App{cfg: cfg, logger: logger, metrics: telemetry.New()}
+	a.readiness = newReadiness(a.metrics.Registry)
 	for _, o := range opts {
 		o(a)
 	}
@@ -193,21 +195,6 @@ func (a *App) responseError(w http.ResponseWriter, r *http.Request, err error) {
 	problem.Write(w, r, problem.New(http.StatusInternalServerError, "internal error"))
 }
 
-// ready answers 200 only when the store and Redis answer.
-func (a *App) ready(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
-	if err := a.store.Ping(ctx); err != nil {
-		problem.Write(w, r, problem.New(http.StatusServiceUnavailable, "store: "+err.Error()))
-		return
-	}
-	if err := a.redis.Ping(ctx).Err(); err != nil {
-		problem.Write(w, r, problem.New(http.StatusServiceUnavailable, "redis: "+err.Error()))
-		return
-	}
-	_, _ = io.WriteString(w, "ready\n")
-}
-
 // MaxHeaderBytes bounds a request's headers (net/http's default is 1 MiB):
 // Lightwatch's requests carry a key and a few standard headers.
 const MaxHeaderBytes = 64 << 10
@@ -237,6 +224,23 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if a.realtimeRun != nil {
 		rtg.Go(func() { a.realtimeRun(rtCtx) })
 	}
+	// Readiness is checked every second whether or not anyone asks, so that
+	// /metrics (lightwatch_redis_up, lightwatch_alerting_active) and the log
+	// tell of an outage as it starts.
+	var probes sync.WaitGroup
+	probes.Go(func() {
+		t := time.NewTicker(readyTTL)
+		defer t.Stop()
+		for {
+			a.checkReadiness(ctx)
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	})
+	defer probes.Wait()
 	alCtx, stopAlerting := context.WithCancel(context.WithoutCancel(ctx))
 	var alg sync.WaitGroup
 	if a.alertingRun != nil {

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -319,5 +320,66 @@ func TestFailedAuthenticationsAreRateLimited(t *testing.T) {
 	}
 	if r := s.get("/api/services", adminKey); r.StatusCode != http.StatusOK {
 		t.Errorf("the valid key from the same address: %d", r.StatusCode)
+	}
+}
+
+// busyWriterStore is the embedded store with its single writer held (a long
+// group commit): Ping, which needs the writer, blocks; reads answer.
+type busyWriterStore struct {
+	*sqlite.Store
+	readPings atomic.Int64
+}
+
+func (s *busyWriterStore) Ping(ctx context.Context) error {
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+func (s *busyWriterStore) PingReads(ctx context.Context) error {
+	s.readPings.Add(1)
+	return s.Store.PingReads(ctx)
+}
+
+// Readiness depends on the store's read side only: Redis down degrades (said
+// in the body and in /metrics) but leaves the instance ready, and ingest goes
+// on. /readyz is cached, and never waits for the single SQLite writer.
+func TestReadinessDependsOnTheStoreOnly(t *testing.T) {
+	rs := redistest.StartServer(t)
+	sq, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "lw.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sq.Close() })
+	st := &busyWriterStore{Store: sq}
+	s := start(t, func(c *config.Config) { c.RedisURL = rs.URL }, app.WithStore(st, 1))
+
+	r := s.get("/readyz", "")
+	if r.StatusCode != http.StatusOK || !strings.Contains(string(r.Body), "alerting: active") {
+		t.Fatalf("/readyz with everything up: %d %s", r.StatusCode, r.Body)
+	}
+	pings := st.readPings.Load()
+	for range 20 {
+		s.get("/readyz", "")
+	}
+	if n := st.readPings.Load() - pings; n > 3 {
+		t.Errorf("20 quick /readyz calls cost %d store pings; want them cached", n)
+	}
+
+	rs.Stop()
+	waitFor(t, "/readyz to report Redis down", func() bool {
+		return strings.Contains(string(s.get("/readyz", "").Body), "redis: unavailable")
+	})
+	r = s.get("/readyz", "")
+	if r.StatusCode != http.StatusOK || !strings.Contains(string(r.Body), "alerting: inactive") || strings.Contains(string(r.Body), "refused") {
+		t.Errorf("/readyz with Redis down: %d %s; want 200, alerting inactive, no error details", r.StatusCode, r.Body)
+	}
+	m := string(s.get("/metrics", "").Body)
+	for _, want := range []string{"lightwatch_alerting_active 0", "lightwatch_redis_up 0"} {
+		if !strings.Contains(m, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+	if r := s.post("/ingest/logs", adminKey, "application/x-ndjson", []byte(logLine("nr", "api", "info", "no redis", time.Now().UTC(), ""))); r.StatusCode != http.StatusAccepted {
+		t.Errorf("ingest with Redis down: %d %s", r.StatusCode, r.Body)
 	}
 }

@@ -172,3 +172,16 @@ func (s *Store) Close() error {
 	}
 	return nil
 }
+
+// PingReads checks the read pool and the checkpointer, never the writer: a
+// readiness probe must not queue behind (or delay) a group commit.
+func (s *Store) PingReads(ctx context.Context) error {
+	var one int
+	if err := s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("ping sqlite reader: %w", err)
+	}
+	if err := s.ck.err(); err != nil {
+		return fmt.Errorf("sqlite: %w", err)
+	}
+	return nil
+}
