@@ -47,6 +47,9 @@ type Options struct {
 	// LeaseTTL is how long a rule's lease lasts unless renewed: how long a
 	// dead instance's rules wait for another. Default 5s; at least 3 Intervals.
 	LeaseTTL time.Duration
+	// EvalTimeout bounds one rule's evaluation, its store reads included
+	// (LIGHTWATCH_QUERY_TIMEOUT). Default 30s.
+	EvalTimeout time.Duration
 	// ClaimIdle is how long an event stream entry may stay unacknowledged
 	// by a consumer (which died) before another takes it over. Default 30s.
 	ClaimIdle time.Duration
@@ -99,6 +102,7 @@ func (o *Options) defaults() {
 	def(&o.LeaseTTL, 5*time.Second)
 	o.LeaseTTL = max(o.LeaseTTL, 3*o.Interval)
 	def(&o.ClaimIdle, 30*time.Second)
+	def(&o.EvalTimeout, 30*time.Second)
 	def(&o.Notify.Budget, 5*time.Minute)
 	def(&o.Notify.RetryBase, time.Second)
 	def(&o.Notify.RetryMax, time.Minute)
@@ -275,7 +279,7 @@ func (e *Engine) work(ctx context.Context) {
 		if !ok {
 			return
 		}
-		ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.opts.EvalTimeout)
 		e.evaluate(ectx, k)
 		cancel()
 		e.queue.done(k)

@@ -21,7 +21,7 @@ func WithAlerting(edit func(*alerting.Options)) Option {
 func (a *App) newAlerting(interval, webhookRetryBudget time.Duration, anomaly bool) func(ctx context.Context) {
 	opts := alerting.Options{
 		Interval: interval, DisableAnomaly: !anomaly, Notify: alerting.NotifyOptions{Budget: webhookRetryBudget},
-		StreamMaxLen: a.cfg.StreamLength(),
+		StreamMaxLen: a.cfg.StreamLength(), EvalTimeout: a.cfg.QueryTimeout,
 		// The embedded Redis lives and dies with this process: no other
 		// engine could ever take over this one's stream entries.
 		SoleConsumer: a.cfg.RedisURL == "",

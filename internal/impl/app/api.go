@@ -41,7 +41,8 @@ func (a *App) apiHandler(mux *http.ServeMux) error {
 		}),
 		queryapi.StdHTTPServerOptions{BaseRouter: inner, ErrorHandlerFunc: api.RequestError},
 	)
-	mux.Handle("/api/", a.cors(a.guarded(c, inner, apiBodyLimit, api.RejectUnstorableText, api.ExpandShorthand, c.ValidateParams, c.ValidateJSONBody)))
+	mux.Handle("/api/", a.cors(a.guarded(c, inner, apiBodyLimit, api.RejectUnstorableText, api.ExpandShorthand, c.ValidateParams, c.ValidateJSONBody,
+		api.QueryLimits(a.cfg.QueryTimeout, a.cfg.QueryConcurrency))))
 
 	apiJSON, err := specJSON(doc)
 	if err != nil {

@@ -22,6 +22,7 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/app"
 	"github.com/lightwatch/lightwatch/internal/impl/config"
 	"github.com/lightwatch/lightwatch/internal/impl/redistest"
+	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/store/sqlite"
 )
 
@@ -381,5 +382,73 @@ func TestReadinessDependsOnTheStoreOnly(t *testing.T) {
 	}
 	if r := s.post("/ingest/logs", adminKey, "application/x-ndjson", []byte(logLine("nr", "api", "info", "no redis", time.Now().UTC(), ""))); r.StatusCode != http.StatusAccepted {
 		t.Errorf("ingest with Redis down: %d %s", r.StatusCode, r.Body)
+	}
+}
+
+// gatedQueryStore is the embedded store whose log searches for "slow" do not
+// return until the test opens the gate, whatever their context says: a query
+// the store cannot interrupt.
+type gatedQueryStore struct {
+	*sqlite.Store
+	entered chan struct{}
+	gate    chan struct{}
+}
+
+func (s *gatedQueryStore) QueryLogs(ctx context.Context, q store.LogQuery) (store.Page, error) {
+	if q.Text == "slow" {
+		s.entered <- struct{}{}
+		<-s.gate
+		return store.Page{}, ctx.Err()
+	}
+	if q.Text == "deadline" {
+		<-ctx.Done()
+		return store.Page{}, fmt.Errorf("interrupted: %w", ctx.Err())
+	}
+	return s.Store.QueryLogs(ctx, q)
+}
+
+// Query API reads have a deadline (503 with Retry-After past it), and one
+// tenant's slow queries hold at most its own share of the store: its next
+// query waits and is answered 503, while other tenants' queries and every
+// tenant's ingest go on.
+func TestSlowQueriesAreBoundedPerTenant(t *testing.T) {
+	sq, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "lw.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sq.Close() })
+	st := &gatedQueryStore{Store: sq, entered: make(chan struct{}, 1), gate: make(chan struct{})}
+	s := start(t, func(c *config.Config) { c.QueryTimeout, c.QueryConcurrency = 500*time.Millisecond, 1 }, app.WithStore(st, 1))
+	defer close(st.gate)
+	other := s.putKey("other", apikey.ScopeRead, apikey.ScopeIngest)
+
+	r := s.get("/api/logs?q=deadline", adminKey)
+	if r.StatusCode != http.StatusServiceUnavailable || r.Header.Get("Retry-After") == "" {
+		t.Errorf("a query past the deadline: %d (Retry-After %q) %s", r.StatusCode, r.Header.Get("Retry-After"), r.Body)
+	}
+
+	slow := make(chan int, 1)
+	go func() {
+		req, _ := http.NewRequest(http.MethodGet, s.URL+"/api/logs?q=slow", nil)
+		req.Header.Set("Authorization", "Bearer "+adminKey)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			slow <- 0
+			return
+		}
+		resp.Body.Close()
+		slow <- resp.StatusCode
+	}()
+	<-st.entered
+	if r := s.get("/api/logs", adminKey); r.StatusCode != http.StatusServiceUnavailable || r.Header.Get("Retry-After") == "" {
+		t.Errorf("the same tenant's next query while its slow one runs: %d %s, want 503", r.StatusCode, r.Body)
+	}
+	if r := s.get("/api/logs", other); r.StatusCode != http.StatusOK {
+		t.Errorf("another tenant's query: %d %s", r.StatusCode, r.Body)
+	}
+	s.ingest("/ingest/logs", adminKey, logLine("during", "api", "info", "ingest goes on", time.Now().UTC(), ""))
+	st.gate <- struct{}{}
+	if code := <-slow; code != http.StatusServiceUnavailable {
+		t.Errorf("the slow query: %d, want 503", code)
 	}
 }
