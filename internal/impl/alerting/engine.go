@@ -16,6 +16,7 @@ import (
 
 	"github.com/lightwatch/lightwatch/internal/impl/alerting/webhook"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
+	"github.com/lightwatch/lightwatch/internal/impl/supervise"
 )
 
 // Store is what the engine reads and writes.
@@ -34,6 +35,10 @@ type Deps struct {
 	Registerer prometheus.Registerer
 	// Sender delivers webhooks; nil: webhook.New(nil).
 	Sender Sender
+	// Supervisor logs and counts panics in the engine's loops, evaluations
+	// and deliveries, which it survives (a loop restarts, an evaluation or a
+	// delivery is given up). The zero value only survives them.
+	Supervisor supervise.Supervisor
 }
 
 // Options tune the engine; zero values are the defaults.
@@ -141,6 +146,7 @@ type Engine struct {
 	rec      *recorder
 	leases   *leases
 	notifier *notifier
+	sv       supervise.Supervisor
 	queue    *queue
 
 	mu     sync.Mutex
@@ -182,7 +188,12 @@ func New(deps Deps, opts Options) *Engine {
 		refreshNow: make(chan struct{}, 1),
 		logged:     map[string]time.Time{},
 	}
+	e.sv = deps.Supervisor
+	if e.sv.Logger == nil {
+		e.sv.Logger = logger
+	}
 	e.notifier = newNotifier(sender, opts.Notify, e.noteDelivery, m, logger)
+	e.notifier.sv = e.sv
 	return e
 }
 
@@ -199,17 +210,17 @@ func (e *Engine) Run(ctx context.Context) error {
 		e.logger.ErrorContext(ctx, "load alert rules", "err", err)
 	}
 	var loops, eval sync.WaitGroup
-	loops.Go(func() { e.refreshLoop(ctx) })
-	loops.Go(func() { e.consumeLoop(ctx) })
-	loops.Go(func() { e.claimLoop(ctx) })
-	loops.Go(func() { e.subscribeLoop(ctx) })
-	eval.Go(func() { e.tickLoop(ctx) })
+	loops.Go(func() { e.sv.Loop(ctx, "alerting rule refresh", e.refreshLoop) })
+	loops.Go(func() { e.sv.Loop(ctx, "alerting consumer", e.consumeLoop) })
+	loops.Go(func() { e.sv.Loop(ctx, "alerting claimer", e.claimLoop) })
+	loops.Go(func() { e.sv.Loop(ctx, "alerting subscriber", e.subscribeLoop) })
+	eval.Go(func() { e.sv.Loop(ctx, "alerting ticker", e.tickLoop) })
 	for range e.opts.Workers {
-		eval.Go(func() { e.work(ctx) })
+		eval.Go(func() { e.sv.Loop(ctx, "alerting worker", e.work) })
 	}
 	nctx, stopNotify := context.WithCancel(context.WithoutCancel(ctx))
 	var notifyDone sync.WaitGroup
-	notifyDone.Go(func() { e.notifier.run(nctx) })
+	notifyDone.Go(func() { e.sv.Loop(nctx, "webhook notifier", e.notifier.run) })
 
 	<-ctx.Done()
 	// Leases go first, as soon as no evaluation can write any more, so that
@@ -280,7 +291,7 @@ func (e *Engine) work(ctx context.Context) {
 			return
 		}
 		ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.opts.EvalTimeout)
-		e.evaluate(ectx, k)
+		e.sv.Recover("alerting evaluation", func() { e.evaluate(ectx, k) })
 		cancel()
 		e.queue.done(k)
 	}

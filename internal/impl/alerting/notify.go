@@ -13,6 +13,7 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/alerting/webhook"
 	"github.com/lightwatch/lightwatch/internal/impl/api"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
+	"github.com/lightwatch/lightwatch/internal/impl/supervise"
 )
 
 // Sender makes one delivery attempt and says whether another may succeed
@@ -62,6 +63,7 @@ type deliveryNote func(ctx context.Context, rule RuleKey, alertID, prefix, text 
 // a bounded number of deliveries in flight, each retried with exponential
 // backoff and full jitter within a total budget.
 type notifier struct {
+	sv      supervise.Supervisor // set by the engine
 	sender  Sender
 	queue   chan delivery
 	slots   chan struct{}
@@ -145,7 +147,7 @@ func (n *notifier) run(ctx context.Context) {
 			}
 			n.wg.Go(func() {
 				defer func() { <-n.slots }()
-				n.deliver(ctx, d)
+				n.sv.Recover("webhook sender", func() { n.deliver(ctx, d) })
 			})
 		}
 	}

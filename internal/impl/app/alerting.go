@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/alerting"
+	"github.com/lightwatch/lightwatch/internal/impl/supervise"
 )
 
 // WithAlerting changes the alerting engine's options after the configuration
@@ -30,7 +31,8 @@ func (a *App) newAlerting(interval, webhookRetryBudget time.Duration, anomaly bo
 		edit(&opts)
 	}
 	eng := alerting.New(
-		alerting.Deps{Store: a.store, Redis: a.redis, Logger: a.logger, Registerer: a.metrics.Registry},
+		alerting.Deps{Store: a.store, Redis: a.redis, Logger: a.logger, Registerer: a.metrics.Registry,
+			Supervisor: supervise.Supervisor{Logger: a.logger, Panics: a.metrics.LoopPanics}},
 		opts,
 	)
 	return func(ctx context.Context) {

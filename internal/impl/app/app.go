@@ -30,6 +30,7 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/stream"
 	"github.com/lightwatch/lightwatch/internal/impl/streamforward"
+	"github.com/lightwatch/lightwatch/internal/impl/supervise"
 	"github.com/lightwatch/lightwatch/internal/impl/telemetry"
 )
 
@@ -110,6 +111,7 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 		MaxQueued: cfg.WriteQueue, MaxWait: cfg.WriteTimeout, Workers: a.writers,
 		OnCommit: a.forwarder.Forward, Metrics: a.metrics, Logger: logger,
 		Uncancelled: a.ownsStore && cfg.MongoURI == "", // the embedded SQLite store: see the option
+		Supervisor:  supervise.Supervisor{Logger: logger, Panics: a.metrics.LoopPanics},
 	})
 
 	mux := http.NewServeMux()

@@ -22,6 +22,7 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/app"
 	"github.com/lightwatch/lightwatch/internal/impl/config"
 	"github.com/lightwatch/lightwatch/internal/impl/redistest"
+	"github.com/lightwatch/lightwatch/internal/impl/event"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/store/sqlite"
 )
@@ -450,5 +451,38 @@ func TestSlowQueriesAreBoundedPerTenant(t *testing.T) {
 	st.gate <- struct{}{}
 	if code := <-slow; code != http.StatusServiceUnavailable {
 		t.Errorf("the slow query: %d, want 503", code)
+	}
+}
+
+// panickingStore is the embedded store with a bug: a write holding an event
+// whose id is "boom" panics.
+type panickingStore struct{ *sqlite.Store }
+
+func (s panickingStore) InsertEvents(ctx context.Context, events []event.Event) ([]bool, error) {
+	for _, e := range events {
+		if e.ID == "boom" {
+			panic("adapter bug meets bad value")
+		}
+	}
+	return s.Store.InsertEvents(ctx, events)
+}
+
+// A panic in the committer costs the request that caused it, not the process:
+// it is answered 503, later requests are stored, and the panic is counted.
+func TestCommitterSurvivesAPanic(t *testing.T) {
+	sq, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "lw.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sq.Close() })
+	s := start(t, nil, app.WithStore(panickingStore{sq}, 1))
+	now := time.Now().UTC()
+	r := s.post("/ingest/logs", adminKey, "application/x-ndjson", []byte(logLine("boom", "api", "info", "x", now, "")))
+	if r.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("the panicking request: %d %s, want 503", r.StatusCode, r.Body)
+	}
+	s.ingest("/ingest/logs", adminKey, logLine("after", "api", "info", "x", now, ""))
+	if !strings.Contains(string(s.get("/metrics", "").Body), `lightwatch_loop_panics_total{loop="group commit"} 1`) {
+		t.Error("/metrics does not count the panic")
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/supervise"
 	"github.com/lightwatch/lightwatch/internal/impl/telemetry"
 )
 
@@ -45,6 +46,10 @@ type Options struct {
 	Metrics    *telemetry.Metrics
 	Logger     *slog.Logger
 	WriteLimit time.Duration // deadline of one store write; default 30s
+	// Supervisor logs and counts a panic in a write (a store adapter's bug
+	// meeting a bad value): the batch's requests are answered with an error
+	// and the committer goes on.
+	Supervisor supervise.Supervisor
 	// Uncancelled hands writes a context that is never cancelled, instead of
 	// one with WriteLimit's deadline. It suits the embedded SQLite store, whose
 	// driver (modernc) pays for a cancellable context on every statement: it
@@ -66,8 +71,9 @@ type Committer struct {
 }
 
 type request struct {
-	events []event.Event
-	done   chan result // buffered: the writer never blocks on a requester that gave up
+	events   []event.Event
+	done     chan result // buffered: the writer never blocks on a requester that gave up
+	answered bool        // set by the worker that wrote it (one goroutine per batch)
 }
 
 type result struct {
@@ -171,7 +177,26 @@ func (c *Committer) work(ctx context.Context) {
 				break fill
 			}
 		}
-		c.commit(batch, n)
+		c.commitSafely(batch, n)
+	}
+}
+
+// ErrPanicked answers the requests of a write that panicked.
+var ErrPanicked = errors.New("store write failed unexpectedly")
+
+// commitSafely is commit, answering with ErrPanicked whatever requests a
+// panic left unanswered, so that the panic costs one batch, not the process.
+func (c *Committer) commitSafely(batch []*request, n int) {
+	if !c.opts.Supervisor.Recover("group commit", func() { c.commit(batch, n) }) {
+		return
+	}
+	c.opts.Metrics.StoreWriteErrors.Inc()
+	for _, r := range batch {
+		if !r.answered {
+			c.release(len(r.events))
+			r.answered = true
+			r.done <- result{err: ErrPanicked}
+		}
 	}
 }
 
@@ -190,11 +215,9 @@ func (c *Committer) commit(batch []*request, n int) {
 		for _, r := range batch {
 			fresh, err := c.write(r.events)
 			c.reply([]*request{r}, r.events, fresh, err)
-			c.release(len(r.events))
 		}
 		return
 	}
-	c.release(n)
 	c.reply(batch, all, fresh, err)
 }
 
@@ -207,7 +230,11 @@ func (c *Committer) write(all []event.Event) ([]bool, error) {
 		ctx, cancel = context.WithTimeout(ctx, c.opts.WriteLimit)
 	}
 	start := time.Now()
-	fresh, err := c.w.InsertEvents(ctx, all)
+	var fresh []bool
+	var err error
+	if c.opts.Supervisor.Recover("group commit", func() { fresh, err = c.w.InsertEvents(ctx, all) }) {
+		fresh, err = nil, ErrPanicked // and the requests of a shared write are retried alone
+	}
 	cancel()
 	c.opts.Metrics.StoreWriteSeconds.Observe(time.Since(start).Seconds())
 	c.opts.Metrics.StoreBatchEvents.Observe(float64(len(all)))
@@ -248,6 +275,8 @@ func (c *Committer) reply(batch []*request, all []event.Event, fresh []bool, err
 			res.fresh = fresh[off : off+len(r.events) : off+len(r.events)]
 		}
 		off += len(r.events)
+		c.release(len(r.events))
+		r.answered = true
 		r.done <- res
 	}
 }

@@ -285,3 +285,45 @@ func TestOneRequestsFailureDoesNotFailOthersInItsWrite(t *testing.T) {
 		t.Errorf("%d events still counted as queued", c.Queued())
 	}
 }
+
+// panicWriter panics on a write that holds an event whose id starts with "panic".
+type panicWriter struct{ *gatedWriter }
+
+func (w panicWriter) InsertEvents(ctx context.Context, evs []event.Event) ([]bool, error) {
+	for _, e := range evs {
+		if strings.HasPrefix(e.ID, "panic") {
+			panic("adapter bug")
+		}
+	}
+	return w.gatedWriter.InsertEvents(ctx, evs)
+}
+
+// A panicking write fails its own request only; the committer goes on.
+func TestPanicInAWriteFailsOnlyItsRequest(t *testing.T) {
+	w := panicWriter{newWriter()}
+	w.gate = make(chan struct{})
+	c := groupcommit.New(w, groupcommit.Options{})
+	run(t, c)
+	errs := make(chan error, 3)
+	go func() { _, err := c.Submit(context.Background(), events("first", 1)); errs <- err }()
+	<-w.entered
+	bad := make(chan error, 1)
+	go func() { _, err := c.Submit(context.Background(), events("panic", 1)); bad <- err }()
+	waitQueued(t, c, 2)
+	for i := range 2 {
+		go func() { _, err := c.Submit(context.Background(), events(fmt.Sprint("ok", i), 1)); errs <- err }()
+	}
+	waitQueued(t, c, 4)
+	close(w.gate)
+	if err := <-bad; !errors.Is(err, groupcommit.ErrPanicked) {
+		t.Errorf("the panicking request: %v, want ErrPanicked", err)
+	}
+	for range 3 {
+		if err := <-errs; err != nil {
+			t.Errorf("another request: %v", err)
+		}
+	}
+	if _, err := c.Submit(context.Background(), events("later", 1)); err != nil {
+		t.Errorf("after the panic: %v", err)
+	}
+}
