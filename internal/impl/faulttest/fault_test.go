@@ -9,7 +9,9 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -283,4 +285,54 @@ func TestKill9UnderLoadThenRestart(t *testing.T) {
 		}
 	}
 	verify(t, "kill -9 and restart", l, again.Base, key)
+}
+
+// setFileSizeLimit changes the running server's RLIMIT_FSIZE with prlimit(1):
+// a limit of 1 byte makes every write past the first byte fail with EFBIG,
+// as a full disk does (Go ignores SIGXFSZ).
+func setFileSizeLimit(t *testing.T, pid int, limit string) {
+	t.Helper()
+	out, err := exec.Command("prlimit", "--pid", strconv.Itoa(pid), "--fsize="+limit).CombinedOutput()
+	if err != nil {
+		t.Fatalf("prlimit: %v: %s", err, out)
+	}
+}
+
+// The store refuses writes (a full disk): ingest answers 503 with Retry-After,
+// nothing acknowledged is lost, and ingest recovers by itself once space returns.
+func TestStoreRefusesWritesThenRecovers(t *testing.T) {
+	key, err := loadtest.NewKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := spawn(t, t.TempDir(), key)
+	l := startLoad(s.Base, key, 2)
+	l.waitAcked(t, 1000)
+	setFileSizeLimit(t, s.Pid(), "1:unlimited") // the soft limit only: lowering the hard one could not be undone
+	testwait.Until(t, "ingest answered 503 with the disk full", 60*time.Second, func() bool {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		return l.statuses[http.StatusServiceUnavailable] > 0
+	})
+	// One request by hand: it must carry Retry-After.
+	req, _ := http.NewRequest(http.MethodPost, s.Base+"/ingest/logs", bytes.NewReader(body([]string{"by-hand"})))
+	req.Header.Set("Authorization", "Bearer "+key)
+	req.Header.Set("Content-Type", "application/x-ndjson")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("with the disk full: %d, Retry-After %q; want 503 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	setFileSizeLimit(t, s.Pid(), "unlimited:unlimited")
+	l.waitAcked(t, 1000) // recovers by itself
+	l.halt()
+	verify(t, "store refuses writes, then recovers", l, s.Base, key)
+	for status, n := range l.statuses {
+		if status != http.StatusAccepted && status != http.StatusServiceUnavailable {
+			t.Errorf("%d requests answered %d; want 202 or 503", n, status)
+		}
+	}
 }
