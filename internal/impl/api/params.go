@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/lightwatch/lightwatch/internal/impl/contract"
 	"github.com/lightwatch/lightwatch/internal/impl/problem"
 )
 
@@ -102,6 +103,15 @@ func RejectUnstorableText(next http.Handler) http.Handler {
 			return
 		}
 		for name, vs := range q {
+			declared := name
+			for _, prefix := range []string{"attr.", "label."} {
+				if strings.HasPrefix(name, prefix) {
+					declared = strings.TrimSuffix(prefix, ".")
+				}
+			}
+			if !contract.DeclaresQuery(r, declared) {
+				continue // ignored further in; and the operation may declare no 400
+			}
 			for _, v := range append([]string{name}, vs...) {
 				if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
 					field := name

@@ -169,6 +169,10 @@ func TestUnsearchableTextIsBadRequest(t *testing.T) {
 				t.Errorf("%s: %d %s, want 400 naming %s", c.query, r.StatusCode, r.Body, c.field)
 			}
 		}
+		// A parameter the operation does not declare is ignored, as before.
+		if r := s.get("/api/services?q=%ff", adminKey); r.StatusCode != http.StatusOK {
+			t.Errorf("/api/services with an undeclared bad parameter: %d %s", r.StatusCode, r.Body)
+		}
 	})
 }
 
