@@ -31,6 +31,7 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/stream"
 	"github.com/lightwatch/lightwatch/internal/impl/streamforward"
+	"github.com/lightwatch/lightwatch/internal/impl/supervise"
 	"github.com/lightwatch/lightwatch/internal/impl/telemetry"
 )
 
@@ -60,6 +61,7 @@ type App struct {
 	handler   http.Handler
 	authn     *apikey.Authenticator
 	limiter   *ratelimit.Limiter
+	readiness *readiness
 
 	realtimeRun      func(context.Context)
 	realtimeShutdown func(context.Context)
@@ -81,6 +83,7 @@ func WithStore(s store.Store, writers int) Option {
 // what a person starting the process must see (a generated key).
 func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog.Logger, out io.Writer, opts ...Option) (_ *App, err error) {
 	a := &App{cfg: cfg, logger: logger, metrics: telemetry.New()}
+	a.readiness = newReadiness(a.metrics.Registry)
 	for _, o := range opts {
 		o(a)
 	}
@@ -109,6 +112,7 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 		MaxQueued: cfg.WriteQueue, MaxWait: cfg.WriteTimeout, Workers: a.writers,
 		OnCommit: a.forwarder.Forward, Metrics: a.metrics, Logger: logger,
 		Uncancelled: a.ownsStore && cfg.MongoURI == "", // the embedded SQLite store: see the option
+		Supervisor:  supervise.Supervisor{Logger: logger, Panics: a.metrics.LoopPanics},
 	})
 
 	mux := http.NewServeMux()
@@ -121,7 +125,9 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 	if a.limiter, err = ratelimit.New(a.redis, ratelimit.Limit{Rate: cfg.RateLimit, Burst: cfg.RateBurst, Period: time.Second}); err != nil {
 		return nil, fmt.Errorf("rate limiter: %w", err)
 	}
-	a.authn = apikey.NewAuthenticator(keyLookup(a.store), 10*time.Second)
+	a.authn = apikey.NewAuthenticatorWithOptions(keyLookup(a.store), apikey.Options{
+		TTL: 10 * time.Second, FailuresPerMinute: cfg.AuthFailureLimit,
+	})
 	if surfaces.Ingest {
 		h, err := a.ingestHandler()
 		if err != nil {
@@ -143,6 +149,9 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 		}
 	}
 	a.handler = middleware.Chain(mux,
+		middleware.Deadlines(cfg.BodyTimeout, cfg.ResponseTimeout),
+		middleware.SecurityHeaders,
+		middleware.ClientAddress,
 		middleware.Recover(logger),
 		middleware.RequestID,
 		middleware.AccessLog(logger, a.metrics),
@@ -196,20 +205,9 @@ func (a *App) responseError(w http.ResponseWriter, r *http.Request, err error) {
 	problem.Write(w, r, problem.New(http.StatusInternalServerError, "internal error"))
 }
 
-// ready answers 200 only when the store and Redis answer.
-func (a *App) ready(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
-	if err := a.store.Ping(ctx); err != nil {
-		problem.Write(w, r, problem.New(http.StatusServiceUnavailable, "store: "+err.Error()))
-		return
-	}
-	if err := a.redis.Ping(ctx).Err(); err != nil {
-		problem.Write(w, r, problem.New(http.StatusServiceUnavailable, "redis: "+err.Error()))
-		return
-	}
-	_, _ = io.WriteString(w, "ready\n")
-}
+// MaxHeaderBytes bounds a request's headers (net/http's default is 1 MiB):
+// Lightwatch's requests carry a key and a few standard headers.
+const MaxHeaderBytes = 64 << 10
 
 // Store is the store the App writes to.
 func (a *App) Store() store.Store { return a.store }
@@ -236,6 +234,23 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if a.realtimeRun != nil {
 		rtg.Go(func() { a.realtimeRun(rtCtx) })
 	}
+	// Readiness is checked every second whether or not anyone asks, so that
+	// /metrics (lightwatch_redis_up, lightwatch_alerting_active) and the log
+	// tell of an outage as it starts.
+	var probes sync.WaitGroup
+	probes.Go(func() {
+		t := time.NewTicker(readyTTL)
+		defer t.Stop()
+		for {
+			a.checkReadiness(ctx)
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	})
+	defer probes.Wait()
 	alCtx, stopAlerting := context.WithCancel(context.WithoutCancel(ctx))
 	var alg sync.WaitGroup
 	if a.alertingRun != nil {
@@ -244,7 +259,8 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 
 	srv := &http.Server{
 		Handler:           a.handler,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: a.cfg.ReadHeaderTimeout,
+		MaxHeaderBytes:    MaxHeaderBytes,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(a.logger.Handler(), slog.LevelWarn),
 	}

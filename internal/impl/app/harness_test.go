@@ -111,7 +111,7 @@ func (s *server) putKey(tenant string, scopes ...apikey.Scope) string {
 		s.t.Fatal(err)
 	}
 	h := apikey.Hash(secret)
-	err = s.store().PutKey(context.Background(), apikey.Key{ID: apikey.IDFromHash(h), Name: "test", Tenant: tenant, Scopes: scopes, Hash: h, CreatedAt: time.Now().UTC()})
+	err = s.store().PutKey(context.Background(), apikey.Key{ID: "key_" + h[:16], Name: "test", Tenant: tenant, Scopes: scopes, Hash: h, CreatedAt: time.Now().UTC()})
 	if err != nil {
 		s.t.Fatal(err)
 	}

@@ -49,6 +49,13 @@ type Config struct {
 	RetentionHeartbeats *time.Duration
 	RetentionRollups    time.Duration
 	MaxDisk             int64 // bytes; 0: no cap
+	// Hardening limits (docs/security.md).
+	QueryTimeout      time.Duration
+	QueryConcurrency  int
+	ReadHeaderTimeout time.Duration
+	BodyTimeout       time.Duration
+	ResponseTimeout   time.Duration
+	AuthFailureLimit  int
 }
 
 // Setting describes one configuration setting, for parsing and for documentation.
@@ -108,6 +115,17 @@ func duration(f func(c *Config) *time.Duration) func(*Config, string) error {
 			return fmt.Errorf("want a positive duration such as 10s, got %q", v)
 		}
 		*f(c) = d
+		return nil
+	}
+}
+
+func positive(f func(c *Config) *int) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("want a positive integer, got %q", v)
+		}
+		*f(c) = n
 		return nil
 	}
 }
@@ -197,6 +215,19 @@ func settings() []setting {
 			retention(func(c *Config) *time.Duration { return &c.RetentionRollups })},
 		{Setting{"max-disk", "LIGHTWATCH_MAX_DISK", "", "embedded store: size its database may reach (e.g. 50GiB, 500MB); past it the oldest logs are dropped first, never the newest minutes; empty: no cap"},
 			byteSize(func(c *Config) *int64 { return &c.MaxDisk })},
+		// Hardening limits: docs/security.md explains each.
+		{Setting{"query-timeout", "LIGHTWATCH_QUERY_TIMEOUT", "15s", "longest one query API or alerting read may take; past it the request is answered 503 with Retry-After"},
+			duration(func(c *Config) *time.Duration { return &c.QueryTimeout })},
+		{Setting{"query-concurrency", "LIGHTWATCH_QUERY_CONCURRENCY", "2", "query API reads one tenant may run at once; more wait (within the query timeout) so that one tenant cannot take every store connection"},
+			positive(func(c *Config) *int { return &c.QueryConcurrency })},
+		{Setting{"read-header-timeout", "LIGHTWATCH_READ_HEADER_TIMEOUT", "10s", "longest a client may take to send a request's headers (slow clients are cut off)"},
+			duration(func(c *Config) *time.Duration { return &c.ReadHeaderTimeout })},
+		{Setting{"body-timeout", "LIGHTWATCH_BODY_TIMEOUT", "60s", "longest a client may take to send a request body (not WebSockets)"},
+			duration(func(c *Config) *time.Duration { return &c.BodyTimeout })},
+		{Setting{"response-timeout", "LIGHTWATCH_RESPONSE_TIMEOUT", "60s", "longest one HTTP request may take until its response is written, for clients that do not read it (not WebSockets)"},
+			duration(func(c *Config) *time.Duration { return &c.ResponseTimeout })},
+		{Setting{"auth-failure-limit", "LIGHTWATCH_AUTH_FAILURE_LIMIT", "60", "failed authentications one client address may make per minute; beyond it, keys this process does not already know are answered 429; 0: no limit"},
+			integer(func(c *Config) *int { return &c.AuthFailureLimit })},
 	}
 }
 
