@@ -16,6 +16,7 @@ import (
 
 	"github.com/lightwatch/lightwatch/internal/impl/alerting/webhook"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
+	"github.com/lightwatch/lightwatch/internal/impl/supervise"
 )
 
 // Store is what the engine reads and writes.
@@ -34,6 +35,10 @@ type Deps struct {
 	Registerer prometheus.Registerer
 	// Sender delivers webhooks; nil: webhook.New(nil).
 	Sender Sender
+	// Supervisor logs and counts panics in the engine's loops, evaluations
+	// and deliveries, which it survives (a loop restarts, an evaluation or a
+	// delivery is given up). The zero value only survives them.
+	Supervisor supervise.Supervisor
 }
 
 // Options tune the engine; zero values are the defaults.
@@ -47,6 +52,9 @@ type Options struct {
 	// LeaseTTL is how long a rule's lease lasts unless renewed: how long a
 	// dead instance's rules wait for another. Default 5s; at least 3 Intervals.
 	LeaseTTL time.Duration
+	// EvalTimeout bounds one rule's evaluation, its store reads included
+	// (LIGHTWATCH_QUERY_TIMEOUT). Default 30s.
+	EvalTimeout time.Duration
 	// ClaimIdle is how long an event stream entry may stay unacknowledged
 	// by a consumer (which died) before another takes it over. Default 30s.
 	ClaimIdle time.Duration
@@ -99,6 +107,7 @@ func (o *Options) defaults() {
 	def(&o.LeaseTTL, 5*time.Second)
 	o.LeaseTTL = max(o.LeaseTTL, 3*o.Interval)
 	def(&o.ClaimIdle, 30*time.Second)
+	def(&o.EvalTimeout, 30*time.Second)
 	def(&o.Notify.Budget, 5*time.Minute)
 	def(&o.Notify.RetryBase, time.Second)
 	def(&o.Notify.RetryMax, time.Minute)
@@ -137,6 +146,7 @@ type Engine struct {
 	rec      *recorder
 	leases   *leases
 	notifier *notifier
+	sv       supervise.Supervisor
 	queue    *queue
 
 	mu     sync.Mutex
@@ -178,7 +188,12 @@ func New(deps Deps, opts Options) *Engine {
 		refreshNow: make(chan struct{}, 1),
 		logged:     map[string]time.Time{},
 	}
+	e.sv = deps.Supervisor
+	if e.sv.Logger == nil {
+		e.sv.Logger = logger
+	}
 	e.notifier = newNotifier(sender, opts.Notify, e.noteDelivery, m, logger)
+	e.notifier.sv = e.sv
 	return e
 }
 
@@ -195,17 +210,17 @@ func (e *Engine) Run(ctx context.Context) error {
 		e.logger.ErrorContext(ctx, "load alert rules", "err", err)
 	}
 	var loops, eval sync.WaitGroup
-	loops.Go(func() { e.refreshLoop(ctx) })
-	loops.Go(func() { e.consumeLoop(ctx) })
-	loops.Go(func() { e.claimLoop(ctx) })
-	loops.Go(func() { e.subscribeLoop(ctx) })
-	eval.Go(func() { e.tickLoop(ctx) })
+	loops.Go(func() { e.sv.Loop(ctx, "alerting rule refresh", e.refreshLoop) })
+	loops.Go(func() { e.sv.Loop(ctx, "alerting consumer", e.consumeLoop) })
+	loops.Go(func() { e.sv.Loop(ctx, "alerting claimer", e.claimLoop) })
+	loops.Go(func() { e.sv.Loop(ctx, "alerting subscriber", e.subscribeLoop) })
+	eval.Go(func() { e.sv.Loop(ctx, "alerting ticker", e.tickLoop) })
 	for range e.opts.Workers {
-		eval.Go(func() { e.work(ctx) })
+		eval.Go(func() { e.sv.Loop(ctx, "alerting worker", e.work) })
 	}
 	nctx, stopNotify := context.WithCancel(context.WithoutCancel(ctx))
 	var notifyDone sync.WaitGroup
-	notifyDone.Go(func() { e.notifier.run(nctx) })
+	notifyDone.Go(func() { e.sv.Loop(nctx, "webhook notifier", e.notifier.run) })
 
 	<-ctx.Done()
 	// Leases go first, as soon as no evaluation can write any more, so that
@@ -275,8 +290,8 @@ func (e *Engine) work(ctx context.Context) {
 		if !ok {
 			return
 		}
-		ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		e.evaluate(ectx, k)
+		ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.opts.EvalTimeout)
+		e.sv.Recover("alerting evaluation", func() { e.evaluate(ectx, k) })
 		cancel()
 		e.queue.done(k)
 	}

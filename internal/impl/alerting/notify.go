@@ -11,6 +11,7 @@ import (
 
 	"github.com/lightwatch/lightwatch/internal/impl/alerting/webhook"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
+	"github.com/lightwatch/lightwatch/internal/impl/supervise"
 )
 
 // Sender makes one delivery attempt and says whether another may succeed
@@ -60,6 +61,7 @@ type deliveryNote func(ctx context.Context, rule RuleKey, alertID, prefix, text 
 // a bounded number of deliveries in flight, each retried with exponential
 // backoff and full jitter within a total budget.
 type notifier struct {
+	sv      supervise.Supervisor // set by the engine
 	sender  Sender
 	queue   chan delivery
 	slots   chan struct{}
@@ -143,7 +145,7 @@ func (n *notifier) run(ctx context.Context) {
 			}
 			n.wg.Go(func() {
 				defer func() { <-n.slots }()
-				n.deliver(ctx, d)
+				n.sv.Recover("webhook sender", func() { n.deliver(ctx, d) })
 			})
 		}
 	}

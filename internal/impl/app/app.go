@@ -21,6 +21,7 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/apikey"
 	"github.com/lightwatch/lightwatch/internal/impl/config"
 	"github.com/lightwatch/lightwatch/internal/impl/contract"
+	"github.com/lightwatch/lightwatch/internal/impl/event"
 	"github.com/lightwatch/lightwatch/internal/impl/groupcommit"
 	"github.com/lightwatch/lightwatch/internal/impl/ingest"
 	"github.com/lightwatch/lightwatch/internal/impl/middleware"
@@ -30,6 +31,7 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/stream"
 	"github.com/lightwatch/lightwatch/internal/impl/streamforward"
+	"github.com/lightwatch/lightwatch/internal/impl/supervise"
 	"github.com/lightwatch/lightwatch/internal/impl/telemetry"
 )
 
@@ -59,6 +61,7 @@ type App struct {
 	handler   http.Handler
 	authn     *apikey.Authenticator
 	limiter   *ratelimit.Limiter
+	readiness *readiness
 
 	realtimeRun      func(context.Context)
 	realtimeShutdown func(context.Context)
@@ -80,6 +83,7 @@ func WithStore(s store.Store, writers int) Option {
 // what a person starting the process must see (a generated key).
 func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog.Logger, out io.Writer, opts ...Option) (_ *App, err error) {
 	a := &App{cfg: cfg, logger: logger, metrics: telemetry.New()}
+	a.readiness = newReadiness(a.metrics.Registry)
 	for _, o := range opts {
 		o(a)
 	}
@@ -108,16 +112,22 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 		MaxQueued: cfg.WriteQueue, MaxWait: cfg.WriteTimeout, Workers: a.writers,
 		OnCommit: a.forwarder.Forward, Metrics: a.metrics, Logger: logger,
 		Uncancelled: a.ownsStore && cfg.MongoURI == "", // the embedded SQLite store: see the option
+		Supervisor:  supervise.Supervisor{Logger: logger, Panics: a.metrics.LoopPanics},
 	})
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	mux.HandleFunc("GET /readyz", a.ready)
+	if rep, ok := a.store.(store.StorageReporter); ok {
+		a.metrics.Registry.MustRegister(storageCollector{rep})
+	}
 	mux.Handle("GET /metrics", a.metrics.Handler())
 	if a.limiter, err = ratelimit.New(a.redis, ratelimit.Limit{Rate: cfg.RateLimit, Burst: cfg.RateBurst, Period: time.Second}); err != nil {
 		return nil, fmt.Errorf("rate limiter: %w", err)
 	}
-	a.authn = apikey.NewAuthenticator(a.store.KeyByHash, 10*time.Second)
+	a.authn = apikey.NewAuthenticatorWithOptions(a.store.KeyByHash, apikey.Options{
+		TTL: 10 * time.Second, FailuresPerMinute: cfg.AuthFailureLimit,
+	})
 	if surfaces.Ingest {
 		h, err := a.ingestHandler()
 		if err != nil {
@@ -139,6 +149,9 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 		}
 	}
 	a.handler = middleware.Chain(mux,
+		middleware.Deadlines(cfg.BodyTimeout, cfg.ResponseTimeout),
+		middleware.SecurityHeaders,
+		middleware.ClientAddress,
 		middleware.Recover(logger),
 		middleware.RequestID,
 		middleware.AccessLog(logger, a.metrics),
@@ -158,6 +171,10 @@ func (a *App) ingestHandler() (http.Handler, error) {
 	srv, err := ingest.New(c, a.committer, a.metrics, a.logger)
 	if err != nil {
 		return nil, err
+	}
+	r := storeRetention(a.cfg)
+	for _, kind := range event.Kinds {
+		srv.RefuseOlderThan(kind, r.For(kind))
 	}
 	inner := http.NewServeMux()
 	ingestapi.HandlerWithOptions(
@@ -189,20 +206,9 @@ func (a *App) responseError(w http.ResponseWriter, r *http.Request, err error) {
 	problem.Write(w, r, problem.New(http.StatusInternalServerError, "internal error"))
 }
 
-// ready answers 200 only when the store and Redis answer.
-func (a *App) ready(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
-	if err := a.store.Ping(ctx); err != nil {
-		problem.Write(w, r, problem.New(http.StatusServiceUnavailable, "store: "+err.Error()))
-		return
-	}
-	if err := a.redis.Ping(ctx).Err(); err != nil {
-		problem.Write(w, r, problem.New(http.StatusServiceUnavailable, "redis: "+err.Error()))
-		return
-	}
-	_, _ = io.WriteString(w, "ready\n")
-}
+// MaxHeaderBytes bounds a request's headers (net/http's default is 1 MiB):
+// Lightwatch's requests carry a key and a few standard headers.
+const MaxHeaderBytes = 64 << 10
 
 // Store is the store the App writes to.
 func (a *App) Store() store.Store { return a.store }
@@ -229,6 +235,23 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if a.realtimeRun != nil {
 		rtg.Go(func() { a.realtimeRun(rtCtx) })
 	}
+	// Readiness is checked every second whether or not anyone asks, so that
+	// /metrics (lightwatch_redis_up, lightwatch_alerting_active) and the log
+	// tell of an outage as it starts.
+	var probes sync.WaitGroup
+	probes.Go(func() {
+		t := time.NewTicker(readyTTL)
+		defer t.Stop()
+		for {
+			a.checkReadiness(ctx)
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	})
+	defer probes.Wait()
 	alCtx, stopAlerting := context.WithCancel(context.WithoutCancel(ctx))
 	var alg sync.WaitGroup
 	if a.alertingRun != nil {
@@ -237,7 +260,8 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 
 	srv := &http.Server{
 		Handler:           a.handler,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: a.cfg.ReadHeaderTimeout,
+		MaxHeaderBytes:    MaxHeaderBytes,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(a.logger.Handler(), slog.LevelWarn),
 	}

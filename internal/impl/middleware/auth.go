@@ -22,6 +22,14 @@ type Authenticator interface {
 // beyond a valid key (e.g. an unknown route, answered 404 further in).
 type ScopeFunc func(r *http.Request) (scope apikey.Scope, ok bool)
 
+// ClientAddress records the client's address in the request context, where
+// the authenticator counts failed authentications per address.
+func ClientAddress(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(apikey.WithClient(r.Context(), r.RemoteAddr)))
+	})
+}
+
 // AuthOption changes how Auth reads the key.
 type AuthOption func(*authConfig)
 
@@ -58,7 +66,7 @@ func Auth(authn Authenticator, scopeFor ScopeFunc, logger *slog.Logger, opts ...
 			key, err := authn.Authenticate(r.Context(), secret)
 			switch fault.CodeOf(err) {
 			case "":
-			case fault.Unauthorized:
+			case fault.Unauthorized, fault.RateLimited: // unknown key; too many failures from this address
 				problem.WriteError(w, r, err)
 				return
 			default:

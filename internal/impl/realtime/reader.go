@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -145,7 +146,18 @@ func (r *reader) run(ctx context.Context) error {
 // offer decodes an entry and dispatches it, unless nobody of its tenant
 // watches the channel: then it is skipped undecoded, which keeps an instance
 // with few clients cheap however busy the streams are.
+//
+// A panic in decoding or dispatching one entry (a bug meeting a bad value)
+// skips that entry, logged with its stack and counted as a bad entry; the
+// reader, which serves every live client of this process, goes on.
 func (r *reader) offer(ctx context.Context, i int, ch Channel, m redis.XMessage) {
+	defer func() {
+		if v := recover(); v != nil {
+			r.m.badEntries.Inc()
+			r.logger.ErrorContext(ctx, "realtime: panic on stream entry; skipped", "stream", ch.stream(), "id", m.ID,
+				"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+		}
+	}()
 	if !r.hub.watched(i, entryTenant(m)) {
 		return
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/supervise"
 	"github.com/lightwatch/lightwatch/internal/impl/telemetry"
 )
 
@@ -81,17 +82,26 @@ func (f *Forwarder) Run(ctx context.Context) {
 	for {
 		select {
 		case evs := <-f.queue:
-			f.publish(evs)
+			f.publishSafely(evs)
 		case <-ctx.Done():
 			for {
 				select {
 				case evs := <-f.queue:
-					f.publish(evs)
+					f.publishSafely(evs)
 				default:
 					return
 				}
 			}
 		}
+	}
+}
+
+// publishSafely is publish, surviving a panic (one bad event meeting an
+// encoder bug): the batch counts as not published, the forwarder goes on.
+func (f *Forwarder) publishSafely(events []event.Event) {
+	sv := supervise.Supervisor{Logger: f.logger, Panics: f.metrics.LoopPanics}
+	if sv.Recover("stream forwarder", func() { f.publish(events) }) {
+		f.metrics.StreamPublishErrors.Add(float64(len(events)))
 	}
 }
 
