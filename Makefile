@@ -3,11 +3,13 @@ SHELL := /bin/bash
 GO    ?= go
 SPECS := ingest api
 
-.PHONY: run test generate check-generated vet load wsload schemathesis help
+.PHONY: run test test-short lint generate check-generated vet load wsload schemathesis help
 
 help:
 	@echo "make run              the whole system on :8080 with embedded defaults"
 	@echo "make test             vet, generated-code check and all tests with -race"
+	@echo "make lint             golangci-lint (pinned in tools/lint/go.mod; config .golangci.yml)"
+	@echo "make test-short       the fast local loop: go test -short, no race detector"
 	@echo "make generate         regenerate internal/gen/ from openapi/"
 	@echo "make sdk              regenerate the Go, TypeScript and Python client SDKs in internal/gen/sdk/"
 	@echo "make schemathesis     Schemathesis against a live server, both specs (part of make test)"
@@ -37,7 +39,16 @@ check-generated:
 vet:
 	$(GO) vet ./...
 
-test: vet check-generated check-sdk asyncapi-tools
+# golangci-lint, pinned in its own module (tools/lint/go.mod) so that its
+# dependencies stay out of go.mod; configuration in .golangci.yml.
+lint:
+	$(GO) tool -modfile=tools/lint/go.mod golangci-lint run ./...
+
+# The fast local loop: no race detector, slow suites skipped (-short).
+test-short:
+	$(GO) test -short -count=1 ./...
+
+test: vet lint check-generated check-sdk asyncapi-tools
 	$(GO) test -race -count=1 -timeout 15m ./...
 	$(MAKE) --no-print-directory schemathesis
 	$(MAKE) --no-print-directory helm-check

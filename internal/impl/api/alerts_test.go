@@ -14,7 +14,7 @@ import (
 // optional field absent when unset, and encodes exactly as the API's
 // conversion of it does.
 func TestAlertMessageMatchesSchema(t *testing.T) {
-	doc, err := queryapi.GetSwagger()
+	doc, err := queryapi.GetSpec()
 	if err != nil {
 		t.Fatal(err)
 	}

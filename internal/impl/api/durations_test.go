@@ -13,7 +13,7 @@ import (
 // specPattern compiles the pattern of components/schemas/<name> of the query API document.
 func specPattern(t *testing.T, name string) *regexp.Regexp {
 	t.Helper()
-	doc, err := queryapi.GetSwagger()
+	doc, err := queryapi.GetSpec()
 	if err != nil {
 		t.Fatal(err)
 	}

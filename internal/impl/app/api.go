@@ -24,7 +24,7 @@ const apiBodyLimit = 1 << 20
 // apiHandler serves /api/*: the query API behind the shared chain, plus its
 // documents and Swagger UI, which need no key.
 func (a *App) apiHandler(mux *http.ServeMux) error {
-	doc, err := queryapi.GetSwagger()
+	doc, err := queryapi.GetSpec()
 	if err != nil {
 		return fmt.Errorf("load api spec: %w", err)
 	}
@@ -48,7 +48,7 @@ func (a *App) apiHandler(mux *http.ServeMux) error {
 	if err != nil {
 		return err
 	}
-	ingestDoc, err := ingestapi.GetSwagger()
+	ingestDoc, err := ingestapi.GetSpec()
 	if err != nil {
 		return fmt.Errorf("load ingest spec: %w", err)
 	}

@@ -160,7 +160,7 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 }
 
 func (a *App) ingestHandler() (http.Handler, error) {
-	spec, err := ingestapi.GetSwagger()
+	spec, err := ingestapi.GetSpec()
 	if err != nil {
 		return nil, fmt.Errorf("load ingest spec: %w", err)
 	}

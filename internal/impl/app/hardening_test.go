@@ -21,8 +21,8 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/apikey"
 	"github.com/lightwatch/lightwatch/internal/impl/app"
 	"github.com/lightwatch/lightwatch/internal/impl/config"
-	"github.com/lightwatch/lightwatch/internal/impl/redistest"
 	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/redistest"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/store/sqlite"
 )
@@ -220,7 +220,7 @@ func TestSlowHeadersAreCutOff(t *testing.T) {
 	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
 	// The server closes the connection (after an optional 408) long before our deadline.
 	_, err = io.ReadAll(bufio.NewReader(conn))
-	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+	if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
 		t.Fatal("server still holds a connection whose headers never ended")
 	}
 }
@@ -236,7 +236,7 @@ func TestSlowBodyIsCutOff(t *testing.T) {
 	fmt.Fprintf(conn, "POST /ingest/logs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/x-ndjson\r\nContent-Length: 100000\r\n\r\n{\"id\":", adminKey)
 	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
 	_, err = io.ReadAll(bufio.NewReader(conn))
-	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+	if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
 		t.Fatal("server still waits for a body that never comes")
 	}
 }

@@ -79,7 +79,7 @@ func start(t testing.TB, edit func(*config.Config), opts ...app.Option) *server 
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &server{t: t, URL: "http://" + ln.Addr().String(), app: a, redis: rc, cancel: cancel, done: make(chan error, 1), specs: map[string]routers.Router{"/ingest/": specRouter(t, ingestapi.GetSwagger), "/api/": specRouter(t, queryapi.GetSwagger)}}
+	s := &server{t: t, URL: "http://" + ln.Addr().String(), app: a, redis: rc, cancel: cancel, done: make(chan error, 1), specs: map[string]routers.Router{"/ingest/": specRouter(t, ingestapi.GetSpec), "/api/": specRouter(t, queryapi.GetSpec)}}
 	go func() { s.done <- a.Serve(ctx, ln) }()
 	t.Cleanup(func() {
 		s.stop()

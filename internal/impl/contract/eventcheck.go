@@ -147,7 +147,7 @@ func compileCheckAt(s *openapi3.Schema, formats map[string]openapi3.StringFormat
 	c.minLength, c.maxLength = s.MinLength, s.MaxLength
 	if s.Pattern != "" {
 		if c.pattern, err = regexp.Compile(intoGoRegexp(s.Pattern)); err != nil {
-			return nil, fmt.Errorf("%w: pattern %q: %v", errUnsupported, s.Pattern, err)
+			return nil, fmt.Errorf("%w: pattern %q: %w", errUnsupported, s.Pattern, err)
 		}
 	}
 	if f := s.Format; f != "" {

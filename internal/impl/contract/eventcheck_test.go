@@ -19,7 +19,7 @@ var checkedSchemas = map[string]string{
 
 func eventSchemas(t testing.TB) map[string]*EventSchema {
 	t.Helper()
-	doc, err := ingestapi.GetSwagger()
+	doc, err := ingestapi.GetSpec()
 	if err != nil {
 		t.Fatal(err)
 	}

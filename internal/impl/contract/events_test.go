@@ -10,7 +10,7 @@ import (
 
 func logSchema(tb testing.TB) *contract.EventSchema {
 	tb.Helper()
-	doc, err := ingestapi.GetSwagger()
+	doc, err := ingestapi.GetSpec()
 	if err != nil {
 		tb.Fatal(err)
 	}

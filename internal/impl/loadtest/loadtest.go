@@ -147,7 +147,7 @@ func (s *Server) CPU() (time.Duration, error) { return ProcCPU(s.Pid()) }
 func (s *Server) Stop(timeout time.Duration) error {
 	select {
 	case <-s.exited:
-		return fmt.Errorf("exited before the end of the run: %v", s.waitErr)
+		return fmt.Errorf("exited before the end of the run: %w", s.waitErr)
 	default:
 	}
 	if err := s.Cmd.Process.Signal(syscall.SIGTERM); err != nil {

@@ -2,6 +2,7 @@ package logship
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -37,7 +38,7 @@ func TestLineReaderSplitsLongLinesAndTrimsEndings(t *testing.T) {
 	lr := newLineReader(strings.NewReader("a\r\n\nb\n" + long + "\ntail"))
 	out := make(chan Line, 10)
 	sink := lineSink{out: out, source: "f", id: &FileID{}}
-	if err := sink.emitLines(lr); err != io.EOF {
+	if err := sink.emitLines(lr); !errors.Is(err, io.EOF) {
 		t.Fatalf("emitLines: %v", err)
 	}
 	sink.emit(lr, lr.flush())

@@ -152,7 +152,7 @@ func numbered(n int) (string, []string) {
 }
 
 func quietLog(t *testing.T) *slog.Logger {
-	return slog.New(slog.NewTextHandler(io.Discard, nil))
+	return slog.New(slog.DiscardHandler)
 }
 
 func TestRetriesLoseNothingAndDuplicateNothing(t *testing.T) {

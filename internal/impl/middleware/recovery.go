@@ -1,6 +1,7 @@
 package middleware
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -21,7 +22,7 @@ func Recover(logger *slog.Logger) Middleware {
 				if v == nil {
 					return
 				}
-				if v == http.ErrAbortHandler { // the documented way to abort a response; re-panic
+				if err, ok := v.(error); ok && errors.Is(err, http.ErrAbortHandler) { // the documented way to abort a response; re-panic
 					panic(v)
 				}
 				logger.ErrorContext(r.Context(), "panic serving request",

@@ -140,7 +140,7 @@ func TestHelperHoldConnections(t *testing.T) {
 			}
 			_ = conn.SetReadDeadline(time.Now().Add(time.Minute))
 			if _, msg, err := conn.ReadMessage(); err != nil || !bytes.Contains(msg, []byte(`"subscribed"`)) {
-				errs <- fmt.Errorf("first message %q: %v", msg, err)
+				errs <- fmt.Errorf("first message %q: %w", msg, err)
 				return
 			}
 			conns[i] = conn

@@ -57,7 +57,7 @@ func dataMessage(ch Channel, cursor string, raw []byte) []byte {
 // is what every encoding/json producer writes; otherwise its compacted form,
 // so that a pretty-printed entry cannot break the newline framing.
 func compactLine(raw []byte) ([]byte, error) {
-	if bytes.IndexAny(raw, "\r\n") < 0 {
+	if !bytes.ContainsAny(raw, "\r\n") {
 		return raw, nil
 	}
 	var b bytes.Buffer

@@ -122,7 +122,7 @@ func (g *SentinelGroup) Master(ctx context.Context) (*Server, error) {
 	defer sc.Close()
 	addr, err := sc.GetMasterAddrByName(ctx, SentinelMaster).Result()
 	if err != nil || len(addr) != 2 {
-		return nil, fmt.Errorf("SENTINEL GET-MASTER-ADDR-BY-NAME: %v %v", addr, err)
+		return nil, fmt.Errorf("SENTINEL GET-MASTER-ADDR-BY-NAME: %v %w", addr, err)
 	}
 	for _, s := range g.Servers {
 		if s.Addr == addr[0]+":"+addr[1] {
@@ -249,7 +249,7 @@ func waitFor(ctx context.Context, cond func() (bool, error)) error {
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("%w (last error: %v)", ctx.Err(), last)
+			return fmt.Errorf("%w (last error: %w)", ctx.Err(), last)
 		case <-tick.C:
 		}
 	}

@@ -32,6 +32,9 @@ type live struct {
 // TestSDKsAgainstLiveServer runs each SDK's test against one real
 // cmd/lightwatch process, in parallel, each with its own service name.
 func TestSDKsAgainstLiveServer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: builds and runs three SDKs")
+	}
 	srv := startServer(t)
 	t.Run("go", func(t *testing.T) { t.Parallel(); testGoSDK(t, srv, "sdk-go") })
 	t.Run("typescript", func(t *testing.T) {

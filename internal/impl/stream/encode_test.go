@@ -19,7 +19,7 @@ var awkwardStrings = []string{
 	"http.status", "/api/v1/orders?id=1&x=2", "a<b", "x>y", "p&q", "~^`{}|",
 }
 
-var awkwardFloats = []float64{0, -0.0, 1, -1, 0.5, 200, 1e-6, 9.99e-7, 1e-7, 1e20, 1e21, 1.5e300, -2.5e-300,
+var awkwardFloats = []float64{0, math.Copysign(0, -1), 1, -1, 0.5, 200, 1e-6, 9.99e-7, 1e-7, 1e20, 1e21, 1.5e300, -2.5e-300,
 	math.MaxFloat64, math.SmallestNonzeroFloat64, 123456789.123456789, 1.0 / 3}
 
 // fill sets every field of v, recursively, to random values from the lists

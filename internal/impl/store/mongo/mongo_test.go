@@ -14,6 +14,9 @@ import (
 // TestConformance runs the suite against embedded FerretDB: one server for the
 // test, one fresh database per subtest.
 func TestConformance(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the conformance suite on FerretDB takes minutes")
+	}
 	uri := ferrettest.Start(t)
 	n := 0
 	storetest.Run(t, func(t *testing.T) store.Store {
@@ -49,6 +52,9 @@ func TestOpenDatabaseThatHasIndexes(t *testing.T) {
 // TestRetentionConformance skips until the adapter enforces retention (it
 // does not implement store.Retainer yet); the suite is ready for it.
 func TestRetentionConformance(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the retention suite on FerretDB is slow")
+	}
 	uri := ferrettest.Start(t)
 	storetest.RunRetention(t, func(t *testing.T, _ store.Retention) store.Store {
 		s, err := mongo.Open(context.Background(), uri, "retention")
