@@ -1,6 +1,7 @@
 // Package event defines Lightwatch's canonical event envelope: the one shape every
 // ingested log, metric sample, security event and heartbeat is normalized to before
-// it is stored or published. It imports nothing but the standard library.
+// it is stored or published. It imports only the standard library and a ULID
+// generator, so that every package may depend on it.
 package event
 
 import (

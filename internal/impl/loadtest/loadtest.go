@@ -1,5 +1,6 @@
 // Package loadtest is what the load commands (cmd/lightwatch-load,
-// cmd/lightwatch-wsload) share: spawning a lightwatch server on a free
+// cmd/lightwatch-wsload) share: building the commands, making an API key,
+// spawning a lightwatch server on a free
 // loopback port with a temp data directory, waiting for it to be ready,
 // refusing targets that are not this machine, and reading the server's
 // memory and CPU from /proc (or its /metrics when it is not ours).

@@ -8,7 +8,7 @@
 // (stream:alerts). A client authenticates with Authorization: Bearer <key>
 // or, from a browser, ?access_token=<key>; the key needs the read scope, and
 // the client only ever sees its key's tenant's events. Filters are query
-// parameters with the query API's names and meaning (see paramsOf); since=<cursor>
+// parameters with the query API's names and meaning (package filter); since=<cursor>
 // resumes after a cursor. Every refusal (401, 403, 400 naming the
 // parameter, 404, 426, 503) is application/problem+json, before the upgrade.
 //

@@ -1,6 +1,7 @@
 // Package stream publishes accepted events to Redis Streams, one stream per
-// event kind, so that consumers (live tail, alerting, heartbeat tracking)
-// read only the kind they care about.
+// event kind (and alerts to stream:alerts), so that consumers (the WebSocket
+// channels, alerting) read only the kind they care about; names.go holds the
+// stream names and entry fields every consumer shares.
 package stream
 
 import "github.com/lightwatch/lightwatch/internal/impl/event"
