@@ -21,6 +21,7 @@ type Store interface {
 	Events
 	Queries
 	Counts
+	Explore
 	Metrics
 	Services
 	Alerts
