@@ -482,6 +482,27 @@ func (e Order) Valid() bool {
 	}
 }
 
+// Defines values for SecurityOutcome.
+const (
+	SecurityOutcomeFailure SecurityOutcome = "failure"
+	SecurityOutcomeSuccess SecurityOutcome = "success"
+	SecurityOutcomeUnknown SecurityOutcome = "unknown"
+)
+
+// Valid indicates whether the value is a known member of the SecurityOutcome enum.
+func (e SecurityOutcome) Valid() bool {
+	switch e {
+	case SecurityOutcomeFailure:
+		return true
+	case SecurityOutcomeSuccess:
+		return true
+	case SecurityOutcomeUnknown:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListAlertsParamsState.
 const (
 	ListAlertsParamsStateFiring   ListAlertsParamsState = "firing"
@@ -539,6 +560,27 @@ func (e ListLogsParamsOrder) Valid() bool {
 	}
 }
 
+// Defines values for LogHitsParamsGroupBy.
+const (
+	LogHitsParamsGroupByHost    LogHitsParamsGroupBy = "host"
+	LogHitsParamsGroupByLevel   LogHitsParamsGroupBy = "level"
+	LogHitsParamsGroupByService LogHitsParamsGroupBy = "service"
+)
+
+// Valid indicates whether the value is a known member of the LogHitsParamsGroupBy enum.
+func (e LogHitsParamsGroupBy) Valid() bool {
+	switch e {
+	case LogHitsParamsGroupByHost:
+		return true
+	case LogHitsParamsGroupByLevel:
+		return true
+	case LogHitsParamsGroupByService:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListSecurityEventsParamsOutcome.
 const (
 	ListSecurityEventsParamsOutcomeFailure ListSecurityEventsParamsOutcome = "failure"
@@ -572,6 +614,102 @@ func (e ListSecurityEventsParamsOrder) Valid() bool {
 	case ListSecurityEventsParamsOrderAsc:
 		return true
 	case ListSecurityEventsParamsOrderDesc:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SecurityFieldValuesParamsOutcome.
+const (
+	SecurityFieldValuesParamsOutcomeFailure SecurityFieldValuesParamsOutcome = "failure"
+	SecurityFieldValuesParamsOutcomeSuccess SecurityFieldValuesParamsOutcome = "success"
+	SecurityFieldValuesParamsOutcomeUnknown SecurityFieldValuesParamsOutcome = "unknown"
+)
+
+// Valid indicates whether the value is a known member of the SecurityFieldValuesParamsOutcome enum.
+func (e SecurityFieldValuesParamsOutcome) Valid() bool {
+	switch e {
+	case SecurityFieldValuesParamsOutcomeFailure:
+		return true
+	case SecurityFieldValuesParamsOutcomeSuccess:
+		return true
+	case SecurityFieldValuesParamsOutcomeUnknown:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SecurityFieldValuesParamsField.
+const (
+	SecurityFieldValuesParamsFieldActor    SecurityFieldValuesParamsField = "actor"
+	SecurityFieldValuesParamsFieldCategory SecurityFieldValuesParamsField = "category"
+	SecurityFieldValuesParamsFieldHost     SecurityFieldValuesParamsField = "host"
+	SecurityFieldValuesParamsFieldOutcome  SecurityFieldValuesParamsField = "outcome"
+	SecurityFieldValuesParamsFieldService  SecurityFieldValuesParamsField = "service"
+	SecurityFieldValuesParamsFieldSeverity SecurityFieldValuesParamsField = "severity"
+	SecurityFieldValuesParamsFieldSrcIp    SecurityFieldValuesParamsField = "src_ip"
+)
+
+// Valid indicates whether the value is a known member of the SecurityFieldValuesParamsField enum.
+func (e SecurityFieldValuesParamsField) Valid() bool {
+	switch e {
+	case SecurityFieldValuesParamsFieldActor:
+		return true
+	case SecurityFieldValuesParamsFieldCategory:
+		return true
+	case SecurityFieldValuesParamsFieldHost:
+		return true
+	case SecurityFieldValuesParamsFieldOutcome:
+		return true
+	case SecurityFieldValuesParamsFieldService:
+		return true
+	case SecurityFieldValuesParamsFieldSeverity:
+		return true
+	case SecurityFieldValuesParamsFieldSrcIp:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SecurityHitsParamsOutcome.
+const (
+	SecurityHitsParamsOutcomeFailure SecurityHitsParamsOutcome = "failure"
+	SecurityHitsParamsOutcomeSuccess SecurityHitsParamsOutcome = "success"
+	SecurityHitsParamsOutcomeUnknown SecurityHitsParamsOutcome = "unknown"
+)
+
+// Valid indicates whether the value is a known member of the SecurityHitsParamsOutcome enum.
+func (e SecurityHitsParamsOutcome) Valid() bool {
+	switch e {
+	case SecurityHitsParamsOutcomeFailure:
+		return true
+	case SecurityHitsParamsOutcomeSuccess:
+		return true
+	case SecurityHitsParamsOutcomeUnknown:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SecurityHitsParamsGroupBy.
+const (
+	SecurityHitsParamsGroupByCategory SecurityHitsParamsGroupBy = "category"
+	SecurityHitsParamsGroupByService  SecurityHitsParamsGroupBy = "service"
+	SecurityHitsParamsGroupBySeverity SecurityHitsParamsGroupBy = "severity"
+)
+
+// Valid indicates whether the value is a known member of the SecurityHitsParamsGroupBy enum.
+func (e SecurityHitsParamsGroupBy) Valid() bool {
+	switch e {
+	case SecurityHitsParamsGroupByCategory:
+		return true
+	case SecurityHitsParamsGroupByService:
+		return true
+	case SecurityHitsParamsGroupBySeverity:
 		return true
 	default:
 		return false
@@ -772,6 +910,15 @@ type FieldError struct {
 	Message string `json:"message"`
 }
 
+// FieldValues defines model for FieldValues.
+type FieldValues struct {
+	Field string `json:"field"`
+	Items []struct {
+		Count int64  `json:"count"`
+		Value string `json:"value"`
+	} `json:"items"`
+}
+
 // HeartbeatFilter defines model for HeartbeatFilter.
 type HeartbeatFilter struct {
 	// Service The service to watch; every service that sends heartbeats when absent.
@@ -803,6 +950,30 @@ type HeartbeatRule struct {
 // HeartbeatRuleKind defines model for HeartbeatRule.Kind.
 type HeartbeatRuleKind string
 
+// Hits defines model for Hits.
+type Hits struct {
+	// Buckets The steps holding events, oldest first.
+	Buckets []HitsBucket `json:"buckets"`
+	From    time.Time    `json:"from"`
+
+	// GroupBy The field counted per value
+	GroupBy *string `json:"group_by,omitempty"`
+
+	// Step The step used, such as `30s` or `5m`.
+	Step string    `json:"step"`
+	To   time.Time `json:"to"`
+}
+
+// HitsBucket defines model for HitsBucket.
+type HitsBucket struct {
+	// Groups With `group_by`, the count per value (`""` for events without the field).
+	Groups *map[string]int64 `json:"groups,omitempty"`
+	Total  int64             `json:"total"`
+
+	// Ts Start of the step.
+	Ts time.Time `json:"ts"`
+}
+
 // Hold A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
 //
 // Example: 1m
@@ -813,6 +984,20 @@ type ID = string
 
 // Level defines model for Level.
 type Level string
+
+// LogContext defines model for LogContext.
+type LogContext struct {
+	// After The events just after it, oldest first.
+	After []Event `json:"after"`
+
+	// Before The events just before it, oldest first.
+	Before []Event `json:"before"`
+
+	// Event The canonical envelope every event is normalized to (the same JSON is published on the
+	// Redis streams and pushed over WebSocket). Exactly one of `log`, `metric`, `security`,
+	// `heartbeat` is present, matching `kind`.
+	Event Event `json:"event"`
+}
 
 // LogCountRule The number of logs matching `filter` over `window` compared with `threshold`.
 type LogCountRule struct {
@@ -1059,14 +1244,44 @@ type Cursor = string
 // From defines model for From.
 type From = time.Time
 
+// HitsStep defines model for HitsStep.
+type HitsStep = string
+
 // KeyTenant defines model for KeyTenant.
 type KeyTenant = Tenant
 
 // Limit defines model for Limit.
 type Limit = int
 
+// LogAttr defines model for LogAttr.
+type LogAttr = []string
+
+// LogHost defines model for LogHost.
+type LogHost = string
+
+// LogLevel defines model for LogLevel.
+type LogLevel = []Level
+
 // Order defines model for Order.
 type Order string
+
+// SecurityActor defines model for SecurityActor.
+type SecurityActor = string
+
+// SecurityCategory defines model for SecurityCategory.
+type SecurityCategory = []string
+
+// SecurityMinSeverity defines model for SecurityMinSeverity.
+type SecurityMinSeverity = Severity
+
+// SecurityOutcome defines model for SecurityOutcome.
+type SecurityOutcome string
+
+// SecuritySeverity defines model for SecuritySeverity.
+type SecuritySeverity = []Severity
+
+// SecuritySrcIP defines model for SecuritySrcIP.
+type SecuritySrcIP = string
 
 // Service defines model for Service.
 type Service = []ServiceName
@@ -1076,6 +1291,9 @@ type Text = string
 
 // To defines model for To.
 type To = time.Time
+
+// ValuesLimit defines model for ValuesLimit.
+type ValuesLimit = int
 
 // BadRequest RFC 9457 problem details.
 type BadRequest = Problem
@@ -1187,6 +1405,77 @@ type ListLogsParams struct {
 // ListLogsParamsOrder defines parameters for ListLogs.
 type ListLogsParamsOrder string
 
+// LogFieldValuesParams defines parameters for LogFieldValues.
+type LogFieldValuesParams struct {
+	// Service Only events of these services (repeatable).
+	Service *Service `form:"service,omitempty" json:"service,omitempty"`
+
+	// Level Only these levels (repeatable).
+	Level *LogLevel `form:"level,omitempty" json:"level,omitempty"`
+
+	// Host Only events of this host.
+	Host *LogHost `form:"host,omitempty" json:"host,omitempty"`
+
+	// Q Only events whose message contains this text (case-insensitive).
+	Q *Text `form:"q,omitempty" json:"q,omitempty"`
+
+	// Attr Attribute equality `key=value` (repeatable; all must hold), as for `/api/logs`.
+	Attr *LogAttr `form:"attr,omitempty" json:"attr,omitempty"`
+
+	// From Start of the time range, inclusive (RFC 3339); default one hour before `to`.
+	From *From `form:"from,omitempty" json:"from,omitempty"`
+
+	// To End of the time range, exclusive (RFC 3339); default now.
+	To *To `form:"to,omitempty" json:"to,omitempty"`
+
+	// Limit Most values returned.
+	Limit *ValuesLimit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// LogHitsParams defines parameters for LogHits.
+type LogHitsParams struct {
+	// Service Only events of these services (repeatable).
+	Service *Service `form:"service,omitempty" json:"service,omitempty"`
+
+	// Level Only these levels (repeatable).
+	Level *LogLevel `form:"level,omitempty" json:"level,omitempty"`
+
+	// Host Only events of this host.
+	Host *LogHost `form:"host,omitempty" json:"host,omitempty"`
+
+	// Q Only events whose message contains this text (case-insensitive).
+	Q *Text `form:"q,omitempty" json:"q,omitempty"`
+
+	// Attr Attribute equality `key=value` (repeatable; all must hold), as for `/api/logs`.
+	Attr *LogAttr `form:"attr,omitempty" json:"attr,omitempty"`
+
+	// From Start of the time range, inclusive (RFC 3339); default one hour before `to`.
+	From *From `form:"from,omitempty" json:"from,omitempty"`
+
+	// To End of the time range, exclusive (RFC 3339); default now.
+	To *To `form:"to,omitempty" json:"to,omitempty"`
+
+	// Step Width of a step, a whole number of seconds, minutes, hours or days (`1s` to `31d`;
+	// longer counts as `31d`); the range may hold at most 10,000 steps. Default: at most 120
+	// steps over the range.
+	Step *HitsStep `form:"step,omitempty" json:"step,omitempty"`
+
+	// GroupBy Count per value of this field too.
+	GroupBy *LogHitsParamsGroupBy `form:"group_by,omitempty" json:"group_by,omitempty"`
+}
+
+// LogHitsParamsGroupBy defines parameters for LogHits.
+type LogHitsParamsGroupBy string
+
+// LogContextParams defines parameters for LogContext.
+type LogContextParams struct {
+	// Before How many events before it.
+	Before *int `form:"before,omitempty" json:"before,omitempty"`
+
+	// After How many events after it.
+	After *int `form:"after,omitempty" json:"after,omitempty"`
+}
+
 // QueryMetricsParams defines parameters for QueryMetrics.
 type QueryMetricsParams struct {
 	// Name The metric name.
@@ -1256,6 +1545,95 @@ type ListSecurityEventsParamsOutcome string
 
 // ListSecurityEventsParamsOrder defines parameters for ListSecurityEvents.
 type ListSecurityEventsParamsOrder string
+
+// SecurityFieldValuesParams defines parameters for SecurityFieldValues.
+type SecurityFieldValuesParams struct {
+	// Service Only events of these services (repeatable).
+	Service *Service `form:"service,omitempty" json:"service,omitempty"`
+
+	// Category Only these categories (repeatable).
+	Category *SecurityCategory `form:"category,omitempty" json:"category,omitempty"`
+
+	// Severity Only these severities (repeatable).
+	Severity *SecuritySeverity `form:"severity,omitempty" json:"severity,omitempty"`
+
+	// MinSeverity Only events at least this severe.
+	MinSeverity *SecurityMinSeverity `form:"min_severity,omitempty" json:"min_severity,omitempty"`
+
+	// SrcIp Only events from this source address.
+	SrcIp *SecuritySrcIP `form:"src_ip,omitempty" json:"src_ip,omitempty"`
+
+	// Actor Only events of this actor.
+	Actor *SecurityActor `form:"actor,omitempty" json:"actor,omitempty"`
+
+	// Outcome Only events with this outcome.
+	Outcome *SecurityFieldValuesParamsOutcome `form:"outcome,omitempty" json:"outcome,omitempty"`
+
+	// Q Only events whose message contains this text (case-insensitive).
+	Q *Text `form:"q,omitempty" json:"q,omitempty"`
+
+	// From Start of the time range, inclusive (RFC 3339); default one hour before `to`.
+	From *From `form:"from,omitempty" json:"from,omitempty"`
+
+	// To End of the time range, exclusive (RFC 3339); default now.
+	To *To `form:"to,omitempty" json:"to,omitempty"`
+
+	// Limit Most values returned.
+	Limit *ValuesLimit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// SecurityFieldValuesParamsOutcome defines parameters for SecurityFieldValues.
+type SecurityFieldValuesParamsOutcome string
+
+// SecurityFieldValuesParamsField defines parameters for SecurityFieldValues.
+type SecurityFieldValuesParamsField string
+
+// SecurityHitsParams defines parameters for SecurityHits.
+type SecurityHitsParams struct {
+	// Service Only events of these services (repeatable).
+	Service *Service `form:"service,omitempty" json:"service,omitempty"`
+
+	// Category Only these categories (repeatable).
+	Category *SecurityCategory `form:"category,omitempty" json:"category,omitempty"`
+
+	// Severity Only these severities (repeatable).
+	Severity *SecuritySeverity `form:"severity,omitempty" json:"severity,omitempty"`
+
+	// MinSeverity Only events at least this severe.
+	MinSeverity *SecurityMinSeverity `form:"min_severity,omitempty" json:"min_severity,omitempty"`
+
+	// SrcIp Only events from this source address.
+	SrcIp *SecuritySrcIP `form:"src_ip,omitempty" json:"src_ip,omitempty"`
+
+	// Actor Only events of this actor.
+	Actor *SecurityActor `form:"actor,omitempty" json:"actor,omitempty"`
+
+	// Outcome Only events with this outcome.
+	Outcome *SecurityHitsParamsOutcome `form:"outcome,omitempty" json:"outcome,omitempty"`
+
+	// Q Only events whose message contains this text (case-insensitive).
+	Q *Text `form:"q,omitempty" json:"q,omitempty"`
+
+	// From Start of the time range, inclusive (RFC 3339); default one hour before `to`.
+	From *From `form:"from,omitempty" json:"from,omitempty"`
+
+	// To End of the time range, exclusive (RFC 3339); default now.
+	To *To `form:"to,omitempty" json:"to,omitempty"`
+
+	// Step Width of a step, a whole number of seconds, minutes, hours or days (`1s` to `31d`;
+	// longer counts as `31d`); the range may hold at most 10,000 steps. Default: at most 120
+	// steps over the range.
+	Step *HitsStep `form:"step,omitempty" json:"step,omitempty"`
+
+	// GroupBy Count per value of this field too.
+	GroupBy *SecurityHitsParamsGroupBy `form:"group_by,omitempty" json:"group_by,omitempty"`
+}
+
+// SecurityHitsParamsOutcome defines parameters for SecurityHits.
+type SecurityHitsParamsOutcome string
+
+// SecurityHitsParamsGroupBy defines parameters for SecurityHits.
+type SecurityHitsParamsGroupBy string
 
 // CreateAlertRuleJSONRequestBody defines body for CreateAlertRule for application/json ContentType.
 type CreateAlertRuleJSONRequestBody = AlertRuleInput
@@ -1510,6 +1888,15 @@ type ServerInterface interface {
 	// ListLogs List log events
 	// (GET /api/logs)
 	ListLogs(w http.ResponseWriter, r *http.Request, params ListLogsParams)
+	// LogFieldValues Top values of a log field
+	// (GET /api/logs/fields/{field}/values)
+	LogFieldValues(w http.ResponseWriter, r *http.Request, field string, params LogFieldValuesParams)
+	// LogHits Log events per time step
+	// (GET /api/logs/hits)
+	LogHits(w http.ResponseWriter, r *http.Request, params LogHitsParams)
+	// LogContext The log lines around one line
+	// (GET /api/logs/{id}/context)
+	LogContext(w http.ResponseWriter, r *http.Request, id ID, params LogContextParams)
 	// QueryMetrics Series of one metric
 	// (GET /api/metrics)
 	QueryMetrics(w http.ResponseWriter, r *http.Request, params QueryMetricsParams)
@@ -1519,6 +1906,12 @@ type ServerInterface interface {
 	// ListSecurityEvents List security events
 	// (GET /api/security-events)
 	ListSecurityEvents(w http.ResponseWriter, r *http.Request, params ListSecurityEventsParams)
+	// SecurityFieldValues Top values of a security event field
+	// (GET /api/security-events/fields/{field}/values)
+	SecurityFieldValues(w http.ResponseWriter, r *http.Request, field SecurityFieldValuesParamsField, params SecurityFieldValuesParams)
+	// SecurityHits Security events per time step
+	// (GET /api/security-events/hits)
+	SecurityHits(w http.ResponseWriter, r *http.Request, params SecurityHitsParams)
 	// ListServices The service registry
 	// (GET /api/services)
 	ListServices(w http.ResponseWriter, r *http.Request)
@@ -2057,6 +2450,331 @@ func (siw *ServerInterfaceWrapper) ListLogs(w http.ResponseWriter, r *http.Reque
 	handler.ServeHTTP(w, r)
 }
 
+// LogFieldValues operation middleware
+func (siw *ServerInterfaceWrapper) LogFieldValues(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "field" -------------
+	var field string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "field", r.PathValue("field"), &field, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "field", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params LogFieldValuesParams
+
+	// ------------- Optional query parameter "service" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "service", r.URL.Query(), &params.Service, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "service"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "service", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "level" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "level", r.URL.Query(), &params.Level, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "level"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "level", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "host" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "host", r.URL.Query(), &params.Host, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "host"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "host", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", r.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "q"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "q", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "attr" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "attr", r.URL.Query(), &params.Attr, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "attr"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "attr", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", r.URL.Query(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "from"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "from", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", r.URL.Query(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "to"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "to", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.LogFieldValues(w, r, field, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// LogHits operation middleware
+func (siw *ServerInterfaceWrapper) LogHits(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params LogHitsParams
+
+	// ------------- Optional query parameter "service" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "service", r.URL.Query(), &params.Service, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "service"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "service", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "level" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "level", r.URL.Query(), &params.Level, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "level"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "level", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "host" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "host", r.URL.Query(), &params.Host, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "host"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "host", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", r.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "q"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "q", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "attr" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "attr", r.URL.Query(), &params.Attr, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "attr"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "attr", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", r.URL.Query(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "from"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "from", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", r.URL.Query(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "to"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "to", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "step" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "step", r.URL.Query(), &params.Step, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "step"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "step", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "group_by" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "group_by", r.URL.Query(), &params.GroupBy, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "group_by"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "group_by", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.LogHits(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// LogContext operation middleware
+func (siw *ServerInterfaceWrapper) LogContext(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params LogContextParams
+
+	// ------------- Optional query parameter "before" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "before", r.URL.Query(), &params.Before, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "before"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "before", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", r.URL.Query(), &params.After, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "after"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "after", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.LogContext(w, r, id, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // QueryMetrics operation middleware
 func (siw *ServerInterfaceWrapper) QueryMetrics(w http.ResponseWriter, r *http.Request) {
 
@@ -2358,6 +3076,354 @@ func (siw *ServerInterfaceWrapper) ListSecurityEvents(w http.ResponseWriter, r *
 	handler.ServeHTTP(w, r)
 }
 
+// SecurityFieldValues operation middleware
+func (siw *ServerInterfaceWrapper) SecurityFieldValues(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "field" -------------
+	var field SecurityFieldValuesParamsField
+
+	err = runtime.BindStyledParameterWithOptions("simple", "field", r.PathValue("field"), &field, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "field", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SecurityFieldValuesParams
+
+	// ------------- Optional query parameter "service" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "service", r.URL.Query(), &params.Service, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "service"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "service", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "category" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "category", r.URL.Query(), &params.Category, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "category"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "category", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "severity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "severity", r.URL.Query(), &params.Severity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "severity"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "severity", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "min_severity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "min_severity", r.URL.Query(), &params.MinSeverity, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "min_severity"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "min_severity", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "src_ip" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "src_ip", r.URL.Query(), &params.SrcIp, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "src_ip"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "src_ip", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "actor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "actor", r.URL.Query(), &params.Actor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "actor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "actor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "outcome" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "outcome", r.URL.Query(), &params.Outcome, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "outcome"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "outcome", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", r.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "q"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "q", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", r.URL.Query(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "from"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "from", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", r.URL.Query(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "to"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "to", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.SecurityFieldValues(w, r, field, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// SecurityHits operation middleware
+func (siw *ServerInterfaceWrapper) SecurityHits(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SecurityHitsParams
+
+	// ------------- Optional query parameter "service" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "service", r.URL.Query(), &params.Service, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "service"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "service", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "category" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "category", r.URL.Query(), &params.Category, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "category"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "category", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "severity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "severity", r.URL.Query(), &params.Severity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "severity"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "severity", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "min_severity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "min_severity", r.URL.Query(), &params.MinSeverity, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "min_severity"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "min_severity", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "src_ip" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "src_ip", r.URL.Query(), &params.SrcIp, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "src_ip"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "src_ip", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "actor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "actor", r.URL.Query(), &params.Actor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "actor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "actor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "outcome" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "outcome", r.URL.Query(), &params.Outcome, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "outcome"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "outcome", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", r.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "q"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "q", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", r.URL.Query(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "from"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "from", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", r.URL.Query(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "to"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "to", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "step" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "step", r.URL.Query(), &params.Step, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "step"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "step", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "group_by" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "group_by", r.URL.Query(), &params.GroupBy, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "group_by"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "group_by", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.SecurityHits(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // ListServices operation middleware
 func (siw *ServerInterfaceWrapper) ListServices(w http.ResponseWriter, r *http.Request) {
 
@@ -2493,7 +3559,12 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	}
 
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/logs", wrapper.ListLogs)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/logs/hits", wrapper.LogHits)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/logs/fields/{field}/values", wrapper.LogFieldValues)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/logs/{id}/context", wrapper.LogContext)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/security-events", wrapper.ListSecurityEvents)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/security-events/hits", wrapper.SecurityHits)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/security-events/fields/{field}/values", wrapper.SecurityFieldValues)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/metrics", wrapper.QueryMetrics)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/metrics/names", wrapper.ListMetricNames)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/services", wrapper.ListServices)
@@ -4028,6 +5099,348 @@ func (response ListLogs503ApplicationProblemPlusJSONResponse) VisitListLogsRespo
 	return err
 }
 
+type LogFieldValuesRequestObject struct {
+	Field  string `json:"field"`
+	Params LogFieldValuesParams
+}
+
+type LogFieldValuesResponseObject interface {
+	VisitLogFieldValuesResponse(w http.ResponseWriter) error
+}
+
+type LogFieldValues200JSONResponse FieldValues
+
+func (response LogFieldValues200JSONResponse) VisitLogFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogFieldValues400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response LogFieldValues400ApplicationProblemPlusJSONResponse) VisitLogFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogFieldValues401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response LogFieldValues401ApplicationProblemPlusJSONResponse) VisitLogFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogFieldValues403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response LogFieldValues403ApplicationProblemPlusJSONResponse) VisitLogFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogFieldValues429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response LogFieldValues429ApplicationProblemPlusJSONResponse) VisitLogFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogFieldValues503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response LogFieldValues503ApplicationProblemPlusJSONResponse) VisitLogFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogHitsRequestObject struct {
+	Params LogHitsParams
+}
+
+type LogHitsResponseObject interface {
+	VisitLogHitsResponse(w http.ResponseWriter) error
+}
+
+type LogHits200JSONResponse Hits
+
+func (response LogHits200JSONResponse) VisitLogHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogHits400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response LogHits400ApplicationProblemPlusJSONResponse) VisitLogHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogHits401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response LogHits401ApplicationProblemPlusJSONResponse) VisitLogHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogHits403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response LogHits403ApplicationProblemPlusJSONResponse) VisitLogHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogHits429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response LogHits429ApplicationProblemPlusJSONResponse) VisitLogHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogHits503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response LogHits503ApplicationProblemPlusJSONResponse) VisitLogHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogContextRequestObject struct {
+	Id     ID `json:"id"`
+	Params LogContextParams
+}
+
+type LogContextResponseObject interface {
+	VisitLogContextResponse(w http.ResponseWriter) error
+}
+
+type LogContext200JSONResponse LogContext
+
+func (response LogContext200JSONResponse) VisitLogContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogContext400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response LogContext400ApplicationProblemPlusJSONResponse) VisitLogContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogContext401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response LogContext401ApplicationProblemPlusJSONResponse) VisitLogContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogContext403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response LogContext403ApplicationProblemPlusJSONResponse) VisitLogContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogContext404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response LogContext404ApplicationProblemPlusJSONResponse) VisitLogContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogContext429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response LogContext429ApplicationProblemPlusJSONResponse) VisitLogContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogContext503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response LogContext503ApplicationProblemPlusJSONResponse) VisitLogContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type QueryMetricsRequestObject struct {
 	Params QueryMetricsParams
 }
@@ -4337,6 +5750,223 @@ func (response ListSecurityEvents503ApplicationProblemPlusJSONResponse) VisitLis
 	return err
 }
 
+type SecurityFieldValuesRequestObject struct {
+	Field  SecurityFieldValuesParamsField `json:"field"`
+	Params SecurityFieldValuesParams
+}
+
+type SecurityFieldValuesResponseObject interface {
+	VisitSecurityFieldValuesResponse(w http.ResponseWriter) error
+}
+
+type SecurityFieldValues200JSONResponse FieldValues
+
+func (response SecurityFieldValues200JSONResponse) VisitSecurityFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SecurityFieldValues400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response SecurityFieldValues400ApplicationProblemPlusJSONResponse) VisitSecurityFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SecurityFieldValues401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response SecurityFieldValues401ApplicationProblemPlusJSONResponse) VisitSecurityFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SecurityFieldValues403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response SecurityFieldValues403ApplicationProblemPlusJSONResponse) VisitSecurityFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SecurityFieldValues429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response SecurityFieldValues429ApplicationProblemPlusJSONResponse) VisitSecurityFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SecurityFieldValues503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response SecurityFieldValues503ApplicationProblemPlusJSONResponse) VisitSecurityFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SecurityHitsRequestObject struct {
+	Params SecurityHitsParams
+}
+
+type SecurityHitsResponseObject interface {
+	VisitSecurityHitsResponse(w http.ResponseWriter) error
+}
+
+type SecurityHits200JSONResponse Hits
+
+func (response SecurityHits200JSONResponse) VisitSecurityHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SecurityHits400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response SecurityHits400ApplicationProblemPlusJSONResponse) VisitSecurityHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SecurityHits401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response SecurityHits401ApplicationProblemPlusJSONResponse) VisitSecurityHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SecurityHits403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response SecurityHits403ApplicationProblemPlusJSONResponse) VisitSecurityHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SecurityHits429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response SecurityHits429ApplicationProblemPlusJSONResponse) VisitSecurityHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SecurityHits503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response SecurityHits503ApplicationProblemPlusJSONResponse) VisitSecurityHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListServicesRequestObject struct {
 }
 
@@ -4468,6 +6098,15 @@ type StrictServerInterface interface {
 	// ListLogs List log events
 	// (GET /api/logs)
 	ListLogs(ctx context.Context, request ListLogsRequestObject) (ListLogsResponseObject, error)
+	// LogFieldValues Top values of a log field
+	// (GET /api/logs/fields/{field}/values)
+	LogFieldValues(ctx context.Context, request LogFieldValuesRequestObject) (LogFieldValuesResponseObject, error)
+	// LogHits Log events per time step
+	// (GET /api/logs/hits)
+	LogHits(ctx context.Context, request LogHitsRequestObject) (LogHitsResponseObject, error)
+	// LogContext The log lines around one line
+	// (GET /api/logs/{id}/context)
+	LogContext(ctx context.Context, request LogContextRequestObject) (LogContextResponseObject, error)
 	// QueryMetrics Series of one metric
 	// (GET /api/metrics)
 	QueryMetrics(ctx context.Context, request QueryMetricsRequestObject) (QueryMetricsResponseObject, error)
@@ -4477,6 +6116,12 @@ type StrictServerInterface interface {
 	// ListSecurityEvents List security events
 	// (GET /api/security-events)
 	ListSecurityEvents(ctx context.Context, request ListSecurityEventsRequestObject) (ListSecurityEventsResponseObject, error)
+	// SecurityFieldValues Top values of a security event field
+	// (GET /api/security-events/fields/{field}/values)
+	SecurityFieldValues(ctx context.Context, request SecurityFieldValuesRequestObject) (SecurityFieldValuesResponseObject, error)
+	// SecurityHits Security events per time step
+	// (GET /api/security-events/hits)
+	SecurityHits(ctx context.Context, request SecurityHitsRequestObject) (SecurityHitsResponseObject, error)
 	// ListServices The service registry
 	// (GET /api/services)
 	ListServices(ctx context.Context, request ListServicesRequestObject) (ListServicesResponseObject, error)
@@ -4850,6 +6495,86 @@ func (sh *strictHandler) ListLogs(w http.ResponseWriter, r *http.Request, params
 	}
 }
 
+// LogFieldValues operation middleware
+func (sh *strictHandler) LogFieldValues(w http.ResponseWriter, r *http.Request, field string, params LogFieldValuesParams) {
+	var request LogFieldValuesRequestObject
+
+	request.Field = field
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.LogFieldValues(ctx, request.(LogFieldValuesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "LogFieldValues")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(LogFieldValuesResponseObject); ok {
+		if err := validResponse.VisitLogFieldValuesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// LogHits operation middleware
+func (sh *strictHandler) LogHits(w http.ResponseWriter, r *http.Request, params LogHitsParams) {
+	var request LogHitsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.LogHits(ctx, request.(LogHitsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "LogHits")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(LogHitsResponseObject); ok {
+		if err := validResponse.VisitLogHitsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// LogContext operation middleware
+func (sh *strictHandler) LogContext(w http.ResponseWriter, r *http.Request, id ID, params LogContextParams) {
+	var request LogContextRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.LogContext(ctx, request.(LogContextRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "LogContext")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(LogContextResponseObject); ok {
+		if err := validResponse.VisitLogContextResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // QueryMetrics operation middleware
 func (sh *strictHandler) QueryMetrics(w http.ResponseWriter, r *http.Request, params QueryMetricsParams) {
 	var request QueryMetricsRequestObject
@@ -4926,6 +6651,59 @@ func (sh *strictHandler) ListSecurityEvents(w http.ResponseWriter, r *http.Reque
 	}
 }
 
+// SecurityFieldValues operation middleware
+func (sh *strictHandler) SecurityFieldValues(w http.ResponseWriter, r *http.Request, field SecurityFieldValuesParamsField, params SecurityFieldValuesParams) {
+	var request SecurityFieldValuesRequestObject
+
+	request.Field = field
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.SecurityFieldValues(ctx, request.(SecurityFieldValuesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SecurityFieldValues")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(SecurityFieldValuesResponseObject); ok {
+		if err := validResponse.VisitSecurityFieldValuesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// SecurityHits operation middleware
+func (sh *strictHandler) SecurityHits(w http.ResponseWriter, r *http.Request, params SecurityHitsParams) {
+	var request SecurityHitsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.SecurityHits(ctx, request.(SecurityHitsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SecurityHits")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(SecurityHitsResponseObject); ok {
+		if err := validResponse.VisitSecurityHitsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // ListServices operation middleware
 func (sh *strictHandler) ListServices(w http.ResponseWriter, r *http.Request) {
 	var request ListServicesRequestObject
@@ -4955,123 +6733,148 @@ func (sh *strictHandler) ListServices(w http.ResponseWriter, r *http.Request) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7D1rd9s2sn8Fl9t7IrWULPnVxD49XTdN0twmaW6Snu7ZyGvCJCRhTQIMAEpWE93ffg8G4FOgHrbz2N18",
-	"SSwJIIaDwbxn8N4LeZJyRpiS3sl7b0pwRAT8+YooseidjRUR+mNEZChoqihn3on3moScRRIpjuaYKnRJ",
-	"xlwQJPQcyiZ9z/dkOCUJ1lMTymiSJd7J0PfUIiXeiUeZIhMivOVy6XspFjghyq77MBOSO5Z8MyUoYORa",
-	"XYQwIkB8jNSUoFSQGeWZRCmeEB/NqZrC9xInBI1prB+sAaL6Ke8yIhae7zGcaDjMo+rQ4utnhE3U1Ds5",
-	"Gu77Gvr8cwm/VIKyiaehfyx44kCQwkLlECqaECQw0+BRFsaZpDOCOq8eP0QHBwcPuqcoImOcxQpxRtCU",
-	"ZyJHaKB40Ab7WC9chXzMRYKVd+JFWJGeXtRzAfwrWbwhDDPlxrGC33LQr8hCog6OEsokfGd+DSzAAeIs",
-	"XlReQM8JcRwTca8V6eYZNdC/EWTsnXh/2SvJcc/8KvcssBr0ZzShDrCfc6kQVSSRiDLAoSaFtuVjeEh1",
-	"dQu8dzIcDHxNAJZcB/BxHfX63m8ich2QQH8MUIeROZEKjamQys+x1EVcoADLsHVvOTzVCSMs5PkeYRqo",
-	"t/lHLEPv3LXdr4mY0ZCsgvgbixeIzDSu7W5LgqQZLVFHkJRghS9j0tVQkus05hHxTpTIiBtoO7cGNuzK",
-	"ph22IL7Qj1nCBjw10/YHxRthIfBC/yrVIgby5yLRn9+Qa7X+5eZTLglKiJR4QlDImcKamtWUSqTItUKd",
-	"EEvSo0wSJqmiM/PGrld818Yq9o+ON7OKN3wV0EcscrEJcr2OTTA+bz1cfHeesPQ9QWTKmSSwVz/h6BV5",
-	"lxEJiNUII4Zb4DSNaYg16Hup4JcxSb77p9Tv8X7Lw/zSzDKL1jFxhgpBoM+HxsgljxaI6lM9wzGNTi2/",
-	"h0cg/cISvhlTEkd9TQyPubikUUTYpwRcc82zl081r0QxDq8MUDwlAha8J5EMeUr8/K0sD6USMd7kmEvf",
-	"e8HVY56x6FO+wguOZBZOgYlqHloFysILsL3h/BkWE/Kp0QuEQK5DQiKJhug5/SkH5zlmC0us8jNt+j2J",
-	"BFYEgWDR20qupziTikT6kLarVK6V7ei96lBY/XeGMzXlgv5Jos9F3FSihEpJ2USTcsauGJ8z2IjfGZ5h",
-	"Gmtp8amBk0orSlSirITh1GiiCGv8ATFP6IwwFJEYL+50U2SWplwoEj0nEcVvgLF+hqNheUlQXU2vEvRB",
-	"8NhH6ZXOXj79lSz0X6nQLEpRw/NDQbAi0QVW24oN36NAiStfG0nk+EGQGb/acQ1gnXJ7VUIP1/OaaoMq",
-	"VN5VuSzIu4wKfa7e6neyb+BXFVUAwq9iqVS2+OU/Saj0Iga5T1mamb2PIqq3AscvK7ge41gSv4H+HGdV",
-	"lcJqn+0qxc2xU6pYB7CG/TBs4M33MkbfZcT+rFW/GipxHP829k7ebqfAn7vI1/BP88gWMwKBMrfGBknw",
-	"ArQBhBlXUyL6K7tqN9Siy7l1MRFq9ViM9RMswdaB/2NKGKKg2pMIdUpWI7KY3JMoGHMRgCJ5q8MU40sS",
-	"y3ZqckxZeTfGFR0vLogQbYZ1jKXWKhUdW+6BxpjGmdCQ0jHCbNH3TlgWx77rVEsez3Y81hpJFy2vDL+1",
-	"MhFJZkRQtdhE67Chr/PBYDhgodZtJhAdZwbLxmRDU9Ast91DqbACqHPjLCUs0r/5mpDMHzm6HNaa78ks",
-	"SbBYOF98huOMuLcPfkJqihVSgk4mRJMkVXXAeaalc7Eoy5JLa8Ou8L98d6p7UZBiZQvyN64hN4e09ZS9",
-	"xEaBrJ+0goFtxcnMcXXw+YqHaAtmD0u1AvoqM+qM++QZQ7hpw4A6EgETOEFUSc3SKDMkhaXVQzqWdUk0",
-	"pnGs94r5aE4up5xfIUlCQZREMRkrxDPV9UcMnFoBjQIfBaUMChBmEQqyNMq/6I+Y5388yX5FjVmSk3dC",
-	"lKDhhZoKIqc81gQT88lFyDMjNkmYWTqZEizUJQHywIwnOF44D0DrsS9fcgdXV5tgh/eoSfPaAmsJopDu",
-	"jZ1nCOshsPOnKNBLBEiSmIRKAiHIKU7BKRVRPTGhDCtDpAlOUw2yJjWLmzayNz8DYVaR2jL8l3yAnVBu",
-	"TsuEZ3zyUP9ux6/sb8u05zDuTT7Mzi62v9XtY36H4cuCbBcvjCcDNmnpe5yRLZQMFwhLf/2c2ttuGtyA",
-	"dv3gOuI3ja7uqtaSrnsT3rMUqLX4/is8f27cVwUpvq6Iwfw4Ujbmnu/NsWBG1oSCKhri2HnUqqtuUlab",
-	"XM4QBpJEUKJZXIqF0mbhWPAEiJ3PGRIkJEyhSzLFM8ozcQISNsCTiSATrAh48AkOpyMWzCmL+DzQhoxG",
-	"ENY8FJgeRoLHsX52QjADhicVZhEWEYrIjBptpfPoj+dn3dNcH5NoPiVsxPR6f/ZkqC3E3HsQ5F4+qhaB",
-	"b03EYI5FkqUA0ZRqHr5wsdIC9CrW8UyjOqF6eIKvPZDiGvlw0FyYr2GzqfMPHBMI01ZtlSdfch4TzPSP",
-	"JsSxSWCa8/HYjF2CXrBpyi/6xDu4/jr+vVldbTpNVx6R4OvqjOGxS6O9mblkFOGtlYw/jER+g8WEqLrZ",
-	"NHR5pkvCqsuoXPMqIgv71bjCoH+0opTdQs01lLzx1cwoPR5O3sbxZlSLXWXlqaVEl/h8CIeaWsdHnZ38",
-	"wufGY3opiZiRyKqzK6wgKOQQxE1ycpxo6T0BLTRW8A9xkuajGWmLeYWYcaYZJSJsRmKeEqQxaiMIxrsi",
-	"EhzTP0mEFEedIr74P69/e6F/T7PLmMopiRAHQ2LEXpGISiSVIDiRwLfSzAyYEYH+IJeveXhFVLePHl3j",
-	"UMULCFzxMQpiPtF6nuGx+q9ckAb+iAWF0AdmmQoiCVM+SrAKp5pNGs3Dyb2UEvQyU2Tt+SzFbROD7zcb",
-	"E/4qgzp3WaQVzWXFDmCav4duLZAyRcQMxxfSBKArg4qgnDFKMlllWVmq9S4yETgimlIjPmfucFlNZcxB",
-	"KR7pgMBF7VMulRv+7fTqmE8K7atNj3ZyXz5ZRWhMZiTedL6fwSDN4qye4TS9U8zajHYlcNhi0TewauAp",
-	"V3Ih0L766rvchTekzcRQ1ntbMBacTUguyGt8zWGU72pnW85p5tvBLkxoJYrONrktgHEKhMOQpApsf9T5",
-	"/c3DHdxPpbLexDkOc0VlZRIOldPM9r0QKzLhLZ6MdTTGMxXyW7p+al4fnokWZiJFeEHTzQRbvEsFAtdW",
-	"yTLSvkpbbe5n3zNxK7dzcYrTlDAS7babLsu38GVbWa2kVyeuEn7Xu4HwvAvHjZHCmx03dXy8NGIOzac0",
-	"JiiBiA/ke4x5HPP5KUqx1FY2whIFNj+ovxkxre6fx5TE0aPcX9p0CZM4cm6ZID4i/UkfBRCU70NAMIBk",
-	"j0seLfpGP+rro++Cbt3BaEBuYFjPQwsb9HFhIOwQkKgQ83Ze/loSh9PVbx9pksZUOD21Slbx/RQrJAmL",
-	"JCrEnLHkEL7U22/8+u0vegNT9jFYi2MuEC7gMPkiFRCk4imMiTmbgJcfM7Byc2UApXEmUTDRMhB2to7L",
-	"z2HvNXd/N5MP3uSm9uEGHeU/2kK8kVG3xuhyHnzu4k9ntcAUMCVDr77x2gyR0Wj18cQowgvfpIRojnow",
-	"kNoOOUr0v8OpmT20Ztg1TlLIyBommvKxUkToBf/R6bwd9h6cvx30Hpy/H/gHyw9vh73v7efD5Yf7bwe9",
-	"I/vxYPnh/vHbQe/Aft7Xnw8Hg678UH/K/vLDsD5ueFh+/jA8PBx0EzsHRj44/7D/dtA7PO9OPwyj7jcu",
-	"vvv05wapDPfvN0ml8mJvz3p/x70/B70H/YuT0ah3/p3zqc9yxTs/GKAjgyFymU3Alij8dRqRIG58b4xV",
-	"i8eu5q/cjc9p/ms0UW1ixnwiKxaj4SiBsUwLV9xa4/vzM7hnfHIn3qzSJ/6VW9W5Fd/oRap4dW7jsqrE",
-	"F5xus8JT5vCT3aH7qgTDxVVLettNkSrM7622qLTDi605Xt2Zdztnn9ask63VOJe2VXMk74iKT3uYNrvD",
-	"84zjG+JmhZTOW/H1YqsDXpUxuPfnWe/vFyfn9q9B78HFSf/8W6eoKRd5qmWK229ycUUWdUOtzVlSGmXt",
-	"WRgmT3y3x+3uYXEfWBjkV9+qAlH7JrzklDk8jng22cqDk4d0qmMpU8eHnu9wQib4esunJpRtOVJmyZYj",
-	"XU6FWk2KVCS9oT8BXAdFjB9iXdXol0Zn+x68hpDhx/HspXp/t3dFVIli6VLW29w5DXyUdQ9FhoyFZBMa",
-	"XhEJNR0rLgZbU7Sd627dIaVkV3zYDXIhRJHUvRH8hjkZeVqefrCfFzSZCgYDRTsC65H+HePXDBWRXH0e",
-	"cB7PvrEC/DUw7EwH+qpRf5ka9cfUoi3V+ZUzsUm1fkHmnyAt/co83+WXDAVRffQUIr1yyucMyhrzMqsd",
-	"GO6Xmqxu3t6F+7y6YAUzrx4/RA8Oj74v6q0iojCNpcv61z84EQI+DYcq8ggcv7asy9Rv+eBhhS9MTo9d",
-	"15SRboPOitPegdO1cWVhKohs/HKVROzv9yT6W89WG/We/gzCCo0pg4AbZeBXaU+ULsPSq9qioipeH5Vs",
-	"evN+f/UUMZxQNqlVxenhpyjAlzxTJ5cxZleBcaEbpU9DgCRemGBJHG8Oklhd2wBYvISLlAw51/LRJkQq",
-	"iDNhTamQwu8UCnly3Y3MymqsscLujw83cvuEsosbBRXvyJau5RTexqGXR2/zktdNvj18yWekqtIUKclo",
-	"4CPM7IO6X4arr0Edt1NSikD3V+XkToITX4j7zsmQzPlzu0TuIM8oxlJd1FKZtlNQYJ4khN2FjdcsOWmm",
-	"OsVGA4OMJ9+zRZvu4pNCPjUj29hUZOlHQU2MfWMkMY2qqXg3S7MqyktyrORvtWZPHf60DTGbf4xGsiVQ",
-	"48qljvkc4usRBZttSifTTQnVr6193JYsrUjqo+FA+mh4JH20r/86GEjEBZpPeUxQQlmmiERZ6grCDZMt",
-	"YnBHzRjccCA/DI/kh/2B/HAw+CTRtLK7yFpp3HB26mfb/y9Go16Lo/OPIrt11aQ3acl5mHOORdLL0iK6",
-	"aZCrEfu9RqysYPaBCW8eDAC3xxa33zdxezBYDXAe58j8UMHrvn8Isc48uHm0/HA8qKD5QH/WeP6+xPvx",
-	"4PC+I9x5sPwwHAzKofrT/XJP4LsfYWeO8gHHbwe9+3p/INraskd12bBraoi2lxz+RTphEhL6UURiCip+",
-	"55fnZw97r3852z86zhsLBH/rPaOTqYIkkJ6ehVUmSIBMnXW3j17oA2ktsUscXvWNB6Ut3HG/+YK+NxdU",
-	"kd9YvCirVhu+Z1tu5TzJmYidJDZVKtW0of+X6PdXz2x3jgf3j08R4+jpy9kxiqkiAsfSR4yz3tnrh0+f",
-	"onCKBQ4VERKlRISEqR5hIY9IVE/qygRtvOrg8H6N5mDpH0/29jqdahj6//7rm1E2GOwf3+t0v/3OP/3h",
-	"pHf+4b81RZz1HuPeWNNY99u/dn9cP8sx6bvOCRDWt90fO3sb1vyra9Hut53R6MdNM/d+dM79sfOXm878",
-	"ZlvTRu+2S9T8UegmLZkUZIbjzBirRo/Jmc3A5lLImydTHK1Lphh+uckUlVTS11p7MyzjkmBBxFmmSdpx",
-	"rvIGE50gnl/0+/2ge4oCbTQGpnUKuAbeZeAT9lEAdmQAX+qdMNn1V2Qhi75jYGbAmiWE+uSYJgrUKoQu",
-	"Ox9HSNII3MIlkzrJi4KK5AmoQ2oYXeAmtg3HfOjmM2LQzqcEkCiU4gllQDSnjTIqoJ2UiJ4VVYLHcZbK",
-	"0yLDl4b6iWRCpRKLU1NvKE/h4XpIghmekISY7l1lNaJZ3uJY9kdsxIz/pWhRg5gpjTqzLUbgyxP0E2AQ",
-	"6QN3EF6RBfxBAgsQbAxwezObQpnjiAXXvbhk7zAsQB27nVtuZLePAEQFRiyVIwbPgeQk1ega0Efg85EI",
-	"C4IKr1XQ1ngjAAS8LHbhBMVUKoSZnGv2HGIhFo1GcxuzTrWMQli/ezHF2YUOvcRADYJYauhdYmlqRjqa",
-	"XnxEo+4JktB2yy7LyHzELIVhIejM9rjjmUJRZt6RgBI5wansozNkYND7cckzk9BFVY4tQLGF53TEtKkP",
-	"PRNQJqHkBqPDwcBUj8Q0JEySsj2Fd5bicEp6+/1BxWfllecE/W+m6ers5VPP92ZESHOyhv2BmcFTwnBK",
-	"tS7VH/QPDIebAofYwyndA5rtASno76xqUpDp0whWk6ooxjVJzJXWVfuDwZoGLKuNV25dg54Xr9at6S0T",
-	"jd0dXcxG3ZPmTPjo0nS3gEY7h4NhG1gFHvZqvYJg0sHmSWXrLD1j/8HmGc3uS0vfO9pmpWqzoGW16QHs",
-	"bZVxaeaNJxKCacDsPKiObbIXjXdwLUIMWDqI5iG4wssNKzy+P/FosQXBWLlsaooKn3YJ+HPNGyAteDhA",
-	"MMCICT5G4ZSEV/qwUoaOchPPOLtzo8Sr1pEUHjGbOPR2NTGwcD96+cMLn5hJwjQ+r1otfunZUgQn3omX",
-	"4kUCbT+XZTfMHFT7iqXHqawGy9VmqySDVJUne3v6S9m3eOqHPNkrdwnywXnqnZhavdLRVNrTNS/ScFA6",
-	"hrQitCx7GG19Jk2Z/rJ+Eq0p0OAYw504xpYcwX20NVWjOZbIxmYavaiecbNsi3JitM7fXz2r91d1tPOL",
-	"KbuCJ/5MYlIl/JWTETUGNNux6kVh4Dc51vqXPFr8ZY9GcHifELXm6ZPqr7s++hVJYxyuA140R+y2xBJ4",
-	"42Azx6o0RPyEPHh4sBUPNg35YMLRNnA5WpZ9Po5vGDPC1e4ZO3P9pb+iPuy9N1u/NEdJ0/gq+fy8QvsN",
-	"znDYfhC1rmSeG1nB/MXSkXmN9TOKppOfjxTMbtySFHy30vikzodupTLeWgB8pZc7oZcnRN2aWKrS4u17",
-	"01BXmyRlP10rQZpaxLb6yNOfvaXWfmzPoDpVvloVX7uppR9PJ/rERwJhiaww//djp/8JctyS8l0K8i1c",
-	"ANJbOcKONuDmaSb6AC05sGptDl/0syto+2at/Jb+OlAgB5tKKw3ckJQ9+HbgNCurGjQh254PYYW4KNri",
-	"Uml6jrtajO8fwkUE8iPeRLABVrvwejDvuBN6S6Ouksb2zBUEWww0FwNsMdBeeKGlxMdlwlC+39J4fUIK",
-	"nzF40QsD8glRj6mw563dwFuxvOBRbtNLkUTuDf4lTLDP7QbbwQMGOXYNDrr33m7DspWXPik38ONSX5v4",
-	"Bwi/qsR3phJzZnG6K+lsow3np/p26nBOpHk92oS09uWqXUFwT0LY5HSXXtAoMENAeK2qEb+a4rHGm2/g",
-	"2OUNOrdm2reKP5ic+bsNPmgE+8h2atfEJM2VRRGJIBIBjkvKGYjkPnptm9ViQRCrZG3gCabsSz/Vn5G7",
-	"59HYyiGFj1vHNxoi3BwI41U2lzaNzW0jVEAvzrzB+pqTA01Q2CKPqo4YcGcIi0JUlNrbVkz6D+IshOus",
-	"UHBFFrbfnCvookn0huGWSuSxCE3gCalWOZRZ5udl2YSHQ1vXu514qnTt/8QBg7Lypf042ivNoIWwqVTZ",
-	"JWhgIuU7xQyeEGVrcVZ0PbOZdU3viizWe/E1K3E+UBQ/7fTMr277L8htbxnZjnysqgHsvYfdbnjqnZQM",
-	"nZgkmnNxRdkEzgVl1XSrjj4lIQ6nJEIx51dZKhG5Tqkg3T6Ci1vmWEQSPXn0ZsTylI/DwSEwP6qKVJqY",
-	"SuhnrIUZZHiYEtDyApOgj4CwofxmTkOIB4wpIy5G+KpC59tFGOxtO3a9r9rxHfmoNDZvTrS+W1E9K7Ql",
-	"u2sTuMWRCII6h4PD7mmNoq4ISTVF+Q6SWiGcJznH/Xim2Sbp85X27jJYUSQ65hlcpVTv7q4KbjTXjBi9",
-	"lbHm72QN5Xw95pP17ttnesCudld+lWWLc9XcYAlpMze6vzJvTLvj7ZXbtexpXFu58TJOKtGUS9Xm3IQO",
-	"w613UR5tvItyI67hWk2HjzbvIY3IuwzHVC1A//8B8peCKtZPEY5jlGRSoSmPo24fQa31lAs1xSwasQAr",
-	"JfqN5NIfzGd4nE03hazEvLGt4ryPXkD5mK1yRCxLiKAhjuMF6sBDf5gqlfZNOdMPh4P9oOuPmK06lJCD",
-	"rYkg2AugvMHaLlsQiH62mz6q2G9W8u036pB+OP/uB89dOJhX521DPxv2D64l3mafufdv6/Uum9au9XrH",
-	"fGKP3leHRavDokRSRU7ZL7ZzSZtk93aH36O8GSwlEnXyZqzfIZO52M0bF9mceWgWCwyguATWJt6DXgWX",
-	"QHPK1IilRKBAKpIGqINjOmFlGvnvjF4jkvJw2gUmpRU0SJj0kcwSHyWU+SjB12AX4NlEwwA57tKkg/bR",
-	"a6XVOT5uVPBBHQGU5TvS+WslgPDog4GZMmICz1Hx8DOFEi4VGg79wWBg3gcKiCyWXLYGZGA/t6jeEB19",
-	"U6LTJBi72Z6tz7yZElFttNYi9uyW52LP7nxrhNZxy/QORfhNCJ5p6roDYQZUehNptq3wgQU2Sp/Df0Xh",
-	"0+j1rckczWmkpkU9FRRSDaPTrcpni1YGw6TbHueHllNbkpAevPyoosrRFazFJitaO1ge8FVkOUTW64Kl",
-	"aEFQXKSRy61cFO0kuPbgwvG1Vk3J7D5rYUqjG+TdBYiMiK6IjOLq+vKK8H9vwvqV8TmrYkAWpV5UGFWl",
-	"GdfZjdjyosKe1a3WkVveF+VRrpd9BHPaNtcBnWx3k7p6dcZaubVNs55CRO0PbmZfmzey5Sc3fKPq3ae7",
-	"+QmqLVPKdzm8lasAKxQTLFWuOc2IaFWcas2Otteeyib06wABOW2AgAtXEI4iQaRslb/m7pUWD8bhNg6M",
-	"zQ4UuJ6mDQJzd02rC+X4VhBYnkAlsvfZtEGRX3fjyjiUWRgSKaHyK7+Mub1/yy4+na++g7vyHTRqwL9q",
-	"Y60OhAambupFqDaeXu9GAPeBJIQhyqq3uXBhQbCugrm9a2mOpbkHXc/x0XyKjXvedD0asXrbIx8Md6ps",
-	"PvEJCrI0QJ1ykA1OVq+J6fooiOHi0475dcRs7LAxKOJzFqAOjyMifA2wICb2i/QvMMI2WTJWqv3Nfjdi",
-	"GjSbotOF+YHlGwHq2CwdwhTCJVq6Ll+C0TEsvj+jPlvt4/WRSq1zsvpPqrau3smUd5WoHMtqQ/V1B7N2",
-	"edzbeq+Pt+dLW6+c66SmangPmLddaeU+0M29NvqlBLXcY1UeP68119APAX29MjXXzFfnulDTX/FBuWba",
-	"JHZwGJaF7P1GCqVzZt6goxa/k97yfPn/AQAA//8=",
+	"7H37d9s20ui/gqvtPZFaSpb8SBP75PRz06TJ3STNTdLb72zkNWESkrCmAAYAJaux7t/+HQzAp0CJku0k",
+	"3fUvbSyCwHAwmPcMPrcCPo05I0zJ1vHn1oTgkAj45zuixKJ7OlJE6D9DIgNBY0U5ax233pOAs1AixdEc",
+	"U4UuyIgLgoR+h7Jxr+W1ZDAhU6xfnVJGp8m0dTzwWmoRk9ZxizJFxkS0lsul14qxwFOi7LpPEyG5Y8kP",
+	"E4J8Rq7UeQAjfMRHSE0IigWZUZ5IFOMx8dCcqgn8LvGUoBGN9MQaIKpn+ZQQsWh5LYanGg4zVRlafPWK",
+	"sLGatI6PBvuehj79O4dfKkHZuKWhfy741IEghYVKIVR0SpDATINHWRAlks4Iar97/hQdHBw87pygkIxw",
+	"EinEGUETnogUob7ifh3sI71wEfIRF1OsWsetECvS1Yu2XAC/oEq+VyReBfoPGqqJBhojqUjsIYzmEx4R",
+	"xJLpBRH6iTQb76EpZYki0gNwJeIChXghUdsfSF+ThX8wCP2TIYs4GxOBAp4wJRGW5kHnBBADOEFTvEAT",
+	"HoUIKzTlUqFB3+v3+wCD7KFfDG6O88f7/SGDh4jPiMhn6g1ZDa706BKuYqwUEXrkPz8Ouo/PPva7j88+",
+	"972Hy49yOgnPvnOi7u9k8YEwzJSbPBU8S3f9kmh84HBKmYTfzFPf7rWPOIsWhb3X7wQ4ioh4UEuvZo7S",
+	"l3wnyKh13PrbXn6S98xTuWeB1aC/olPqAPu1RihVZCoRZUB++hTVLR/BJMXVLfCt40G/7+mzY096H/5c",
+	"d/C91is+PlXKcdT1r/QiUQSRTwmOqFog/5IsnsxwlBAftQWJCVb4IiInCEcRmiZSAQV1PE1hIy6Qv4dj",
+	"uhfxsYTzQ67iiIekdaxEQtzfhjUoxU8DrFQ4wv6+/a7sB69ESv98cvbDk1XSAcy8NPMNHmaPsRB4oZ9K",
+	"tYjgSHMxbRnMvODSsV2/sWiByExvsiEzKtGES1W3YfpZHXfbPzrazN1e8fErMiNRDShqQiRBkR4hi/vS",
+	"aYh0eNON9XV0bUAqobUBVn8ToUuW+fpPH7UZmROp0IgKqbz0VHY0Z/OxDGrZMIdZnWcCFtKIYPoQfEz/",
+	"xDJonbmQ/Z4EiaBqcRoolwR0bT7WQ+tAg4f12/9w8/anED3Fioy5WKwlg8AMomQnUgjSJTadwYeHG+Au",
+	"ksV+fzNdpB/5mrL3ZEb0P9cjHysUESyV2QKp36llmVPKzmU6a1O+nYFR3IPfEhVwPec60Kz2QyXiZngt",
+	"2drZiiCldCqTICBStrzWCNMoEXpUwi4Zn7P1hLsBfYZMLDZ2JBMnLhsxjRypRQI5bE4f70Xw8u169Gud",
+	"zFIFT0RAEA5DQWStPJciOKdx3RE9PGpyQsWMBqQBtzC4h9E7Yt6stAPi4cU3epqtD+cHcrVBDs4nXBI0",
+	"JVLiMUEBZwprjQt2QZErhdoBlqRLmSRMUkVn5otdn/jpRszyA18F9BkLXVYAuVpnBTA+r1UA+S4q///T",
+	"ipNcpwKCaiW1AZcIRsKdFMCy/udttPsEkTFnkgAB/YzDd+RTQozWo3eRGDUbx3FEA6yB3YsFv4jI9Id/",
+	"SQ3554bc9K15yyxa0TRRZnxqQa+36YKHC0S1OjzDEQ1PrI0JUyCNBgm/jCiJwp6m0OdcXNAwJOxLAq7N",
+	"jdO3L7WRgSIcXBqgeEwELPhAIhnwmHjpV1njg0rEeNXUWHqtN1w95wkLv+QnvOFIJsEErA9tfBSBsvAC",
+	"bB84f4XFmHxp9AIhkKuAkFCiAXpNf07BeY3ZwhKr/Eqb/kAigRVBcCD1tpKrCU6kMke33o3jWtmO3isO",
+	"hdV/ZzhREy7onyT8WsRNJZpSKSkba1K2WghsxO8MzzCNtAj70sBJxQXRoCU5DCfG+4Wwxh8Q85jOCEMh",
+	"ifDiVjdFJnHMhSLhaxJS/AE461c4GpaX+MXV9Cp+D2SOnUqvdPr25d8JKIWx0CxK634AsiBYkfAcq6ay",
+	"zGtRoMSVn418cjwQZMYvt1wDWKdsrt/o4fq9qi6jMl/RqkgW5FNChT5XH/U32S/wih4eAMIrYilXvvnF",
+	"v0ig9CIGuS9ZnJi9D0OqtwJHbwu4HuFIEq+C/hRnRT2n4t4Y3CJ2cr3vANZI/SEVvGlTg35KiH2s9dES",
+	"KnEU/TZqHX9s5vk6c5Gv4Z9myhr/GwINc43zbooXoA0gzLiaENFb2VW7oRZdzq2LiFCrx2KkZ7AEW3HQ",
+	"TghDFHwUJETtnNWIJCIPJPJHXPig3d7oMEX4gkSynpocr6x8G+OKjhbnRIg6Z36kLWgYZrkHyq1NOkKY",
+	"LXqtY5ZEkec61ZJHsy2PtUbSec0nw7NaJiILdu06qoMNLdqZUmGh1m0mEB1nBsvG94QmoFk23UOpsCJF",
+	"6z0mLNTPPE1I5h8puhzWu9eSyXSKjWtn5RmYBe7tg0dITbBCStDxmGiSpKoMOE+0dM4WNXEEN/9Ld6e4",
+	"FxkpeiW7H764hNwU0tpT9hYbBbJ80jIG1oiTmePq4POFqFQDZg9L1QL6LjHqjPvkGeu8asOAOhICEzhG",
+	"VEnN0igzJIWl1UPalnVJNKJRpPeKeWhOLiacXyJJAkGURBEZKcQT1fGGDFxJPg19D/m5DPIRZiHykzhM",
+	"fzBRlzuT7JfUmCUpeU+JEjQ4VxNB5IRHmmAiPj6HABPQiXHWGIVLqAsC5IEZn+Jo4TwAtcc+/8gtbO06",
+	"wQ7fUZLmpQXWEkQm3Ss7zxDWQ2DnT5Cvl/CRJBEJlARCkBMcgwswpPrFKWXYupanOI41yJrULG7qyN48",
+	"BsIsIrVm+It0gH0h35w6Zz4fP9XP7fiV/a157TWM+5AOs29n21/rizLPYfgyI9vFG+PfgE1aei3OSAMl",
+	"wwXC0tsQuih+7abBFWjXDy4jftPo4q5qLemqO+ZdS4Fai++9w/PXxqeWkWLRvZseR8pGvOW15lgwI2sC",
+	"QRUNcOQ8asVVNymrVS5nCANJAhGGkMRYKG0Wgs9VEzufMyRIQJhCF2SCZ5Qn4hgkrI/HY0HGWBHIGiA4",
+	"mAyZP6cs5HNfGzIaQVjzUGB6GAkeRXruKcEMGJ5UmIVYhCgkM2q0lfazP16fdk5SfUyi+YSwIdPr/dmV",
+	"gbYQU++Bn7oeqVr4njUR/TkW0yQGiCZU8/CFi5VmoBexjmca1VOqh0/xVQukuEY+HDQX5kvYrOr8fccL",
+	"hGmrtsiTLziPCGb6oUmr2CQwzfl4bsYuQS/Y9MoLfeIdXH8d/96srlY9ua6AUfGNQoy2oNHuZi4ZRbix",
+	"kvGHkcgfsBgTVYkcu9zlOWGVZVSqeWUu2f2iR7bfO1pRym6g5hpK3vhpZpQeDydv43gzqsausvLUUqJL",
+	"fD6FQ02t46PMTl7wufGYXkgiZiS06uwKK/AzOWTyCCw5jrX0HoMWGin4D3GS5rMZqUsWCTDjTDNKRNiM",
+	"RDwmSGPUhjWMd0VMcUT/JCFSHLWznKb/8/63N/p5nFxEVE5IiDgYEkP2joRUIqkEwVMJfCtOzIAZEegP",
+	"cvGeB5dEdXro2RUOVLSAjA8+Qn7Ex1rPMzxW/ysVpL43ZH4m9IFZxoJIwpSHplgFE80mjebh5F5pKsfa",
+	"85mL2yoGP282JrxVBnXmskgLmsuKHcA0fw/cWiBliogZjs5t7lNhUBbOMEZJIossK4m13kXGAodEU2pY",
+	"Gz4tqYwpKNmUDghc1D6xCSO76tURH2faV50e7eS+fLyK0CjNGWmWxWH1DKfpHWNWZ7QrgYMai76C1TTP",
+	"JF3JhUD76avfchvekDoTQ1nvbcZYcDImqSAv8TWHUb6tnW05p3nfDnZhQitRdLbJbQGMUyAcBCRWYPuj",
+	"9u8fnm7hfsqV9SrOcZAqKisv4TQ5ZuVJUEhSWZXwa2iM55kVO7t+Sl4fiP27pzMB/40EW8yGSWd2bZXM",
+	"w/+rtFXnfvZaJm7ldi5OcBwTRsLtdtNl+Wa+bCurlWyViSuH3/VtIDxvw3FjpPBmx00ZH2+NmEPzCY0I",
+	"mkLEBxIlRzyK+PwExVhqKxuSWm1Ocm8zYmrdP88picJnqb+06hImUejcMkE8RHrjHvIhVN+DgKAPWWsX",
+	"PFz0jH7U00ffBd26g1GB3MCwnofCN5hsgzUfsSqiVraz4k4y/oMCx6NMPTxseQ5BnHHH9V+TMsGqxZR/",
+	"S5lYapBRv52ZOf48s5W2iM0UznWzgEcpycYZ9bBTmpx9FUxOrL6Z/T7BCknCQokyiW+MWoQv9EkwIY76",
+	"D93Bqn8OhvOIC4QzOEw+TwEEqXgMY2wuuZpgBgZ/qhehOEok8sdaHQAiL+Pya5i+1d3fzvqFL9nVVN6g",
+	"rv1HG8s72bdr7E/nwafKwcIuEm15SbctaIoZtJWprSmT1+YhHoVZQnKv5TVDiV79Z1jLJfBGtlilmX42",
+	"FjyJzy8WbqCBBZrCDhKimAhUUiyzibyW4SHykoQ2ogf2kqsCJUUGSiQJPZMfBDUjfWlk2tHULcUU39FF",
+	"b6toTF6dqRJJt6pucy16V7YY0LX2aDUQX9WKHDXRjM3sg+/ZeGHCVI5w1PaHrWHLBxZZSAPmicoz1ToF",
+	"rBVEHFc4agiYi3ZLVU4aeztqi6AYGmCcSOcu5ee0FPUG6jASwDMu4YEtVtICD6MQLyr05AE1ecgfTMzb",
+	"A+vjucLTGHJQB5oyCuUd7XapVuhgef1x0P3R/n24vH70sd89sn8eLK8fPfzY7x7Yv/f134f9fkdel2fZ",
+	"X14PyuMGh/nf14PDw35nat+BkY/Prvc/9ruHZ53J9SDsfOc6Di9/qTDfwf6jKvMt1q2cdv+Bu3/2u497",
+	"58fDYffsB+esWSVIKmrAAAcvx0UyBkdFFgzQiARd1muNsKoJB0AwhCmb4lsxAd2Vh5pDWCL/VyKV9aVT",
+	"tSO7rDUNTAHe5vVtod7tA0BS12GDtyvHybyafYNncek6WqVw1Ha6m8ZEXhgY8bEsOASNluQbx2MWaVnr",
+	"W/36StsrPr6VYEUe8rzXwMpEzTcGCQpO+5tEJArhY2dUJAuEOMIgtxidyMGoOXw7GYeZd/UWi+U+bV3x",
+	"UHI+NTZNXRZkKU64JSq+7GHaHO1Mq1x2xM0KKZ3V4utNowNelPK4++dp9x/nx2f2X/3u4/Pj3tn3TmGf",
+	"L/JSS3W3W/z8kizKjps6X3juc6tPsjO1SdtNt70D3X1gYZBX/KoCRPWb8JZT5lJeZuNGDnpvK9fWFF81",
+	"nHVKWcORMpk2HHnnBkCWwgWpDMXkBo3O+j14DxkhdxO4ifX+Nvc0F4li6XJA1HnrK/jIa+2yBEgLySY0",
+	"vCMSyrFWnK9bWf7rDikl2+LDbpALIdYLcHv2fJp1bUz5knVvoKhHYDmRa8v0JIayRB3TQcOmK+2sAN/n",
+	"/TizPe816m9To75LLdpSnVc4E5tU6zdk/gWqji5JjW/U5FP30EtI5JETPmfQ7iUt7d2C4X6rtUjm6124",
+	"T4vHVjDz7vlT9Pjw6MesnDYkCtNIuqx//cCJEPAqOVSRZxDMslW7xunpgUsUfjApm3Zd2dg7U4jJOnC6",
+	"Nm1ImAJRm56ySiL2+QOJ/rtri0m7L38BYYVGlEE+BWXgV6mvg8mzjhwOW6qi9UknVX/q7+9eIoanlI1L",
+	"Rc96+Any8QVP1PFFhNmlb8KCRunTECCJFyYWHkWbY+BW1zYAZh/hIiVDzqV04zGBljaCYE2pUKHlFApp",
+	"7vROZmUxlWTL1iPFfh/b5Izcki1dShm/iUMvTc5JvZ2bfHv4gs9IUaXJKk5Q30OY2Yk634arr0IdN1NS",
+	"sjyme+XkVgKu34j7zsmQzPlzu0RuIY00wlKdlzJVmyko8J4khN2GjVetKKxmskZGA4OE1nWdgYryqZq4",
+	"hE1wUk8FJY/2i5HENCxmWu+WRZtVD6ZYSb9qzZ46/Gkbomb/HA5lTajMVSoT8TmkT4UUbLYJHU821cu4",
+	"+zTmtTDQpXHQlx4aHEkP7et/HfShHaPp3GjbNKIkdoVBB9MGUdCjahR00JfXgyN5vd+X1wf9LxLPzLsu",
+	"rpXGFWenntv+/3w47NY4Ov/IihdWTXpTdZIGmudYTLtJnMWXDXI1Yn+E7pcFzD42AeaDPuD2ocXtj1Xc",
+	"HvRXQ8wPU2ReF/C67x1CtDkNLx8trx/2C2g+0H9rPP+Y4/1h//CRI+B8sLwe9Pv5UP3Xo3xP4LefYGeO",
+	"0gEPP/a7j/T+QLy7Zo/KsmHbdDdtLzn8i3TMJNRroZBEFFT89ovXp0+771+c7h89TPvG+P/dfUXHEwWJ",
+	"bV39FlaJID4ybTQ6PfRGH0hriV3g4LJnPCh14Y5HjiwWQRX5jUWLvClBxfdsq2mdJzkRkZPEJkrFmjb0",
+	"/yX6/d0r2xHq8aOHJ4hx9PLt7CGKqCICR9JDjLPu6funL1+iYIIFDhQREsVEBISpLmEBD0lYztlNBK18",
+	"av/wUYnmYOmfjvf22u1iIsD//1/fDZN+f//hg3bn+x+8kyfH3bPr/60p4rT7HHdHmsY63/9X56f1bzle",
+	"+qF9DIT1feen9t6GNf/LtWjn+/Zw+NOmN/d+cr77U/tvu775XVPTRu+2S9T8kekmNbksZIajxBirRo9J",
+	"mU0/bb27ezrL0bp0lsG3m85SqBR4r7U3m1BHsCDiNNEk7ThXaf+gth/Nz3u9nt85Qb42Gn3TGQtcA58S",
+	"8Al7yAc70qRQ6Z0wxVOXZCGzVtZgZsCaOYT65JgeOdQqhC47H4dI0hDcwjmTOk5rPrPkCSgzrRhd4Ca2",
+	"Paw96CA3ZNBCLgeQKBTjMWVANCeVKlmgnZiIrhVVgkdREsuTrICDBnpGMqZSicWJKSeXJzC5HjLFDI/J",
+	"lJiuxnmxuVne4lj2hmzIjP8l60CGmKl8PbUdpODHY/QzYBDpA3cQXJIF/IP4FiDYGOD25m0KVexD5l91",
+	"o5y9wzAfte12NtzITg8BiAqMWCqHDOaB9DBVaQrTQ+DzkQgLgjKvlV/XV8kHBLzNduEYRVQqhJmca/Yc",
+	"YCEWld7lG4sKtIxCWH979oqzsTl6i4EaBLHU0L3A0pQEtjW9eIiGnWMkodWjXZaR+ZClvUyFoDPbNp0n",
+	"CoWJ+UYCSuQYx7KHTpGBQe/HBU9MSh1VKbYAxRaekyHTpj60xEGJhIpKjA77fVMcGNGAMEny7kOt0xgH",
+	"E9Ld7/ULPqtWfk7Q/000XZ2+fdnyWjMipDlZg17fvMFjwnBMtS7V6/cODIebAIeAFtBAs10gBcjRNFpG",
+	"RqYvQ1hNqqzXgqlRKXQm3O/31/TXWu2rdeMWI2lvgrUFCHWFB+6GXWajHkhzJjx0YZoXQR+1w/6gDqwM",
+	"D3ulVnDw0sHml/LOiPqN/ceb36g211t6raMmKxV7wS2LPW1gb4uMSzNvPJYQTANm14LmB1X2ovEOrkWI",
+	"AUsH0TwFV3i+YZnH92ceLhoQjJXLpmQ082nngL/WvAFKHQZ9BAOMmOAjFExIcKkPK2XoKO/Er3leapS0",
+	"imWCmUfMJg59XE3NzNyPrXTyzCdm0mCNz6vUaiX3bCmCp63jVowXU7hJYpl3dU5BtZ+Ye5zyYt9UbbZK",
+	"MkhVeby3p3+UPYunXsCne/kuQY0Lj1vHphQ7dzTl9nTJizTo544hrQgt8xZ1jc+k6cKyLJ9EawpUOMZg",
+	"K47RkCO4j7amajTHEtnYTKXV4Ctulq1RTozW+fu7V+UrO6oa2FKzbnYJM/5CIlIk/JWTEVYGVG/40IvC",
+	"wO9SrPUueLj42x4N4fD+StSa2cfFp9tO/Y7EEQ7WAS+qI7ZbYgm8sb+ZYxX63X5BHjw4aMSDTb9VeOGo",
+	"CVyOjpRfj+MbxoxwsTnS1lx/6a2oD3ufzdYvzVHSNL5KPr+s0H6FMxzWH0StK5l5QyuYv1k6Mp+x/o2s",
+	"p/DXIwWzGzckBc+tNP5a5kM3UhlvLADu6eVW6OVXom5MLEVp8fGz6aKuTZK8ibqVIFUtoqk+8vKX1lJr",
+	"P7YlXJkq362Kr+3U0rvTib7wkUBYIivM//3Y6X+CHLekfJuCvIELQLZWjrDj6gkzm4k+QMclrGpvWsna",
+	"la7cs7Jdp9altw6U9EIgIw3ckOQtVrfgNCurGjQh230VYYW4yLqeU2nuuXBda7F/aC+Lu7vL7TbAahde",
+	"D+Zt377hxnFOY3vmXo4GA80FVg0G2jsUtZS4WyYM3Vlq7tUYk8xnDF70zID8lajnVNjzVm/grVheMJXb",
+	"9FJkKvf6fwkT7Gu7wbbwgEGOXYWD7n2227Cs5aW/5ht4t9RXJ/4BwnuV+NZUYs4sTrclnSbacHqqb6YO",
+	"p0Sa1qONSW3bxdINMw8khE1Otmn1j3wzBITXqhrxd1M8VvnyDRw7v1n0xkz7RvEHkzN/u8EHjWAP2Ys4",
+	"NDFJcwtuSEKIRIDjknIGIrmH3tte5FgQxApZG3iMKfvWT/VX5O5pNLZwSOHPxvGNigg3B8J4lc1ltiNz",
+	"mRQV0Go5vT9jzcmBxk5skUZVhwy4M4RFISpK7WVaJv0HcRbADclw26ttJ+oKumgS3THcUog8ZqEJPCbF",
+	"Koc8y/wsL5to4cDW9TYTT4VLWb5wwCCvfKk/jvaWbOgQbypVtgkamEj5VjGDX4mytTgrup7ZzLKmd0kW",
+	"6734mpU4JxTZo63mvHfbf0Nue8vItuRjRQ1g7zPsdsVT76Rk6C4n0ZyLS8rGcC4oK6ZbtfUpCXAwISGK",
+	"OL9MYonIVUwF6fQQ3Ms1xyKU6NdnH4YsTfk47B8C86MqS6WJqIR29VqYQYaHKQHN76fyewgIG8pv5jSA",
+	"eMCIMuJihO8KdN4swmAvU7Pr3WvHt+Sj0tjcnWg9t6J6mmlLdtfGWgWfEEFQ+7B/aG/PTynqkpBYQgei",
+	"VZJaIZxfU457d6bZJulzT3u3GazIEh3TDK5cqne2VwU3mmtGjN7IWPO2soZSvh7x8Xr37Ss9YFu7K70+",
+	"uca5+le6377JdfETbluTOWCFBvK19x9vvop6I67hKmeHjza9IgCRTwmOqFqA/v8E8pf8ItZPEI4iNE2k",
+	"gl6ZnR6CWusJF2qCWThkPlZK9CrJpU/M3zCdTTeFrMS0b7nivIfeQPmYrXJELJkSQQMcRQvUhkmfTJSK",
+	"e6ac6clhf9/veENmqw4l5GBrIvD3fChvsLZLAwLRc2+88X6/Wsm3X6lDenL2w5PW2nvwB03oZ8P+PRe8",
+	"0bgPvPVv6/XOe5Kv9XpHPG3jeu+wqHVY5EgqyCn7QzOXtJYJe1DqL/c+w/+Xe7Os+3itD3DKpUIj8B+w",
+	"7OpzPgI/p+lqi6fcFsHnQJZ0rlIy9pDZ7Of07jUve06FadcqUbu8KnSJ7BwjmYzHRGrgjH8lzeseMug9",
+	"II+Rb3MzfQ/5IE/0PzSztlfxuXiej9qYoezylRNb122y4VO2NWRzQZWC3rxwU37HZWlAk7q8q/uG6OiH",
+	"/Gp0z6U+pH3T69WH9T3oiuUrFi/XgJRrjZFr/cXDYQ84oruUZCuNYBML4+NUUjcZ+4LLRgwvk5Obp9Sy",
+	"88uzbkMKloHfJbctEl6NPWFO7z2XdXHZDzwucDcMvCw9gLvz2wlV9ez1BZ+jKWaLRnwTrbDNmAjkS0Vi",
+	"zcAiOmagn5lL9X5n9AqRmAeTjmk9ARcfYzYmHuKxKTSNFoW+2EWObu4BhJKrscBT061iyAxOJMEimPTQ",
+	"e2jDntpRWYEMya5F7aE/7EMLZOEenJgGl1IvOGRjOtPfipWRNIP9vu3wXga7httC//ib2DH3XMs5SuMV",
+	"6ulXTZCnlY7qqblklAFtINTYTFmHfFd6T2b8Zc38wMRyZPbcJQ8FcqphnkY1uWeeThU1Z2CaMCBdyHYV",
+	"3J13fqbhci/IW57XqqgZ+0w5JpWIhpkzuWjWW16aXp/S1mM0oXmmSRPc6CSHjDPSKbUs1+PS7umIFssF",
+	"Edcml5c6w6HaGBEKsW9JwzrGlbZyb6AiZp/3QH9Wja5Ib+5nqhFOFn1Z7/a64501UM9XtbFNe59mernm",
+	"Ub/v7EqTdXbZDEy6FXWwmB7utwHKXXKbAhnU8BxD1RganEnECB1PLngi5L1X+HZ0Pnu6IsqgLBjKdbUa",
+	"pH/YlXeZovJ6re9ZepEUJRKldhn6AZkKwU7Kp2xtOlw0BY42G/7PCtyB12lgodntkLnVQVTVBtOLc0Cc",
+	"eUgmUw9NKfPQFF8ZNjcbaxigllyasstU2+OjSqccqNeH9neOsvlSqx2Y+qBvXhkygecom/w01f0GXr/f",
+	"N99jBInBkouFQqXza4vqBkzUotMU8rqZhu2DtBsTLTY0r3Ev2y1P9SW787WZ0Jki1AyASrO7KgSvNHXd",
+	"gtMYqHQXr3FTJy8ssNHLe/hXdPJWrkzUZI7mNFSTrG8JNCwZhCeN2lRlLQMH0059Pj0oYQ1JCBT+OxV5",
+	"ju7bNaIva6FoecC93u0QYO8zlqIFQXYfcSq3UlG0leDa06SzPnqYM7uv2gCicuvC7SViGhFdEBmpULa5",
+	"ef/+hPV3xuesiAFZ9NIDj67mT25HbGnznq7VrdaRW9p/9Fka/7iDsLVtYgs62fah6+INxGvlVpOmuJmI",
+	"2u/vFsc2X2TbPOz4RVmTiK3j8cXWpPm3HN4oJI8VigiWKtWcZkTUKk6lpsLNtaf8Ast1gICcNkDAvdUI",
+	"h6EgUtbKX3OFdU3M5rBJosDmRAW45bvWFIYrwJsHjbaCIPe32GvB66BIbw13uf5kEgRESuiwQqMEfAj1",
+	"fVJv0bt6H6NvHKOv9Fq718ZqA/UVTO3qRajIxy0D96/oJUH+hrC/b7ogVbcWuWLpEEL3hsxPOav+MZV6",
+	"+t/AZvQ/DMfT/7Jn3lmbkLcU/4LR8rwFeSnG4BWFXUGSZ5wz5eEpEzu741B5ipynKSxbvFOQvo3feU3Z",
+	"Lq+9F8HLt9u8cAoI3eKF3yzCv1mefx/c/2sG98s872Zx/iqnXhvyrzJmPdjNh1G7kArwQOZ+XwijkhBd",
+	"LOrYMXS0TZl3Zx37vevw+T0n+6twsi8e8HfL3FQ038f9/yL+xzLPupXgf/Fu0/URNIicSUIYoiy/FgNc",
+	"5WZFGyVLY/tzLFGEQUknzEPzCTYVIOZijSEr36zhZYFX6EpzjPwk9lE7H2RD/hSa25gLSzoe8vVsvikx",
+	"oWzIbHlaZVDI58xHbR5B8gAXSBBTXoj0Exhh7/EwARr7zP42ZBgilYDsDrzvW5PZR21bCA6h4xwt7oRV",
+	"cK9ZfH9FV27xqpg76uabktV/UkPfD3nncpQ2Li8cy+KdvesOZqGpPCgIxXbyH8+WtiVuqj6YxrR7oBDb",
+	"lVbyOTa3c+/lcsRyj1XJ9LrUv11PAq7qwqupU3r1XRdqeivhV9ebtk8SxMrzXsm9SpcO55tpD/hSiZhs",
+	"Lc+W/xMAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
