@@ -239,7 +239,7 @@ function RuleForm({ rule, onDone }: { rule: AlertRule | null; onDone: () => void
                 inputMode={f.type === "number" ? "decimal" : undefined}
                 onInput={(e) => setValues({ ...values, [f.path]: e.currentTarget.value })} />
             )}
-            {f.hint && !fe && <small id={id + "-hint"} class="muted">{f.hint}</small>}
+            {f.hint && <small id={id + "-hint"} class="muted">{f.hint}</small>}
             {fe && <small id={id + "-err"} class="error field-error" data-field={f.path}>{fe}</small>}
           </div>
         );

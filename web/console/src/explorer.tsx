@@ -168,7 +168,8 @@ function FilterBar({ kind, range, filters, onAdd, onRemove }: {
         <button type="submit">Add filter</button>
       </form>
       {suggestions.length > 0 && (
-        <div class="suggest" aria-label="Suggested values">
+        <div class="suggest" role="group" aria-label="Suggested values">
+          <span class="muted">Top values:</span>
           {suggestions.slice(0, 8).map((s) => (
             <button class="chip link" onClick={() => onAdd(def.name === "attr." ? "attr." + attrKey : def.name, s.value)}>
               {s.value} <span class="muted">{s.count}</span>
@@ -214,7 +215,8 @@ function Histogram({ kind, range, filters, onZoom }: { kind: Kind; range: Range;
       }
     }
     // Stacked: each series is drawn as the sum of itself and those below it.
-    const stacked = counts.map((_, gi) => xs.map((_, i) => counts.slice(0, gi + 1).reduce((s, c) => s + c[i], 0)));
+    // Empty steps draw nothing (null), rather than a flat bar.
+    const stacked = counts.map((own, gi) => xs.map((_, i) => (own[i] ? counts.slice(0, gi + 1).reduce((s, c) => s + c[i], 0) : null)));
     const bars = uPlotLib.paths.bars!({ size: [0.9, 40] });
     const opts: Omit<uPlot.Options, "width"> = {
       height: 140,
