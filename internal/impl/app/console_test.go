@@ -189,7 +189,9 @@ func (b *browser) hash(h string) {
 func TestConsoleInBrowser(t *testing.T) {
 	s := start(t, nil)
 	b := newBrowser(t, func(method, u string, status int64) bool {
-		return method == "POST" && strings.HasSuffix(u, "/api/alert-rules") && status == 400
+		// The refused rule, and the sign-in's scope probe with a read key.
+		return method == "POST" && strings.HasSuffix(u, "/api/alert-rules") && status == 400 ||
+			method == "GET" && strings.HasSuffix(u, "/api/keys") && status == 403
 	})
 	now := time.Now().UTC()
 	at := func(d time.Duration) time.Time { return now.Add(-d) }
@@ -321,6 +323,48 @@ func TestConsoleInBrowser(t *testing.T) {
 	b.until("the alert, live", `document.querySelector('tr[data-rule="console rule"] .badge')?.textContent === "firing"`, 15*time.Second)
 	b.shot("10-alert-firing")
 
+	// Security events: the same explorer.
+	s.ingest("/ingest/security-events", adminKey,
+		`{"id":"x1","service":"auth","category":"authentication","severity":"high","actor":"mallory","message":"5 failed logins"}`,
+		`{"id":"x2","service":"auth","category":"authentication","severity":"low","actor":"alice","message":"login"}`,
+		`{"id":"x3","service":"waf","category":"web_attack","severity":"critical","src_ip":"198.51.100.4","message":"sql injection"}`)
+	b.hash("#/security?min_severity=high")
+	b.until("the security rows", `document.querySelector("[data-testid=row-count]")?.textContent === "2" && document.querySelector("[data-testid=hits-total]")?.textContent === "2"`, 10*time.Second)
+	b.eval(`[...document.querySelectorAll(".results .rowbtn")].map(e => e.dataset.id)`, &rows)
+	if !slices.Equal(rows, []string{"x3", "x1"}) && !slices.Equal(rows, []string{"x1", "x3"}) {
+		t.Errorf("security rows = %v, want x1 and x3", rows)
+	}
+	b.shot("11-security")
+
+	// Keys: a new key's secret is shown once.
+	b.hash("#/keys")
+	b.until("the keys page", `document.querySelector("#keys-title")`, 10*time.Second)
+	b.set(`form [name="name"]`, "console reader")
+	b.click("form", "Create key")
+	b.until("the secret", `document.querySelector("[data-testid=secret]")?.textContent.startsWith("lw_")`, 10*time.Second)
+	var secret string
+	b.eval(`document.querySelector("[data-testid=secret]").textContent`, &secret)
+	b.shot("12-keys")
+
+	// Signed in with that read key, the admin pages are gone.
+	b.click("header", "Sign out")
+	b.until("the sign-in form", `document.querySelector("#key")`, 5*time.Second)
+	b.do(chromedp.SendKeys(chromedp.ID("key"), secret))
+	b.click("form", "Sign in")
+	b.until("the read-only header", `document.querySelector("header nav")`, 10*time.Second)
+	var nav []string
+	b.eval(`[...document.querySelectorAll("header nav a")].map(a => a.textContent)`, &nav)
+	if slices.Contains(nav, "Keys") || len(nav) != 5 {
+		t.Errorf("a read key sees pages %v", nav)
+	}
+	b.hash("#/alerts")
+	b.until("the alerts page", `document.querySelector("#alerts-title")`, 10*time.Second)
+	var rules bool
+	b.eval(`!!document.querySelector("#rules-title")`, &rules)
+	if rules {
+		t.Error("a read key sees the rule editor")
+	}
+
 	// Phone width: the pages still fit.
 	b.do(chromedp.EmulateViewport(390, 844))
 	b.hash("#/logs?" + filters)
@@ -330,5 +374,5 @@ func TestConsoleInBrowser(t *testing.T) {
 	if overflow > 0 {
 		t.Errorf("at 390 px wide the logs page scrolls sideways by %d px", overflow)
 	}
-	b.shot("11-phone-logs")
+	b.shot("13-phone-logs")
 }
