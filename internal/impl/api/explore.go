@@ -10,6 +10,7 @@ import (
 
 	"github.com/lightwatch/lightwatch/internal/gen/queryapi"
 	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/filter"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 )
 
@@ -75,7 +76,7 @@ func logQuery(service *[]string, levels *[]queryapi.Level, host, text *string, a
 	if err != nil {
 		return store.LogQuery{}, err
 	}
-	q := store.LogQuery{Services: deref(service), Host: deref(host), Text: deref(text), Attrs: attrs}
+	q := store.LogQuery{Filter: filter.Filter{Services: deref(service), Host: deref(host), Text: deref(text), Attrs: attrs}}
 	for _, l := range deref(levels) {
 		q.Levels = append(q.Levels, event.Level(l))
 	}
@@ -83,10 +84,10 @@ func logQuery(service *[]string, levels *[]queryapi.Level, host, text *string, a
 }
 
 func securityQuery(service, categories *[]string, severities *[]queryapi.Severity, minSeverity *queryapi.Severity, srcIP, actor, outcome, text *string) store.SecurityQuery {
-	q := store.SecurityQuery{
+	q := store.SecurityQuery{Filter: filter.Filter{
 		Services: deref(service), Categories: deref(categories), MinSeverity: event.Severity(deref(minSeverity)),
 		SrcIP: deref(srcIP), Actor: deref(actor), Outcome: deref(outcome), Text: deref(text),
-	}
+	}}
 	for _, sev := range deref(severities) {
 		q.Severities = append(q.Severities, event.Severity(sev))
 	}
@@ -242,7 +243,7 @@ func (s *Server) LogContext(ctx context.Context, r queryapi.LogContextRequestObj
 	}
 	out := logContext{Event: *e, Before: []event.Event{}, After: []event.Event{}}
 	at := &store.Cursor{TS: e.TS, ID: e.ID}
-	q := store.LogQuery{Services: []string{e.Service}, Host: e.Host}
+	q := store.LogQuery{Filter: filter.Filter{Services: []string{e.Service}, Host: e.Host}}
 	if n := deref(r.Params.Before); n > 0 || r.Params.Before == nil {
 		q.Window = store.Window{Tenant: tenant, From: e.TS.Add(-contextSpan), To: e.TS.Add(1), Limit: limitOr(r.Params.Before, 20), After: at}
 		page, err := s.store.QueryLogs(ctx, q)

@@ -117,32 +117,12 @@ func (s *Store) SecurityFieldValues(ctx context.Context, q store.SecurityQuery, 
 
 // logsFilter is QueryLogs' filter over the listing's bounds; nil k: nothing matches.
 func logsFilter(q store.LogQuery) (*keyset, func(*exploreDoc) bool, error) {
-	p, err := listing.New(countWindow(q.Window))
-	if err != nil {
+	k, attrs, empty, err := logsKeyset(store.LogQuery{Window: countWindow(q.Window), Filter: q.Filter})
+	if err != nil || empty {
 		return nil, nil, err
-	}
-	attrs, err := listing.Attrs(q.Attrs)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := listing.Text(q.Text); err != nil {
-		return nil, nil, err
-	}
-	if p.Empty {
-		return nil, nil, nil
-	}
-	k := &keyset{tsField: "ts_ns", plan: p}
-	k.in("service", listing.Distinct(q.Services))
-	k.in("level", listing.Strings(listing.Distinct(q.Levels)))
-	if q.Host != "" {
-		k.eq("host", q.Host)
-	}
-	if q.Text != "" {
-		k.contains("message", q.Text)
 	}
 	var keep func(*exploreDoc) bool
 	if len(attrs) > 0 {
-		k.and = append(k.and, attrPrefilter(attrs)...)
 		keep = func(d *exploreDoc) bool { return attrKeep(attrs, d.Attrs) }
 	}
 	return k, keep, nil
@@ -150,31 +130,9 @@ func logsFilter(q store.LogQuery) (*keyset, func(*exploreDoc) bool, error) {
 
 // securityFilter is QuerySecurity's filter over the listing's bounds; nil k: nothing matches.
 func securityFilter(q store.SecurityQuery) (*keyset, error) {
-	p, err := listing.New(countWindow(q.Window))
-	if err != nil {
+	k, empty, err := securityKeyset(store.SecurityQuery{Window: countWindow(q.Window), Filter: q.Filter})
+	if err != nil || empty {
 		return nil, err
-	}
-	severities, filtered, err := listing.Severities(q.Severities, q.MinSeverity)
-	if err != nil {
-		return nil, err
-	}
-	if err := listing.Text(q.Text); err != nil {
-		return nil, err
-	}
-	if p.Empty || (filtered && len(severities) == 0) {
-		return nil, nil
-	}
-	k := &keyset{tsField: "ts_ns", plan: p}
-	k.in("severity", severities)
-	k.in("category", listing.Distinct(q.Categories))
-	k.in("service", listing.Distinct(q.Services))
-	for _, f := range [...]struct{ field, v string }{{"src_ip", q.SrcIP}, {"actor", q.Actor}, {"outcome", q.Outcome}} {
-		if f.v != "" {
-			k.eq(f.field, f.v)
-		}
-	}
-	if q.Text != "" {
-		k.contains("message", q.Text)
 	}
 	return k, nil
 }

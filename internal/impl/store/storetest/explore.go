@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/filter"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 )
 
@@ -36,10 +37,10 @@ func testExplore(t *testing.T, s store.Store) {
 	logCases := map[string]store.LogQuery{
 		"all":      {Window: acme(store.Window{})},
 		"window":   {Window: acme(store.Window{From: corpusTS(40, 4), To: corpusTS(80, 4)})},
-		"filtered": {Window: acme(store.Window{}), Services: []string{"checkout", "search"}, Levels: []event.Level{"error", "fatal", "info"}},
-		"host":     {Window: acme(store.Window{}), Host: "web-2"},
-		"text":     {Window: acme(store.Window{}), Text: "100%"},
-		"attrs":    {Window: acme(store.Window{}), Attrs: map[string]string{"http.status": "402"}},
+		"filtered": {Window: acme(store.Window{}), Filter: filter.Filter{Services: []string{"checkout", "search"}, Levels: []event.Level{"error", "fatal", "info"}}},
+		"host":     {Window: acme(store.Window{}), Filter: filter.Filter{Host: "web-2"}},
+		"text":     {Window: acme(store.Window{}), Filter: filter.Filter{Text: "100%"}},
+		"attrs":    {Window: acme(store.Window{}), Filter: filter.Filter{Attrs: map[string]string{"http.status": "402"}}},
 		"paging fields ignored": {Window: acme(store.Window{Limit: 3, Ascending: true,
 			After: &store.Cursor{TS: corpusTS(50, 4), ID: "l001"}})},
 		"before 1970":  {Window: store.Window{Tenant: "old"}},
@@ -83,9 +84,9 @@ func testExplore(t *testing.T, s store.Store) {
 	securityCases := map[string]store.SecurityQuery{
 		"all":                  {Window: acme(store.Window{})},
 		"window":               {Window: acme(store.Window{From: corpusTS(18, 3), To: corpusTS(45, 3)})},
-		"min severity":         {Window: acme(store.Window{}), MinSeverity: "high", Categories: []string{"network", "malware"}},
-		"severities below min": {Window: acme(store.Window{}), Severities: []event.Severity{"low"}, MinSeverity: "high"},
-		"actor, text":          {Window: acme(store.Window{}), Actor: "bob", Text: "leaked"},
+		"min severity":         {Window: acme(store.Window{}), Filter: filter.Filter{MinSeverity: "high", Categories: []string{"network", "malware"}}},
+		"severities below min": {Window: acme(store.Window{}), Filter: filter.Filter{Severities: []event.Severity{"low"}, MinSeverity: "high"}},
+		"actor, text":          {Window: acme(store.Window{}), Filter: filter.Filter{Actor: "bob", Text: "leaked"}},
 	}
 	securityField := func(e event.Event, f string) string {
 		x := e.Security
@@ -135,7 +136,7 @@ func testExplore(t *testing.T, s store.Store) {
 			return err
 		},
 		"bad text": func() error {
-			_, err := s.LogFieldValues(ctx, store.LogQuery{Window: acme(store.Window{}), Text: "\xff"}, "host", 10)
+			_, err := s.LogFieldValues(ctx, store.LogQuery{Window: acme(store.Window{}), Filter: filter.Filter{Text: "\xff"}}, "host", 10)
 			return err
 		},
 	} {
