@@ -368,7 +368,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	// Phone width: the pages still fit.
 	b.do(chromedp.EmulateViewport(390, 844))
 	b.hash("#/logs?" + filters)
-	b.until("the phone layout", `document.querySelector("[data-testid=row-count]")`, 10*time.Second)
+	b.until("the phone layout", `document.querySelector("[data-testid=row-count]")?.textContent === "3" && document.querySelector(".histogram canvas")`, 10*time.Second)
 	var overflow int
 	b.eval(`document.documentElement.scrollWidth - window.innerWidth`, &overflow)
 	if overflow > 0 {
