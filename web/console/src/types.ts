@@ -27,11 +27,12 @@ export type LogHitsGroup = NonNullable<NonNullable<operations["logHits"]["parame
 export const LEVELS: Level[] = ["trace", "debug", "info", "warn", "error", "fatal"];
 export const SEVERITIES: Severity[] = ["low", "medium", "high", "critical"];
 
-// Realtime messages (asyncapi/realtime.yaml, components.schemas.*Message).
+// Realtime messages (asyncapi/realtime.yaml, components.schemas.*Message;
+// internal/impl/console/messages_test.go keeps them in step).
 export type Cursor = string;
 export interface EventMessage { type: "event"; channel: "logs" | "security-events" | "metrics"; cursor: Cursor; event: Event }
 export interface AlertMessage { type: "alert"; channel: "alerts"; cursor: Cursor; alert: Alert }
-export interface SubscribedMessage { type: "subscribed"; channel: string; filters: Record<string, unknown> }
+export interface SubscribedMessage { type: "subscribed"; channel: "logs" | "security-events" | "metrics" | "alerts"; filters: Record<string, unknown> }
 export interface LaggedMessage { type: "lagged"; dropped: number }
 export interface ResetMessage { type: "reset"; reason: "history_trimmed"; oldest: Cursor }
 export interface ErrorMessage { type: "error"; message: string }
