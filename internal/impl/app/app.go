@@ -114,7 +114,13 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	mux.HandleFunc("GET /readyz", a.ready)
 	mux.Handle("GET /metrics", a.metrics.Handler())
-	if a.limiter, err = ratelimit.New(a.redis, ratelimit.Limit{Rate: cfg.RateLimit, Burst: cfg.RateBurst, Period: time.Second}); err != nil {
+	// The embedded Redis is this process's alone: count in process, with no
+	// round trip. A shared Redis gets local counts synced every RateLimitSync.
+	limOpts := ratelimit.Options{}
+	if cfg.RedisURL != "" {
+		limOpts = ratelimit.Options{Redis: a.redis, SyncInterval: cfg.RateLimitSync}
+	}
+	if a.limiter, err = ratelimit.New(ratelimit.Limit{Rate: cfg.RateLimit, Burst: cfg.RateBurst, Period: time.Second}, limOpts); err != nil {
 		return nil, fmt.Errorf("rate limiter: %w", err)
 	}
 	a.authn = apikey.NewAuthenticator(keyLookup(a.store), 10*time.Second)
@@ -228,6 +234,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if a.realtimeRun != nil {
 		rtg.Go(func() { a.realtimeRun(rtCtx) })
 	}
+	limCtx, stopLim := context.WithCancel(context.WithoutCancel(ctx))
+	var limg sync.WaitGroup
+	limg.Go(func() { a.limiter.Run(limCtx, a.rateSyncFailed()) })
 	alCtx, stopAlerting := context.WithCancel(context.WithoutCancel(ctx))
 	var alg sync.WaitGroup
 	if a.alertingRun != nil {
@@ -268,8 +277,25 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	wg.Wait() // the committer drains its queue first, then the forwarder publishes what it produced
 	stopFwd()
 	fwg.Wait()
+	stopLim() // after the last request: its final sync carries every count
+	limg.Wait()
 	return err
 }
+
+// rateSyncFailed logs failed rate-limit syncs, at most one line per
+// syncLogEvery: while Redis is down every sync fails.
+func (a *App) rateSyncFailed() func(error) {
+	var last time.Time
+	return func(err error) {
+		if now := time.Now(); now.Sub(last) >= syncLogEvery {
+			last = now
+			a.logger.Warn("rate limit: sync with redis failed; each instance limits on its own until it works again", "err", err)
+		}
+	}
+}
+
+// syncLogEvery spaces out the warnings of a failing rate-limit sync.
+const syncLogEvery = 10 * time.Second
 
 // Close releases the store and Redis.
 func (a *App) Close() {

@@ -39,6 +39,8 @@ type Config struct {
 	WebhookRetryBudget time.Duration
 
 	WSFlushInterval time.Duration
+
+	RateLimitSync time.Duration
 }
 
 // Setting describes one configuration setting, for parsing and for documentation.
@@ -144,7 +146,7 @@ func settings() []setting {
 			str(func(c *Config) *string { return &c.BootstrapKey })},
 		{Setting{"stream-maxlen", "LIGHTWATCH_STREAM_MAXLEN", "", "approximate maximum length of each Redis stream (XADD MAXLEN ~), which bounds how far back live clients can resume; empty: 100000 with a Redis server, 10000 with the embedded one, which holds streams in this process's memory"},
 			optionalInteger(func(c *Config) *int64 { return &c.StreamMaxLen })},
-		{Setting{"rate-limit", "LIGHTWATCH_RATE_LIMIT", "2000", "requests per second allowed per API key, counted in Redis; 0 turns rate limiting off"},
+		{Setting{"rate-limit", "LIGHTWATCH_RATE_LIMIT", "2000", "requests per second allowed per API key (counted in process, shared through Redis when a Redis URL is set); 0 turns rate limiting off"},
 			integer(func(c *Config) *int { return &c.RateLimit })},
 		{Setting{"rate-burst", "LIGHTWATCH_RATE_BURST", "4000", "requests an API key may send at once above its rate"},
 			integer(func(c *Config) *int { return &c.RateBurst })},
@@ -172,6 +174,9 @@ func settings() []setting {
 			nonNegativeDuration(func(c *Config) *time.Duration { return &c.WSFlushInterval })},
 		{Setting{"shutdown-timeout", "LIGHTWATCH_SHUTDOWN_TIMEOUT", "30s", "how long SIGTERM waits for in-flight requests to finish"},
 			duration(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
+		// Per-request cost and live path (issue 16).
+		{Setting{"rate-limit-sync", "LIGHTWATCH_RATE_LIMIT_SYNC", "100ms", "with a Redis URL: how often each instance's local rate-limit counts are exchanged through Redis (instances may together exceed a key's limit by (instances-1) x (burst + rate x this) around a sync); 0 asks Redis on every request. The embedded default counts in process"},
+			nonNegativeDuration(func(c *Config) *time.Duration { return &c.RateLimitSync })},
 	}
 }
 
