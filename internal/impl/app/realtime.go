@@ -25,6 +25,8 @@ func (a *App) realtimeHandler(mux *http.ServeMux) (run func(ctx context.Context)
 		return nil, nil, err
 	}
 	mux.Handle(realtime.PathPrefix, svc)
+	// Events the forwarder cannot publish reach live clients as lagged notices.
+	a.forwarder.OnMissed(svc.Missed)
 	run = func(ctx context.Context) {
 		if err := svc.Run(ctx); err != nil {
 			a.logger.Error("realtime reader stopped", "err", err)
