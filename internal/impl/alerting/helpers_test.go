@@ -25,6 +25,7 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/store/sqlite"
 	"github.com/lightwatch/lightwatch/internal/impl/stream"
+	"github.com/lightwatch/lightwatch/internal/impl/streams"
 	"github.com/lightwatch/lightwatch/internal/impl/testwait"
 )
 
@@ -50,7 +51,7 @@ func newEnvOn(t *testing.T, url string) *env {
 	t.Helper()
 	e := &env{t: t, store: openStore(t), url: url, clock: newClock(time.Date(2026, 11, 27, 12, 0, 30, 0, time.UTC))}
 	e.rdb = e.connect()
-	e.pub = stream.New(e.rdb, 0)
+	e.pub = stream.New(streams.NewRedis(e.rdb), 0)
 	return e
 }
 

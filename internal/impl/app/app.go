@@ -29,6 +29,7 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/redisconn"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/stream"
+	"github.com/lightwatch/lightwatch/internal/impl/streams"
 	"github.com/lightwatch/lightwatch/internal/impl/streamforward"
 	"github.com/lightwatch/lightwatch/internal/impl/telemetry"
 )
@@ -103,7 +104,7 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 	if err := ensureBootstrapKey(ctx, a.store, cfg.BootstrapKey, cfg.DataDir, cfg.MongoURI == "", out, logger); err != nil {
 		return nil, err
 	}
-	a.forwarder = streamforward.New(stream.New(a.redis, cfg.StreamLength()), 1024, a.metrics, logger)
+	a.forwarder = streamforward.New(stream.New(streams.NewRedis(a.redis), cfg.StreamLength()), 1024, a.metrics, logger)
 	a.committer = groupcommit.New(a.store, groupcommit.Options{
 		MaxQueued: cfg.WriteQueue, MaxWait: cfg.WriteTimeout, Workers: a.writers,
 		OnCommit: a.forwarder.Forward, Metrics: a.metrics, Logger: logger,

@@ -26,6 +26,7 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/redisconn"
 	"github.com/lightwatch/lightwatch/internal/impl/redistest"
 	"github.com/lightwatch/lightwatch/internal/impl/stream"
+	"github.com/lightwatch/lightwatch/internal/impl/streams"
 	"github.com/lightwatch/lightwatch/internal/impl/testwait"
 )
 
@@ -122,7 +123,7 @@ func newHarness(t testing.TB, rdb *redis.Client, edit func(*Options)) *harness {
 // publish appends events to their streams as the ingest path does.
 func (h *harness) publish(events ...event.Event) {
 	h.t.Helper()
-	if err := stream.New(h.rdb, 0).Publish(context.Background(), events); err != nil {
+	if err := stream.New(streams.NewRedis(h.rdb), 0).Publish(context.Background(), events); err != nil {
 		h.t.Fatalf("publish: %v", err)
 	}
 }
