@@ -29,8 +29,8 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/redisconn"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/stream"
-	"github.com/lightwatch/lightwatch/internal/impl/streams"
 	"github.com/lightwatch/lightwatch/internal/impl/streamforward"
+	"github.com/lightwatch/lightwatch/internal/impl/streams"
 	"github.com/lightwatch/lightwatch/internal/impl/telemetry"
 )
 
@@ -52,9 +52,10 @@ type App struct {
 	writers   int
 	redis     *redis.Client
 	stopRedis func()
-	// appended signals appends to the streams when Redis is embedded (this
-	// process its only writer); nil otherwise. See realtime.Options.Appended.
-	appended  <-chan struct{}
+	// log holds the event streams: in process when Redis is embedded
+	// (this process is then their only reader and writer), Redis Streams
+	// otherwise.
+	log       streams.Streams
 	committer *groupcommit.Committer
 	forwarder *streamforward.Forwarder
 	handler   http.Handler
@@ -98,13 +99,15 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 	if a.redis, a.stopRedis, err = redisconn.Connect(ctx, cfg.RedisURL, logger); err != nil {
 		return nil, fmt.Errorf("connect redis: %w", err)
 	}
-	if cfg.RedisURL == "" && surfaces.Realtime {
-		a.appended = redisconn.WatchAppends(a.redis)
+	if cfg.RedisURL == "" {
+		a.log = streams.NewMemory()
+	} else {
+		a.log = streams.NewRedis(a.redis)
 	}
 	if err := ensureBootstrapKey(ctx, a.store, cfg.BootstrapKey, cfg.DataDir, cfg.MongoURI == "", out, logger); err != nil {
 		return nil, err
 	}
-	a.forwarder = streamforward.New(stream.New(streams.NewRedis(a.redis), cfg.StreamLength()), 1024, a.metrics, logger)
+	a.forwarder = streamforward.New(stream.New(a.log, cfg.StreamLength()), 1024, a.metrics, logger)
 	a.committer = groupcommit.New(a.store, groupcommit.Options{
 		MaxQueued: cfg.WriteQueue, MaxWait: cfg.WriteTimeout, Workers: a.writers,
 		OnCommit: a.forwarder.Forward, Metrics: a.metrics, Logger: logger,

@@ -42,6 +42,11 @@ type server struct {
 	specs  map[string]routers.Router // by path prefix: every answer is checked against its spec
 }
 
+// embeddedRedis, as the Redis URL of an edit, makes start run the embedded
+// default (in-process streams, embedded miniredis) instead of using a
+// redis-server.
+const embeddedRedis = "embedded"
+
 // start runs the whole system, on a redis-server of its own unless edit,
 // which changes the configuration first, names one.
 func start(t testing.TB, edit func(*config.Config), opts ...app.Option) *server {
@@ -56,8 +61,11 @@ func start(t testing.TB, edit func(*config.Config), opts ...app.Option) *server 
 	if edit != nil {
 		edit(&cfg)
 	}
-	if cfg.RedisURL == "" { // an edit may point several servers at one Redis
+	switch cfg.RedisURL {
+	case "": // an edit may point several servers at one Redis
 		cfg.RedisURL = redistest.Start(t)
+	case embeddedRedis: // the embedded default of `make run`
+		cfg.RedisURL = ""
 	}
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx, cancel := context.WithCancel(context.Background())
@@ -70,15 +78,21 @@ func start(t testing.TB, edit func(*config.Config), opts ...app.Option) *server 
 	if err != nil {
 		t.Fatal(err)
 	}
-	opt, err := redis.ParseURL(cfg.RedisURL)
-	if err != nil {
-		t.Fatal(err)
+	var rdb *redis.Client
+	if cfg.RedisURL != "" {
+		opt, err := redis.ParseURL(cfg.RedisURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rdb = redis.NewClient(opt)
 	}
-	s := &server{t: t, URL: "http://" + ln.Addr().String(), app: a, redis: redis.NewClient(opt), cancel: cancel, done: make(chan error, 1), specs: map[string]routers.Router{"/ingest/": specRouter(t, ingestapi.GetSwagger), "/api/": specRouter(t, queryapi.GetSwagger)}}
+	s := &server{t: t, URL: "http://" + ln.Addr().String(), app: a, redis: rdb, cancel: cancel, done: make(chan error, 1), specs: map[string]routers.Router{"/ingest/": specRouter(t, ingestapi.GetSwagger), "/api/": specRouter(t, queryapi.GetSwagger)}}
 	go func() { s.done <- a.Serve(ctx, ln) }()
 	t.Cleanup(func() {
 		s.stop()
-		_ = s.redis.Close()
+		if s.redis != nil {
+			_ = s.redis.Close()
+		}
 		a.Close()
 	})
 	return s

@@ -14,12 +14,11 @@ import (
 // neither closes nor waits for upgraded connections.
 func (a *App) realtimeHandler(mux *http.ServeMux) (run func(ctx context.Context), shutdown func(ctx context.Context), err error) {
 	svc, err := realtime.New(realtime.Options{
-		Redis:         a.redis,
+		Streams:       a.log,
 		Authenticator: a.authn,
 		Metrics:       realtime.NewMetrics(a.metrics.Registry),
 		Logger:        a.logger,
 		FlushInterval: flushInterval(a.cfg.WSFlushInterval),
-		Appended:      a.appended,
 	})
 	if err != nil {
 		return nil, nil, err

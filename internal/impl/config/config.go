@@ -140,7 +140,7 @@ func settings() []setting {
 			str(func(c *Config) *string { return &c.MongoURI })},
 		{Setting{"mongo-db", "LIGHTWATCH_MONGO_DB", "lightwatch", "MongoDB database name"},
 			str(func(c *Config) *string { return &c.MongoDatabase })},
-		{Setting{"redis-url", "LIGHTWATCH_REDIS_URL", "", "Redis URL (redis://host:port/db); empty: an embedded in-process Redis (miniredis)"},
+		{Setting{"redis-url", "LIGHTWATCH_REDIS_URL", "", "Redis URL (redis://host:port/db); empty: in-process streams and rate limits, and an embedded miniredis for alerting's leases"},
 			str(func(c *Config) *string { return &c.RedisURL })},
 		{Setting{"bootstrap-key", "LIGHTWATCH_BOOTSTRAP_KEY", "", "an API key that exists at start-up with scopes admin, ingest and read in tenant default; empty: one is generated on first start and kept in the data directory"},
 			str(func(c *Config) *string { return &c.BootstrapKey })},
@@ -230,10 +230,9 @@ const (
 )
 
 // StreamLength is the MAXLEN of each stream: the configured one, or by default
-// one that suits where the streams live. The embedded Redis keeps them in this
-// process's memory and scans a stream from its start on every read, so there
-// a tenth of a real server's length keeps memory and read cost down, at the
-// price of a shorter history for resuming live clients.
+// one that suits where the streams live. The embedded default keeps them in
+// this process's memory, so there a tenth of a real server's length keeps
+// memory down, at the price of a shorter history for resuming live clients.
 func (c Config) StreamLength() int64 {
 	switch {
 	case c.StreamMaxLen > 0:

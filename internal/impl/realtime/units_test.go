@@ -7,10 +7,9 @@ import (
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
-	"github.com/lightwatch/lightwatch/internal/impl/stream"
+	"github.com/lightwatch/lightwatch/internal/impl/streams"
 )
 
 func TestStreamIDs(t *testing.T) {
@@ -112,8 +111,8 @@ func TestTextAndAttributeMatching(t *testing.T) {
 // same bytes, and the message embeds the stream's JSON as it was.
 func TestDispatchSharesOneEncoding(t *testing.T) {
 	raw := `{"id":"e1","tenant":"acme","kind":"log","ts":"2026-11-27T12:00:00Z","received_at":"2026-11-27T12:00:00Z","service":"a","log":{"level":"info","message":"hi"}}`
-	e, err := decodeEntry(ChannelLogs, redis.XMessage{ID: "5-1", Values: map[string]any{
-		stream.FieldEvent: raw, stream.FieldTenant: "acme", stream.FieldKind: "log"}}, "")
+	e, err := decodeEntry(ChannelLogs, streams.Message{ID: streams.ID{Ms: 5, Seq: 1}, Entry: streams.Entry{
+		Event: []byte(raw), Tenant: "acme", Kind: "log"}}, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -190,15 +190,14 @@ func (r *Redis) AutoClaim(ctx context.Context, stream, group, consumer string, m
 	return out, nextID, nil
 }
 
-// Pending implements Streams with XPENDING stream group - + count consumer.
+// Pending implements Streams with XPENDING stream group (the summary, which
+// counts per consumer).
 func (r *Redis) Pending(ctx context.Context, stream, group, consumer string) (int64, error) {
-	p, err := r.client.XPendingExt(ctx, &redis.XPendingExtArgs{
-		Stream: stream, Group: group, Start: "-", End: "+", Count: 1 << 20, Consumer: consumer,
-	}).Result()
+	p, err := r.client.XPending(ctx, stream, group).Result()
 	if err != nil {
 		return 0, fmt.Errorf("streams: XPENDING %s %s: %w", stream, group, noGroup(err))
 	}
-	return int64(len(p)), nil
+	return p.Consumers[consumer], nil
 }
 
 // DelConsumer implements Streams with XGROUP DELCONSUMER.

@@ -4,34 +4,15 @@ import (
 	"context"
 	"slices"
 	"testing"
-	"time"
 
-	"github.com/redis/go-redis/v9"
-
-	"github.com/lightwatch/lightwatch/internal/impl/redisconn"
 	"github.com/lightwatch/lightwatch/internal/impl/stream"
 )
 
-// `make run` embeds miniredis: the reader's XREAD over four streams, the
-// resume's XRANGE and the reset check must work on it as on Redis.
-//
-// The second run polls when told of appends, as `make run` does: its
-// ReadBlock of an hour makes a missed wake-up fail the test.
-func TestWorksOnEmbeddedMiniredis(t *testing.T) {
-	t.Run("blocking read", func(t *testing.T) {
-		rdb := connectRedis(t, "")
-		testEmbedded(t, rdb, newHarness(t, rdb, func(o *Options) { o.ReplayChunk = 3 }))
-	})
-	t.Run("polling on appends", func(t *testing.T) {
-		rdb := connectRedis(t, "")
-		appended := redisconn.WatchAppends(rdb)
-		testEmbedded(t, rdb, newHarness(t, rdb, func(o *Options) {
-			o.ReplayChunk, o.Appended, o.ReadBlock = 3, appended, time.Hour
-		}))
-	})
-}
-
-func testEmbedded(t *testing.T, rdb *redis.Client, h *harness) {
+// `make run` reads the in-process streams: the reader's blocking read over
+// four streams (woken by the append itself), the resume's range reads and
+// the reset after trimming must work on them as on Redis.
+func TestWorksOnInProcessStreams(t *testing.T) {
+	h := newHarness(t, nil, func(o *Options) { o.ReplayChunk = 3 })
 	live := h.dial("/ws/logs?service=checkout", acmeKey)
 	alerts := h.dial("/ws/alerts", acmeKey)
 	live.expect(msgSubscribed)
@@ -53,7 +34,9 @@ func testEmbedded(t *testing.T, rdb *redis.Client, h *harness) {
 		t.Fatalf("resumed got %v", got)
 	}
 
-	if err := rdb.XTrimMaxLen(context.Background(), stream.Logs, 2).Err(); err != nil {
+	// One more event, trimming the stream to its last three entries.
+	more := logs("acme", "n", 1)
+	if err := stream.New(h.log, 3).Publish(context.Background(), more); err != nil {
 		t.Fatal(err)
 	}
 	trimmed := h.dial("/ws/logs?since="+cursors[4], acmeKey)
@@ -61,7 +44,7 @@ func testEmbedded(t *testing.T, rdb *redis.Client, h *harness) {
 	if m := trimmed.expect(msgReset); m.Oldest != cursors[8] {
 		t.Fatalf("reset %s, want oldest %s", m.raw, cursors[8])
 	}
-	if got := trimmed.eventsUntil("m-0009"); !slices.Equal(got, eventIDs(events[8:])) {
+	if got := trimmed.eventsUntil("n-0000"); !slices.Equal(got, append(eventIDs(events[8:]), "n-0000")) {
 		t.Fatalf("after reset got %v", got)
 	}
 }
