@@ -36,7 +36,7 @@ type Deps struct {
 	// Streams are the event streams and stream:alerts: the in-process log
 	// of the embedded default, or Redis Streams. nil: Redis Streams on Redis.
 	Streams streams.Streams
-	Logger *slog.Logger // nil: discard
+	Logger  *slog.Logger // nil: discard
 	// Registerer receives the engine's metrics; nil: a private registry.
 	Registerer prometheus.Registerer
 	// Sender delivers webhooks; nil: webhook.New(nil).
