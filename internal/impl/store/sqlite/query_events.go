@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/filter"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/store/internal/listing"
 )
@@ -30,13 +31,10 @@ func logsKeyset(q store.LogQuery) (*keyset, error) {
 	if err != nil {
 		return nil, err
 	}
-	attrs, err := listing.Attrs(q.Attrs)
-	if err != nil {
+	if err := q.Filter.Check(); err != nil {
 		return nil, err
 	}
-	if err := listing.Text(q.Text); err != nil {
-		return nil, err
-	}
+	attrs := filter.Attrs(q.Attrs)
 	services := listing.Distinct(q.Services)
 	levels := listing.Strings(listing.Distinct(q.Levels))
 	if len(services) > 0 && len(levels) > 0 {
@@ -81,16 +79,14 @@ func securityKeyset(q store.SecurityQuery) (k *keyset, empty bool, err error) {
 	if err != nil {
 		return nil, false, err
 	}
-	severities, filtered, err := listing.Severities(q.Severities, q.MinSeverity)
-	if err != nil {
+	if err := q.Filter.Check(); err != nil {
 		return nil, false, err
 	}
-	if filtered && len(severities) == 0 {
+	sevs, filtered := filter.Severities(q.Severities, q.MinSeverity)
+	if filtered && len(sevs) == 0 {
 		return nil, true, nil
 	}
-	if err := listing.Text(q.Text); err != nil {
-		return nil, false, err
-	}
+	severities := listing.Strings(sevs)
 	categories := listing.Distinct(q.Categories)
 	switch {
 	case len(severities) > 0:
@@ -143,7 +139,7 @@ func (s *Store) eventPage(ctx context.Context, kind event.Kind, k *keyset) (stor
 // key unquoted (dotted keys need no JSON path escaping) with its JSON type, so
 // the string "1" and the boolean true (both of which SQLite would compare
 // equal to 1) stay apart.
-func attrSQL(a listing.Attr) keysetCond {
+func attrSQL(a filter.Attr) keysetCond {
 	sql := "EXISTS (SELECT 1 FROM json_each(attrs) AS a WHERE a.key = ? AND ((a.type = 'text' AND a.value = ?)"
 	args := []any{a.Key, a.Str}
 	if a.IsNum {

@@ -43,6 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"QueryLogsContent", testQueryLogsContent},
 		{"QuerySecurity", testQuerySecurity},
 		{"QueryEdges", testQueryEdges},
+		{"SharedFilters", testSharedFilters},
 		{"Alerts", testAlerts},
 		{"AlertsRejectInvalid", testAlertsRejectInvalid},
 		{"ListAlerts", testListAlerts},
