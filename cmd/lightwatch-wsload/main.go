@@ -14,6 +14,10 @@
 //	fanout500  1,000 clients x 500 events/s (500,000 deliveries/s) for 20 s: no loss
 //	           for clients that keep up
 //	idle       10,000 idle subscribed connections held 10 s: server RSS < 600 MB
+//	post100    fanout100 with one event per POST (as an application logging
+//	           through an SDK sends them): every event delivered, p99 <= 30 ms
+//	post500    fanout500 with one event per POST: every event delivered,
+//	           p99 <= 200 ms
 //
 // By default each scenario gets a server of its own (-server-bin, or `go
 // build` of ./cmd/lightwatch when that is empty) on a free port of 127.0.0.1
@@ -75,15 +79,26 @@ type scenario struct {
 	clients int
 	rate    int // events/s; 0: idle
 	preset  bool
+	// perPost sends each event in a POST of its own, paced at rate, instead
+	// of every interval's events in one batch.
+	perPost bool
 }
 
 func (s scenario) idle() bool { return s.rate == 0 }
 
 var presets = []scenario{
-	{"fanout100", 1000, 100, true},
-	{"fanout500", 1000, 500, true},
-	{"idle", 10000, 0, true},
+	{"fanout100", 1000, 100, true, false},
+	{"fanout500", 1000, 500, true, false},
+	{"idle", 10000, 0, true, false},
+	{"post100", 1000, 100, true, true},
+	{"post500", 1000, 500, true, true},
 }
+
+// Targets of the one-event-per-POST scenarios (issue 16).
+const (
+	targetPost100P99 = 30 * time.Millisecond
+	targetPost500P99 = 200 * time.Millisecond
+)
 
 type options struct {
 	url, serverBin, key    string
@@ -113,7 +128,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.url, "url", "", "base URL of a running server (loopback only); empty: spawn one per scenario")
 	fs.StringVar(&o.serverBin, "server-bin", "", "built cmd/lightwatch binary to spawn; empty (and no -url): go build it into a temp dir")
 	fs.StringVar(&o.key, "key", "", "API key with the ingest and read scopes; with -url defaults to $LW_KEY; when spawning one is generated")
-	fs.StringVar(&o.scenario, "scenario", "all", "fanout100, fanout500, idle or all (the three in turn)")
+	fs.StringVar(&o.scenario, "scenario", "all", "fanout100, fanout500, idle, post100, post500 or all (each in turn)")
 	fs.IntVar(&o.clients, "clients", 0, "WebSocket clients (overrides the scenario's)")
 	fs.IntVar(&o.rate, "rate", 0, "events/s published, each delivered to every client (overrides a fanout scenario's)")
 	fs.DurationVar(&o.duration, "duration", defaultDuration, "measured publishing time of a fanout scenario")
@@ -258,7 +273,7 @@ func resolveScenarios(o options) ([]scenario, error) {
 			}
 		}
 		if scs == nil {
-			return nil, fmt.Errorf("-scenario %q: want fanout100, fanout500, idle or all", o.scenario)
+			return nil, fmt.Errorf("-scenario %q: want fanout100, fanout500, idle, post100, post500 or all", o.scenario)
 		}
 	}
 	for i := range scs {

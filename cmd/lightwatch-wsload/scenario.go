@@ -146,14 +146,14 @@ func runScenario(ctx context.Context, t *target, sc scenario, o options) (*resul
 		res.span = time.Since(t0)
 		res.cpu, res.cpuKnown = cpuSince(t, cpu0, cpuErr0)
 		// Then one probe event, which every idle client must receive.
-		pub = newPublisher(t, service, 1, o.interval, total)
+		pub = newPublisher(t, service, 1, o.interval, total, false)
 		now := time.Now()
 		win.from.Store(now.UnixNano())
 		win.to.Store(now.Add(time.Hour).UnixNano())
 		pub.post(ctx, 0, 1, now, now.Add(time.Hour))
 		res.drainTime, res.drained = waitDelivered(ctx, live, pub.ackedN, idleProbeTimeout)
 	} else {
-		pub = newPublisher(t, service, sc.rate, o.interval, total)
+		pub = newPublisher(t, service, sc.rate, o.interval, total, sc.perPost)
 		start := time.Now()
 		from := start.Add(o.warmup)
 		to := from.Add(o.duration)
@@ -442,6 +442,14 @@ func (r *result) print(w io.Writer) {
 		case "fanout500":
 			fmt.Fprintf(w, "target       no loss for clients that keep up: %s (all clients: %s)\n",
 				verdict(r.lostNoLag == 0 && r.published > 0), verdict(r.lost == 0 && r.published > 0))
+		case "post100", "post500":
+			target := targetPost100P99
+			if sc.name == "post500" {
+				target = targetPost500P99
+			}
+			fmt.Fprintf(w, "target       every client every event, no lagged client: %s; p99 <= %s: %s\n",
+				verdict(r.lost == 0 && r.laggedClients == 0 && r.connectFailures() == 0 && r.published > 0), ms(target),
+				verdict(r.lat.n > 0 && r.lat.percentile(99) <= target))
 		case "idle":
 			peak := max(r.rssPeak, r.hwm)
 			fmt.Fprintf(w, "target       %d idle connections, RSS < %s: %s\n",
