@@ -382,8 +382,12 @@ func (r *result) print(w io.Writer) {
 		fmt.Fprintf(w, "probe        received by %d of %d clients (all of them within %s of the POST's answer)\n", r.connected-r.probeMissing, r.connected, ms(r.drainTime))
 	} else {
 		secs := o.duration.Seconds()
-		fmt.Fprintf(w, "rate         %d events/s, a batch every %s, %s warm-up + %s measured; target %d deliveries/s\n",
-			sc.rate, o.interval, o.warmup, o.duration, sc.rate*sc.clients)
+		pacing := "a batch every " + o.interval.String()
+		if sc.perPost {
+			pacing = "one event per POST"
+		}
+		fmt.Fprintf(w, "rate         %d events/s, %s, %s warm-up + %s measured; target %d deliveries/s\n",
+			sc.rate, pacing, o.warmup, o.duration, sc.rate*sc.clients)
 		fmt.Fprintf(w, "deliveries/s %.0f achieved (events sent in the measured window, received by all clients, / %s)\n", float64(r.measured)/secs, o.duration)
 		fmt.Fprintf(w, "published    %d events (%d in the window) in %d requests; ingest POST p50 %s p99 %s max %s\n",
 			r.published, r.measuredPublished, r.requests, ms(r.ingest.percentile(50)), ms(r.ingest.percentile(99)), ms(r.ingest.max))
