@@ -23,6 +23,7 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/apikey"
 	"github.com/lightwatch/lightwatch/internal/impl/app"
 	"github.com/lightwatch/lightwatch/internal/impl/config"
+	"github.com/lightwatch/lightwatch/internal/impl/redisconn"
 	"github.com/lightwatch/lightwatch/internal/impl/redistest"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/store/mongo/ferrettest"
@@ -78,21 +79,20 @@ func start(t testing.TB, edit func(*config.Config), opts ...app.Option) *server 
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rdb *redis.Client
+	// The test's own client, made as the app makes its own (so a Sentinel URL
+	// works too); none for the embedded default, whose Redis is the app's own.
+	var rc *redis.Client
+	stopRedis := func() {}
 	if cfg.RedisURL != "" {
-		opt, err := redis.ParseURL(cfg.RedisURL)
-		if err != nil {
+		if rc, stopRedis, err = redisconn.Connect(ctx, cfg.RedisURL, slog.New(slog.DiscardHandler)); err != nil {
 			t.Fatal(err)
 		}
-		rdb = redis.NewClient(opt)
 	}
-	s := &server{t: t, URL: "http://" + ln.Addr().String(), app: a, redis: rdb, cancel: cancel, done: make(chan error, 1), specs: map[string]routers.Router{"/ingest/": specRouter(t, ingestapi.GetSwagger), "/api/": specRouter(t, queryapi.GetSwagger)}}
+	s := &server{t: t, URL: "http://" + ln.Addr().String(), app: a, redis: rc, cancel: cancel, done: make(chan error, 1), specs: map[string]routers.Router{"/ingest/": specRouter(t, ingestapi.GetSwagger), "/api/": specRouter(t, queryapi.GetSwagger)}}
 	go func() { s.done <- a.Serve(ctx, ln) }()
 	t.Cleanup(func() {
 		s.stop()
-		if s.redis != nil {
-			_ = s.redis.Close()
-		}
+		stopRedis()
 		a.Close()
 	})
 	return s

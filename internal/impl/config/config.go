@@ -140,7 +140,7 @@ func settings() []setting {
 			str(func(c *Config) *string { return &c.MongoURI })},
 		{Setting{"mongo-db", "LIGHTWATCH_MONGO_DB", "lightwatch", "MongoDB database name"},
 			str(func(c *Config) *string { return &c.MongoDatabase })},
-		{Setting{"redis-url", "LIGHTWATCH_REDIS_URL", "", "Redis URL (redis://host:port/db); empty: in-process streams and rate limits, and an embedded miniredis for alerting's leases"},
+		{Setting{"redis-url", "LIGHTWATCH_REDIS_URL", "", "Redis URL: redis://[user:password@]host:port/db, or through Sentinel (follows failovers) redis-sentinel://[user:password@]host:26379[,host:26379...]/master[/db][?sentinel_password=...] (rediss:// and rediss-sentinel:// for TLS); empty: in-process streams and rate limits, and an embedded miniredis for alerting's leases"},
 			str(func(c *Config) *string { return &c.RedisURL })},
 		{Setting{"bootstrap-key", "LIGHTWATCH_BOOTSTRAP_KEY", "", "an API key that exists at start-up with scopes admin, ingest and read in tenant default; empty: one is generated on first start and kept in the data directory"},
 			str(func(c *Config) *string { return &c.BootstrapKey })},
