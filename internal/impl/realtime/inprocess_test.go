@@ -48,3 +48,29 @@ func TestWorksOnInProcessStreams(t *testing.T) {
 		t.Fatalf("after reset got %v", got)
 	}
 }
+
+// Entries trimmed before the reader read them are not lost silently: every
+// client of the channel is sent a reset naming the oldest entry left, then
+// delivery goes on from there.
+func TestTrimmedUnreadEntriesReset(t *testing.T) {
+	h := newHarness(t, nil, nil)
+	c := h.dial("/ws/logs", acmeKey)
+	c.expect(msgSubscribed)
+	h.publish(logs("acme", "a", 1)...)
+	if got := c.eventsUntil("a-0000"); len(got) != 1 {
+		t.Fatalf("got %v", got)
+	}
+	// One append of 20 that keeps 5: 15 are gone before the reader can look.
+	burst := logs("acme", "b", 20)
+	if err := stream.New(h.log, 5).Publish(context.Background(), burst); err != nil {
+		t.Fatal(err)
+	}
+	kept := h.entryIDs(stream.Logs)
+	if m := c.expect(msgReset); m.Oldest != kept[0] {
+		t.Fatalf("reset %s, want oldest %s", m.raw, kept[0])
+	}
+	if got := c.eventsUntil("b-0019"); !slices.Equal(got, eventIDs(burst[15:])) {
+		t.Fatalf("after the reset got %v, want %v", got, eventIDs(burst[15:]))
+	}
+	waitFor(t, "the reset counted", func() bool { return h.counter(h.svc.m.resets.WithLabelValues("logs")) == 1 })
+}

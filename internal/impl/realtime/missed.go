@@ -4,6 +4,11 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/event"
 )
 
+// This file is how live clients learn of events that never reached them
+// because of the server, not of their own queue: events the stream forwarder
+// could not publish (Missed), and entries trimmed before the reader read them
+// (trimmed).
+
 // missBudget bounds the filter matches one Missed call makes (events ×
 // connections of their tenant). Past it, every connection of the tenant
 // and channel is told of all the channel's missed events: an over-count,
@@ -87,4 +92,34 @@ func (c *client) miss(entries []*entry, exact bool) {
 	case c.wake <- struct{}{}:
 	default:
 	}
+}
+
+// trimmed tells every connection of channel ch, whatever its tenant, that
+// entries were trimmed before the reader could read them: delivery resumes
+// at oldest. It queues a reset message without waiting (counted in
+// lightwatch_realtime_resets_total); a connection whose queue is full is
+// sent a lagged message instead.
+func (h *hub) trimmed(ch int, oldest streamID) {
+	msg := resetMessage(oldest)
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	for _, set := range h.subs[ch] {
+		for c := range set {
+			c.notice(msg)
+		}
+	}
+}
+
+// notice queues a message of the server's own without blocking: with no
+// room, it counts one lost message, reported by the next lagged message.
+func (c *client) notice(msg []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.hasRoomLocked(len(msg)) {
+		c.dropped++
+		c.m.missed.Inc()
+		return
+	}
+	c.m.resets.Inc()
+	c.appendLocked(msg)
 }

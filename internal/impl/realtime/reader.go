@@ -80,6 +80,13 @@ func (r *reader) run(ctx context.Context) error {
 				continue
 			}
 			i := ch.index()
+			if b.Trimmed && len(b.Messages) > 0 {
+				// The reader fell behind the stream's length: entries were
+				// trimmed unread. Every client of the channel is told before
+				// delivery goes on from the oldest entry left.
+				first := b.Messages[0].ID
+				r.hub.trimmed(i, streamID{first.Ms, first.Seq})
+			}
 			for _, m := range b.Messages {
 				ids[i] = streamID{m.ID.Ms, m.ID.Seq}
 				r.offer(ctx, i, ch, m)

@@ -377,3 +377,23 @@ func TestNoGroup(t *testing.T) {
 		}
 	})
 }
+
+// A reader that falls more than the stream's length behind is told that
+// entries after its cursor were trimmed unread (in-process log only; Redis
+// returns from the oldest entry without saying so).
+func TestMemoryReportsTrimmedUnread(t *testing.T) {
+	s := streams.NewMemory()
+	add(t, s, 5, records("s", 0, 3))
+	first := all(t, s, "s")[0].ID
+	r := s.Reader(t.Context())
+	defer r.Close()
+	got, err := r.Read(t.Context(), []streams.Cursor{{"s", first}}, 10, 0)
+	if err != nil || len(got) != 1 || got[0].Trimmed {
+		t.Fatalf("Read within the stream = %+v, %v; want entries, not trimmed", got, err)
+	}
+	add(t, s, 5, records("s", 3, 10)) // trims everything after first
+	got, err = r.Read(t.Context(), []streams.Cursor{{"s", first}}, 10, 0)
+	if err != nil || len(got) != 1 || !got[0].Trimmed || len(got[0].Messages) != 5 {
+		t.Fatalf("Read behind the trimmed head = %+v, %v; want the 5 left, marked trimmed", got, err)
+	}
+}

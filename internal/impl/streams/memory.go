@@ -26,10 +26,12 @@ type Memory struct {
 }
 
 type memLog struct {
-	msgs   []Message // msgs[head:] are the entries, oldest first
-	head   int
-	last   ID // the newest id ever given, even if since trimmed
-	groups map[string]*memGroup
+	msgs []Message // msgs[head:] are the entries, oldest first
+	head int
+	last ID // the newest id ever given, even if since trimmed
+	// trimmedTo is the id of the newest entry trimmed away; zero if none.
+	trimmedTo ID
+	groups    map[string]*memGroup
 }
 
 type memGroup struct {
@@ -78,6 +80,7 @@ func (l *memLog) trim(maxLen int64) {
 		return
 	}
 	drop := int(n - maxLen)
+	l.trimmedTo = l.msgs[l.head+drop-1].ID
 	clear(l.msgs[l.head : l.head+drop]) // let the payloads go
 	l.head += drop
 	if l.head >= compactAfter && l.head >= len(l.msgs)/2 {
@@ -289,7 +292,7 @@ func (r *memReader) Read(ctx context.Context, cursors []Cursor, count int64, blo
 				continue
 			}
 			if msgs := copyOut(l.live()[l.after(c.After):], count); len(msgs) > 0 {
-				out = append(out, Batch{Stream: c.Stream, Messages: msgs})
+				out = append(out, Batch{Stream: c.Stream, Messages: msgs, Trimmed: c.After.Less(l.trimmedTo)})
 			}
 		}
 		return out, nil

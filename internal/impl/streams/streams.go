@@ -88,6 +88,11 @@ type Cursor struct {
 type Batch struct {
 	Stream   string
 	Messages []Message
+	// Trimmed says entries after the cursor were trimmed away before this
+	// read could return them: the reader fell more than the stream's length
+	// behind, and Messages start at the oldest entry left. Only the
+	// in-process log reports it; on Redis it is always false.
+	Trimmed bool
 }
 
 // ErrNoGroup is returned by group operations when the stream or the group
