@@ -14,6 +14,7 @@ import (
 	"github.com/lightwatch/lightwatch/internal/gen/ingestapi"
 	"github.com/lightwatch/lightwatch/internal/gen/queryapi"
 	"github.com/lightwatch/lightwatch/internal/impl/api"
+	"github.com/lightwatch/lightwatch/internal/impl/console"
 	"github.com/lightwatch/lightwatch/internal/impl/contract"
 	"github.com/lightwatch/lightwatch/internal/impl/middleware"
 )
@@ -22,7 +23,7 @@ import (
 const apiBodyLimit = 1 << 20
 
 // apiHandler serves /api/*: the query API behind the shared chain, plus its
-// documents and Swagger UI, which need no key.
+// documents, Swagger UI and the web console at "/", which need no key.
 func (a *App) apiHandler(mux *http.ServeMux) error {
 	doc, err := queryapi.GetSpec()
 	if err != nil {
@@ -56,6 +57,11 @@ func (a *App) apiHandler(mux *http.ServeMux) error {
 	if err != nil {
 		return err
 	}
+	ui, err := console.New()
+	if err != nil {
+		return err
+	}
+	ui.Mount(mux) // the web console at "/", needing no key to load (it asks for one)
 	anyOrigin := len(a.cfg.CORSOrigins) > 0
 	mux.Handle("GET /api/openapi.json", serveJSON(apiJSON, anyOrigin))
 	mux.Handle("GET /api/openapi/ingest.json", serveJSON(ingestJSON, anyOrigin))

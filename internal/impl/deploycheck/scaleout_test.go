@@ -212,6 +212,13 @@ func testScaleOut(t *testing.T, bins map[string]string) {
 	if !slices.Equal(got, want) {
 		t.Errorf("GET /api/logs has %v, want %v", got, want)
 	}
+	// The web console comes through the gateway from api, page and assets.
+	if code, body := getStatus(t, front.URL+"/"); code != http.StatusOK || !strings.Contains(body, `src="assets/app.js"`) {
+		t.Errorf("GET / through the gateway: %d %.200s", code, body)
+	}
+	if code := status(t, front.URL+"/assets/app.js"); code != http.StatusOK {
+		t.Errorf("GET /assets/app.js through the gateway: %d", code)
+	}
 	// Paths Traefik does not route stay inside.
 	if code := status(t, front.URL+"/metrics"); code != http.StatusNotFound {
 		t.Errorf("GET /metrics through the gateway: %d, want 404", code)

@@ -24,6 +24,7 @@ type Store interface {
 	Events
 	Queries
 	Counts
+	Explore
 	Metrics
 	Services
 	Alerts
