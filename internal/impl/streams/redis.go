@@ -150,7 +150,7 @@ func (r *Redis) CreateGroup(ctx context.Context, stream, group string) error {
 
 func noGroup(err error) error {
 	if err != nil && strings.HasPrefix(err.Error(), "NOGROUP") {
-		return fmt.Errorf("%w (%v)", ErrNoGroup, err)
+		return fmt.Errorf("%w (%w)", ErrNoGroup, err)
 	}
 	return err
 }
