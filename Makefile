@@ -36,7 +36,7 @@ check-generated:
 vet:
 	$(GO) vet ./...
 
-test: vet check-generated check-sdk asyncapi-tools
+test: vet check-generated check-sdk asyncapi-tools protocol-tools
 	$(GO) test -race -count=1 -timeout 15m ./...
 	$(MAKE) --no-print-directory schemathesis
 
@@ -117,3 +117,15 @@ $(ST_VENV)/.installed: openapi/schemathesis/requirements.txt
 
 schemathesis: schemathesis-tools
 	openapi/schemathesis/run.sh $(ST_VENV)/bin/schemathesis
+
+# The third-party clients the standard-protocol tests drive (OpenTelemetry
+# Python SDK, Elasticsearch Python client), pinned in
+# internal/impl/protocoltest/python/requirements.txt, in a virtualenv there.
+PROTO_VENV := internal/impl/protocoltest/python/.venv
+.PHONY: protocol-tools
+protocol-tools: $(PROTO_VENV)/.installed
+$(PROTO_VENV)/.installed: internal/impl/protocoltest/python/requirements.txt
+	rm -rf $(PROTO_VENV)
+	python3 -m venv $(PROTO_VENV)
+	$(PROTO_VENV)/bin/pip install --quiet --disable-pip-version-check --require-virtualenv -r $<
+	@touch $@

@@ -330,6 +330,9 @@ type LogEventLevel string
 // LogEventBatch One LogEvent or a JSON array of 1 to 10,000 of them.
 type LogEventBatch = json.RawMessage
 
+// LokiPushRequest Loki's JSON push body: streams of label sets and their [timestamp, line] values.
+type LokiPushRequest = json.RawMessage
+
 // MetricSample One sample of a metric series (name + service + labels).
 type MetricSample struct {
 	// Host Host name or address of the machine that produced the event.
@@ -379,6 +382,25 @@ type MetricSampleType string
 
 // MetricSampleBatch One MetricSample or a JSON array of 1 to 10,000 of them.
 type MetricSampleBatch = json.RawMessage
+
+// OtlpExportResponse An OTLP-JSON Export*ServiceResponse; `partialSuccess` is present only when records were rejected.
+type OtlpExportResponse struct {
+	PartialSuccess *struct {
+		ErrorMessage *string `json:"errorMessage,omitempty"`
+
+		// RejectedDataPoints int64 as a string (OTLP-JSON)
+		RejectedDataPoints *string `json:"rejectedDataPoints,omitempty"`
+
+		// RejectedLogRecords int64 as a string (OTLP-JSON)
+		RejectedLogRecords *string `json:"rejectedLogRecords,omitempty"`
+	} `json:"partialSuccess,omitempty"`
+}
+
+// OtlpLogsRequest An OTLP-JSON ExportLogsServiceRequest (https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding).
+type OtlpLogsRequest = json.RawMessage
+
+// OtlpMetricsRequest An OTLP-JSON ExportMetricsServiceRequest.
+type OtlpMetricsRequest = json.RawMessage
 
 // Problem RFC 9457 problem details.
 type Problem struct {
@@ -476,6 +498,9 @@ type ServiceName = string
 // Example: 2026-11-27T10:00:00Z
 type Timestamp = time.Time
 
+// ScopeOrgID defines model for ScopeOrgID.
+type ScopeOrgID = string
+
 // Accepted defines model for Accepted.
 type Accepted = IngestResult
 
@@ -484,6 +509,9 @@ type BadRequest = Problem
 
 // Forbidden RFC 9457 problem details.
 type Forbidden = Problem
+
+// OtlpExported An OTLP-JSON Export*ServiceResponse; `partialSuccess` is present only when records were rejected.
+type OtlpExported = OtlpExportResponse
 
 // TooLarge RFC 9457 problem details.
 type TooLarge = Problem
@@ -500,6 +528,27 @@ type Unavailable = Problem
 // UnsupportedMediaType RFC 9457 problem details.
 type UnsupportedMediaType = Problem
 
+// LokiPushParams defines parameters for LokiPush.
+type LokiPushParams struct {
+	// XScopeOrgID The tenant header of Loki, Mimir and their shippers. Optional; when sent it must be the API key's tenant (403 otherwise), since the tenant always comes from the key.
+	XScopeOrgID *ScopeOrgID `json:"X-Scope-OrgID,omitempty"`
+}
+
+// OtlpExportLogsParams defines parameters for OtlpExportLogs.
+type OtlpExportLogsParams struct {
+	// XScopeOrgID The tenant header of Loki, Mimir and their shippers. Optional; when sent it must be the API key's tenant (403 otherwise), since the tenant always comes from the key.
+	XScopeOrgID *ScopeOrgID `json:"X-Scope-OrgID,omitempty"`
+}
+
+// OtlpExportMetricsParams defines parameters for OtlpExportMetrics.
+type OtlpExportMetricsParams struct {
+	// XScopeOrgID The tenant header of Loki, Mimir and their shippers. Optional; when sent it must be the API key's tenant (403 otherwise), since the tenant always comes from the key.
+	XScopeOrgID *ScopeOrgID `json:"X-Scope-OrgID,omitempty"`
+}
+
+// OtlpExportTracesJSONBody defines parameters for OtlpExportTraces.
+type OtlpExportTracesJSONBody = map[string]interface{}
+
 // IngestHeartbeatsJSONRequestBody defines body for IngestHeartbeats for application/json ContentType.
 type IngestHeartbeatsJSONRequestBody = HeartbeatBatch
 
@@ -511,6 +560,18 @@ type IngestMetricsJSONRequestBody = MetricSampleBatch
 
 // IngestSecurityEventsJSONRequestBody defines body for IngestSecurityEvents for application/json ContentType.
 type IngestSecurityEventsJSONRequestBody = SecurityEventBatch
+
+// LokiPushJSONRequestBody defines body for LokiPush for application/json ContentType.
+type LokiPushJSONRequestBody = LokiPushRequest
+
+// OtlpExportLogsJSONRequestBody defines body for OtlpExportLogs for application/json ContentType.
+type OtlpExportLogsJSONRequestBody = OtlpLogsRequest
+
+// OtlpExportMetricsJSONRequestBody defines body for OtlpExportMetrics for application/json ContentType.
+type OtlpExportMetricsJSONRequestBody = OtlpMetricsRequest
+
+// OtlpExportTracesJSONRequestBody defines body for OtlpExportTraces for application/json ContentType.
+type OtlpExportTracesJSONRequestBody = OtlpExportTracesJSONBody
 
 // AsAttributes0 returns the union data inside the Attributes_AdditionalProperties as a Attributes0
 func (t Attributes_AdditionalProperties) AsAttributes0() (Attributes0, error) {
@@ -614,6 +675,18 @@ type ServerInterface interface {
 	// IngestSecurityEvents Ingest security events
 	// (POST /ingest/security-events)
 	IngestSecurityEvents(w http.ResponseWriter, r *http.Request)
+	// LokiPush Loki push
+	// (POST /loki/api/v1/push)
+	LokiPush(w http.ResponseWriter, r *http.Request, params LokiPushParams)
+	// OtlpExportLogs OTLP/HTTP logs export
+	// (POST /otlp/v1/logs)
+	OtlpExportLogs(w http.ResponseWriter, r *http.Request, params OtlpExportLogsParams)
+	// OtlpExportMetrics OTLP/HTTP metrics export
+	// (POST /otlp/v1/metrics)
+	OtlpExportMetrics(w http.ResponseWriter, r *http.Request, params OtlpExportMetricsParams)
+	// OtlpExportTraces OTLP/HTTP traces (not supported)
+	// (POST /otlp/v1/traces)
+	OtlpExportTraces(w http.ResponseWriter, r *http.Request)
 }
 
 // ServerInterfaceWrapper converts contexts to parameters.
@@ -672,6 +745,143 @@ func (siw *ServerInterfaceWrapper) IngestSecurityEvents(w http.ResponseWriter, r
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.IngestSecurityEvents(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// LokiPush operation middleware
+func (siw *ServerInterfaceWrapper) LokiPush(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params LokiPushParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "X-Scope-OrgID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Scope-OrgID")]; found {
+		var XScopeOrgID ScopeOrgID
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "X-Scope-OrgID", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Scope-OrgID", valueList[0], &XScopeOrgID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "X-Scope-OrgID", Err: err})
+			return
+		}
+
+		params.XScopeOrgID = &XScopeOrgID
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.LokiPush(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// OtlpExportLogs operation middleware
+func (siw *ServerInterfaceWrapper) OtlpExportLogs(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params OtlpExportLogsParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "X-Scope-OrgID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Scope-OrgID")]; found {
+		var XScopeOrgID ScopeOrgID
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "X-Scope-OrgID", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Scope-OrgID", valueList[0], &XScopeOrgID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "X-Scope-OrgID", Err: err})
+			return
+		}
+
+		params.XScopeOrgID = &XScopeOrgID
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.OtlpExportLogs(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// OtlpExportMetrics operation middleware
+func (siw *ServerInterfaceWrapper) OtlpExportMetrics(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params OtlpExportMetricsParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "X-Scope-OrgID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Scope-OrgID")]; found {
+		var XScopeOrgID ScopeOrgID
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "X-Scope-OrgID", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Scope-OrgID", valueList[0], &XScopeOrgID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "X-Scope-OrgID", Err: err})
+			return
+		}
+
+		params.XScopeOrgID = &XScopeOrgID
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.OtlpExportMetrics(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// OtlpExportTraces operation middleware
+func (siw *ServerInterfaceWrapper) OtlpExportTraces(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.OtlpExportTraces(w, r)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -805,6 +1015,10 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/ingest/metrics", wrapper.IngestMetrics)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/ingest/security-events", wrapper.IngestSecurityEvents)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/ingest/heartbeats", wrapper.IngestHeartbeats)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/otlp/v1/logs", wrapper.OtlpExportLogs)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/otlp/v1/metrics", wrapper.OtlpExportMetrics)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/otlp/v1/traces", wrapper.OtlpExportTraces)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/loki/api/v1/push", wrapper.LokiPush)
 
 	return m
 }
@@ -814,6 +1028,13 @@ type AcceptedJSONResponse IngestResult
 type BadRequestApplicationProblemPlusJSONResponse Problem
 
 type ForbiddenApplicationProblemPlusJSONResponse Problem
+
+type OtlpExportedJSONResponse OtlpExportResponse
+type OtlpExportedApplicationxProtobufResponse struct {
+	Body io.Reader
+
+	ContentLength int64
+}
 
 type TooLargeApplicationProblemPlusJSONResponse Problem
 
@@ -1403,6 +1624,570 @@ func (response IngestSecurityEvents503ApplicationProblemPlusJSONResponse) VisitI
 	return err
 }
 
+type LokiPushRequestObject struct {
+	Params   LokiPushParams
+	JSONBody *LokiPushJSONRequestBody
+	Body     io.Reader
+}
+
+type LokiPushResponseObject interface {
+	VisitLokiPushResponse(w http.ResponseWriter) error
+}
+
+type LokiPush204Response struct {
+}
+
+func (response LokiPush204Response) VisitLokiPushResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type LokiPush400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response LokiPush400ApplicationProblemPlusJSONResponse) VisitLokiPushResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LokiPush401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response LokiPush401ApplicationProblemPlusJSONResponse) VisitLokiPushResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LokiPush403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response LokiPush403ApplicationProblemPlusJSONResponse) VisitLokiPushResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LokiPush413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response LokiPush413ApplicationProblemPlusJSONResponse) VisitLokiPushResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LokiPush415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response LokiPush415ApplicationProblemPlusJSONResponse) VisitLokiPushResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LokiPush429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response LokiPush429ApplicationProblemPlusJSONResponse) VisitLokiPushResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LokiPush503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response LokiPush503ApplicationProblemPlusJSONResponse) VisitLokiPushResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportLogsRequestObject struct {
+	Params   OtlpExportLogsParams
+	JSONBody *OtlpExportLogsJSONRequestBody
+	Body     io.Reader
+}
+
+type OtlpExportLogsResponseObject interface {
+	VisitOtlpExportLogsResponse(w http.ResponseWriter) error
+}
+
+type OtlpExportLogs200JSONResponse struct{ OtlpExportedJSONResponse }
+
+func (response OtlpExportLogs200JSONResponse) VisitOtlpExportLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportLogs200ApplicationxProtobufResponse struct {
+	OtlpExportedApplicationxProtobufResponse
+}
+
+func (response OtlpExportLogs200ApplicationxProtobufResponse) VisitOtlpExportLogsResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/x-protobuf")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type OtlpExportLogs400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportLogs400ApplicationProblemPlusJSONResponse) VisitOtlpExportLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportLogs401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportLogs401ApplicationProblemPlusJSONResponse) VisitOtlpExportLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportLogs403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportLogs403ApplicationProblemPlusJSONResponse) VisitOtlpExportLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportLogs413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportLogs413ApplicationProblemPlusJSONResponse) VisitOtlpExportLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportLogs415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportLogs415ApplicationProblemPlusJSONResponse) VisitOtlpExportLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportLogs429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportLogs429ApplicationProblemPlusJSONResponse) VisitOtlpExportLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportLogs503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportLogs503ApplicationProblemPlusJSONResponse) VisitOtlpExportLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportMetricsRequestObject struct {
+	Params   OtlpExportMetricsParams
+	JSONBody *OtlpExportMetricsJSONRequestBody
+	Body     io.Reader
+}
+
+type OtlpExportMetricsResponseObject interface {
+	VisitOtlpExportMetricsResponse(w http.ResponseWriter) error
+}
+
+type OtlpExportMetrics200JSONResponse struct{ OtlpExportedJSONResponse }
+
+func (response OtlpExportMetrics200JSONResponse) VisitOtlpExportMetricsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportMetrics200ApplicationxProtobufResponse struct {
+	OtlpExportedApplicationxProtobufResponse
+}
+
+func (response OtlpExportMetrics200ApplicationxProtobufResponse) VisitOtlpExportMetricsResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/x-protobuf")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type OtlpExportMetrics400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportMetrics400ApplicationProblemPlusJSONResponse) VisitOtlpExportMetricsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportMetrics401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportMetrics401ApplicationProblemPlusJSONResponse) VisitOtlpExportMetricsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportMetrics403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportMetrics403ApplicationProblemPlusJSONResponse) VisitOtlpExportMetricsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportMetrics413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportMetrics413ApplicationProblemPlusJSONResponse) VisitOtlpExportMetricsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportMetrics415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportMetrics415ApplicationProblemPlusJSONResponse) VisitOtlpExportMetricsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportMetrics429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportMetrics429ApplicationProblemPlusJSONResponse) VisitOtlpExportMetricsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportMetrics503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportMetrics503ApplicationProblemPlusJSONResponse) VisitOtlpExportMetricsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportTracesRequestObject struct {
+	JSONBody *OtlpExportTracesJSONRequestBody
+	Body     io.Reader
+}
+
+type OtlpExportTracesResponseObject interface {
+	VisitOtlpExportTracesResponse(w http.ResponseWriter) error
+}
+
+type OtlpExportTraces401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportTraces401ApplicationProblemPlusJSONResponse) VisitOtlpExportTracesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportTraces403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportTraces403ApplicationProblemPlusJSONResponse) VisitOtlpExportTracesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportTraces413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportTraces413ApplicationProblemPlusJSONResponse) VisitOtlpExportTracesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportTraces415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportTraces415ApplicationProblemPlusJSONResponse) VisitOtlpExportTracesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportTraces429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportTraces429ApplicationProblemPlusJSONResponse) VisitOtlpExportTracesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportTraces501ApplicationProblemPlusJSONResponse Problem
+
+func (response OtlpExportTraces501ApplicationProblemPlusJSONResponse) VisitOtlpExportTracesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(501)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// IngestHeartbeats Ingest heartbeats
@@ -1417,6 +2202,18 @@ type StrictServerInterface interface {
 	// IngestSecurityEvents Ingest security events
 	// (POST /ingest/security-events)
 	IngestSecurityEvents(ctx context.Context, request IngestSecurityEventsRequestObject) (IngestSecurityEventsResponseObject, error)
+	// LokiPush Loki push
+	// (POST /loki/api/v1/push)
+	LokiPush(ctx context.Context, request LokiPushRequestObject) (LokiPushResponseObject, error)
+	// OtlpExportLogs OTLP/HTTP logs export
+	// (POST /otlp/v1/logs)
+	OtlpExportLogs(ctx context.Context, request OtlpExportLogsRequestObject) (OtlpExportLogsResponseObject, error)
+	// OtlpExportMetrics OTLP/HTTP metrics export
+	// (POST /otlp/v1/metrics)
+	OtlpExportMetrics(ctx context.Context, request OtlpExportMetricsRequestObject) (OtlpExportMetricsResponseObject, error)
+	// OtlpExportTraces OTLP/HTTP traces (not supported)
+	// (POST /otlp/v1/traces)
+	OtlpExportTraces(ctx context.Context, request OtlpExportTracesRequestObject) (OtlpExportTracesResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error)
@@ -1610,83 +2407,270 @@ func (sh *strictHandler) IngestSecurityEvents(w http.ResponseWriter, r *http.Req
 	}
 }
 
+// LokiPush operation middleware
+func (sh *strictHandler) LokiPush(w http.ResponseWriter, r *http.Request, params LokiPushParams) {
+	var request LokiPushRequestObject
+
+	request.Params = params
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+
+		var body LokiPushJSONRequestBody
+		if err := runtime.BindJSONBody(r, &body); err != nil {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+		request.JSONBody = &body
+
+	}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-protobuf") {
+		request.Body = r.Body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.LokiPush(ctx, request.(LokiPushRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "LokiPush")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(LokiPushResponseObject); ok {
+		if err := validResponse.VisitLokiPushResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// OtlpExportLogs operation middleware
+func (sh *strictHandler) OtlpExportLogs(w http.ResponseWriter, r *http.Request, params OtlpExportLogsParams) {
+	var request OtlpExportLogsRequestObject
+
+	request.Params = params
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+
+		var body OtlpExportLogsJSONRequestBody
+		if err := runtime.BindJSONBody(r, &body); err != nil {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+		request.JSONBody = &body
+
+	}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-protobuf") {
+		request.Body = r.Body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.OtlpExportLogs(ctx, request.(OtlpExportLogsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "OtlpExportLogs")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(OtlpExportLogsResponseObject); ok {
+		if err := validResponse.VisitOtlpExportLogsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// OtlpExportMetrics operation middleware
+func (sh *strictHandler) OtlpExportMetrics(w http.ResponseWriter, r *http.Request, params OtlpExportMetricsParams) {
+	var request OtlpExportMetricsRequestObject
+
+	request.Params = params
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+
+		var body OtlpExportMetricsJSONRequestBody
+		if err := runtime.BindJSONBody(r, &body); err != nil {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+		request.JSONBody = &body
+
+	}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-protobuf") {
+		request.Body = r.Body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.OtlpExportMetrics(ctx, request.(OtlpExportMetricsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "OtlpExportMetrics")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(OtlpExportMetricsResponseObject); ok {
+		if err := validResponse.VisitOtlpExportMetricsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// OtlpExportTraces operation middleware
+func (sh *strictHandler) OtlpExportTraces(w http.ResponseWriter, r *http.Request) {
+	var request OtlpExportTracesRequestObject
+
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+
+		var body OtlpExportTracesJSONRequestBody
+		if err := runtime.BindJSONBody(r, &body); err != nil {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+		request.JSONBody = &body
+
+	}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-protobuf") {
+		request.Body = r.Body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.OtlpExportTraces(ctx, request.(OtlpExportTracesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "OtlpExportTraces")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(OtlpExportTracesResponseObject); ok {
+		if err := validResponse.VisitOtlpExportTracesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Hv9c9s20v+/gsH3Zip/SymU/JJY+UlJnMb3OC/jONNnzvJZELmScKYAHgBKVl3/78/sgqRIiZadntub",
-	"6bTTqUUSLwvs7mdfe8cjPU+1AuUs79/xGYgYDP08B2dW7cHEgcHHGGxkZOqkVrzPv0KkVWyZ02wppGNj",
-	"mGgDzOAcqaYdHnAbzWAucOpcKjnP5rzfDbhbpcD7XCoHUzD8/v4+4AZsqpUF2nYQRZA6iPF3pJUD5fCn",
-	"SNNERgK3f/EvizTcVXb4m4EJ7/P/92J9mhf+q31xqqZg3TnYLHF+v/pRThZgVgwWoBzTE+ZmeIx/Z2Ad",
-	"k5bFmRHjZMWs0wZi1tKGLYVlIjEg4lXAJtowwQykIBzETMZ7HX4f8DciPveL7DhHavQ4gfmP33eeL35W",
-	"01EuZsDGOl4h4XORTLSZQxywmU5iy+bIIDcTinXDIAxDf2QbMDyBYwkI65hWkF+FtEyqhUhk/Jop7WZS",
-	"Tenk/iLokO+1Gcs4BvVHn3Hw5ZTdwIolIrqxxLGRJC6PmI10CkTdhdZnwkzhv8IAuI0AYssO2Uf5hrVw",
-	"FQPWQoy3HcP6ea+g9aNQq1xk7H/pPn+wzAgHLJFzSQIAtzORWYfsDnZAQ9PO+egX1aG0+zclMjfTRv6y",
-	"U8d/V7lB9ZDWokhrwzJ1o/RSESO+KbEQMhHj5A+XG1IsFgmltGM3ACnLUsIbRCG9VHt1PRQRUp1APIW4",
-	"w+iamcBrJn2YygUoFkMiVs/KO5ulqTYO4o8QS3FBYP7HXtNbv1cb90buFc8nKtIxXo60eE+EZG6GQqzi",
-	"VEvlmCDLYjscF853I4vjnJHjzHn7I+JY4nYi+WJ0CsZJ/14r+Dzh/cs7Phe3Z6Cmbsb7vfDgVWnTrDNS",
-	"Tfl9cMcReYXjfR7rDEWpHKOy+RhvM7gr3oy1TkAofn+1ddz3BqCNSzG64FsXMBuJRBi2EEkGlmmVrFjL",
-	"7xswv3bA8hX3Oux/YIWGYEXzhVQs1s4OVWs0cy7tWCdcZkd7HTZwbK6tY0cHqB62M1Q84HAr5qlXg8pw",
-	"3j8IewHXJgZzLWPe54N2Nwy7qDxzcVu9s6OD8th6/C+IHI45QeNy+m7bo3ibSGRjNNMWVGGD4oBlSv47",
-	"A5aiYIMSyqGwty0oYrYohi6lm+GTjNHGEXrlNnqocttNf2ypRG4pI+iwz4R1Dj2ZmVgAaY8FswDDpqCA",
-	"ABFlqeVmoMjBkWCZMIALDVUMceYlHrG8fnE87P493P7n7PNPXR5UxajbexWgl1Q+BzwVzoHBi/nn5aD9",
-	"D9H+JWwfd677w2H76se/8W2h4+8lJPGJMZr0Oq0J7wS/bd/5zzMwEDDoTDts5N2By/2rTgILSEad2lE2",
-	"vjYRMAdrhbe3G9/Ix/t3Jg1C/mVOzXrCVYOcfABh3BiEe1gnJyKxsKkzA2blVKEjl8gJsInRc2KfVNYJ",
-	"FQF+EcRg5D4PNi5qpr3HtgugPuCY+4DL+LGRhbDj4Hz/bSYgqJXUtVIdByw1OgJr0XOzbg+9S21c7lZX",
-	"0efwcFNstpiCjrZZiOTaeo/d7z8R6Az398PgAb8+U04mpAsKbh2bFdx4XeqHjACVLEH9KOyOcEyomKxV",
-	"8Q6VjL502Du/LdsP83P4oODV0UEYBjuDhIDnOz524V/9sE9iDjQrh6zKkXmW8mBLDYSjc5VssGJlUVKk",
-	"s5BMXrN8OhtlqdcLhZReFotNjYgBJRpPXhHnNRu8T7eL9As5B+vEPN1Sl+LsFSHaqTFvhItm23L2WQEr",
-	"x5DTz/7+9fMnJowRKzxsFzEwjw18IDTHs64N306lKPUVbZt0MH/0xNUpKA6nflIXMZLkoXhRHpZI5fdX",
-	"Ab9tT3U7f4vuRedcLD/mcIJ3katx/QbwLVNiTn6DiGP0wIuQby6imVReVFH/4iyCmL4Q8tXBcAnjdrdB",
-	"F7fYXos9t1BZVELdOqWfyJQjbR53mVTVwDRgIkk2QtMOb9Kb0jjZputYsrlQq4LZbAkGCqtZBrwW70vG",
-	"e6TZVvtB6GDlA8RUSNW8uYztA3AX09FENPPnC/B8RdBNrgUuWArRtjbVxGFDXcpb9QQ0qcqZnhI0f6dt",
-	"QQ1K9JQlUjWYDuGceVTmK77mffD7WRtvo2u4J9VE8224X4CRrhABOlkF7XDOqMPeCgttqSwoK51cwGs2",
-	"WgqjpJqO0AQUgmD969FQoaiMIiOdjEQyoi8T4UQyyh2kHD2dEQRrMYyzKcEbkYiL5H+Q3wEHcmoCTmvw",
-	"gBcr84BfnA/envCAvzt58+0nHvDTT+8/84D/PDj/lP85/YTvT87PP5/zgL8fXAzOeMDfnp9enL4dnDWC",
-	"dcWR2ZZdFIB8wIY5Pjo83D961CD/RkuWCnUtm1y4/bcMP6JOtbpHbAa3LJZT6eweiWjFjQzbx6I9GbTf",
-	"X911j+4bfUjiyIP70FfaaL9X3WgzbVZIEhtDotXUMqd30LLfe4CWZzGZu3zMAgZ2GMxiyLPbyxKCnmwu",
-	"KzOe2Vp+xKAm+lqGe98JiZYmesd6Tkuhg4hRUouM7Y+lv/gjS8QYklw0/xjH2++4K7KvWfGjBkmsH/kM",
-	"FywicB9rxqCcnKwK31iCDZjIY+r9XqceTEc6xuV7YUji6WYao+ifTi4aQuj9XoPY4qVuS6tnIrk3Afti",
-	"NK4MGaLzKoG6+4Lh/HWurPbaaY+qtbRGuCseFe1fBu1/XPev8l9h+/i637n6/41q/Nvw7ruUv9i1au6m",
-	"IpvClr0b0esRa+UD9/pMeFZ6Tk41WJalZRTzmo0inWEINcKRc6200wptT7JiUkUGBGUR6Q6rgUGxfT67",
-	"0czQvs1GxqvUD9bT1tnOH23gHYlEseL6zptAr6rsO4CvOuzZwa8GOE8GwI1ZzwyCRdpx6zbO379lxweH",
-	"L1mezmQxOCETu41h/kOjx0ouTIM37ItPeaGFUWLE15ToBaVRi31tzSfedVGVTNCWs1zPRGzRmaNCowtw",
-	"sTbxP1j2v+28WtE+fYfyqdlEqphJh758oqe2w/sqS5ImSCjD8u2YwUmXwA6n/24r3/Pt/BRRj9RwBiWX",
-	"cPhrNhJjnbn+OBHqZsSWM/BxlKfAh/nSYTTV2cauDR2jrwWB5SGaVOwrRBl61b81xrD5/LaBBBZCuXUM",
-	"uhlA+ll3TQkNKhI4B3MMhookX6KnUo0CNprIBK4xVLJ21GnIRm5dv4icNk1baRZL4nsrs2ByAyQiQr6A",
-	"RZTW9XXR4HFT+xuCKIxup9qsHriGG5TKIpAurkFkboY22xcq8D6WML4WzonoBp/mIlkKA/gz1YmMVpt3",
-	"dHTwqKP/u3k0D4YnH7K5UG0M38U4AVb52BypbJGsMxfpJueCbjKizMmESVe1dDYjIaLwTCaZQd3IK2qN",
-	"Vq/iD4gkeYKxqHkGV42Vs9y9jLSKwCiIyxCWGhRGVmcmQmZCYoGNcupGHU+Oj4AbChJbUW8e6BK+LcGw",
-	"SFioXkWil+TSxTKb84DP5HRWj1bPPv/MA/7x5N3pt4884B9Of/rwWCzqaX/AS1hZh0iHzInBQeSqKSvW",
-	"On33NWA/D94HDOU9r2rsvWaZ9eF6NZVL0DjKnyisF2Obg87TKxX/HA7tA+UJa6JrmRLb1Spne1kmk+ni",
-	"oF44k+niqIHdX+k62OmXMn/XOv2yOEAP5fTL4miv7uj2wv1O2Ol29zsv68c4OHzmgLMEoYpEPWoadrhf",
-	"tXHP7n/VDdSTHbDNac/sgVUVvVnec1ldiziJqc420rPRDKIbnbnnEt0125sqaKpCz0ykKSiIWQu9xv39",
-	"/eOA+QzrxIKrIsi3i7d7QZHWXYEwlnWPXr5CrvZ6R92harmyJ+AGILVMCaXzIg6zUkXAuscvQ1zi6ICN",
-	"KeFTlFgI9nC+k/NaRdNABHKBFLjNWmUv7B21u9127+VFN+yH+O8/ENTLSrZw0Mb16pmcVveo9fLy1fHV",
-	"r/ify7B9fLX3a/fyZTt/uOvd/9q7DLuVp95l2D70z7/2ekf4ca/d6H4VjtBXFEDv8oxBGDCDzDUozkCV",
-	"HR6tUbK87nQ6oz1fGW7qEcqbAKgIT6uuacAI2TcgUE5ye6cpZeUxTKw0PFhmQcXk/AZlJoTu1walU1dk",
-	"9HFuWVazbAYGOkN1QjnxomPBiRuq8oNX/tyF2YSCSh/Xp3f4aahao2qbRL9K5IvbtopR+0ZBpdsrBUMp",
-	"u72A6dS7qsmKVdqW8BaHarTZbdFn019kOqI+ldFtmx72OkM1VAM2RnhDFc1jGW90BFvOdAJ9JiekGpvd",
-	"ZsQqoSwaWGnZQRiyRFqH7j0C62qoioF+Jt4jxU2stVnC7jOSgIDGFGX/PFdZEpdXT4ZqoCqgUmmuYa1e",
-	"2NvzvRboYDDZ0Bj4On9LTQJpNk6knaExJjUcqnOIaSsDYp7XFb1jiqFeIhfAbDZGARuDsXR9pzHMU+1A",
-	"Rat+2eXwg2UjGZN1bmiL+IrCt9KZYXqpmPTdmXNxA0XXwlBZMYE+M039EzNtKbe7bpxgO/omfDXIySQZ",
-	"Ks8sy3phr8NOvHSjuOjM5R0ZU3B50R1Mu+iqiH1bhWDfzk7feZlBkPenYeiAryxKIFhfxXeVBq7WaJA3",
-	"kZFM99kbUmA2zMJwP7qBFf0A5L1CqSlXGKqxjldEplkxjKV8jK2oW0/Q4g8ABmuNbtuJnM7cEmWnTS9z",
-	"YT+Tc+lsv0z61TosWQuFeAwrrfIy2nZXICWcKm2BATvo7g9VMSkl7KZw+zU+tJHOSq9e66B37OkeVZq2",
-	"RnuvqyFvQ3sZ3cha2Q7D/YZVOoxyCb7ppcyGjB7q9MqLPImMQFmy5D5hyQepiGbQ7nXCSqDPz8obZb5a",
-	"ikzmAV+AsR5su53QT9EpKJFK3ufo1u17QzQjs/DCs+rFGlGp3JqHYCWfT2Pez4uyH9Yjy7THGx2vntB3",
-	"nBvNoi0M/5S5vHV2pXRD2i8nxxFvasXYDyvxUNVtKTIkPMvN0NNa5zZaAHBiE/JXzsD7/G5Y0DDk/WFJ",
-	"xZAHw/I0tS90HvrsyaSPWZpPqJ9xiIe8J4H4jUeoOdrOZLDZMN4Lew8tWo57UXaV3wf8IAwfn1Bp4KYp",
-	"3cen1DpbadL+45PWPdQ4o/uEGWVfM004fApdDV2bOLl3/KTdap3J9wE/fMq5qo20JMDZfC7MqlS/iu+D",
-	"bpeYWgyjvBZzihUqUAs+kVZpCtsYQFhMiUSajxsWiIDe2GNYcIZj/hMUGBeRXI4Dl3eU0tndAJgX6Yuy",
-	"d5nW8c2VLE1ERF0MjQiBANfss2M453NPZZ/Kblp6FVry2vuaFpvoJUvFak5eotELGZOj3EAUdbBu4mGZ",
-	"0HtiD2lBSFHzX1NSEBFDhJ7qAzfzHWhZL//+52BJpNNr5Ci9yqmnl1WuDvn3YOImoX9B4p8TEhM9zV3G",
-	"p0Ni2RXwdET0kemjoPgxH/ac3tG6GL+zCp47jM116mY49HF7UW4ti6vdsPfyOyBhuzj6ZFhAmj0mpNl1",
-	"5rU+GHo6hrwfdg56wUPg8T1g0ETiX4Dw5wSEeg7p6aBQq5Q/HRjKumMOQo8ARC0d/Lw4URQ2OdUreVl9",
-	"5CLxbV3roh+v1/JqLsMhmwiZAKXkpEISywpXpVq1BhRcqprB7xc1nKJ4UasofAeuNKT9n+5vUMmDEGMp",
-	"JgQqxen9y7Jy6WOynHgPMXntyX+hQ9D77vGrzmG30w3DzsH3wU/jSf7Cnz8n/mzkrJ8OQPVK0WMIVMn0",
-	"U+hUzfFfXt1feRWl/3/x8o5nBuODF1RRysnZqsoY6fLMNnXN5P5EseHV/f8FAAD//w==",
+	"7Hxrc+O29fdXwfDfmZUaSpbky2bl6QvvLXHrvYzX23RquSZEHkmIKYAFQMvKxt/9mXMAUqREy/bGSebp",
+	"bCazFknccc7vXIEvQazmmZIgrQmGX4IZ8AQ0/TwFq5edo4kFjY8JmFiLzAolg2HwCWIlE8OsYgsuLBvD",
+	"RGlgGusIOe0GYWDiGcw5Vp0LKeb5PBj2w8AuMwiGgZAWpqCD29vbMMi45nOwvt9Pscrgg54ev97s9mwG",
+	"zILk0jI3UqYm7ERdiZC9E3OhGZcJszMQmpmZyDLQpss+UG2eHrLFDCQzIC0Tls1zg+PG4uzo4zG7guUz",
+	"U7Te2uvtMmVnoBfCQDtkRsjYlfUleLrgS8NiNQfDJlrN6eMVLHHuAgfrRhiEgeRznPO/OjS1jptbbYH4",
+	"zQnIqZ0Fw8H+QblIxmohp26NNJhMSQO0REdxDJmFBH/HSlqQFn/yLEtFzHG2Oz8bXLAvlU7+omESDIP/",
+	"21nt+I77anaO5RSMPQWTp9b1V1/3N9eglwyucenUhGaq4b85GMuEYUmu+ThdMmOVhoS1lGYLbhhPNfBk",
+	"GbKJ0owzDRlwCwkTSbsb3IbBS56cuka2zCPTapzC/LvHzeejq9U0FSShsUqWOPA5TydKzyEJ2UyliWFz",
+	"JGI745L1e2Gv13NTNiHDGViWAjeWKQl+KYRhQl7zVCSHTCo7E3JKM3cLQZN8q/RYJAnIP3qOnqRZyuMr",
+	"QzsWCdrliBkkQxrdB5tmb24ypZ+SmFaNnnqiDXCI1QZvOplWVo3zSb1Z3A1ug2EwFpLrZdDICptzLWgR",
+	"1z6BWCWQHOIW6SXTECudVHaFwQ0yD7MzZYDFKpdEk5JFGddW8PRTHsdgTDSSLS5Z5Gby10+gr0UMxYyi",
+	"EKtU+OCZYSBjlQg5bXdHEhf3TKkTrqfwp1A3zhISw/bZO/GStbAVDcZAgqSMa1Q8O148U+odl0vPj+ZP",
+	"ItZnhmlugaViLoi74GbGc2ORl8ItsqmpZ196p1qUev8seW5nSotfttL878qUiD3CGMQLpVkur6RaSNqI",
+	"z5Jfc5HycfqH0w3xB4u5lMqyK4CM5RmBOUK8Wsh2HeR4jKNOIZlC0mW0zIzjMhNbTMU1SJZAypdPuncm",
+	"zxxcvYNE8DNChz92mV65vjrYN+5e8fzGsz8uF64gigk7QyKWSaYEqgwktk2X4ND3RuLcWi3GuXXCnSeJ",
+	"cArLR60y0Fa490rCh0kwPK+rC7297zdAMqwAaaJyJKWyjMznY1zN8EvxZqxUClwGtxcb032rATrYFKMF",
+	"vrEhMzFPuWbXPM3BMCXTJWu5fkPm2g6Zb7HdZf+AJUrZJdXnQrJEWTOSrWhmbdY1ltvcRO0uO7Jsroxl",
+	"B3vIHgYBNAzghs8zxwaV4sFwrzcIA6UT0JciCYbBUaff6/WReeb8prpmB3vltNX4Z4gtlnmDkrtJt3yV",
+	"CtzGGOWCLAR8ErJciv/mwDIkbFL9kNg7BiRtNi+KLoSd4ZNABZQTenkFaCS95KE/pmQiuxAxdNkHwjqL",
+	"qvSMXzsd04C+Bs2mIIEAEWmpZVF7RQ1bgGFcAzY0kgkkuaN4xPL6wgW9/t97m/+dfPihH4RVMuoPvg9R",
+	"TS+fUSm3FjQuzH/Ojzr/5p1fep0X3cvhaNS5+O4vm5I5DN4KSJM3Wivi66xGvBP8trnmP81AQ8igO+2y",
+	"yOla57sX3RSuIY26tamsfW0awByM4U7erqsNqED/NxcaIf/cj2ZV4aKBTn4Eru0YuL2bJyc8NbDOM0fM",
+	"iKlELTkVE3CWAW6fkMZytCHUhHHaYNz9IFxbqJly6vA2gPoRy9yGgUjuK1kQOxb2/TcbVeXoWplKQpZp",
+	"hToQqsXGtlF1V9p6u65mrOyvk83GpqClp695emmcyej6n3C0NIa7vfAOwzKXVqTECxJuyNpzu3FY8oeI",
+	"AZksRf4o5A63ZAGitCreIZPRly577bpluz0/D2eVfn+w1+uFW63UMPA93rfgXk18jxYf1vKQVZlykGdB",
+	"uMEG3NK8ym0waFuqCRPWQDo5ZL46i/LM8YXEkZ4XjU01TwApGmdeIefVNjidbtvQz8QcjOXzbINdirlX",
+	"iGgrx7zkNp5t0tkHCawsQxYV+/unD+8Z15ovcbJ9xEBveDkrc45zXQm+rUxR8ivKNmFhfu+Mq1WQHI5d",
+	"pT5iJNFD8aKcLA01uL0Ig5vOVHX8W1Qvuqd88c7DCa6FZ+P6CuBbJvmc9AaeJKiBF/b0nMczIR2pIv8l",
+	"eQzky3DypQ6GCxh3+g28uLHtNcN+A5V5xY9QH+l7EuU4Noe7a9ZOyHiartn93aCJb0rhZJqWY8HmXC6L",
+	"zWYL0FBIzdKbYHC9RNImzjbKFUIFyxfgUy5kc+ciMXfAXUJT4/HMzY+sucKKJNWCvDgFEW1yU40c1til",
+	"XFU3gCZWOVFTguZHyhbkoFRNWSpkg+jg1up7ab6ia96Gv5+0cTK6hntCTlSwCffXoIUtSIBmVkE7rBN1",
+	"2StuoCOkAWmEFddwyKIF11LIaYQioCAE415HI4mkEsVaWBHzNKIvE255GnkFyaOn1ZxgLYFxPiV4oyFi",
+	"I/4P7ncYACk1YUBtBGFQtByEwdnp0as3QRi8fvPy8w9BGBy/f/shCIOfjk7f+z/H7/H9m9PTD6dBGLw9",
+	"Ojs6CcLg1enx2fGro5NGsK4oMpu0iwTgC6yJ44P9/d2DewXyV0qyjMtL0aTC7b5i+BF5qtU/YDO4YYmY",
+	"CmvaRKIVNbLXecE7k6PO24sv/YPbRh2SduTOfugrdbQ7qHa07pMsKImNIVVyaphVW8ayO7hjLE8iMrfp",
+	"mAUMbBGYRZEnl5clBD1YXFZqPLG0PFFX4mNuZhV3cH0lsMAz46af5WZGPq4hM1YDn5MITfkYUmbAmkoM",
+	"4NwWGxQSPVx4u3UTO31L+LNci6YS2wz0DQJqcrFgI8+MG66pSK0VUbghbq7B+fkoGOW93m6cS3HDIFPx",
+	"jElDr2AUhKz4jDMt3l6ErNvtXoRM+SBIuvSWKrMzoRMGKcxBWlrLPLY5AukcLE+45azFJXMDwyV2E3Ns",
+	"XS5S8aNGE7tVehis08M94tMvdLkQTYzzgAYaKt5Lh+/QuI4/lW6HR4pmQxWdgTenptBQQWu9RUrfd6Xd",
+	"8p0ngPYfaAC6HrcR8D1hqPUpnxDLeU+Q83kkIK2YLAsbTYAJGfe+nd1Bt+7UiVWCzQ96PYJJO1NJMAx+",
+	"eHPW4MrZHTRQgYurrfOJ20RSs0P2UStsGXLUEpYp1NXombXZpRca5tIqJ91r7rXeNr8I7/xy1Pn35fDC",
+	"/+p1XlwOuxd/bRQnXyd3HyWEil6rateU51PY0Lsieh2xli/YHjLuttLt5FSBYXlWWtOHLHKhEh1hybmS",
+	"yiqJOlC6ZELGGjh5s2kNqwZq0b2v3ajuUL/Nyo5jqWfGja276cdc430iiaLF1Zo3YUiV2bcI4GqxJxfC",
+	"NcB5sCBeq/XEwrghfLexMEeSfTg7+dihpWiOkB1uBNRQVc80UPydHMcL59CMlU6MM+s04O44W7IOi/W2",
+	"NsUzqejv7nQAIpW4pl9zyz8q4fMd6tMS0h7sobXAvbBjrXKa7SaeLho9UdNTN4/f3OjtBqneNhAvbtKJ",
+	"mpo7NaaGHcLy5SY5RbmFCGiGOzsqA2lJF7B62RVqJ1Gx2TEZxGZH2TTb+T+klDJq21nFOjd2SoNRuY4B",
+	"u6vpU/dL8UeKa1wExwuPWgdfpb4Ud8/DF/99p1LEnDbGf/r2FXuxt/+c+VgWS8BykTaosO5DI+0TczSQ",
+	"pkvr8CkMjLziLluDXlAMrejX1LS+behUCQPcbqp+VTd0AzvRXjTaf2e1WPu/On7fOpRKYxWbCJkwYZmQ",
+	"aCGbbjCUeZo2yeHSJ7vpMLLCprDF47NBXezz6TGqGiT7ZlDuEhY/ZBEfq9wOxymXV5GDO9KMaATOxyss",
+	"42nabcSBqmCjr8UAy0k0ybVPEOda2OXXOpiMr9/RkMI1l3blgFz3HrpaX5q82RQhthbmmYWkiPCkaipk",
+	"FLJoIlK45E4sdBtCURvLz2OrdFNXiiWC9r2VG9Be6+MxqRshiymm5zKOwvv126/woMXcwlTp5R3LcIVU",
+	"WXhRi2XguZ2houyi1LgeCxhfcmt5fIVPc54uuAb8malUxMv1NTrYu9fL87uZEXf6pn7M51x2NPCEj1Ng",
+	"lY/NbqqNIavcxqpJo6eVjMltPmHCVtVL4/WBMJhwkeYaecOnUzSqmhUlnKfpAzS0mjp+0WjTe5suVjIG",
+	"LSEp/ZeUHhk5KRKFDFIDLPKji7puOM792RCN3nB5ei8n4dsCNIu5gepSpGpBdlQicrSeZ2I6q7sqTz78",
+	"FITBuzevjz+/C8Lgx+MffrzPEenGfodqvjQWkQ43JwFLetAqXsFax68/heyno7chQ3r3Ie32IcuN89VW",
+	"43gEjZF/IkWRj40HnYeHqf8zGpk7YtNGx5cio22XS7/tZY6EyK736lkTIrs+aNjuT7Qc7PhjGbxpHX+8",
+	"3kOz4Pjj9UG7bl0OervdXrff3+0+r09jb/+JvY0lCFUo6l7RsMXmqZV7cqOnLqAebPWsV3tis6fK6M30",
+	"7ml1ReJEpipfi83FM4ivVG6finRX296UPiEr45nxLAMJCWuh1ri7u/siZC68NjFgqwjy+exVu8xgXALX",
+	"hvUPnn+PuzoYHPRHsmXLhLArgMwwyaXyEXyfC91/8byHTRzssTF5+4v4OsEeZUqLeS2dRUMM4hpHYNcT",
+	"VQa9wUGn3+8Mnp/1e8Me/v9vBPUyjYlb6GB7dTd+q3/Qen7+/YuLX/Gf817nxUX71/75845/+DK4/XVw",
+	"3utXngbnvc6+e/51MDjAj+1Oo/pVKEKfkACdyjPmRsRHuW3gm7dqlXPuQFFNJqCdpfsS6zkcbKH+m3Cd",
+	"MDKmYpW6NKo269BmVdSYSmZ6AZgZN2ahdFIm2FMGF7a+mgLadEg4Y+AadPNoj2TZcitKF5fdbjdqO89w",
+	"U6pwtTNqdb2321sfPdvsaUrxYy4TVknNM8yATEhTD0tfKRGDCUsNtIg9Y90yAcSwGWjojuQbit4WuXWW",
+	"X1E+Gjik8vrWOm5V0rnfv8ZPI9mKqgl9Q1ZPU5YJQkUUVpK+M9AUTGjXnOqVBFtcxZGM1vMCh2z6i8gi",
+	"yqiMbjr00O6O5EgesTFiMeKJN7ychORsMVMpDJmYEGmsJ53TVnFpUBsQhu31eiwVxqItQsnPI1kUdDVx",
+	"HcnIY631ZKshIwoIqUyRoOajauXgfJx/JI9kBQEraaCsNegN2o7kURtiouF8wKF/S+lsWT5OhZmh5kCY",
+	"MZKnkFBXGvjcZ8A4LRrt0lRcAzP5GAlsDNrQ8h0nMM+UBRkvh2U+3jPDIpGQKtGQwPcJiW+pcs3UQjLh",
+	"DrLM+RUU+XUjafgEhkw3ZfpR5jhaHWY9WaEpw8/lLViRpiPpNsuwQW/QZW8cdSO5qNz63MEpWJ8eBrpT",
+	"5P8lLgGQs88nx68dzZzddxJlxd5HPt2ZaHrIXhIDMxcruoKlCxXh3kukmrKFkRyrZEnD1EuGhp9zCEjK",
+	"K+fU+B2AwVrRTScV05ldIO106KUn9hMxF9YMy7BA7aAFayERj2GppE/42MxfJ5d0JYE9ZHv93ZEsKmUk",
+	"aMg3cIgPHRxnJau8tTd44cYdVdKLo/Zh1T5vSISmFVkx235vt6GVLiPHh0vPLF030V05yT4dIRUxeDer",
+	"Pyp0lPF4Bp1Bt1fxSgQn5Yoyl9eDmxyEwTVo48C23+25KioDyTMRDAPUQXed1JyRDNtxW7WzQlTypnp7",
+	"sdzn4yQY+vShH1clSx/NS5UsH3BixEv4IoEZ/5Te/pUrqNSZOs8nL+KgKWlwt1cx3qo6VuHOCXIvhh6W",
+	"5L2WrLZ5QMUhf2UOwTD4MirGMAqGo3IUoyAclbOpfaH50Gc3TPqYZ75CfY4jnOQtEcRXTqFmFVidw/q5",
+	"sUFvcFejZbmd8nDZbRjs9Xr3V6ic46Iq/fur1M5gUKXd+yutjlJhjf4DapQncKjC/kPG1XC+ACsPXjyo",
+	"t9oZmtsw2H/IvKpHPoiA8/mc62XJfhXdB9UuPjVo8zkuDsiwqUAtOK9fJX15rQBhMXk9qT52WCBC6j32",
+	"27CAvPq/BQXGhdnpceD8C/mftqeq+3SyIkGr9EG5YwAsS3lM+XaNCIEA12xgoO3pHGVlRuX2sQwqY/FZ",
+	"YquxmFQtWMaXc9IStboW7vhnw6DorMU6HpbexweedigGUmSnrUZSDCIBSga5Y2UegZb1RKXfDpY0dHqN",
+	"O0qv/OjpZXVXR8FjMHF9oN8g8X8TElM19SrjwyGxzF97OCLOV7G/baBYhAifUjtapetszZPxCmNzJksz",
+	"HDq7vUjIKNMv+r3B80dAwmb6xINhAcfsMCHLL3PH9eHIjWMUDHvdvUF4F3g8BgyahvgNEP43AaHuQ3o4",
+	"KNRyaR4ODGWQ1IPQPQBR810/LU4UUdiAgqtBGSoNeOoSkFcRyqAeeKypDPtswkUK5JITEodYhuMqobUV",
+	"oGBT1XDDsAg4FZGWWvjjEbjSEKN4uL5B8RlCjAWfEKgUs3cvyzCrs8n84B3E+ECZ+0KToPf9F9939/vd",
+	"fq/X3Xsc/DTO5Bv+/G/iz5rP+uEAVA9rPQCBUnUldngmdq77O1luZlXsacyap4T5o4/HLrXno1Zzy0Ua",
+	"sh80n3DJ2VGaqmXI/gkIHCF7m+ZoO7wUzmFMl+DQHTs+m8IMGR/JqJKvTwdsjORZtuxUHHVFshhrRc13",
+	"f0SHbDHjthwS9UejoehAeySV67lI/a83RB60uhf+Lqd7l/logdVLNgbnKuWIdSNJGzGshaNLJ2oRkr5E",
+	"lSUKVyHqkJx6/k9ayeT4WY3xjz/vDjpiSo/k6tm15I8rUJRtIrSxRWLkYT1L4LLor+2iQWisutFF+BN7",
+	"wr9udCNJD+VYpUoAu2dR4ZuKXCtkfblmOIvcYWu2w6Iiin+5elVAZDFinEzDSQGf3FCmAZQL6M5z4S9H",
+	"R06r9S7xzQMHbmtGkpc5Nl026O0516y70MXtYRmNOKSwRyUDq0jJpIICjL/0Sc3pspeUohtsDD7ESaNy",
+	"7lrXXoi0TNSeKDD+QH1dpBenVYL6zVV3RL1XRXYqN1vdXnylDlA7rHJePZay5sj4WY1rxv7qYMn5edB/",
+	"vru7t79X9W4Uno2/kTuBzc30b6MNR8IoCC4uyHnxUHO8frDnofcAbRypJ3BhrXGq4ivmosLtasyNdqzS",
+	"U7caPN52mdB9wnjvrqzJNTrsfhPFf5Yo9gKU2KEa8z6/uA1rIfvzC2S7legmoskcJxfSugzKbwjsJllM",
+	"qdHX/Q3PaWMOcnGX1GYedkSoc7+8bCOal+nMI/nV8pCkwi/GJoVkTNW0uCqrSTx22Vkt1Ly6GKs2GX83",
+	"1t1XYw3LdH/KkCgBeSTHUB7j1duu5epuptxHxYk2b804sapRK1vheiOSr446eLf2n4Pn9Yz589WLwitc",
+	"XA50/iW4AqTc4vqQ2nEXJxmEnP7TPVY9vQ6yVbbqI60cWUDG8aOut7DhSK7kLJ7BDYJrcbDZijl8luLm",
+	"PZcqGDZKmNuL28cIj/UzDk96idx9uP8AIK9dnvcN/f9/Q3/E0Z0fz84+UhYSA9rJ3ywJGjzGW4VB42GU",
+	"NXlQBf0avCOW41dE8i77gedTMOFImnxuQjYTxqqp5vgbJ4crKXhaee/UcFoQVJQd8K950g4ZKeaUZFVF",
+	"7ZF0evQjUXt1+iraDsgrl/ofiMkPx6W1Y0ffoOkbNP0u0OTh5KnQiS7Q2AJOlQyjMpXN3bphDt1lhkUG",
+	"236vX1jdC3/dXbnkITPKX8bF5sLESk7ElAz9TGRAF3PQ2afFjO6GvAsCztxgv56JN89R/kE8+o13arzT",
+	"/0Ov6CSqKe5HXBFl98l40vEDa9Wab38db94zpAsXcilkX67TYBjskGTznW0cCdDC+kxlOrLp48NFh+HG",
+	"Re5FNrorsUpKXzExZRm7LO4MVJaurujSuWStDxnIs+LoMPv0+h9Or3il0tR5lEfyET7nkL0VKYyB2+rl",
+	"DW2XLj4DDSyX8YxLunT2jG55GauEMna5huIMppvCM8rudfxM+AVLogt/RXTI5jzLytRjJrkV11AmnY/V",
+	"NbAWnYN2a9MpG+7Ok5Gcimsw/uq2LEMgdLnV46X74fJXp9i2VvnU5cnSZWYFCnbZac0a5oVO5cfFNYyk",
+	"u3vRaVXV2T0zzOtYHR+fo5lSp1VFrNBIo5FsRStSvCzaufQW+WWhornsgS/F91ADN0re0jWtuZ0N2QMT",
+	"isl7TwzjTj+UucINxxlYq3b0oX3Iotpt+VG4urs/rN7cP5LVa/udSulJfsWFtxe3/y8AAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -124,6 +124,9 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 			return nil, err
 		}
 		mux.Handle("/ingest/", h)
+		for _, prefix := range protocolPrefixes {
+			mux.Handle(prefix, h)
+		}
 	}
 	if surfaces.API {
 		if err := a.apiHandler(mux); err != nil {
@@ -161,10 +164,10 @@ func (a *App) ingestHandler() (http.Handler, error) {
 	}
 	inner := http.NewServeMux()
 	ingestapi.HandlerWithOptions(
-		ingestapi.NewStrictHandlerWithOptions(srv, nil, ingestapi.StrictHTTPServerOptions{
+		a.withProtocols(srv, ingestapi.NewStrictHandlerWithOptions(nativeIngest{srv}, nil, ingestapi.StrictHTTPServerOptions{
 			RequestErrorHandlerFunc:  ingest.RequestError,
 			ResponseErrorHandlerFunc: a.responseError,
-		}),
+		})),
 		ingestapi.StdHTTPServerOptions{BaseRouter: inner, ErrorHandlerFunc: ingest.RequestError},
 	)
 	return a.guarded(c, inner, ingest.MaxBodyBytes, c.ValidateParams), nil
@@ -176,7 +179,7 @@ func (a *App) ingestHandler() (http.Handler, error) {
 func (a *App) guarded(c *contract.Spec, h http.Handler, bodyLimit int64, validation ...middleware.Middleware) http.Handler {
 	chain := []middleware.Middleware{
 		c.Route,
-		middleware.Auth(a.authn, contract.Scope, a.logger),
+		middleware.AuthAllowingBasic(a.authn, contract.Scope, contract.AllowsBasic, a.logger),
 		middleware.RateLimit(limiterAdapter{a.limiter}, a.metrics, a.logger),
 		contract.ForBody(middleware.Body(bodyLimit)),
 	}

@@ -24,9 +24,21 @@ type ScopeFunc func(r *http.Request) (scope apikey.Scope, ok bool)
 // unknown, 403 when the key lacks the scope the route needs. The key goes into
 // the request context; the tenant of everything the request touches is the key's.
 func Auth(authn Authenticator, scopeFor ScopeFunc, logger *slog.Logger) Middleware {
+	return AuthAllowingBasic(authn, scopeFor, nil, logger)
+}
+
+// AuthAllowingBasic is Auth that also takes HTTP Basic credentials whose
+// password is the key (any user name) on the requests basicFor accepts: the
+// standard-protocol endpoints, for shippers (Promtail, Filebeat, Fluent Bit)
+// that offer only Basic auth. A nil basicFor accepts Basic nowhere.
+func AuthAllowingBasic(authn Authenticator, scopeFor ScopeFunc, basicFor func(*http.Request) bool, logger *slog.Logger) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			secret, ok := bearer(r.Header.Get("Authorization"))
+			if !ok && basicFor != nil && basicFor(r) {
+				_, secret, ok = r.BasicAuth()
+				ok = ok && secret != ""
+			}
 			if !ok {
 				unauthorized(w, r, "missing API key: send Authorization: Bearer <key>")
 				return

@@ -34,6 +34,10 @@ type Metrics struct {
 
 	RateLimited     prometheus.Counter
 	RateLimitErrors prometheus.Counter
+
+	// ProtocolRejected counts records of the standard protocols (OTLP, Loki,
+	// Elasticsearch bulk, remote write) that could not be mapped or stored.
+	ProtocolRejected *prometheus.CounterVec // protocol, reason
 }
 
 // New creates the metrics on a fresh registry, with Go runtime and process collectors.
@@ -74,6 +78,8 @@ func New() *Metrics {
 			"Requests answered 429."),
 		RateLimitErrors: f.counter("lightwatch_rate_limit_errors_total",
 			"Rate-limit checks that failed (Redis unreachable); such requests are let through."),
+		ProtocolRejected: f.counterVec("lightwatch_protocol_records_rejected_total",
+			"Records received over a standard protocol (otlp, loki, elasticsearch, remote_write) that were not stored, by protocol and reason.", "protocol", "reason"),
 	}
 }
 

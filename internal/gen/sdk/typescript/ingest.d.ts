@@ -72,10 +72,132 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/otlp/v1/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * OTLP/HTTP logs export
+         * @description An OTLP `ExportLogsServiceRequest`, as protobuf (`application/x-protobuf`) or OTLP-JSON
+         *     (`application/json`), optionally `Content-Encoding: gzip` or `zstd`. Each log record becomes a log
+         *     event. The answer is an `ExportLogsServiceResponse` in the request's encoding: records that could not
+         *     be stored are counted in `partialSuccess.rejectedLogRecords` with a message (the rest are stored).
+         */
+        post: operations["otlpExportLogs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/otlp/v1/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * OTLP/HTTP metrics export
+         * @description An OTLP `ExportMetricsServiceRequest`, as protobuf or OTLP-JSON, optionally gzip or zstd. Gauges,
+         *     sums, histograms, exponential histograms and summaries become metric samples; data points that could
+         *     not be stored are counted in `partialSuccess.rejectedDataPoints`.
+         */
+        post: operations["otlpExportMetrics"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/otlp/v1/traces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * OTLP/HTTP traces (not supported)
+         * @description Lightwatch stores no traces; this answers 501 naming what is supported, so that a misconfigured pipeline says why.
+         */
+        post: operations["otlpExportTraces"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/loki/api/v1/push": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Loki push
+         * @description Loki's push API, for Promtail, Grafana Alloy, Vector, Fluent Bit and other Loki clients: a
+         *     `PushRequest` as snappy-compressed protobuf (`application/x-protobuf`; what Promtail and Alloy send)
+         *     or Loki's JSON (`application/json`), optionally `Content-Encoding: gzip`. Each entry becomes a log
+         *     event: the service from the `service_name`, `service`, `app`, `application`, `job`, `container` or
+         *     `container_name` label (the first present; else `unknown_service`), the host from `host`, `hostname`,
+         *     `host_name`, `node` or `instance`, the level from a `level` / `detected_level` / `severity` label or
+         *     structured metadata, else detected from the line; the other labels and structured metadata become
+         *     attributes. 204 when every entry is stored; 400 naming the rejected entries when some could not be
+         *     (the others are stored, as Loki does).
+         */
+        post: operations["lokiPush"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description An OTLP-JSON ExportLogsServiceRequest (https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding). */
+        OtlpLogsRequest: {
+            resourceLogs?: Record<string, never>[];
+        };
+        /** @description An OTLP-JSON ExportMetricsServiceRequest. */
+        OtlpMetricsRequest: {
+            resourceMetrics?: Record<string, never>[];
+        };
+        /** @description Loki's JSON push body: streams of label sets and their [timestamp, line] values. */
+        LokiPushRequest: {
+            streams: {
+                /** @description The stream's labels. */
+                stream: {
+                    [key: string]: string;
+                };
+                /** @description [["<unix epoch ns>", "<line>"], ...], optionally with a third element: structured metadata (an object of strings). */
+                values: unknown[][];
+            }[];
+        };
+        /** @description An OTLP-JSON Export*ServiceResponse; `partialSuccess` is present only when records were rejected. */
+        OtlpExportResponse: {
+            partialSuccess?: {
+                /** @description int64 as a string (OTLP-JSON) */
+                rejectedLogRecords?: string;
+                /** @description int64 as a string (OTLP-JSON) */
+                rejectedDataPoints?: string;
+                errorMessage?: string;
+            };
+        };
         /**
          * @description Client-chosen event id, unique per tenant. Re-sending an event with an id that is already
          *     stored stores nothing twice. Omit it to have the server generate one (then retries are not
@@ -329,8 +451,24 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /**
+         * @description The request was decoded; every record was stored except those counted in `partialSuccess`
+         *     (an `Export*ServiceResponse`, in the request's encoding).
+         */
+        OtlpExported: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/x-protobuf": string;
+                "application/json": components["schemas"]["OtlpExportResponse"];
+            };
+        };
     };
-    parameters: never;
+    parameters: {
+        /** @description The tenant header of Loki, Mimir and their shippers. Optional; when sent it must be the API key's tenant (403 otherwise), since the tenant always comes from the key. */
+        ScopeOrgID: string;
+    };
     requestBodies: never;
     headers: {
         /** @description Seconds to wait before retrying. */
@@ -431,6 +569,172 @@ export interface operations {
         };
         responses: {
             202: components["responses"]["Accepted"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    otlpExportLogs: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The tenant header of Loki, Mimir and their shippers. Optional; when sent it must be the API key's tenant (403 otherwise), since the tenant always comes from the key. */
+                "X-Scope-OrgID"?: components["parameters"]["ScopeOrgID"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-protobuf": string;
+                /**
+                 * @example {
+                 *       "resourceLogs": [
+                 *         {
+                 *           "resource": {
+                 *             "attributes": [
+                 *               {
+                 *                 "key": "service.name",
+                 *                 "value": {
+                 *                   "stringValue": "checkout"
+                 *                 }
+                 *               }
+                 *             ]
+                 *           },
+                 *           "scopeLogs": [
+                 *             {
+                 *               "logRecords": [
+                 *                 {
+                 *                   "timeUnixNano": "1733454000000000000",
+                 *                   "severityText": "ERROR",
+                 *                   "body": {
+                 *                     "stringValue": "payment declined"
+                 *                   }
+                 *                 }
+                 *               ]
+                 *             }
+                 *           ]
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["OtlpLogsRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["OtlpExported"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    otlpExportMetrics: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The tenant header of Loki, Mimir and their shippers. Optional; when sent it must be the API key's tenant (403 otherwise), since the tenant always comes from the key. */
+                "X-Scope-OrgID"?: components["parameters"]["ScopeOrgID"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-protobuf": string;
+                "application/json": components["schemas"]["OtlpMetricsRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["OtlpExported"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    otlpExportTraces: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-protobuf": string;
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            /** @description Traces are not supported. */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    lokiPush: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The tenant header of Loki, Mimir and their shippers. Optional; when sent it must be the API key's tenant (403 otherwise), since the tenant always comes from the key. */
+                "X-Scope-OrgID"?: components["parameters"]["ScopeOrgID"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-protobuf": string;
+                /**
+                 * @example {
+                 *       "streams": [
+                 *         {
+                 *           "stream": {
+                 *             "job": "checkout",
+                 *             "host": "web-1"
+                 *           },
+                 *           "values": [
+                 *             [
+                 *               "1733454000000000000",
+                 *               "level=error msg=\"payment declined\""
+                 *             ]
+                 *           ]
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["LokiPushRequest"];
+            };
+        };
+        responses: {
+            /** @description Every entry is stored. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];

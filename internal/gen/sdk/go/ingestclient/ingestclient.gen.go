@@ -324,6 +324,9 @@ type LogEventLevel string
 // LogEventBatch One LogEvent or a JSON array of 1 to 10,000 of them.
 type LogEventBatch = json.RawMessage
 
+// LokiPushRequest Loki's JSON push body: streams of label sets and their [timestamp, line] values.
+type LokiPushRequest = json.RawMessage
+
 // MetricSample One sample of a metric series (name + service + labels).
 type MetricSample struct {
 	// Host Host name or address of the machine that produced the event.
@@ -373,6 +376,25 @@ type MetricSampleType string
 
 // MetricSampleBatch One MetricSample or a JSON array of 1 to 10,000 of them.
 type MetricSampleBatch = json.RawMessage
+
+// OtlpExportResponse An OTLP-JSON Export*ServiceResponse; `partialSuccess` is present only when records were rejected.
+type OtlpExportResponse struct {
+	PartialSuccess *struct {
+		ErrorMessage *string `json:"errorMessage,omitempty"`
+
+		// RejectedDataPoints int64 as a string (OTLP-JSON)
+		RejectedDataPoints *string `json:"rejectedDataPoints,omitempty"`
+
+		// RejectedLogRecords int64 as a string (OTLP-JSON)
+		RejectedLogRecords *string `json:"rejectedLogRecords,omitempty"`
+	} `json:"partialSuccess,omitempty"`
+}
+
+// OtlpLogsRequest An OTLP-JSON ExportLogsServiceRequest (https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding).
+type OtlpLogsRequest = json.RawMessage
+
+// OtlpMetricsRequest An OTLP-JSON ExportMetricsServiceRequest.
+type OtlpMetricsRequest = json.RawMessage
 
 // Problem RFC 9457 problem details.
 type Problem struct {
@@ -470,6 +492,9 @@ type ServiceName = string
 // Example: 2026-11-27T10:00:00Z
 type Timestamp = time.Time
 
+// ScopeOrgID defines model for ScopeOrgID.
+type ScopeOrgID = string
+
 // Accepted defines model for Accepted.
 type Accepted = IngestResult
 
@@ -478,6 +503,9 @@ type BadRequest = Problem
 
 // Forbidden RFC 9457 problem details.
 type Forbidden = Problem
+
+// OtlpExported An OTLP-JSON Export*ServiceResponse; `partialSuccess` is present only when records were rejected.
+type OtlpExported = OtlpExportResponse
 
 // TooLarge RFC 9457 problem details.
 type TooLarge = Problem
@@ -494,6 +522,27 @@ type Unavailable = Problem
 // UnsupportedMediaType RFC 9457 problem details.
 type UnsupportedMediaType = Problem
 
+// LokiPushParams defines parameters for LokiPush.
+type LokiPushParams struct {
+	// XScopeOrgID The tenant header of Loki, Mimir and their shippers. Optional; when sent it must be the API key's tenant (403 otherwise), since the tenant always comes from the key.
+	XScopeOrgID *ScopeOrgID `json:"X-Scope-OrgID,omitempty"`
+}
+
+// OtlpExportLogsParams defines parameters for OtlpExportLogs.
+type OtlpExportLogsParams struct {
+	// XScopeOrgID The tenant header of Loki, Mimir and their shippers. Optional; when sent it must be the API key's tenant (403 otherwise), since the tenant always comes from the key.
+	XScopeOrgID *ScopeOrgID `json:"X-Scope-OrgID,omitempty"`
+}
+
+// OtlpExportMetricsParams defines parameters for OtlpExportMetrics.
+type OtlpExportMetricsParams struct {
+	// XScopeOrgID The tenant header of Loki, Mimir and their shippers. Optional; when sent it must be the API key's tenant (403 otherwise), since the tenant always comes from the key.
+	XScopeOrgID *ScopeOrgID `json:"X-Scope-OrgID,omitempty"`
+}
+
+// OtlpExportTracesJSONBody defines parameters for OtlpExportTraces.
+type OtlpExportTracesJSONBody = map[string]interface{}
+
 // IngestHeartbeatsJSONRequestBody defines body for IngestHeartbeats for application/json ContentType.
 type IngestHeartbeatsJSONRequestBody = HeartbeatBatch
 
@@ -505,6 +554,18 @@ type IngestMetricsJSONRequestBody = MetricSampleBatch
 
 // IngestSecurityEventsJSONRequestBody defines body for IngestSecurityEvents for application/json ContentType.
 type IngestSecurityEventsJSONRequestBody = SecurityEventBatch
+
+// LokiPushJSONRequestBody defines body for LokiPush for application/json ContentType.
+type LokiPushJSONRequestBody = LokiPushRequest
+
+// OtlpExportLogsJSONRequestBody defines body for OtlpExportLogs for application/json ContentType.
+type OtlpExportLogsJSONRequestBody = OtlpLogsRequest
+
+// OtlpExportMetricsJSONRequestBody defines body for OtlpExportMetrics for application/json ContentType.
+type OtlpExportMetricsJSONRequestBody = OtlpMetricsRequest
+
+// OtlpExportTracesJSONRequestBody defines body for OtlpExportTraces for application/json ContentType.
+type OtlpExportTracesJSONRequestBody = OtlpExportTracesJSONBody
 
 // AsAttributes0 returns the union data inside the Attributes_AdditionalProperties as a Attributes0
 func (t Attributes_AdditionalProperties) AsAttributes0() (Attributes0, error) {
@@ -723,6 +784,104 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /ingest/security-events (the `IngestSecurityEvents` operationId).
 	IngestSecurityEvents(ctx context.Context, body IngestSecurityEventsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// LokiPushWithBody Loki push
+	//
+	// Loki's push API, for Promtail, Grafana Alloy, Vector, Fluent Bit and other Loki clients: a
+	// `PushRequest` as snappy-compressed protobuf (`application/x-protobuf`; what Promtail and Alloy send)
+	// or Loki's JSON (`application/json`), optionally `Content-Encoding: gzip`. Each entry becomes a log
+	// event: the service from the `service_name`, `service`, `app`, `application`, `job`, `container` or
+	// `container_name` label (the first present; else `unknown_service`), the host from `host`, `hostname`,
+	// `host_name`, `node` or `instance`, the level from a `level` / `detected_level` / `severity` label or
+	// structured metadata, else detected from the line; the other labels and structured metadata become
+	// attributes. 204 when every entry is stored; 400 naming the rejected entries when some could not be
+	// (the others are stored, as Loki does).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /loki/api/v1/push (the `LokiPush` operationId).
+	LokiPushWithBody(ctx context.Context, params *LokiPushParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// LokiPush Loki push
+	//
+	// Loki's push API, for Promtail, Grafana Alloy, Vector, Fluent Bit and other Loki clients: a
+	// `PushRequest` as snappy-compressed protobuf (`application/x-protobuf`; what Promtail and Alloy send)
+	// or Loki's JSON (`application/json`), optionally `Content-Encoding: gzip`. Each entry becomes a log
+	// event: the service from the `service_name`, `service`, `app`, `application`, `job`, `container` or
+	// `container_name` label (the first present; else `unknown_service`), the host from `host`, `hostname`,
+	// `host_name`, `node` or `instance`, the level from a `level` / `detected_level` / `severity` label or
+	// structured metadata, else detected from the line; the other labels and structured metadata become
+	// attributes. 204 when every entry is stored; 400 naming the rejected entries when some could not be
+	// (the others are stored, as Loki does).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /loki/api/v1/push (the `LokiPush` operationId).
+	LokiPush(ctx context.Context, params *LokiPushParams, body LokiPushJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// OtlpExportLogsWithBody OTLP/HTTP logs export
+	//
+	// An OTLP `ExportLogsServiceRequest`, as protobuf (`application/x-protobuf`) or OTLP-JSON
+	// (`application/json`), optionally `Content-Encoding: gzip` or `zstd`. Each log record becomes a log
+	// event. The answer is an `ExportLogsServiceResponse` in the request's encoding: records that could not
+	// be stored are counted in `partialSuccess.rejectedLogRecords` with a message (the rest are stored).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /otlp/v1/logs (the `OtlpExportLogs` operationId).
+	OtlpExportLogsWithBody(ctx context.Context, params *OtlpExportLogsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// OtlpExportLogs OTLP/HTTP logs export
+	//
+	// An OTLP `ExportLogsServiceRequest`, as protobuf (`application/x-protobuf`) or OTLP-JSON
+	// (`application/json`), optionally `Content-Encoding: gzip` or `zstd`. Each log record becomes a log
+	// event. The answer is an `ExportLogsServiceResponse` in the request's encoding: records that could not
+	// be stored are counted in `partialSuccess.rejectedLogRecords` with a message (the rest are stored).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /otlp/v1/logs (the `OtlpExportLogs` operationId).
+	OtlpExportLogs(ctx context.Context, params *OtlpExportLogsParams, body OtlpExportLogsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// OtlpExportMetricsWithBody OTLP/HTTP metrics export
+	//
+	// An OTLP `ExportMetricsServiceRequest`, as protobuf or OTLP-JSON, optionally gzip or zstd. Gauges,
+	// sums, histograms, exponential histograms and summaries become metric samples; data points that could
+	// not be stored are counted in `partialSuccess.rejectedDataPoints`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /otlp/v1/metrics (the `OtlpExportMetrics` operationId).
+	OtlpExportMetricsWithBody(ctx context.Context, params *OtlpExportMetricsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// OtlpExportMetrics OTLP/HTTP metrics export
+	//
+	// An OTLP `ExportMetricsServiceRequest`, as protobuf or OTLP-JSON, optionally gzip or zstd. Gauges,
+	// sums, histograms, exponential histograms and summaries become metric samples; data points that could
+	// not be stored are counted in `partialSuccess.rejectedDataPoints`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /otlp/v1/metrics (the `OtlpExportMetrics` operationId).
+	OtlpExportMetrics(ctx context.Context, params *OtlpExportMetricsParams, body OtlpExportMetricsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// OtlpExportTracesWithBody OTLP/HTTP traces (not supported)
+	//
+	// Lightwatch stores no traces; this answers 501 naming what is supported, so that a misconfigured pipeline says why.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /otlp/v1/traces (the `OtlpExportTraces` operationId).
+	OtlpExportTracesWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// OtlpExportTraces OTLP/HTTP traces (not supported)
+	//
+	// Lightwatch stores no traces; this answers 501 naming what is supported, so that a misconfigured pipeline says why.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /otlp/v1/traces (the `OtlpExportTraces` operationId).
+	OtlpExportTraces(ctx context.Context, body OtlpExportTracesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // IngestHeartbeatsWithBody Ingest heartbeats
@@ -851,6 +1010,184 @@ func (c *Client) IngestSecurityEventsWithBody(ctx context.Context, contentType s
 // Corresponds with POST /ingest/security-events (the `IngestSecurityEvents` operationId).
 func (c *Client) IngestSecurityEvents(ctx context.Context, body IngestSecurityEventsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewIngestSecurityEventsRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// LokiPushWithBody Loki push
+//
+// Loki's push API, for Promtail, Grafana Alloy, Vector, Fluent Bit and other Loki clients: a
+// `PushRequest` as snappy-compressed protobuf (`application/x-protobuf`; what Promtail and Alloy send)
+// or Loki's JSON (`application/json`), optionally `Content-Encoding: gzip`. Each entry becomes a log
+// event: the service from the `service_name`, `service`, `app`, `application`, `job`, `container` or
+// `container_name` label (the first present; else `unknown_service`), the host from `host`, `hostname`,
+// `host_name`, `node` or `instance`, the level from a `level` / `detected_level` / `severity` label or
+// structured metadata, else detected from the line; the other labels and structured metadata become
+// attributes. 204 when every entry is stored; 400 naming the rejected entries when some could not be
+// (the others are stored, as Loki does).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /loki/api/v1/push (the `LokiPush` operationId).
+func (c *Client) LokiPushWithBody(ctx context.Context, params *LokiPushParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewLokiPushRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// LokiPush Loki push
+//
+// Loki's push API, for Promtail, Grafana Alloy, Vector, Fluent Bit and other Loki clients: a
+// `PushRequest` as snappy-compressed protobuf (`application/x-protobuf`; what Promtail and Alloy send)
+// or Loki's JSON (`application/json`), optionally `Content-Encoding: gzip`. Each entry becomes a log
+// event: the service from the `service_name`, `service`, `app`, `application`, `job`, `container` or
+// `container_name` label (the first present; else `unknown_service`), the host from `host`, `hostname`,
+// `host_name`, `node` or `instance`, the level from a `level` / `detected_level` / `severity` label or
+// structured metadata, else detected from the line; the other labels and structured metadata become
+// attributes. 204 when every entry is stored; 400 naming the rejected entries when some could not be
+// (the others are stored, as Loki does).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /loki/api/v1/push (the `LokiPush` operationId).
+func (c *Client) LokiPush(ctx context.Context, params *LokiPushParams, body LokiPushJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewLokiPushRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// OtlpExportLogsWithBody OTLP/HTTP logs export
+//
+// An OTLP `ExportLogsServiceRequest`, as protobuf (`application/x-protobuf`) or OTLP-JSON
+// (`application/json`), optionally `Content-Encoding: gzip` or `zstd`. Each log record becomes a log
+// event. The answer is an `ExportLogsServiceResponse` in the request's encoding: records that could not
+// be stored are counted in `partialSuccess.rejectedLogRecords` with a message (the rest are stored).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /otlp/v1/logs (the `OtlpExportLogs` operationId).
+func (c *Client) OtlpExportLogsWithBody(ctx context.Context, params *OtlpExportLogsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOtlpExportLogsRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// OtlpExportLogs OTLP/HTTP logs export
+//
+// An OTLP `ExportLogsServiceRequest`, as protobuf (`application/x-protobuf`) or OTLP-JSON
+// (`application/json`), optionally `Content-Encoding: gzip` or `zstd`. Each log record becomes a log
+// event. The answer is an `ExportLogsServiceResponse` in the request's encoding: records that could not
+// be stored are counted in `partialSuccess.rejectedLogRecords` with a message (the rest are stored).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /otlp/v1/logs (the `OtlpExportLogs` operationId).
+func (c *Client) OtlpExportLogs(ctx context.Context, params *OtlpExportLogsParams, body OtlpExportLogsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOtlpExportLogsRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// OtlpExportMetricsWithBody OTLP/HTTP metrics export
+//
+// An OTLP `ExportMetricsServiceRequest`, as protobuf or OTLP-JSON, optionally gzip or zstd. Gauges,
+// sums, histograms, exponential histograms and summaries become metric samples; data points that could
+// not be stored are counted in `partialSuccess.rejectedDataPoints`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /otlp/v1/metrics (the `OtlpExportMetrics` operationId).
+func (c *Client) OtlpExportMetricsWithBody(ctx context.Context, params *OtlpExportMetricsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOtlpExportMetricsRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// OtlpExportMetrics OTLP/HTTP metrics export
+//
+// An OTLP `ExportMetricsServiceRequest`, as protobuf or OTLP-JSON, optionally gzip or zstd. Gauges,
+// sums, histograms, exponential histograms and summaries become metric samples; data points that could
+// not be stored are counted in `partialSuccess.rejectedDataPoints`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /otlp/v1/metrics (the `OtlpExportMetrics` operationId).
+func (c *Client) OtlpExportMetrics(ctx context.Context, params *OtlpExportMetricsParams, body OtlpExportMetricsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOtlpExportMetricsRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// OtlpExportTracesWithBody OTLP/HTTP traces (not supported)
+//
+// Lightwatch stores no traces; this answers 501 naming what is supported, so that a misconfigured pipeline says why.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /otlp/v1/traces (the `OtlpExportTraces` operationId).
+func (c *Client) OtlpExportTracesWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOtlpExportTracesRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// OtlpExportTraces OTLP/HTTP traces (not supported)
+//
+// Lightwatch stores no traces; this answers 501 naming what is supported, so that a misconfigured pipeline says why.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /otlp/v1/traces (the `OtlpExportTraces` operationId).
+func (c *Client) OtlpExportTraces(ctx context.Context, body OtlpExportTracesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOtlpExportTracesRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1021,6 +1358,211 @@ func NewIngestSecurityEventsRequestWithBody(server string, contentType string, b
 	return req, nil
 }
 
+// NewLokiPushRequest calls the generic LokiPush builder with application/json body
+func NewLokiPushRequest(server string, params *LokiPushParams, body LokiPushJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewLokiPushRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewLokiPushRequestWithBody constructs an http.Request for the LokiPush method, with any body, and a specified content type
+func NewLokiPushRequestWithBody(server string, params *LokiPushParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/loki/api/v1/push")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.XScopeOrgID != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Scope-OrgID", *params.XScopeOrgID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Scope-OrgID", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewOtlpExportLogsRequest calls the generic OtlpExportLogs builder with application/json body
+func NewOtlpExportLogsRequest(server string, params *OtlpExportLogsParams, body OtlpExportLogsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewOtlpExportLogsRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewOtlpExportLogsRequestWithBody constructs an http.Request for the OtlpExportLogs method, with any body, and a specified content type
+func NewOtlpExportLogsRequestWithBody(server string, params *OtlpExportLogsParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/otlp/v1/logs")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.XScopeOrgID != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Scope-OrgID", *params.XScopeOrgID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Scope-OrgID", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewOtlpExportMetricsRequest calls the generic OtlpExportMetrics builder with application/json body
+func NewOtlpExportMetricsRequest(server string, params *OtlpExportMetricsParams, body OtlpExportMetricsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewOtlpExportMetricsRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewOtlpExportMetricsRequestWithBody constructs an http.Request for the OtlpExportMetrics method, with any body, and a specified content type
+func NewOtlpExportMetricsRequestWithBody(server string, params *OtlpExportMetricsParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/otlp/v1/metrics")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.XScopeOrgID != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Scope-OrgID", *params.XScopeOrgID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Scope-OrgID", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewOtlpExportTracesRequest calls the generic OtlpExportTraces builder with application/json body
+func NewOtlpExportTracesRequest(server string, body OtlpExportTracesJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewOtlpExportTracesRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewOtlpExportTracesRequestWithBody constructs an http.Request for the OtlpExportTraces method, with any body, and a specified content type
+func NewOtlpExportTracesRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/otlp/v1/traces")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -1120,6 +1662,104 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /ingest/security-events (the `IngestSecurityEvents` operationId).
 	IngestSecurityEventsWithResponse(ctx context.Context, body IngestSecurityEventsJSONRequestBody, reqEditors ...RequestEditorFn) (*IngestSecurityEventsResponse, error)
+
+	// LokiPushWithBodyWithResponse Loki push
+	//
+	// Loki's push API, for Promtail, Grafana Alloy, Vector, Fluent Bit and other Loki clients: a
+	// `PushRequest` as snappy-compressed protobuf (`application/x-protobuf`; what Promtail and Alloy send)
+	// or Loki's JSON (`application/json`), optionally `Content-Encoding: gzip`. Each entry becomes a log
+	// event: the service from the `service_name`, `service`, `app`, `application`, `job`, `container` or
+	// `container_name` label (the first present; else `unknown_service`), the host from `host`, `hostname`,
+	// `host_name`, `node` or `instance`, the level from a `level` / `detected_level` / `severity` label or
+	// structured metadata, else detected from the line; the other labels and structured metadata become
+	// attributes. 204 when every entry is stored; 400 naming the rejected entries when some could not be
+	// (the others are stored, as Loki does).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /loki/api/v1/push (the `LokiPush` operationId).
+	LokiPushWithBodyWithResponse(ctx context.Context, params *LokiPushParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*LokiPushResponse, error)
+
+	// LokiPushWithResponse Loki push
+	//
+	// Loki's push API, for Promtail, Grafana Alloy, Vector, Fluent Bit and other Loki clients: a
+	// `PushRequest` as snappy-compressed protobuf (`application/x-protobuf`; what Promtail and Alloy send)
+	// or Loki's JSON (`application/json`), optionally `Content-Encoding: gzip`. Each entry becomes a log
+	// event: the service from the `service_name`, `service`, `app`, `application`, `job`, `container` or
+	// `container_name` label (the first present; else `unknown_service`), the host from `host`, `hostname`,
+	// `host_name`, `node` or `instance`, the level from a `level` / `detected_level` / `severity` label or
+	// structured metadata, else detected from the line; the other labels and structured metadata become
+	// attributes. 204 when every entry is stored; 400 naming the rejected entries when some could not be
+	// (the others are stored, as Loki does).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /loki/api/v1/push (the `LokiPush` operationId).
+	LokiPushWithResponse(ctx context.Context, params *LokiPushParams, body LokiPushJSONRequestBody, reqEditors ...RequestEditorFn) (*LokiPushResponse, error)
+
+	// OtlpExportLogsWithBodyWithResponse OTLP/HTTP logs export
+	//
+	// An OTLP `ExportLogsServiceRequest`, as protobuf (`application/x-protobuf`) or OTLP-JSON
+	// (`application/json`), optionally `Content-Encoding: gzip` or `zstd`. Each log record becomes a log
+	// event. The answer is an `ExportLogsServiceResponse` in the request's encoding: records that could not
+	// be stored are counted in `partialSuccess.rejectedLogRecords` with a message (the rest are stored).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /otlp/v1/logs (the `OtlpExportLogs` operationId).
+	OtlpExportLogsWithBodyWithResponse(ctx context.Context, params *OtlpExportLogsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OtlpExportLogsResponse, error)
+
+	// OtlpExportLogsWithResponse OTLP/HTTP logs export
+	//
+	// An OTLP `ExportLogsServiceRequest`, as protobuf (`application/x-protobuf`) or OTLP-JSON
+	// (`application/json`), optionally `Content-Encoding: gzip` or `zstd`. Each log record becomes a log
+	// event. The answer is an `ExportLogsServiceResponse` in the request's encoding: records that could not
+	// be stored are counted in `partialSuccess.rejectedLogRecords` with a message (the rest are stored).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /otlp/v1/logs (the `OtlpExportLogs` operationId).
+	OtlpExportLogsWithResponse(ctx context.Context, params *OtlpExportLogsParams, body OtlpExportLogsJSONRequestBody, reqEditors ...RequestEditorFn) (*OtlpExportLogsResponse, error)
+
+	// OtlpExportMetricsWithBodyWithResponse OTLP/HTTP metrics export
+	//
+	// An OTLP `ExportMetricsServiceRequest`, as protobuf or OTLP-JSON, optionally gzip or zstd. Gauges,
+	// sums, histograms, exponential histograms and summaries become metric samples; data points that could
+	// not be stored are counted in `partialSuccess.rejectedDataPoints`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /otlp/v1/metrics (the `OtlpExportMetrics` operationId).
+	OtlpExportMetricsWithBodyWithResponse(ctx context.Context, params *OtlpExportMetricsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OtlpExportMetricsResponse, error)
+
+	// OtlpExportMetricsWithResponse OTLP/HTTP metrics export
+	//
+	// An OTLP `ExportMetricsServiceRequest`, as protobuf or OTLP-JSON, optionally gzip or zstd. Gauges,
+	// sums, histograms, exponential histograms and summaries become metric samples; data points that could
+	// not be stored are counted in `partialSuccess.rejectedDataPoints`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /otlp/v1/metrics (the `OtlpExportMetrics` operationId).
+	OtlpExportMetricsWithResponse(ctx context.Context, params *OtlpExportMetricsParams, body OtlpExportMetricsJSONRequestBody, reqEditors ...RequestEditorFn) (*OtlpExportMetricsResponse, error)
+
+	// OtlpExportTracesWithBodyWithResponse OTLP/HTTP traces (not supported)
+	//
+	// Lightwatch stores no traces; this answers 501 naming what is supported, so that a misconfigured pipeline says why.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /otlp/v1/traces (the `OtlpExportTraces` operationId).
+	OtlpExportTracesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OtlpExportTracesResponse, error)
+
+	// OtlpExportTracesWithResponse OTLP/HTTP traces (not supported)
+	//
+	// Lightwatch stores no traces; this answers 501 naming what is supported, so that a misconfigured pipeline says why.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /otlp/v1/traces (the `OtlpExportTraces` operationId).
+	OtlpExportTracesWithResponse(ctx context.Context, body OtlpExportTracesJSONRequestBody, reqEditors ...RequestEditorFn) (*OtlpExportTracesResponse, error)
 }
 
 // IngestHeartbeatsResponse429Headers the declared response headers of an HTTP 429 response for IngestHeartbeats
@@ -1538,6 +2178,394 @@ func (r IngestSecurityEventsResponse) ContentType() string {
 	return ""
 }
 
+// LokiPushResponse429Headers the declared response headers of an HTTP 429 response for LokiPush
+type LokiPushResponse429Headers struct {
+	RetryAfter *int
+}
+
+// LokiPushResponse503Headers the declared response headers of an HTTP 503 response for LokiPush
+type LokiPushResponse503Headers struct {
+	RetryAfter *int
+}
+
+type LokiPushResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *LokiPushResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *LokiPushResponse503Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r LokiPushResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r LokiPushResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r LokiPushResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r LokiPushResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r LokiPushResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r LokiPushResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r LokiPushResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r LokiPushResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r LokiPushResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r LokiPushResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r LokiPushResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// OtlpExportLogsResponse429Headers the declared response headers of an HTTP 429 response for OtlpExportLogs
+type OtlpExportLogsResponse429Headers struct {
+	RetryAfter *int
+}
+
+// OtlpExportLogsResponse503Headers the declared response headers of an HTTP 503 response for OtlpExportLogs
+type OtlpExportLogsResponse503Headers struct {
+	RetryAfter *int
+}
+
+type OtlpExportLogsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *OtlpExported
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *OtlpExportLogsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *OtlpExportLogsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r OtlpExportLogsResponse) GetJSON200() *OtlpExported {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r OtlpExportLogsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r OtlpExportLogsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r OtlpExportLogsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r OtlpExportLogsResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r OtlpExportLogsResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r OtlpExportLogsResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r OtlpExportLogsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r OtlpExportLogsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r OtlpExportLogsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r OtlpExportLogsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r OtlpExportLogsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// OtlpExportMetricsResponse429Headers the declared response headers of an HTTP 429 response for OtlpExportMetrics
+type OtlpExportMetricsResponse429Headers struct {
+	RetryAfter *int
+}
+
+// OtlpExportMetricsResponse503Headers the declared response headers of an HTTP 503 response for OtlpExportMetrics
+type OtlpExportMetricsResponse503Headers struct {
+	RetryAfter *int
+}
+
+type OtlpExportMetricsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *OtlpExported
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *OtlpExportMetricsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *OtlpExportMetricsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r OtlpExportMetricsResponse) GetJSON200() *OtlpExported {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r OtlpExportMetricsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r OtlpExportMetricsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r OtlpExportMetricsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r OtlpExportMetricsResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r OtlpExportMetricsResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r OtlpExportMetricsResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r OtlpExportMetricsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r OtlpExportMetricsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r OtlpExportMetricsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r OtlpExportMetricsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r OtlpExportMetricsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// OtlpExportTracesResponse429Headers the declared response headers of an HTTP 429 response for OtlpExportTraces
+type OtlpExportTracesResponse429Headers struct {
+	RetryAfter *int
+}
+
+type OtlpExportTracesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON501 the response for an HTTP 501 `application/problem+json` response
+	ApplicationproblemJSON501 *Problem
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *OtlpExportTracesResponse429Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r OtlpExportTracesResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r OtlpExportTracesResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r OtlpExportTracesResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r OtlpExportTracesResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r OtlpExportTracesResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON501 returns the response for an HTTP 501 `application/problem+json` response
+func (r OtlpExportTracesResponse) GetApplicationproblemJSON501() *Problem {
+	return r.ApplicationproblemJSON501
+}
+
+// GetBody returns the raw response body bytes
+func (r OtlpExportTracesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r OtlpExportTracesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r OtlpExportTracesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r OtlpExportTracesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // IngestHeartbeatsWithBodyWithResponse Ingest heartbeats
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -1640,6 +2668,152 @@ func (c *ClientWithResponses) IngestSecurityEventsWithResponse(ctx context.Conte
 		return nil, err
 	}
 	return ParseIngestSecurityEventsResponse(rsp)
+}
+
+// LokiPushWithBodyWithResponse Loki push
+//
+// Loki's push API, for Promtail, Grafana Alloy, Vector, Fluent Bit and other Loki clients: a
+// `PushRequest` as snappy-compressed protobuf (`application/x-protobuf`; what Promtail and Alloy send)
+// or Loki's JSON (`application/json`), optionally `Content-Encoding: gzip`. Each entry becomes a log
+// event: the service from the `service_name`, `service`, `app`, `application`, `job`, `container` or
+// `container_name` label (the first present; else `unknown_service`), the host from `host`, `hostname`,
+// `host_name`, `node` or `instance`, the level from a `level` / `detected_level` / `severity` label or
+// structured metadata, else detected from the line; the other labels and structured metadata become
+// attributes. 204 when every entry is stored; 400 naming the rejected entries when some could not be
+// (the others are stored, as Loki does).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /loki/api/v1/push (the `LokiPush` operationId).
+func (c *ClientWithResponses) LokiPushWithBodyWithResponse(ctx context.Context, params *LokiPushParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*LokiPushResponse, error) {
+	rsp, err := c.LokiPushWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseLokiPushResponse(rsp)
+}
+
+// LokiPushWithResponse Loki push
+//
+// Loki's push API, for Promtail, Grafana Alloy, Vector, Fluent Bit and other Loki clients: a
+// `PushRequest` as snappy-compressed protobuf (`application/x-protobuf`; what Promtail and Alloy send)
+// or Loki's JSON (`application/json`), optionally `Content-Encoding: gzip`. Each entry becomes a log
+// event: the service from the `service_name`, `service`, `app`, `application`, `job`, `container` or
+// `container_name` label (the first present; else `unknown_service`), the host from `host`, `hostname`,
+// `host_name`, `node` or `instance`, the level from a `level` / `detected_level` / `severity` label or
+// structured metadata, else detected from the line; the other labels and structured metadata become
+// attributes. 204 when every entry is stored; 400 naming the rejected entries when some could not be
+// (the others are stored, as Loki does).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /loki/api/v1/push (the `LokiPush` operationId).
+func (c *ClientWithResponses) LokiPushWithResponse(ctx context.Context, params *LokiPushParams, body LokiPushJSONRequestBody, reqEditors ...RequestEditorFn) (*LokiPushResponse, error) {
+	rsp, err := c.LokiPush(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseLokiPushResponse(rsp)
+}
+
+// OtlpExportLogsWithBodyWithResponse OTLP/HTTP logs export
+//
+// An OTLP `ExportLogsServiceRequest`, as protobuf (`application/x-protobuf`) or OTLP-JSON
+// (`application/json`), optionally `Content-Encoding: gzip` or `zstd`. Each log record becomes a log
+// event. The answer is an `ExportLogsServiceResponse` in the request's encoding: records that could not
+// be stored are counted in `partialSuccess.rejectedLogRecords` with a message (the rest are stored).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /otlp/v1/logs (the `OtlpExportLogs` operationId).
+func (c *ClientWithResponses) OtlpExportLogsWithBodyWithResponse(ctx context.Context, params *OtlpExportLogsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OtlpExportLogsResponse, error) {
+	rsp, err := c.OtlpExportLogsWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseOtlpExportLogsResponse(rsp)
+}
+
+// OtlpExportLogsWithResponse OTLP/HTTP logs export
+//
+// An OTLP `ExportLogsServiceRequest`, as protobuf (`application/x-protobuf`) or OTLP-JSON
+// (`application/json`), optionally `Content-Encoding: gzip` or `zstd`. Each log record becomes a log
+// event. The answer is an `ExportLogsServiceResponse` in the request's encoding: records that could not
+// be stored are counted in `partialSuccess.rejectedLogRecords` with a message (the rest are stored).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /otlp/v1/logs (the `OtlpExportLogs` operationId).
+func (c *ClientWithResponses) OtlpExportLogsWithResponse(ctx context.Context, params *OtlpExportLogsParams, body OtlpExportLogsJSONRequestBody, reqEditors ...RequestEditorFn) (*OtlpExportLogsResponse, error) {
+	rsp, err := c.OtlpExportLogs(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseOtlpExportLogsResponse(rsp)
+}
+
+// OtlpExportMetricsWithBodyWithResponse OTLP/HTTP metrics export
+//
+// An OTLP `ExportMetricsServiceRequest`, as protobuf or OTLP-JSON, optionally gzip or zstd. Gauges,
+// sums, histograms, exponential histograms and summaries become metric samples; data points that could
+// not be stored are counted in `partialSuccess.rejectedDataPoints`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /otlp/v1/metrics (the `OtlpExportMetrics` operationId).
+func (c *ClientWithResponses) OtlpExportMetricsWithBodyWithResponse(ctx context.Context, params *OtlpExportMetricsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OtlpExportMetricsResponse, error) {
+	rsp, err := c.OtlpExportMetricsWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseOtlpExportMetricsResponse(rsp)
+}
+
+// OtlpExportMetricsWithResponse OTLP/HTTP metrics export
+//
+// An OTLP `ExportMetricsServiceRequest`, as protobuf or OTLP-JSON, optionally gzip or zstd. Gauges,
+// sums, histograms, exponential histograms and summaries become metric samples; data points that could
+// not be stored are counted in `partialSuccess.rejectedDataPoints`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /otlp/v1/metrics (the `OtlpExportMetrics` operationId).
+func (c *ClientWithResponses) OtlpExportMetricsWithResponse(ctx context.Context, params *OtlpExportMetricsParams, body OtlpExportMetricsJSONRequestBody, reqEditors ...RequestEditorFn) (*OtlpExportMetricsResponse, error) {
+	rsp, err := c.OtlpExportMetrics(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseOtlpExportMetricsResponse(rsp)
+}
+
+// OtlpExportTracesWithBodyWithResponse OTLP/HTTP traces (not supported)
+//
+// Lightwatch stores no traces; this answers 501 naming what is supported, so that a misconfigured pipeline says why.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /otlp/v1/traces (the `OtlpExportTraces` operationId).
+func (c *ClientWithResponses) OtlpExportTracesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OtlpExportTracesResponse, error) {
+	rsp, err := c.OtlpExportTracesWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseOtlpExportTracesResponse(rsp)
+}
+
+// OtlpExportTracesWithResponse OTLP/HTTP traces (not supported)
+//
+// Lightwatch stores no traces; this answers 501 naming what is supported, so that a misconfigured pipeline says why.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /otlp/v1/traces (the `OtlpExportTraces` operationId).
+func (c *ClientWithResponses) OtlpExportTracesWithResponse(ctx context.Context, body OtlpExportTracesJSONRequestBody, reqEditors ...RequestEditorFn) (*OtlpExportTracesResponse, error) {
+	rsp, err := c.OtlpExportTraces(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseOtlpExportTracesResponse(rsp)
 }
 
 // ParseIngestHeartbeatsResponse parses an HTTP response from a IngestHeartbeatsWithResponse call
@@ -2029,6 +3203,376 @@ func ParseIngestSecurityEventsResponse(rsp *http.Response) (*IngestSecurityEvent
 			headers.RetryAfter = &value
 		}
 		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseLokiPushResponse parses an HTTP response from a LokiPushWithResponse call
+func ParseLokiPushResponse(rsp *http.Response) (*LokiPushResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &LokiPushResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers LokiPushResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers LokiPushResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseOtlpExportLogsResponse parses an HTTP response from a OtlpExportLogsWithResponse call
+func ParseOtlpExportLogsResponse(rsp *http.Response) (*OtlpExportLogsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &OtlpExportLogsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest OtlpExported
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (application/x-protobuf) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers OtlpExportLogsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers OtlpExportLogsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseOtlpExportMetricsResponse parses an HTTP response from a OtlpExportMetricsWithResponse call
+func ParseOtlpExportMetricsResponse(rsp *http.Response) (*OtlpExportMetricsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &OtlpExportMetricsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest OtlpExported
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (application/x-protobuf) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers OtlpExportMetricsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers OtlpExportMetricsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseOtlpExportTracesResponse parses an HTTP response from a OtlpExportTracesWithResponse call
+func ParseOtlpExportTracesResponse(rsp *http.Response) (*OtlpExportTracesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &OtlpExportTracesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON501 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers OtlpExportTracesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	}
 
 	return response, nil
