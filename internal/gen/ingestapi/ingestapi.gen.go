@@ -11,6 +11,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -197,6 +198,25 @@ type Attributes2 = bool
 // Attributes_AdditionalProperties defines model for Attributes.AdditionalProperties.
 type Attributes_AdditionalProperties struct {
 	union json.RawMessage
+}
+
+// EsBulkBody NDJSON - action lines ({"index":{}} or {"create":{"_index":"x","_id":"y"}}) each followed by a document line.
+type EsBulkBody = json.RawMessage
+
+// EsBulkResult defines model for EsBulkResult.
+type EsBulkResult struct {
+	Errors bool `json:"errors"`
+	Items  []map[string]struct {
+		UnderscoreId    *string `json:"_id,omitempty"`
+		UnderscoreIndex string  `json:"_index"`
+		Error           *struct {
+			Reason *string `json:"reason,omitempty"`
+			Type   *string `json:"type,omitempty"`
+		} `json:"error,omitempty"`
+		Result *string `json:"result,omitempty"`
+		Status int     `json:"status"`
+	} `json:"items"`
+	Took int `json:"took"`
 }
 
 // EventID Client-chosen event id, unique per tenant. Re-sending an event with an id that is already
@@ -507,6 +527,12 @@ type Accepted = IngestResult
 // BadRequest RFC 9457 problem details.
 type BadRequest = Problem
 
+// EsAnswer defines model for EsAnswer.
+type EsAnswer = map[string]interface{}
+
+// EsBulkAnswer defines model for EsBulkAnswer.
+type EsBulkAnswer = EsBulkResult
+
 // Forbidden RFC 9457 problem details.
 type Forbidden = Problem
 
@@ -528,6 +554,93 @@ type Unavailable = Problem
 // UnsupportedMediaType RFC 9457 problem details.
 type UnsupportedMediaType = Problem
 
+// EsBulkParams defines parameters for EsBulk.
+type EsBulkParams struct {
+	// UnderscoreMsgField Fields holding the message, comma-separated, first present wins (default message,msg,log,event.original). Header X-Lightwatch-Msg-Field.
+	UnderscoreMsgField *string `form:"_msg_field,omitempty" json:"_msg_field,omitempty"`
+
+	// UnderscoreTimeField Fields holding the time, RFC 3339 or epoch milliseconds (default @timestamp,timestamp,time,ts). Header X-Lightwatch-Time-Field.
+	UnderscoreTimeField *string `form:"_time_field,omitempty" json:"_time_field,omitempty"`
+
+	// UnderscoreServiceField Fields naming the service (default service.name,service,app,application,kubernetes.container.name,container.name). Header X-Lightwatch-Service-Field.
+	UnderscoreServiceField *string `form:"_service_field,omitempty" json:"_service_field,omitempty"`
+
+	// UnderscoreLevelField Fields holding the level (default log.level,level,severity,loglevel); without one the level is detected from the message. Header X-Lightwatch-Level-Field.
+	UnderscoreLevelField *string `form:"_level_field,omitempty" json:"_level_field,omitempty"`
+
+	// UnderscoreHostField Fields naming the host (default host.name,host.hostname,hostname,host). Header X-Lightwatch-Host-Field.
+	UnderscoreHostField *string `form:"_host_field,omitempty" json:"_host_field,omitempty"`
+
+	// UnderscoreIgnoreFields Fields (and the fields under them) to leave out. Header X-Lightwatch-Ignore-Fields.
+	UnderscoreIgnoreFields *string `form:"_ignore_fields,omitempty" json:"_ignore_fields,omitempty"`
+
+	// UnderscoreDefaultService The service of documents with none of the service fields (default the index name). Header X-Lightwatch-Default-Service.
+	UnderscoreDefaultService *string `form:"_default_service,omitempty" json:"_default_service,omitempty"`
+
+	// XScopeOrgID The tenant header of Loki, Mimir and their shippers. Optional; when sent it must be the API key's tenant (403 otherwise), since the tenant always comes from the key.
+	XScopeOrgID *ScopeOrgID `json:"X-Scope-OrgID,omitempty"`
+}
+
+// EsBulkPutParams defines parameters for EsBulkPut.
+type EsBulkPutParams struct {
+	// UnderscoreMsgField Fields holding the message, comma-separated, first present wins (default message,msg,log,event.original). Header X-Lightwatch-Msg-Field.
+	UnderscoreMsgField *string `form:"_msg_field,omitempty" json:"_msg_field,omitempty"`
+
+	// UnderscoreTimeField Fields holding the time, RFC 3339 or epoch milliseconds (default @timestamp,timestamp,time,ts). Header X-Lightwatch-Time-Field.
+	UnderscoreTimeField *string `form:"_time_field,omitempty" json:"_time_field,omitempty"`
+
+	// UnderscoreServiceField Fields naming the service (default service.name,service,app,application,kubernetes.container.name,container.name). Header X-Lightwatch-Service-Field.
+	UnderscoreServiceField *string `form:"_service_field,omitempty" json:"_service_field,omitempty"`
+
+	// UnderscoreLevelField Fields holding the level (default log.level,level,severity,loglevel); without one the level is detected from the message. Header X-Lightwatch-Level-Field.
+	UnderscoreLevelField *string `form:"_level_field,omitempty" json:"_level_field,omitempty"`
+
+	// UnderscoreHostField Fields naming the host (default host.name,host.hostname,hostname,host). Header X-Lightwatch-Host-Field.
+	UnderscoreHostField *string `form:"_host_field,omitempty" json:"_host_field,omitempty"`
+
+	// UnderscoreIgnoreFields Fields (and the fields under them) to leave out. Header X-Lightwatch-Ignore-Fields.
+	UnderscoreIgnoreFields *string `form:"_ignore_fields,omitempty" json:"_ignore_fields,omitempty"`
+
+	// UnderscoreDefaultService The service of documents with none of the service fields (default the index name). Header X-Lightwatch-Default-Service.
+	UnderscoreDefaultService *string `form:"_default_service,omitempty" json:"_default_service,omitempty"`
+
+	// XScopeOrgID The tenant header of Loki, Mimir and their shippers. Optional; when sent it must be the API key's tenant (403 otherwise), since the tenant always comes from the key.
+	XScopeOrgID *ScopeOrgID `json:"X-Scope-OrgID,omitempty"`
+}
+
+// EsPutIlmPolicyJSONBody defines parameters for EsPutIlmPolicy.
+type EsPutIlmPolicyJSONBody = map[string]interface{}
+
+// EsPutIndexTemplateJSONBody defines parameters for EsPutIndexTemplate.
+type EsPutIndexTemplateJSONBody = map[string]interface{}
+
+// EsIndexBulkParams defines parameters for EsIndexBulk.
+type EsIndexBulkParams struct {
+	// UnderscoreMsgField Fields holding the message, comma-separated, first present wins (default message,msg,log,event.original). Header X-Lightwatch-Msg-Field.
+	UnderscoreMsgField *string `form:"_msg_field,omitempty" json:"_msg_field,omitempty"`
+
+	// UnderscoreTimeField Fields holding the time, RFC 3339 or epoch milliseconds (default @timestamp,timestamp,time,ts). Header X-Lightwatch-Time-Field.
+	UnderscoreTimeField *string `form:"_time_field,omitempty" json:"_time_field,omitempty"`
+
+	// UnderscoreServiceField Fields naming the service (default service.name,service,app,application,kubernetes.container.name,container.name). Header X-Lightwatch-Service-Field.
+	UnderscoreServiceField *string `form:"_service_field,omitempty" json:"_service_field,omitempty"`
+
+	// UnderscoreLevelField Fields holding the level (default log.level,level,severity,loglevel); without one the level is detected from the message. Header X-Lightwatch-Level-Field.
+	UnderscoreLevelField *string `form:"_level_field,omitempty" json:"_level_field,omitempty"`
+
+	// UnderscoreHostField Fields naming the host (default host.name,host.hostname,hostname,host). Header X-Lightwatch-Host-Field.
+	UnderscoreHostField *string `form:"_host_field,omitempty" json:"_host_field,omitempty"`
+
+	// UnderscoreIgnoreFields Fields (and the fields under them) to leave out. Header X-Lightwatch-Ignore-Fields.
+	UnderscoreIgnoreFields *string `form:"_ignore_fields,omitempty" json:"_ignore_fields,omitempty"`
+
+	// UnderscoreDefaultService The service of documents with none of the service fields (default the index name). Header X-Lightwatch-Default-Service.
+	UnderscoreDefaultService *string `form:"_default_service,omitempty" json:"_default_service,omitempty"`
+
+	// XScopeOrgID The tenant header of Loki, Mimir and their shippers. Optional; when sent it must be the API key's tenant (403 otherwise), since the tenant always comes from the key.
+	XScopeOrgID *ScopeOrgID `json:"X-Scope-OrgID,omitempty"`
+}
+
 // LokiPushParams defines parameters for LokiPush.
 type LokiPushParams struct {
 	// XScopeOrgID The tenant header of Loki, Mimir and their shippers. Optional; when sent it must be the API key's tenant (403 otherwise), since the tenant always comes from the key.
@@ -548,6 +661,12 @@ type OtlpExportMetricsParams struct {
 
 // OtlpExportTracesJSONBody defines parameters for OtlpExportTraces.
 type OtlpExportTracesJSONBody = map[string]interface{}
+
+// EsPutIlmPolicyJSONRequestBody defines body for EsPutIlmPolicy for application/json ContentType.
+type EsPutIlmPolicyJSONRequestBody = EsPutIlmPolicyJSONBody
+
+// EsPutIndexTemplateJSONRequestBody defines body for EsPutIndexTemplate for application/json ContentType.
+type EsPutIndexTemplateJSONRequestBody = EsPutIndexTemplateJSONBody
 
 // IngestHeartbeatsJSONRequestBody defines body for IngestHeartbeats for application/json ContentType.
 type IngestHeartbeatsJSONRequestBody = HeartbeatBatch
@@ -663,6 +782,39 @@ func (t *Attributes_AdditionalProperties) UnmarshalJSON(b []byte) error {
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// EsInfo Elasticsearch version document
+	// (GET /es/)
+	EsInfo(w http.ResponseWriter, r *http.Request)
+	// EsPing Elasticsearch ping
+	// (HEAD /es/)
+	EsPing(w http.ResponseWriter, r *http.Request)
+	// EsBulk Elasticsearch bulk
+	// (POST /es/_bulk)
+	EsBulk(w http.ResponseWriter, r *http.Request, params EsBulkParams)
+	// EsBulkPut Elasticsearch bulk (PUT, as the Elasticsearch 8 clients send it)
+	// (PUT /es/_bulk)
+	EsBulkPut(w http.ResponseWriter, r *http.Request, params EsBulkPutParams)
+	// EsGetIlmPolicy Elasticsearch ILM policy (set-up call)
+	// (GET /es/_ilm/policy/{name})
+	EsGetIlmPolicy(w http.ResponseWriter, r *http.Request, name string)
+	// EsPutIlmPolicy Elasticsearch put ILM policy (set-up call)
+	// (PUT /es/_ilm/policy/{name})
+	EsPutIlmPolicy(w http.ResponseWriter, r *http.Request, name string)
+	// EsGetIndexTemplate Elasticsearch index template (set-up call)
+	// (GET /es/_index_template/{name})
+	EsGetIndexTemplate(w http.ResponseWriter, r *http.Request, name string)
+	// EsHasIndexTemplate Elasticsearch index template exists (set-up call)
+	// (HEAD /es/_index_template/{name})
+	EsHasIndexTemplate(w http.ResponseWriter, r *http.Request, name string)
+	// EsPutIndexTemplate Elasticsearch put index template (set-up call)
+	// (PUT /es/_index_template/{name})
+	EsPutIndexTemplate(w http.ResponseWriter, r *http.Request, name string)
+	// EsLicense Elasticsearch license
+	// (GET /es/_license)
+	EsLicense(w http.ResponseWriter, r *http.Request)
+	// EsIndexBulk Elasticsearch bulk into an index
+	// (POST /es/{index}/_bulk)
+	EsIndexBulk(w http.ResponseWriter, r *http.Request, index string, params EsIndexBulkParams)
 	// IngestHeartbeats Ingest heartbeats
 	// (POST /ingest/heartbeats)
 	IngestHeartbeats(w http.ResponseWriter, r *http.Request)
@@ -697,6 +849,583 @@ type ServerInterfaceWrapper struct {
 }
 
 type MiddlewareFunc func(http.Handler) http.Handler
+
+// EsInfo operation middleware
+func (siw *ServerInterfaceWrapper) EsInfo(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.EsInfo(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// EsPing operation middleware
+func (siw *ServerInterfaceWrapper) EsPing(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.EsPing(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// EsBulk operation middleware
+func (siw *ServerInterfaceWrapper) EsBulk(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params EsBulkParams
+
+	// ------------- Optional query parameter "_msg_field" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_msg_field", r.URL.Query(), &params.UnderscoreMsgField, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_msg_field"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_msg_field", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_time_field" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_time_field", r.URL.Query(), &params.UnderscoreTimeField, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_time_field"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_time_field", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_service_field" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_service_field", r.URL.Query(), &params.UnderscoreServiceField, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_service_field"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_service_field", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_level_field" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_level_field", r.URL.Query(), &params.UnderscoreLevelField, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_level_field"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_level_field", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_host_field" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_host_field", r.URL.Query(), &params.UnderscoreHostField, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_host_field"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_host_field", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_ignore_fields" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_ignore_fields", r.URL.Query(), &params.UnderscoreIgnoreFields, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_ignore_fields"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_ignore_fields", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_default_service" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_default_service", r.URL.Query(), &params.UnderscoreDefaultService, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_default_service"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_default_service", Err: err})
+		}
+		return
+	}
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "X-Scope-OrgID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Scope-OrgID")]; found {
+		var XScopeOrgID ScopeOrgID
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "X-Scope-OrgID", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Scope-OrgID", valueList[0], &XScopeOrgID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "X-Scope-OrgID", Err: err})
+			return
+		}
+
+		params.XScopeOrgID = &XScopeOrgID
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.EsBulk(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// EsBulkPut operation middleware
+func (siw *ServerInterfaceWrapper) EsBulkPut(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params EsBulkPutParams
+
+	// ------------- Optional query parameter "_msg_field" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_msg_field", r.URL.Query(), &params.UnderscoreMsgField, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_msg_field"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_msg_field", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_time_field" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_time_field", r.URL.Query(), &params.UnderscoreTimeField, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_time_field"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_time_field", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_service_field" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_service_field", r.URL.Query(), &params.UnderscoreServiceField, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_service_field"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_service_field", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_level_field" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_level_field", r.URL.Query(), &params.UnderscoreLevelField, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_level_field"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_level_field", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_host_field" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_host_field", r.URL.Query(), &params.UnderscoreHostField, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_host_field"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_host_field", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_ignore_fields" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_ignore_fields", r.URL.Query(), &params.UnderscoreIgnoreFields, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_ignore_fields"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_ignore_fields", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_default_service" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_default_service", r.URL.Query(), &params.UnderscoreDefaultService, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_default_service"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_default_service", Err: err})
+		}
+		return
+	}
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "X-Scope-OrgID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Scope-OrgID")]; found {
+		var XScopeOrgID ScopeOrgID
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "X-Scope-OrgID", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Scope-OrgID", valueList[0], &XScopeOrgID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "X-Scope-OrgID", Err: err})
+			return
+		}
+
+		params.XScopeOrgID = &XScopeOrgID
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.EsBulkPut(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// EsGetIlmPolicy operation middleware
+func (siw *ServerInterfaceWrapper) EsGetIlmPolicy(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", r.PathValue("name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.EsGetIlmPolicy(w, r, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// EsPutIlmPolicy operation middleware
+func (siw *ServerInterfaceWrapper) EsPutIlmPolicy(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", r.PathValue("name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.EsPutIlmPolicy(w, r, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// EsGetIndexTemplate operation middleware
+func (siw *ServerInterfaceWrapper) EsGetIndexTemplate(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", r.PathValue("name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.EsGetIndexTemplate(w, r, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// EsHasIndexTemplate operation middleware
+func (siw *ServerInterfaceWrapper) EsHasIndexTemplate(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", r.PathValue("name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.EsHasIndexTemplate(w, r, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// EsPutIndexTemplate operation middleware
+func (siw *ServerInterfaceWrapper) EsPutIndexTemplate(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", r.PathValue("name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.EsPutIndexTemplate(w, r, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// EsLicense operation middleware
+func (siw *ServerInterfaceWrapper) EsLicense(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.EsLicense(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// EsIndexBulk operation middleware
+func (siw *ServerInterfaceWrapper) EsIndexBulk(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "index" -------------
+	var index string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "index", r.PathValue("index"), &index, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "index", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params EsIndexBulkParams
+
+	// ------------- Optional query parameter "_msg_field" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_msg_field", r.URL.Query(), &params.UnderscoreMsgField, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_msg_field"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_msg_field", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_time_field" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_time_field", r.URL.Query(), &params.UnderscoreTimeField, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_time_field"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_time_field", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_service_field" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_service_field", r.URL.Query(), &params.UnderscoreServiceField, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_service_field"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_service_field", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_level_field" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_level_field", r.URL.Query(), &params.UnderscoreLevelField, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_level_field"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_level_field", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_host_field" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_host_field", r.URL.Query(), &params.UnderscoreHostField, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_host_field"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_host_field", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_ignore_fields" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_ignore_fields", r.URL.Query(), &params.UnderscoreIgnoreFields, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_ignore_fields"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_ignore_fields", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_default_service" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_default_service", r.URL.Query(), &params.UnderscoreDefaultService, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_default_service"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_default_service", Err: err})
+		}
+		return
+	}
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "X-Scope-OrgID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Scope-OrgID")]; found {
+		var XScopeOrgID ScopeOrgID
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "X-Scope-OrgID", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Scope-OrgID", valueList[0], &XScopeOrgID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "X-Scope-OrgID", Err: err})
+			return
+		}
+
+		params.XScopeOrgID = &XScopeOrgID
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.EsIndexBulk(w, r, index, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
 
 // IngestHeartbeats operation middleware
 func (siw *ServerInterfaceWrapper) IngestHeartbeats(w http.ResponseWriter, r *http.Request) {
@@ -1019,6 +1748,17 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/otlp/v1/metrics", wrapper.OtlpExportMetrics)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/otlp/v1/traces", wrapper.OtlpExportTraces)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/loki/api/v1/push", wrapper.LokiPush)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/es/{$}", wrapper.EsInfo)
+	m.HandleFunc(http.MethodHead+" "+options.BaseURL+"/es/{$}", wrapper.EsPing)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/es/_license", wrapper.EsLicense)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/es/_bulk", wrapper.EsBulk)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/es/_bulk", wrapper.EsBulkPut)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/es/{index}/_bulk", wrapper.EsIndexBulk)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/es/_index_template/{name}", wrapper.EsGetIndexTemplate)
+	m.HandleFunc(http.MethodHead+" "+options.BaseURL+"/es/_index_template/{name}", wrapper.EsHasIndexTemplate)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/es/_index_template/{name}", wrapper.EsPutIndexTemplate)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/es/_ilm/policy/{name}", wrapper.EsGetIlmPolicy)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/es/_ilm/policy/{name}", wrapper.EsPutIlmPolicy)
 
 	return m
 }
@@ -1026,6 +1766,24 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 type AcceptedJSONResponse IngestResult
 
 type BadRequestApplicationProblemPlusJSONResponse Problem
+
+type EsAnswerResponseHeaders struct {
+	XElasticProduct *string
+}
+type EsAnswerJSONResponse struct {
+	Body map[string]interface{}
+
+	Headers EsAnswerResponseHeaders
+}
+
+type EsBulkAnswerResponseHeaders struct {
+	XElasticProduct *string
+}
+type EsBulkAnswerJSONResponse struct {
+	Body EsBulkResult
+
+	Headers EsBulkAnswerResponseHeaders
+}
 
 type ForbiddenApplicationProblemPlusJSONResponse Problem
 
@@ -1059,6 +1817,1086 @@ type UnavailableApplicationProblemPlusJSONResponse struct {
 }
 
 type UnsupportedMediaTypeApplicationProblemPlusJSONResponse Problem
+
+type EsInfoRequestObject struct {
+}
+
+type EsInfoResponseObject interface {
+	VisitEsInfoResponse(w http.ResponseWriter) error
+}
+
+type EsInfo200JSONResponse struct{ EsAnswerJSONResponse }
+
+func (response EsInfo200JSONResponse) VisitEsInfoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XElasticProduct != nil {
+		w.Header().Set("X-Elastic-Product", fmt.Sprint(*response.Headers.XElasticProduct))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsInfo400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response EsInfo400ApplicationProblemPlusJSONResponse) VisitEsInfoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsInfo401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response EsInfo401ApplicationProblemPlusJSONResponse) VisitEsInfoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsInfo403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response EsInfo403ApplicationProblemPlusJSONResponse) VisitEsInfoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsInfo429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response EsInfo429ApplicationProblemPlusJSONResponse) VisitEsInfoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsPingRequestObject struct {
+}
+
+type EsPingResponseObject interface {
+	VisitEsPingResponse(w http.ResponseWriter) error
+}
+
+type EsPing200Response struct {
+}
+
+func (response EsPing200Response) VisitEsPingResponse(w http.ResponseWriter) error {
+	w.WriteHeader(200)
+	return nil
+}
+
+type EsPing400Response struct {
+}
+
+func (response EsPing400Response) VisitEsPingResponse(w http.ResponseWriter) error {
+	w.WriteHeader(400)
+	return nil
+}
+
+type EsPing401Response struct {
+}
+
+func (response EsPing401Response) VisitEsPingResponse(w http.ResponseWriter) error {
+	w.WriteHeader(401)
+	return nil
+}
+
+type EsPing403Response struct {
+}
+
+func (response EsPing403Response) VisitEsPingResponse(w http.ResponseWriter) error {
+	w.WriteHeader(403)
+	return nil
+}
+
+type EsPing429Response struct {
+}
+
+func (response EsPing429Response) VisitEsPingResponse(w http.ResponseWriter) error {
+	w.WriteHeader(429)
+	return nil
+}
+
+type EsBulkRequestObject struct {
+	Params EsBulkParams
+	Body   io.Reader
+}
+
+type EsBulkResponseObject interface {
+	VisitEsBulkResponse(w http.ResponseWriter) error
+}
+
+type EsBulk200JSONResponse struct{ EsBulkAnswerJSONResponse }
+
+func (response EsBulk200JSONResponse) VisitEsBulkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XElasticProduct != nil {
+		w.Header().Set("X-Elastic-Product", fmt.Sprint(*response.Headers.XElasticProduct))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsBulk400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response EsBulk400ApplicationProblemPlusJSONResponse) VisitEsBulkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsBulk401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response EsBulk401ApplicationProblemPlusJSONResponse) VisitEsBulkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsBulk403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response EsBulk403ApplicationProblemPlusJSONResponse) VisitEsBulkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsBulk413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response EsBulk413ApplicationProblemPlusJSONResponse) VisitEsBulkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsBulk415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response EsBulk415ApplicationProblemPlusJSONResponse) VisitEsBulkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsBulk429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response EsBulk429ApplicationProblemPlusJSONResponse) VisitEsBulkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsBulk503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response EsBulk503ApplicationProblemPlusJSONResponse) VisitEsBulkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsBulkPutRequestObject struct {
+	Params EsBulkPutParams
+	Body   io.Reader
+}
+
+type EsBulkPutResponseObject interface {
+	VisitEsBulkPutResponse(w http.ResponseWriter) error
+}
+
+type EsBulkPut200JSONResponse struct{ EsBulkAnswerJSONResponse }
+
+func (response EsBulkPut200JSONResponse) VisitEsBulkPutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XElasticProduct != nil {
+		w.Header().Set("X-Elastic-Product", fmt.Sprint(*response.Headers.XElasticProduct))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsBulkPut400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response EsBulkPut400ApplicationProblemPlusJSONResponse) VisitEsBulkPutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsBulkPut401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response EsBulkPut401ApplicationProblemPlusJSONResponse) VisitEsBulkPutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsBulkPut403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response EsBulkPut403ApplicationProblemPlusJSONResponse) VisitEsBulkPutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsBulkPut413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response EsBulkPut413ApplicationProblemPlusJSONResponse) VisitEsBulkPutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsBulkPut415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response EsBulkPut415ApplicationProblemPlusJSONResponse) VisitEsBulkPutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsBulkPut429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response EsBulkPut429ApplicationProblemPlusJSONResponse) VisitEsBulkPutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsBulkPut503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response EsBulkPut503ApplicationProblemPlusJSONResponse) VisitEsBulkPutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsGetIlmPolicyRequestObject struct {
+	Name string `json:"name"`
+}
+
+type EsGetIlmPolicyResponseObject interface {
+	VisitEsGetIlmPolicyResponse(w http.ResponseWriter) error
+}
+
+type EsGetIlmPolicy200JSONResponse struct{ EsAnswerJSONResponse }
+
+func (response EsGetIlmPolicy200JSONResponse) VisitEsGetIlmPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XElasticProduct != nil {
+		w.Header().Set("X-Elastic-Product", fmt.Sprint(*response.Headers.XElasticProduct))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsGetIlmPolicy400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response EsGetIlmPolicy400ApplicationProblemPlusJSONResponse) VisitEsGetIlmPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsGetIlmPolicy401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response EsGetIlmPolicy401ApplicationProblemPlusJSONResponse) VisitEsGetIlmPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsGetIlmPolicy403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response EsGetIlmPolicy403ApplicationProblemPlusJSONResponse) VisitEsGetIlmPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsGetIlmPolicy429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response EsGetIlmPolicy429ApplicationProblemPlusJSONResponse) VisitEsGetIlmPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsPutIlmPolicyRequestObject struct {
+	Name string `json:"name"`
+	Body *EsPutIlmPolicyJSONRequestBody
+}
+
+type EsPutIlmPolicyResponseObject interface {
+	VisitEsPutIlmPolicyResponse(w http.ResponseWriter) error
+}
+
+type EsPutIlmPolicy200JSONResponse struct{ EsAnswerJSONResponse }
+
+func (response EsPutIlmPolicy200JSONResponse) VisitEsPutIlmPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XElasticProduct != nil {
+		w.Header().Set("X-Elastic-Product", fmt.Sprint(*response.Headers.XElasticProduct))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsPutIlmPolicy400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response EsPutIlmPolicy400ApplicationProblemPlusJSONResponse) VisitEsPutIlmPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsPutIlmPolicy401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response EsPutIlmPolicy401ApplicationProblemPlusJSONResponse) VisitEsPutIlmPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsPutIlmPolicy403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response EsPutIlmPolicy403ApplicationProblemPlusJSONResponse) VisitEsPutIlmPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsPutIlmPolicy429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response EsPutIlmPolicy429ApplicationProblemPlusJSONResponse) VisitEsPutIlmPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsGetIndexTemplateRequestObject struct {
+	Name string `json:"name"`
+}
+
+type EsGetIndexTemplateResponseObject interface {
+	VisitEsGetIndexTemplateResponse(w http.ResponseWriter) error
+}
+
+type EsGetIndexTemplate200JSONResponse struct{ EsAnswerJSONResponse }
+
+func (response EsGetIndexTemplate200JSONResponse) VisitEsGetIndexTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XElasticProduct != nil {
+		w.Header().Set("X-Elastic-Product", fmt.Sprint(*response.Headers.XElasticProduct))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsGetIndexTemplate400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response EsGetIndexTemplate400ApplicationProblemPlusJSONResponse) VisitEsGetIndexTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsGetIndexTemplate401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response EsGetIndexTemplate401ApplicationProblemPlusJSONResponse) VisitEsGetIndexTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsGetIndexTemplate403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response EsGetIndexTemplate403ApplicationProblemPlusJSONResponse) VisitEsGetIndexTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsGetIndexTemplate429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response EsGetIndexTemplate429ApplicationProblemPlusJSONResponse) VisitEsGetIndexTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsHasIndexTemplateRequestObject struct {
+	Name string `json:"name"`
+}
+
+type EsHasIndexTemplateResponseObject interface {
+	VisitEsHasIndexTemplateResponse(w http.ResponseWriter) error
+}
+
+type EsHasIndexTemplate200Response struct {
+}
+
+func (response EsHasIndexTemplate200Response) VisitEsHasIndexTemplateResponse(w http.ResponseWriter) error {
+	w.WriteHeader(200)
+	return nil
+}
+
+type EsHasIndexTemplate400Response struct {
+}
+
+func (response EsHasIndexTemplate400Response) VisitEsHasIndexTemplateResponse(w http.ResponseWriter) error {
+	w.WriteHeader(400)
+	return nil
+}
+
+type EsHasIndexTemplate401Response struct {
+}
+
+func (response EsHasIndexTemplate401Response) VisitEsHasIndexTemplateResponse(w http.ResponseWriter) error {
+	w.WriteHeader(401)
+	return nil
+}
+
+type EsHasIndexTemplate403Response struct {
+}
+
+func (response EsHasIndexTemplate403Response) VisitEsHasIndexTemplateResponse(w http.ResponseWriter) error {
+	w.WriteHeader(403)
+	return nil
+}
+
+type EsHasIndexTemplate429Response struct {
+}
+
+func (response EsHasIndexTemplate429Response) VisitEsHasIndexTemplateResponse(w http.ResponseWriter) error {
+	w.WriteHeader(429)
+	return nil
+}
+
+type EsPutIndexTemplateRequestObject struct {
+	Name string `json:"name"`
+	Body *EsPutIndexTemplateJSONRequestBody
+}
+
+type EsPutIndexTemplateResponseObject interface {
+	VisitEsPutIndexTemplateResponse(w http.ResponseWriter) error
+}
+
+type EsPutIndexTemplate200JSONResponse struct{ EsAnswerJSONResponse }
+
+func (response EsPutIndexTemplate200JSONResponse) VisitEsPutIndexTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XElasticProduct != nil {
+		w.Header().Set("X-Elastic-Product", fmt.Sprint(*response.Headers.XElasticProduct))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsPutIndexTemplate400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response EsPutIndexTemplate400ApplicationProblemPlusJSONResponse) VisitEsPutIndexTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsPutIndexTemplate401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response EsPutIndexTemplate401ApplicationProblemPlusJSONResponse) VisitEsPutIndexTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsPutIndexTemplate403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response EsPutIndexTemplate403ApplicationProblemPlusJSONResponse) VisitEsPutIndexTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsPutIndexTemplate429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response EsPutIndexTemplate429ApplicationProblemPlusJSONResponse) VisitEsPutIndexTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsLicenseRequestObject struct {
+}
+
+type EsLicenseResponseObject interface {
+	VisitEsLicenseResponse(w http.ResponseWriter) error
+}
+
+type EsLicense200JSONResponse struct{ EsAnswerJSONResponse }
+
+func (response EsLicense200JSONResponse) VisitEsLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XElasticProduct != nil {
+		w.Header().Set("X-Elastic-Product", fmt.Sprint(*response.Headers.XElasticProduct))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsLicense400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response EsLicense400ApplicationProblemPlusJSONResponse) VisitEsLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsLicense401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response EsLicense401ApplicationProblemPlusJSONResponse) VisitEsLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsLicense403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response EsLicense403ApplicationProblemPlusJSONResponse) VisitEsLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsLicense429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response EsLicense429ApplicationProblemPlusJSONResponse) VisitEsLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsIndexBulkRequestObject struct {
+	Index  string `json:"index"`
+	Params EsIndexBulkParams
+	Body   io.Reader
+}
+
+type EsIndexBulkResponseObject interface {
+	VisitEsIndexBulkResponse(w http.ResponseWriter) error
+}
+
+type EsIndexBulk200JSONResponse struct{ EsBulkAnswerJSONResponse }
+
+func (response EsIndexBulk200JSONResponse) VisitEsIndexBulkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XElasticProduct != nil {
+		w.Header().Set("X-Elastic-Product", fmt.Sprint(*response.Headers.XElasticProduct))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsIndexBulk400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response EsIndexBulk400ApplicationProblemPlusJSONResponse) VisitEsIndexBulkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsIndexBulk401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response EsIndexBulk401ApplicationProblemPlusJSONResponse) VisitEsIndexBulkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsIndexBulk403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response EsIndexBulk403ApplicationProblemPlusJSONResponse) VisitEsIndexBulkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsIndexBulk413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response EsIndexBulk413ApplicationProblemPlusJSONResponse) VisitEsIndexBulkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsIndexBulk415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response EsIndexBulk415ApplicationProblemPlusJSONResponse) VisitEsIndexBulkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsIndexBulk429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response EsIndexBulk429ApplicationProblemPlusJSONResponse) VisitEsIndexBulkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsIndexBulk503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response EsIndexBulk503ApplicationProblemPlusJSONResponse) VisitEsIndexBulkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
 type IngestHeartbeatsRequestObject struct {
 	JSONBody *IngestHeartbeatsJSONRequestBody
@@ -2123,6 +3961,20 @@ func (response OtlpExportTraces403ApplicationProblemPlusJSONResponse) VisitOtlpE
 	return err
 }
 
+type OtlpExportTraces404ApplicationProblemPlusJSONResponse Problem
+
+func (response OtlpExportTraces404ApplicationProblemPlusJSONResponse) VisitOtlpExportTracesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type OtlpExportTraces413ApplicationProblemPlusJSONResponse struct {
 	TooLargeApplicationProblemPlusJSONResponse
 }
@@ -2174,22 +4026,41 @@ func (response OtlpExportTraces429ApplicationProblemPlusJSONResponse) VisitOtlpE
 	return err
 }
 
-type OtlpExportTraces501ApplicationProblemPlusJSONResponse Problem
-
-func (response OtlpExportTraces501ApplicationProblemPlusJSONResponse) VisitOtlpExportTracesResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(501)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// EsInfo Elasticsearch version document
+	// (GET /es/)
+	EsInfo(ctx context.Context, request EsInfoRequestObject) (EsInfoResponseObject, error)
+	// EsPing Elasticsearch ping
+	// (HEAD /es/)
+	EsPing(ctx context.Context, request EsPingRequestObject) (EsPingResponseObject, error)
+	// EsBulk Elasticsearch bulk
+	// (POST /es/_bulk)
+	EsBulk(ctx context.Context, request EsBulkRequestObject) (EsBulkResponseObject, error)
+	// EsBulkPut Elasticsearch bulk (PUT, as the Elasticsearch 8 clients send it)
+	// (PUT /es/_bulk)
+	EsBulkPut(ctx context.Context, request EsBulkPutRequestObject) (EsBulkPutResponseObject, error)
+	// EsGetIlmPolicy Elasticsearch ILM policy (set-up call)
+	// (GET /es/_ilm/policy/{name})
+	EsGetIlmPolicy(ctx context.Context, request EsGetIlmPolicyRequestObject) (EsGetIlmPolicyResponseObject, error)
+	// EsPutIlmPolicy Elasticsearch put ILM policy (set-up call)
+	// (PUT /es/_ilm/policy/{name})
+	EsPutIlmPolicy(ctx context.Context, request EsPutIlmPolicyRequestObject) (EsPutIlmPolicyResponseObject, error)
+	// EsGetIndexTemplate Elasticsearch index template (set-up call)
+	// (GET /es/_index_template/{name})
+	EsGetIndexTemplate(ctx context.Context, request EsGetIndexTemplateRequestObject) (EsGetIndexTemplateResponseObject, error)
+	// EsHasIndexTemplate Elasticsearch index template exists (set-up call)
+	// (HEAD /es/_index_template/{name})
+	EsHasIndexTemplate(ctx context.Context, request EsHasIndexTemplateRequestObject) (EsHasIndexTemplateResponseObject, error)
+	// EsPutIndexTemplate Elasticsearch put index template (set-up call)
+	// (PUT /es/_index_template/{name})
+	EsPutIndexTemplate(ctx context.Context, request EsPutIndexTemplateRequestObject) (EsPutIndexTemplateResponseObject, error)
+	// EsLicense Elasticsearch license
+	// (GET /es/_license)
+	EsLicense(ctx context.Context, request EsLicenseRequestObject) (EsLicenseResponseObject, error)
+	// EsIndexBulk Elasticsearch bulk into an index
+	// (POST /es/{index}/_bulk)
+	EsIndexBulk(ctx context.Context, request EsIndexBulkRequestObject) (EsIndexBulkResponseObject, error)
 	// IngestHeartbeats Ingest heartbeats
 	// (POST /ingest/heartbeats)
 	IngestHeartbeats(ctx context.Context, request IngestHeartbeatsRequestObject) (IngestHeartbeatsResponseObject, error)
@@ -2253,6 +4124,313 @@ type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
 	options     StrictHTTPServerOptions
+}
+
+// EsInfo operation middleware
+func (sh *strictHandler) EsInfo(w http.ResponseWriter, r *http.Request) {
+	var request EsInfoRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.EsInfo(ctx, request.(EsInfoRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "EsInfo")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(EsInfoResponseObject); ok {
+		if err := validResponse.VisitEsInfoResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// EsPing operation middleware
+func (sh *strictHandler) EsPing(w http.ResponseWriter, r *http.Request) {
+	var request EsPingRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.EsPing(ctx, request.(EsPingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "EsPing")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(EsPingResponseObject); ok {
+		if err := validResponse.VisitEsPingResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// EsBulk operation middleware
+func (sh *strictHandler) EsBulk(w http.ResponseWriter, r *http.Request, params EsBulkParams) {
+	var request EsBulkRequestObject
+
+	request.Params = params
+
+	request.Body = r.Body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.EsBulk(ctx, request.(EsBulkRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "EsBulk")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(EsBulkResponseObject); ok {
+		if err := validResponse.VisitEsBulkResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// EsBulkPut operation middleware
+func (sh *strictHandler) EsBulkPut(w http.ResponseWriter, r *http.Request, params EsBulkPutParams) {
+	var request EsBulkPutRequestObject
+
+	request.Params = params
+
+	request.Body = r.Body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.EsBulkPut(ctx, request.(EsBulkPutRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "EsBulkPut")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(EsBulkPutResponseObject); ok {
+		if err := validResponse.VisitEsBulkPutResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// EsGetIlmPolicy operation middleware
+func (sh *strictHandler) EsGetIlmPolicy(w http.ResponseWriter, r *http.Request, name string) {
+	var request EsGetIlmPolicyRequestObject
+
+	request.Name = name
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.EsGetIlmPolicy(ctx, request.(EsGetIlmPolicyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "EsGetIlmPolicy")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(EsGetIlmPolicyResponseObject); ok {
+		if err := validResponse.VisitEsGetIlmPolicyResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// EsPutIlmPolicy operation middleware
+func (sh *strictHandler) EsPutIlmPolicy(w http.ResponseWriter, r *http.Request, name string) {
+	var request EsPutIlmPolicyRequestObject
+
+	request.Name = name
+
+	var body EsPutIlmPolicyJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.EsPutIlmPolicy(ctx, request.(EsPutIlmPolicyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "EsPutIlmPolicy")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(EsPutIlmPolicyResponseObject); ok {
+		if err := validResponse.VisitEsPutIlmPolicyResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// EsGetIndexTemplate operation middleware
+func (sh *strictHandler) EsGetIndexTemplate(w http.ResponseWriter, r *http.Request, name string) {
+	var request EsGetIndexTemplateRequestObject
+
+	request.Name = name
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.EsGetIndexTemplate(ctx, request.(EsGetIndexTemplateRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "EsGetIndexTemplate")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(EsGetIndexTemplateResponseObject); ok {
+		if err := validResponse.VisitEsGetIndexTemplateResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// EsHasIndexTemplate operation middleware
+func (sh *strictHandler) EsHasIndexTemplate(w http.ResponseWriter, r *http.Request, name string) {
+	var request EsHasIndexTemplateRequestObject
+
+	request.Name = name
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.EsHasIndexTemplate(ctx, request.(EsHasIndexTemplateRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "EsHasIndexTemplate")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(EsHasIndexTemplateResponseObject); ok {
+		if err := validResponse.VisitEsHasIndexTemplateResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// EsPutIndexTemplate operation middleware
+func (sh *strictHandler) EsPutIndexTemplate(w http.ResponseWriter, r *http.Request, name string) {
+	var request EsPutIndexTemplateRequestObject
+
+	request.Name = name
+
+	var body EsPutIndexTemplateJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.EsPutIndexTemplate(ctx, request.(EsPutIndexTemplateRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "EsPutIndexTemplate")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(EsPutIndexTemplateResponseObject); ok {
+		if err := validResponse.VisitEsPutIndexTemplateResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// EsLicense operation middleware
+func (sh *strictHandler) EsLicense(w http.ResponseWriter, r *http.Request) {
+	var request EsLicenseRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.EsLicense(ctx, request.(EsLicenseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "EsLicense")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(EsLicenseResponseObject); ok {
+		if err := validResponse.VisitEsLicenseResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// EsIndexBulk operation middleware
+func (sh *strictHandler) EsIndexBulk(w http.ResponseWriter, r *http.Request, index string, params EsIndexBulkParams) {
+	var request EsIndexBulkRequestObject
+
+	request.Index = index
+	request.Params = params
+
+	request.Body = r.Body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.EsIndexBulk(ctx, request.(EsIndexBulkRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "EsIndexBulk")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(EsIndexBulkResponseObject); ok {
+		if err := validResponse.VisitEsIndexBulkResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
 }
 
 // IngestHeartbeats operation middleware
@@ -2567,110 +4745,138 @@ func (sh *strictHandler) OtlpExportTraces(w http.ResponseWriter, r *http.Request
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Hxrc+O29fdXwfDfmZUaSpbky2bl6QvvLXHrvYzX23RquSZEHkmIKYAFQMvKxt/9mXMAUqREy/bGSebp",
-	"bCazFknccc7vXIEvQazmmZIgrQmGX4IZ8AQ0/TwFq5edo4kFjY8JmFiLzAolg2HwCWIlE8OsYgsuLBvD",
-	"RGlgGusIOe0GYWDiGcw5Vp0LKeb5PBj2w8AuMwiGgZAWpqCD29vbMMi45nOwvt9Pscrgg54ev97s9mwG",
-	"zILk0jI3UqYm7ERdiZC9E3OhGZcJszMQmpmZyDLQpss+UG2eHrLFDCQzIC0Tls1zg+PG4uzo4zG7guUz",
-	"U7Te2uvtMmVnoBfCQDtkRsjYlfUleLrgS8NiNQfDJlrN6eMVLHHuAgfrRhiEgeRznPO/OjS1jptbbYH4",
-	"zQnIqZ0Fw8H+QblIxmohp26NNJhMSQO0REdxDJmFBH/HSlqQFn/yLEtFzHG2Oz8bXLAvlU7+omESDIP/",
-	"21nt+I77anaO5RSMPQWTp9b1V1/3N9eglwyucenUhGaq4b85GMuEYUmu+ThdMmOVhoS1lGYLbhhPNfBk",
-	"GbKJ0owzDRlwCwkTSbsb3IbBS56cuka2zCPTapzC/LvHzeejq9U0FSShsUqWOPA5TydKzyEJ2UyliWFz",
-	"JGI745L1e2Gv13NTNiHDGViWAjeWKQl+KYRhQl7zVCSHTCo7E3JKM3cLQZN8q/RYJAnIP3qOnqRZyuMr",
-	"QzsWCdrliBkkQxrdB5tmb24ypZ+SmFaNnnqiDXCI1QZvOplWVo3zSb1Z3A1ug2EwFpLrZdDICptzLWgR",
-	"1z6BWCWQHOIW6SXTECudVHaFwQ0yD7MzZYDFKpdEk5JFGddW8PRTHsdgTDSSLS5Z5Gby10+gr0UMxYyi",
-	"EKtU+OCZYSBjlQg5bXdHEhf3TKkTrqfwp1A3zhISw/bZO/GStbAVDcZAgqSMa1Q8O148U+odl0vPj+ZP",
-	"ItZnhmlugaViLoi74GbGc2ORl8ItsqmpZ196p1qUev8seW5nSotfttL878qUiD3CGMQLpVkur6RaSNqI",
-	"z5Jfc5HycfqH0w3xB4u5lMqyK4CM5RmBOUK8Wsh2HeR4jKNOIZlC0mW0zIzjMhNbTMU1SJZAypdPuncm",
-	"zxxcvYNE8DNChz92mV65vjrYN+5e8fzGsz8uF64gigk7QyKWSaYEqgwktk2X4ND3RuLcWi3GuXXCnSeJ",
-	"cArLR60y0Fa490rCh0kwPK+rC7297zdAMqwAaaJyJKWyjMznY1zN8EvxZqxUClwGtxcb032rATrYFKMF",
-	"vrEhMzFPuWbXPM3BMCXTJWu5fkPm2g6Zb7HdZf+AJUrZJdXnQrJEWTOSrWhmbdY1ltvcRO0uO7Jsroxl",
-	"B3vIHgYBNAzghs8zxwaV4sFwrzcIA6UT0JciCYbBUaff6/WReeb8prpmB3vltNX4Z4gtlnmDkrtJt3yV",
-	"CtzGGOWCLAR8ErJciv/mwDIkbFL9kNg7BiRtNi+KLoSd4ZNABZQTenkFaCS95KE/pmQiuxAxdNkHwjqL",
-	"qvSMXzsd04C+Bs2mIIEAEWmpZVF7RQ1bgGFcAzY0kgkkuaN4xPL6wgW9/t97m/+dfPihH4RVMuoPvg9R",
-	"TS+fUSm3FjQuzH/Ojzr/5p1fep0X3cvhaNS5+O4vm5I5DN4KSJM3Wivi66xGvBP8trnmP81AQ8igO+2y",
-	"yOla57sX3RSuIY26tamsfW0awByM4U7erqsNqED/NxcaIf/cj2ZV4aKBTn4Eru0YuL2bJyc8NbDOM0fM",
-	"iKlELTkVE3CWAW6fkMZytCHUhHHaYNz9IFxbqJly6vA2gPoRy9yGgUjuK1kQOxb2/TcbVeXoWplKQpZp",
-	"hToQqsXGtlF1V9p6u65mrOyvk83GpqClp695emmcyej6n3C0NIa7vfAOwzKXVqTECxJuyNpzu3FY8oeI",
-	"AZksRf4o5A63ZAGitCreIZPRly577bpluz0/D2eVfn+w1+uFW63UMPA93rfgXk18jxYf1vKQVZlykGdB",
-	"uMEG3NK8ym0waFuqCRPWQDo5ZL46i/LM8YXEkZ4XjU01TwApGmdeIefVNjidbtvQz8QcjOXzbINdirlX",
-	"iGgrx7zkNp5t0tkHCawsQxYV+/unD+8Z15ovcbJ9xEBveDkrc45zXQm+rUxR8ivKNmFhfu+Mq1WQHI5d",
-	"pT5iJNFD8aKcLA01uL0Ig5vOVHX8W1Qvuqd88c7DCa6FZ+P6CuBbJvmc9AaeJKiBF/b0nMczIR2pIv8l",
-	"eQzky3DypQ6GCxh3+g28uLHtNcN+A5V5xY9QH+l7EuU4Noe7a9ZOyHiartn93aCJb0rhZJqWY8HmXC6L",
-	"zWYL0FBIzdKbYHC9RNImzjbKFUIFyxfgUy5kc+ciMXfAXUJT4/HMzY+sucKKJNWCvDgFEW1yU40c1til",
-	"XFU3gCZWOVFTguZHyhbkoFRNWSpkg+jg1up7ab6ia96Gv5+0cTK6hntCTlSwCffXoIUtSIBmVkE7rBN1",
-	"2StuoCOkAWmEFddwyKIF11LIaYQioCAE415HI4mkEsVaWBHzNKIvE255GnkFyaOn1ZxgLYFxPiV4oyFi",
-	"I/4P7ncYACk1YUBtBGFQtByEwdnp0as3QRi8fvPy8w9BGBy/f/shCIOfjk7f+z/H7/H9m9PTD6dBGLw9",
-	"Ojs6CcLg1enx2fGro5NGsK4oMpu0iwTgC6yJ44P9/d2DewXyV0qyjMtL0aTC7b5i+BF5qtU/YDO4YYmY",
-	"CmvaRKIVNbLXecE7k6PO24sv/YPbRh2SduTOfugrdbQ7qHa07pMsKImNIVVyaphVW8ayO7hjLE8iMrfp",
-	"mAUMbBGYRZEnl5clBD1YXFZqPLG0PFFX4mNuZhV3cH0lsMAz46af5WZGPq4hM1YDn5MITfkYUmbAmkoM",
-	"4NwWGxQSPVx4u3UTO31L+LNci6YS2wz0DQJqcrFgI8+MG66pSK0VUbghbq7B+fkoGOW93m6cS3HDIFPx",
-	"jElDr2AUhKz4jDMt3l6ErNvtXoRM+SBIuvSWKrMzoRMGKcxBWlrLPLY5AukcLE+45azFJXMDwyV2E3Ns",
-	"XS5S8aNGE7tVehis08M94tMvdLkQTYzzgAYaKt5Lh+/QuI4/lW6HR4pmQxWdgTenptBQQWu9RUrfd6Xd",
-	"8p0ngPYfaAC6HrcR8D1hqPUpnxDLeU+Q83kkIK2YLAsbTYAJGfe+nd1Bt+7UiVWCzQ96PYJJO1NJMAx+",
-	"eHPW4MrZHTRQgYurrfOJ20RSs0P2UStsGXLUEpYp1NXombXZpRca5tIqJ91r7rXeNr8I7/xy1Pn35fDC",
-	"/+p1XlwOuxd/bRQnXyd3HyWEil6rateU51PY0Lsieh2xli/YHjLuttLt5FSBYXlWWtOHLHKhEh1hybmS",
-	"yiqJOlC6ZELGGjh5s2kNqwZq0b2v3ajuUL/Nyo5jqWfGja276cdc430iiaLF1Zo3YUiV2bcI4GqxJxfC",
-	"NcB5sCBeq/XEwrghfLexMEeSfTg7+dihpWiOkB1uBNRQVc80UPydHMcL59CMlU6MM+s04O44W7IOi/W2",
-	"NsUzqejv7nQAIpW4pl9zyz8q4fMd6tMS0h7sobXAvbBjrXKa7SaeLho9UdNTN4/f3OjtBqneNhAvbtKJ",
-	"mpo7NaaGHcLy5SY5RbmFCGiGOzsqA2lJF7B62RVqJ1Gx2TEZxGZH2TTb+T+klDJq21nFOjd2SoNRuY4B",
-	"u6vpU/dL8UeKa1wExwuPWgdfpb4Ud8/DF/99p1LEnDbGf/r2FXuxt/+c+VgWS8BykTaosO5DI+0TczSQ",
-	"pkvr8CkMjLziLluDXlAMrejX1LS+behUCQPcbqp+VTd0AzvRXjTaf2e1WPu/On7fOpRKYxWbCJkwYZmQ",
-	"aCGbbjCUeZo2yeHSJ7vpMLLCprDF47NBXezz6TGqGiT7ZlDuEhY/ZBEfq9wOxymXV5GDO9KMaATOxyss",
-	"42nabcSBqmCjr8UAy0k0ybVPEOda2OXXOpiMr9/RkMI1l3blgFz3HrpaX5q82RQhthbmmYWkiPCkaipk",
-	"FLJoIlK45E4sdBtCURvLz2OrdFNXiiWC9r2VG9Be6+MxqRshiymm5zKOwvv126/woMXcwlTp5R3LcIVU",
-	"WXhRi2XguZ2houyi1LgeCxhfcmt5fIVPc54uuAb8malUxMv1NTrYu9fL87uZEXf6pn7M51x2NPCEj1Ng",
-	"lY/NbqqNIavcxqpJo6eVjMltPmHCVtVL4/WBMJhwkeYaecOnUzSqmhUlnKfpAzS0mjp+0WjTe5suVjIG",
-	"LSEp/ZeUHhk5KRKFDFIDLPKji7puOM792RCN3nB5ei8n4dsCNIu5gepSpGpBdlQicrSeZ2I6q7sqTz78",
-	"FITBuzevjz+/C8Lgx+MffrzPEenGfodqvjQWkQ43JwFLetAqXsFax68/heyno7chQ3r3Ie32IcuN89VW",
-	"43gEjZF/IkWRj40HnYeHqf8zGpk7YtNGx5cio22XS7/tZY6EyK736lkTIrs+aNjuT7Qc7PhjGbxpHX+8",
-	"3kOz4Pjj9UG7bl0OervdXrff3+0+r09jb/+JvY0lCFUo6l7RsMXmqZV7cqOnLqAebPWsV3tis6fK6M30",
-	"7ml1ReJEpipfi83FM4ivVG6finRX296UPiEr45nxLAMJCWuh1ri7u/siZC68NjFgqwjy+exVu8xgXALX",
-	"hvUPnn+PuzoYHPRHsmXLhLArgMwwyaXyEXyfC91/8byHTRzssTF5+4v4OsEeZUqLeS2dRUMM4hpHYNcT",
-	"VQa9wUGn3+8Mnp/1e8Me/v9vBPUyjYlb6GB7dTd+q3/Qen7+/YuLX/Gf817nxUX71/75845/+DK4/XVw",
-	"3utXngbnvc6+e/51MDjAj+1Oo/pVKEKfkACdyjPmRsRHuW3gm7dqlXPuQFFNJqCdpfsS6zkcbKH+m3Cd",
-	"MDKmYpW6NKo269BmVdSYSmZ6AZgZN2ahdFIm2FMGF7a+mgLadEg4Y+AadPNoj2TZcitKF5fdbjdqO89w",
-	"U6pwtTNqdb2321sfPdvsaUrxYy4TVknNM8yATEhTD0tfKRGDCUsNtIg9Y90yAcSwGWjojuQbit4WuXWW",
-	"X1E+Gjik8vrWOm5V0rnfv8ZPI9mKqgl9Q1ZPU5YJQkUUVpK+M9AUTGjXnOqVBFtcxZGM1vMCh2z6i8gi",
-	"yqiMbjr00O6O5EgesTFiMeKJN7ychORsMVMpDJmYEGmsJ53TVnFpUBsQhu31eiwVxqItQsnPI1kUdDVx",
-	"HcnIY631ZKshIwoIqUyRoOajauXgfJx/JI9kBQEraaCsNegN2o7kURtiouF8wKF/S+lsWT5OhZmh5kCY",
-	"MZKnkFBXGvjcZ8A4LRrt0lRcAzP5GAlsDNrQ8h0nMM+UBRkvh2U+3jPDIpGQKtGQwPcJiW+pcs3UQjLh",
-	"DrLM+RUU+XUjafgEhkw3ZfpR5jhaHWY9WaEpw8/lLViRpiPpNsuwQW/QZW8cdSO5qNz63MEpWJ8eBrpT",
-	"5P8lLgGQs88nx68dzZzddxJlxd5HPt2ZaHrIXhIDMxcruoKlCxXh3kukmrKFkRyrZEnD1EuGhp9zCEjK",
-	"K+fU+B2AwVrRTScV05ldIO106KUn9hMxF9YMy7BA7aAFayERj2GppE/42MxfJ5d0JYE9ZHv93ZEsKmUk",
-	"aMg3cIgPHRxnJau8tTd44cYdVdKLo/Zh1T5vSISmFVkx235vt6GVLiPHh0vPLF030V05yT4dIRUxeDer",
-	"Pyp0lPF4Bp1Bt1fxSgQn5Yoyl9eDmxyEwTVo48C23+25KioDyTMRDAPUQXed1JyRDNtxW7WzQlTypnp7",
-	"sdzn4yQY+vShH1clSx/NS5UsH3BixEv4IoEZ/5Te/pUrqNSZOs8nL+KgKWlwt1cx3qo6VuHOCXIvhh6W",
-	"5L2WrLZ5QMUhf2UOwTD4MirGMAqGo3IUoyAclbOpfaH50Gc3TPqYZ75CfY4jnOQtEcRXTqFmFVidw/q5",
-	"sUFvcFejZbmd8nDZbRjs9Xr3V6ic46Iq/fur1M5gUKXd+yutjlJhjf4DapQncKjC/kPG1XC+ACsPXjyo",
-	"t9oZmtsw2H/IvKpHPoiA8/mc62XJfhXdB9UuPjVo8zkuDsiwqUAtOK9fJX15rQBhMXk9qT52WCBC6j32",
-	"27CAvPq/BQXGhdnpceD8C/mftqeq+3SyIkGr9EG5YwAsS3lM+XaNCIEA12xgoO3pHGVlRuX2sQwqY/FZ",
-	"YquxmFQtWMaXc9IStboW7vhnw6DorMU6HpbexweedigGUmSnrUZSDCIBSga5Y2UegZb1RKXfDpY0dHqN",
-	"O0qv/OjpZXVXR8FjMHF9oN8g8X8TElM19SrjwyGxzF97OCLOV7G/baBYhAifUjtapetszZPxCmNzJksz",
-	"HDq7vUjIKNMv+r3B80dAwmb6xINhAcfsMCHLL3PH9eHIjWMUDHvdvUF4F3g8BgyahvgNEP43AaHuQ3o4",
-	"KNRyaR4ODGWQ1IPQPQBR810/LU4UUdiAgqtBGSoNeOoSkFcRyqAeeKypDPtswkUK5JITEodYhuMqobUV",
-	"oGBT1XDDsAg4FZGWWvjjEbjSEKN4uL5B8RlCjAWfEKgUs3cvyzCrs8n84B3E+ECZ+0KToPf9F9939/vd",
-	"fq/X3Xsc/DTO5Bv+/G/iz5rP+uEAVA9rPQCBUnUldngmdq77O1luZlXsacyap4T5o4/HLrXno1Zzy0Ua",
-	"sh80n3DJ2VGaqmXI/gkIHCF7m+ZoO7wUzmFMl+DQHTs+m8IMGR/JqJKvTwdsjORZtuxUHHVFshhrRc13",
-	"f0SHbDHjthwS9UejoehAeySV67lI/a83RB60uhf+Lqd7l/logdVLNgbnKuWIdSNJGzGshaNLJ2oRkr5E",
-	"lSUKVyHqkJx6/k9ayeT4WY3xjz/vDjpiSo/k6tm15I8rUJRtIrSxRWLkYT1L4LLor+2iQWisutFF+BN7",
-	"wr9udCNJD+VYpUoAu2dR4ZuKXCtkfblmOIvcYWu2w6Iiin+5elVAZDFinEzDSQGf3FCmAZQL6M5z4S9H",
-	"R06r9S7xzQMHbmtGkpc5Nl026O0516y70MXtYRmNOKSwRyUDq0jJpIICjL/0Sc3pspeUohtsDD7ESaNy",
-	"7lrXXoi0TNSeKDD+QH1dpBenVYL6zVV3RL1XRXYqN1vdXnylDlA7rHJePZay5sj4WY1rxv7qYMn5edB/",
-	"vru7t79X9W4Uno2/kTuBzc30b6MNR8IoCC4uyHnxUHO8frDnofcAbRypJ3BhrXGq4ivmosLtasyNdqzS",
-	"U7caPN52mdB9wnjvrqzJNTrsfhPFf5Yo9gKU2KEa8z6/uA1rIfvzC2S7legmoskcJxfSugzKbwjsJllM",
-	"qdHX/Q3PaWMOcnGX1GYedkSoc7+8bCOal+nMI/nV8pCkwi/GJoVkTNW0uCqrSTx22Vkt1Ly6GKs2GX83",
-	"1t1XYw3LdH/KkCgBeSTHUB7j1duu5epuptxHxYk2b804sapRK1vheiOSr446eLf2n4Pn9Yz589WLwitc",
-	"XA50/iW4AqTc4vqQ2nEXJxmEnP7TPVY9vQ6yVbbqI60cWUDG8aOut7DhSK7kLJ7BDYJrcbDZijl8luLm",
-	"PZcqGDZKmNuL28cIj/UzDk96idx9uP8AIK9dnvcN/f9/Q3/E0Z0fz84+UhYSA9rJ3ywJGjzGW4VB42GU",
-	"NXlQBf0avCOW41dE8i77gedTMOFImnxuQjYTxqqp5vgbJ4crKXhaee/UcFoQVJQd8K950g4ZKeaUZFVF",
-	"7ZF0evQjUXt1+iraDsgrl/ofiMkPx6W1Y0ffoOkbNP0u0OTh5KnQiS7Q2AJOlQyjMpXN3bphDt1lhkUG",
-	"236vX1jdC3/dXbnkITPKX8bF5sLESk7ElAz9TGRAF3PQ2afFjO6GvAsCztxgv56JN89R/kE8+o13arzT",
-	"/0Ov6CSqKe5HXBFl98l40vEDa9Wab38db94zpAsXcilkX67TYBjskGTznW0cCdDC+kxlOrLp48NFh+HG",
-	"Re5FNrorsUpKXzExZRm7LO4MVJaurujSuWStDxnIs+LoMPv0+h9Or3il0tR5lEfyET7nkL0VKYyB2+rl",
-	"DW2XLj4DDSyX8YxLunT2jG55GauEMna5huIMppvCM8rudfxM+AVLogt/RXTI5jzLytRjJrkV11AmnY/V",
-	"NbAWnYN2a9MpG+7Ok5Gcimsw/uq2LEMgdLnV46X74fJXp9i2VvnU5cnSZWYFCnbZac0a5oVO5cfFNYyk",
-	"u3vRaVXV2T0zzOtYHR+fo5lSp1VFrNBIo5FsRStSvCzaufQW+WWhornsgS/F91ADN0re0jWtuZ0N2QMT",
-	"isl7TwzjTj+UucINxxlYq3b0oX3Iotpt+VG4urs/rN7cP5LVa/udSulJfsWFtxe3/y8AAP//",
+	"7H0Lc9s4kv9X6eJdVaRbSpZkx5nIdVV/5zXxnTNxJc7t/tfymRAJSVhTAAcAbWu8/u5X3QApUqL8Gmce",
+	"W56aiiWReDd+/UTjOojVPFOSS2uC4XUw4yzhmj5+4VYvOvsTyzV+TbiJtcisUDIYBl95rGRiwCq4ZMLC",
+	"mE+U5qCxjJDTbhAGJp7xOcOicyHFPJ8Hw34Y2EXGg2EgpOVTroObm5swyJhmc259u19jlfHPenrwbr3Z",
+	"4xkHyyWTFlxPQU3gUJ2LED6JudDAZAJ2xoUGMxNZxrXpwmcqzdI9uJxxCYZLC8LCPDfYb3wd9o8O4Jwv",
+	"Xpii9tZObxuUnXF9KQxvh2CEjN27/g2WXrKFgVjNuYGJVnN6eM4XOHaBnXU9DMJAsjmO+W8dGlrHja02",
+	"QezqkMupnQXDwcvdcpKM1UJO3RxpbjIlDacp2o9jnlme4OdYSculxY8sy1IRMxzt1j8MTth1pZF/13wS",
+	"DIN/21qu+JZ7arYO5JQb+4WbPLWuvfq8v7/gegH8AqdOTWikmv+cc2NBGEhyzcbpAoxVmifQUhoumQGW",
+	"as6SRQgTpYGB5hlnlicgknY3uAmDNyz54iq5ZRyZVuOUz//ysPEcuVJNQ0ESGqtkgR2fs3Si9JwnIcxU",
+	"mhiYIxHbGZPQ74W9Xs8N2YSAI7CQcmYsKMn9VAgDQl6wVCR7IJWdCTmlkbuJoEG+N/vSXLotdO+l8uuv",
+	"xv/gceN67Et4nzJjRWw40/GsY2Ys4wkwagtaf+v4x50jrZI8ttCpF2gjlVY2+1qBeoe4xO17EtTqCE4b",
+	"KJWG/CZPzx8x7NtW1FW6mUJpWfP0vJiCDi2TsHwOGdfAYnwvBCFB6YTrPYi41kqbCBfR6pw7cGBy4QpN",
+	"mEhxCb/bLH1QeiyShMvfmvg91kHK4nNDWzkStP0jMIhPRLafbZq9v8qUfkqUWVb6xaNZgF2sVnjVybSy",
+	"apxP6tXiNmU2GAZjIZleBI0YuT7WAqRwUyY8VglP9nDv6gVoHiudVLYr8CtEVbAzZTjEKpcEVhKijGkr",
+	"WPo1j2NuTDSSLSYhciP5j69cX4iYFyOKiMYqAPnCAJexSoSctrsjiZN7rNQh01P+u8AejpInBl7CJ/EG",
+	"WliL5sbwBDEO56j47kD6WKlPTC48UJvfiVhfGNDMckjFXBDs8qsZy41d26ErQktTy/7treqr1Po3yXI7",
+	"U1r8civNf9dNiUxJGIOMRGnI5blUl5IW4ptkF0ykbJz+5nRD+wNiJqWycM55BnlGXB55v7qU7Tr3YzH2",
+	"OuXJlCddoGkGhtNM22IqLriEhKds8aRrZ/LMwdUnngh2TOjw207TW9dWB9vG1Su+v/fbH6cLZxAZk50h",
+	"EcskUwJlSZLnTJfg0LdGcp61Woxz66Q+liTCSbJHWmVcW+F+V5J/ngTDk7oc2dv5YQ0kwwqQJipHUirf",
+	"kfl8jLMZluLHWKmUMxncnK4N94PmvINVAU3wlQ3BxCxlGi5YmnMDSqYLaLl2Q3B1h+BrbHfhv/kCxa8F",
+	"lWdCQqKsGclWNLM26xrLbG6idhf2LcyVsbC7g9vDIICGAb9i88xtg8rrwXCnNwgDYu9nIkEpqdPv9fq4",
+	"eebsqjpnuzvhqoxViC1vVLJY1zt+evdfXz//BB0vR0AqJDfQuh4FQib8ahQMr29ucM2vR0GsUczFn0bB",
+	"WfF4FFyNghB/SOjbYhTc3LSBs3gGE5Wm6pInMF4Ag0TF+RyFS2yDdAnL56ZBKiyHwLRmyBGvOlPV8b8h",
+	"YXe/sMtP3Bg25cvxeQlqeB1kNSJy0lClmXL1Kz0oP2wixXqdtArXa0ToZ6XxEXVjvSbNmd+payWs3+mr",
+	"8kDDCuty7Gu1FCR0va6gYrmfc6GRKZwUfS9LnDa0U6ed61Ewynu97djRDn1G8oAKfYTgSQM/uJrdZ9fl",
+	"UYC0NXKzg5QThHdQA35X6vweA6LXwmL9i8VuGtZ71HmatPK3qUCci1FwkoVqlISQS/Fzzkn+dkozcoOO",
+	"4ZLQkBWvXgo7w28CVXdG7N2rjiPpRTP6Y0ouYy9FzLvwmYQBC1bBjF047dxwfcE1TLnkJDEg2LYsivaa",
+	"Wy24AaY5VjSSCU9yxxJQ2KkjS9Dr/1dv/b/Dzz/2g7CKs/3BD2EwF7L8HgYZs5ZrnJj/Pdnv/J11ful1",
+	"XnfPhqNR5/Qv/74uuobBB8HT5H0z6U/w2fqc/3XGNQ+Bd6ddiJyWerJ92k35BU+jbm0oK0+bOjD3MNG4",
+	"j6rU4nqzLNBEJx8503bMmd2MFBOWGr6m1IIRUwlqAqmYcGdTISVOGstkzPEJowXG1Q/ClYmaKWdIuI2D",
+	"f8R3ENGSO/VNT+z4sm+/2RxV9q6VqSSETCtUEkLA7rRBcxRKvEWsZuZ5uUo2a4uCO1ZfsPTMOGOba3/C",
+	"CMO2e+EGk1wurUhpL0h+RXYytxp75f4QMcdNluL+KAQzZsl2huJc8RtuMnrShXeuWdju+XE4e94Puzu9",
+	"XnirfS8MfIt3TbjXo35ic14H5HLIQZ4F4do2YJbGVS6DYQuDlCKs4elkD3xxiPLM7QuvpPvKppolHCka",
+	"R96gq4eBU3pu6/qxmHNj2Txb2y7F2CtEdOuOecNsPFuns8+SQ/kO2aKA5BHCehxsHzHQm6ycfW6OY11K",
+	"hrduinK/ovBX8vj7FkFyOHCF+oiRRA/FD6ts6fROMeWj38b1GcBfQbI5CdYsSVBFLSyRcxbPhHSkivsv",
+	"yWNOVmDHX+pgeMnHnX7DXlxb9ppJdA2VWcUCuyIqkqyLfXO4u2IOCIGl6YrFtBs07ZuSOZmm6biEOZOL",
+	"YrHhkmtecM3SDmtwvkTSpp1tlHsJNRD/ApsyIZsbF4nZAHcJDQ3lVhofmTsKMwvJ3k0y66q4VpDDynYp",
+	"Z9V1oGmrHKopQfMDeQvuoFRNS6F6ZTWt1XfSfEUZuwm/H7dxPLqGe0JOVLAO9xdcC1uQAI2sgnZYJurC",
+	"W2Z4R0jDpRFWXPA9iC6ZlkJOyfBZEIJxP0cjiaQSxVpYEbM0oicTZlkaeQHJo6fVjGAt4eN8SvBGXcRK",
+	"/B9c70KeDwOqIwiDouYgDI6/7L99H4TBu/dvvv0YhMHBTx8+B2Hw1/0vP/k/Bz/h7++/fPn8JQiDD/vH",
+	"+4dBGLz9cnB88Hb/sBGsK4LMOu0iAfgXVtjx7suX27t3MuRHcrKMSa8JrfCu7beAD3FPtfq7MONXkIip",
+	"sIas81Uxstd5zTqT/c6H0+v+7k2jDEkrsrEdekoNbQ+qDa16cwpKgjFPlZwasOqWvmwPNvTlSVjmbTJm",
+	"AQO3MMzilSfnlyUE3ZtdVko8Mbc8VOfiKDeziiOtPhP4wgvjhp/lZkZG4CEYqzmbEwtN2ZinYLg1Fe/p",
+	"iS0WKCR6OPWGnXXs9DXVzANNb9xmNlgjoCYbJFbywrjumm6TBuy6uD4HJyeFCp5LcQU8U/EMpCk0cdSz",
+	"3WMcafHraQjdbvc0BOXdx+nCa6pgZ0InwFM+59LSXOaxzRFI59yyhFkGLSbBdQyn2A3Mbes1Y0qNJrar",
+	"9DBoUOpvY59+osuJOL3TStBYQUPBO+nwEyrX8dfSLvdA1myooFPw5lQVKiqorbdI6PtLqbf8xRNA+zdU",
+	"AF2LtxHwHQ781SEf0pbzplJn80i4tGKyKHQ0wU0IzBs/twfdutUzVglWP+j1CCbtTCXBMPjx/XGDrXN7",
+	"0EAFLiJhdZ+4RSQxO4QjrbBmnqOUsEh5XYyeWZudeaZhzqxy3L1mf+7dZhdhnV/2O38/G576T73O67Nh",
+	"9/Q/GtnJ4/jug5jQ0o64FLumLJ/yNbkrop8jaPkX20NgbindSk4VN5BnpTa9B5HzJeoI35wrqaySKAOl",
+	"CxAy1pyRu4fmsKqgFs370o3iDrXbLOy4LfXCuL511w39K3ufSKKocTnnTRhS3ey3MODqa0/OhGuAc29G",
+	"vFLqiZlxg397bWL2JXw+Pjzq0FQ0u5D31jzOKKpnmlPkEnlWLp1BM1Y6MU6t0xxXx+mSdVis17XB8v9p",
+	"owEQqcRV/Y5ZdqSEjxSrD0tIu7uD2gLzzA5a5TDbTXu6qPRQTb+4cfzqStdN/k1OAFykQzU1GyWmhhXC",
+	"98tFcoJyCxHQDLe2VMalJVnA6kVXqK1ExWbLZDw2W8qm2da/IaWUYQ2dZTDA2kppblSuY47N1eSpu7n4",
+	"A9k1ToLbCw+aB1+kPhWbx+Ff/75DKZyya/3/8uEtvN55+Qq8sxcSbplIG0RY92CzP6qBNF1AnA/+ArKK",
+	"uzg3+oGczEW7pib13YZOFTdAgz+naoZu2E60Fo3633EtGOVvHb9uHQpCtAomQiYgLAiJGrLpBkOZp2n4",
+	"ECdZGFhhU36rg27V2P/tywGKGsT7ZrxcJXx9DyI2VrkdjlMmzyMHdyQZUQ+cjVdYYGnabcSBmoMLnxYd",
+	"vNVv95XHuRZ28VgDk/HlO5qn/IJJuzRArloPXanrJms2hVBYy+eZ5Unh4UnVVMgohGgiUn7GHFvoNrii",
+	"1qafxVbppqYUJILWvZUbrr3Ux2ISN0KIyafnYjXDu+XbR1jQYmb5VOnFhmk4R6osrKjFNLDczlBQdmEc",
+	"OB+XfHzGrGXxOX6bs/SSaY4fM5WKeLE6R7s7d1p5vpsasdE29TGfM9nRnCVsnHKoPGw2U611WeU2Vk0S",
+	"Pc1kTGbzCQhbFS+NlwfCYMJEmmvcGz7eqFHUrAjhLE3vIaHVxPHTRp3e63SxkjHXkiel/ZICyyPHRaIQ",
+	"eGo4RL53Udd1x5k/G7zRayZPb+UkfLvkGmJmeHUqUnVJelQictSeZ2I6q5sqDz//NQiDT+/fHXz7FITB",
+	"x4MfP95liHR93yCaL4xFpMPFSbglOWjpr4DWwbuvIfx1/0MISO/epd3eg9w4W23Vj0fQGPlvJCiysfGg",
+	"c3839f+ORmaDb9ro+ExktOxy4Ze9DCIS2cVOPaxIZBe7Dcv9laYDDo5K503r4OhiB9WCg6OL3XZduxz0",
+	"tru9br+/3X1VH8bOyye2NpYgVKGoO1nDLTpP7b0nV3rqDOreWs9qsSdWe6obvZnePa0uSZzIVOUrvrl4",
+	"xuNzldunIt3lsjeFT8hKf2Ysy7jkCbRQatze3n4dgnOvTQy3VQT5dvy2XYb4LjjTBvq7r37AVR0Mdvsj",
+	"2bJlxOQ555kByaTyHnx/iqT/+lUPq9jdgTFZ+wv/OsEenTER81o4i+YxFxfYA7saqDLoDXY7/X5n8Oq4",
+	"3xv28P+/I6iXcX7M8g7WVzfjt/q7rVcnP7w+/Sf+c9LrvD5t/7N/8qrjv1wPbv45OOn1K98GJ73OS/f9",
+	"n4PBLj5sdxrFr0IQ+ooE6ESeMTMi3s9tw775oJandRwoqsmEa6fpvsFyDgdbKP8mTCdAylSsUhdn2IYO",
+	"LVZFjKmc6SkAM2PGXCqdlEeTKMgNa18OAXU6JJwxZ5rr5t7uy7LmVpRennW73ajtLMNNsfTVxqjW1dZu",
+	"brz3bL2lKfmPmUygErtqwHCZkKQelrZSIgYTlhJo4XvGsmUAiIEZ17w7ku/Je1sEn1p2TgGb3CGVl7dW",
+	"catyEMYFQ45kK6pGvA6hHscvE4SKKKwcl8m4JmdCu2ZUr0Sg4yyOZLQaODuE6S8iiyjkOLrq0Jd2dyRH",
+	"ch/GiMWIJ17xchySweVMpXwIYkKksXpch5bKnxQRBnZ6PUiFsaiL0OmAkSxedCVxHknJg9ZqsNUQiAJC",
+	"eqcIUPNetbJz3s8/kvuygoCVOGloDXqDtiN5lIZANJys2vO/Ujhblo9TYWYoORBmjOQXnlBTmrO5j4Bx",
+	"UjTqpam44GDyMRLYmGtD03eQ8HmmLJfxYljG470wEImERImGAL6vSHwLlWtQlxKEOwI4Z+e8iK8bScMm",
+	"fAi6KdKPjlag1mFWgxWaIvxc3IIVaTqSbrEMDHqDLrx31I3konLrYwen3PrwMK47Rfxf4gIAGXw7PHjn",
+	"aOb4rjN8y+29788DEE0P4Q1tYHC+onO+cK4iXHuJVFPWMJJjlSyom3oBqPg5g4CkgxeMKt8AGNCKrjqp",
+	"mM7sJdJOh370xH4o5sKaYekWqB1RgxYS8ZgvlPQBH+sHPMgkXTnhEcJOf3ski0IZMRqyDezhlw72s3Ls",
+	"orUzeO36HVXi76P2XlU/bzgpQDOy3Gwve9sNtXSBDB8uPLM03USbgvZ9OEIqYu7NrP6Q5X7G4hnvDLq9",
+	"ilUiOCxnFFxcDy5yEAYXXBsHtv1uzxVRGZcsE8EwQBl023HNGfGwLW628O+U2w2qVu3kl9ehHQp/ECmn",
+	"6C2kepgIjZNcEsH6eT1/vNXO+AJILiIpsSClgyQYBu/NgYu6qJ0NHfR6m+TB8r2t8lTiTRjs3KdA5awm",
+	"FenfXaR2nIYKbd9daHkqDksMXt9dYvWAUlX+IIG6ysxPTlForsgiJ6co4Jp8Pmd6gXNaW0BPHmVMPvJu",
+	"NjWoOJQiSEAC8uqWJePY1E8XrmWTIFEgWq9pbY9cAE3T2tbr+f/cdCvruC5+kwd1yfu6lRV8zEEkv473",
+	"OVjopqByrNCv6KPOeT3lwmZuch++mDchocDZOE8puD5rjFasN0bHUnGArQIEQjhUU2OZmYXwPzy2Sofw",
+	"Ic2RRb4RNmyGERRz/TmUjAlNsRtMFidSWhEdJYhwtSJ3BCVyfGB5pGTPxe2VJ0zG3HE+RpFR3vhA7gs3",
+	"3E45L915Qge3jA+4zDLyYEBBw8g66NgsMyudTxQ3KDS5w7YhRKSxnpx2189EFMd+oAODXt8LBiEJZ8hO",
+	"sFU2Tnl7j1gICjXYGRL0lgc9GzkRirje/LW6zd7gQtZTEGxQwpevbFVSFCDZragzKCcaOlBe2La95S9E",
+	"SWPOOoZjXWTdJUZQ+vYuhTSlY7ksNTfTMFXT0BmTlRZTIVna7sJHxyP+1lmyt84nM+1QD8o0BD/nnOwb",
+	"nkGezc30rAjjb0xB8LI/aFDq7jFM1DJDKDRopEQXajMXaSoKFbgc3v9bhhjVP4WkEjcNDhX6O0aHFTzh",
+	"8CoOisKKUQ6gOIlAKqf/ErIsCytCS3iej7mW3HLT9UfduHYl6l83jNjbVu4YtG/8Oy0rqTnLYadq6jSf",
+	"0P1b2M2QRumX9l4pmbujjkUVqNAU5s5S2i4CMhuHf4jl7hg81f19lnyGYnY5cPzmlo4+4T/lt/LDhnX8",
+	"qIy9YxxY+gmH0fLBfE5vRV3Oy5PzNqpsKWcXHFRum/t7MJVKe7IzG7ss6C3XabMxo0nTSdT1blcNhWpS",
+	"Mimn5YFESvJadfGWH1i5Pk7iSPgV3LKhvKWt2Fgbh+YrPVuGozYOrsnnhoKH50fFadINx5ALKwmFYZQW",
+	"vc1nSCdefuj80O2/6vZGwc3NSF6PgiWU0mvOJDjo9HaPe9vOJNjt9Xp/pxOofr/RixlbkCCQcAp9TOiF",
+	"VE1dw7Sx6L3i3GE4KtxA7g2cLHqhsNy6d5CSV16gYxeuv7WpvDvlB03hTd1ub3XObx6n91RSk/yxdZ/+",
+	"9r10H5dIggq8vE+/Go7JP1rTCoOX9xlXNXPBUwrxYye6PUYjy/Jnqf3PLrUfkaPoWXB/FtyfBfdnwf1Z",
+	"cH8W3J8F92fB/Vlw/3MI7tA6+nYcFsEZ9ec/lJ4zCnUQtv2rbPUinW+5aNCta6Trm40+vI9Mz1NuTBEa",
+	"YFXpt3th4ODwExhuO3nWJJL+yO1BOj+idtblUoKqjNnZEqn8gZv65tiYFfaudCEOu579gN/FD4gr7ygI",
+	"Wo4CIGZp2n5K7XO/Gg2CIoDj0UmjbzD/A9DaffjkPVLb3jzT7Xej2yy3T0u7JaSiZHNm+TxLmeW/DlaL",
+	"Wjy2Qgcq0RozZkAqlA5F7E6fN+Eu9ubYV/OMvf9aNOwUg5JIngJ/b4/HcOexLfArYawJwSj3k2/4UgtL",
+	"gWoukcwqOX5k5o9Kjs9hI09Mi45C/jgiwR+C7p7Fgj+FWPDksFqIBpWQzEZhYB+on+DfC+FyJuLZMj6S",
+	"LBIGEHAt05u0rUPfyjOVfDcqScspfjQxXBOV3dwVLrdvoAyq26tYA12oe5nTTE2822wZ+R05STRy0fcr",
+	"ZsaaMdIbhzexbcLO5liwBtwscgA/FXCGz46rZ8fVs+Pq2XH17Lh6dlw9O66eHVfPjqs/ruNKSKvoyKEX",
+	"Ah8nHbvPW8vDuVXxuC6duhNrH5dvPlTN9hu9uCwG/5SJ45ZZhcot1Xk1eR0HTfnnt3uVPCDV4/pFZqAg",
+	"9yea77ffVvKer18GtgGslpBQBYJwVI6m9oTGQ4+LmzWGoyDPfIH6GEc4yIdAxtoQ7gEbg7spuLzh8Rky",
+	"fifIKCHAHxidVfdfsef9jl7d8NwlkKrchHF/REh98rfbsIASxP0aFBgXGUw8DqCam9x164nPTF7k+i7T",
+	"GbkrlyBLWUyp2xsRAgGuOVcFIrDLuVQm57+9L4NKX3zC8WVfTKouoZAyMq0uhLuDtaFTdK/VKh6Wiazu",
+	"ebNU0ZEi0fmyJ6uizoZO3B8t6zmvfz1YLqUtXNE1Ua26qqPgIZi42tFnSPzXhMQy/vwBkFimQr8/Is6X",
+	"aSRvA8Ui2+RTSkfLzM+3plz2KlxzUuRmOHQKXJHbt8zk2+8NXj0AEtYz8d4bFpaaVJaf5W7XhyPXj1Ew",
+	"7HV3BuEm8HgIGDR18RkQ/jUBoZ6O6P6gUEvLfH9gKPNtehC6AyBqadCeFieKhJ4B5ekMyqybAUudKWeZ",
+	"7DKo57CsiQwv/bXTQNVgF8vMjpUsjUtAwaqqmeuGRe7CImlfLZPeA3ClId3d/eUNSvXnbDBsQqBSjL4w",
+	"zPiMnU4n8513EONzLronNAj6vf/6h+7Lfrff63V3HgY/jSN5xp9/TfxZSX92fwCqZ0i8BwKl6lxssUxs",
+	"XfS3stzMNjs3/QUsdPfK/tGByxJ9pNXcMpGG8KNmEyYZ7KepWjSdK3SeTTvjGrCqIjR6CGwko8rVL3RX",
+	"k5EsyxadSs6nIu84tKLme9ajPbicMVt2idqj3lD0dXsklWu5uEWmXhElY6ondNuUv60LPvGc1Yv6KcaR",
+	"pIUY1o3thb+myG56hiJLFC6znYaUH8r/SStJgf+hxvin9HdFoPRILr+7mvzNNy3nsqh4RffqCWcLizwO",
+	"s/TRUO8i/IgtFQ6ZKBxJ+lL2VaqEu+OdhW0qCisOKqqGQeTu7YQtiAp/1dnypwIiix7jYBounfF5ctcd",
+	"Xu5qMPzk6MhJtT672vrdNW5pRpKV6Zq7MOjtuFOa7vJ8t4ZlYrs9d9xz6cYqsvvTi4IbV9aoOV2sn1Ki",
+	"PBhzny2TeuUyfxXHR5lx1J4obvzdrHWWXlx89KuOgJ4+Ugao3Xt0Ur3haMWQ8Q81rin7yzuKTk6C/qvt",
+	"7Z2XO1XrRmHZ+E8yJ8DcTP+zyWcSnJ6S8eK+6nj9jqh1Tl5gQT0ma+12VgIXaI1TFZ+DSzDarqZvpBWr",
+	"tNSt5iEdC8nI37Xqu7oHM97ZlIB/hQ67z6z4T+dhIaLJ3E5+nCuFbtm46K9ZThuvs4Bo05UeEaHO3fyy",
+	"jWhe3owxko/mh8QVfjE2KThjqqb+UpdG9tiF41rWUiYbB+OWKFq5d/SFAV42X9wcQ3HNJSCP5JiXN0Jq",
+	"QmppXdbjlQtpuuu3t0TF5Whem3FsVaNUtsT1RiRf3prjzdq/D57XL185Wf5QWIX9zQX46Jwj5VajcYLK",
+	"XUwO2f7Hfa1aeh1kq2zZRlq5/QY3ju91vYY1Q3Il/f0xv0JwLe7ItGLOv0lx9ROTKhg2cpib05uHMI/V",
+	"63LuyzyeBPfvAeRL6nlWxP6E6I84uvXx+PiIEloDp5X81ZygwWJ8KzNovNdohR9UQb8G74jl+BSRvAs/",
+	"snzKTTiSJp+bEGbCWDXVDD/j4HAmBUsrvzsxnCYEBWUH/CuWtD0gwZzydVdReySdHP1A1F5e5BXdDshL",
+	"k/rvi8nlRVLfF5arzcwrn91NfEhElRvQTq4DZg7IevDq3shbugp+znnOuwnP7OwxiLxyd9czKD+D8ncB",
+	"Zb8LngqX6RbqW2C5cvCzzAfvrq42e2BnojhBamCnt1PYG8h6hSpgMeXLI3sM5sLESk7ElEwcmcg43W5N",
+	"F4hdzhbdW8Dv2HX26c40/WZ79LfaO04v3zAf1Wzt9RHeBm7FbX40ypVwXVoP4nHI9crl7v5Z9vET7Um3",
+	"H6BVm4RHntm6o0unztlUcP1cp8Ew2CKe7htby4KvhfXXfVAQd3lgxh90XH3/a3Gliz/zWfZ9uYnpqg53",
+	"FUrGVZby8uoInUtofc64PC7u34Sv7/7bSVRvVZo6W/pIPsDaHsIy29/yBuS2S0Qy45pDLuMZk1OekDou",
+	"NIxVQtdeIGH6iwzdEF7QFRluPxN+8QVRb8JjlSBMzVmWlfd3gGRWXPDy5paxuuCb8/qN5FpiP39ByXjh",
+	"Prg0glOsW6t86u4ZMGzOSxTswpeaHYAV0qTvF9N8JDV3BFaYE4pOvDDgpcuO90zSSKnRqghayOLRSLai",
+	"JSmeFfWceVvEWSGcuriJ6+J5qDkzSt5E7S4gXQ7hnrdykN+CNoy7Qqi8a6HhTiBo1e4Pau9B9LcOCbEd",
+	"kmKj0Buw6WqceW5omuheC3f62N+OQsK0J/nlLrw5vfm/AAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -164,7 +164,7 @@ func (a *App) ingestHandler() (http.Handler, error) {
 	}
 	inner := http.NewServeMux()
 	ingestapi.HandlerWithOptions(
-		a.withProtocols(srv, ingestapi.NewStrictHandlerWithOptions(nativeIngest{srv}, nil, ingestapi.StrictHTTPServerOptions{
+		a.withProtocols(srv, ingestapi.NewStrictHandlerWithOptions(nativeIngest{Server: srv}, nil, ingestapi.StrictHTTPServerOptions{
 			RequestErrorHandlerFunc:  ingest.RequestError,
 			ResponseErrorHandlerFunc: a.responseError,
 		})),

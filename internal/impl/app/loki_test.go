@@ -103,6 +103,7 @@ func testLokiPush(t *testing.T, s *server) {
 		{"snappy, not a PushRequest", "application/x-protobuf", snappy.Encode(nil, []byte("\xff\xff\xff")), nil, http.StatusBadRequest},
 		{"bad labels", "application/x-protobuf", promtailBody(t, &push.PushRequest{Streams: []push.Stream{{Labels: `job=x`}}}), nil, http.StatusBadRequest},
 		{"JSON without streams", "application/json", []byte(`{}`), nil, http.StatusBadRequest},
+		{"a stream without values", "application/json", []byte(`{"streams":[{"stream":{"job":"x"}}]}`), nil, http.StatusBadRequest},
 		{"bad JSON timestamp", "application/json", []byte(`{"streams":[{"stream":{},"values":[["yesterday","x"]]}]}`), nil, http.StatusBadRequest},
 		{"another tenant", "application/json", golden, []string{"X-Scope-OrgID", "globex"}, http.StatusForbidden},
 		{"text", "text/plain", golden, nil, http.StatusUnsupportedMediaType},

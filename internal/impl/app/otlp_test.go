@@ -226,6 +226,7 @@ func TestOTLPJSONGoldenAndPartialSuccess(t *testing.T) {
 	}{
 		{"undecodable protobuf", "application/x-protobuf", []byte{0xff, 0xff, 0xff}, nil, http.StatusBadRequest},
 		{"undecodable JSON", "application/json", []byte(`{"resourceLogs":7}`), nil, http.StatusBadRequest},
+		{"JSON null", "application/json", []byte(`null`), nil, http.StatusBadRequest},
 		{"unknown content type", "text/plain", []byte("hi"), nil, http.StatusUnsupportedMediaType},
 		{"another tenant's org id", "application/json", []byte(`{}`), []string{"X-Scope-OrgID", "other"}, http.StatusForbidden},
 		{"own org id", "application/json", []byte(`{}`), []string{"X-Scope-OrgID", apikey.DefaultTenant}, http.StatusOK},
@@ -234,7 +235,7 @@ func TestOTLPJSONGoldenAndPartialSuccess(t *testing.T) {
 			t.Errorf("%s: %d, want %d: %s", c.name, r.StatusCode, c.want, r.Body)
 		}
 	}
-	if r := s.post("/otlp/v1/traces", adminKey, "application/x-protobuf", nil); r.StatusCode != http.StatusNotImplemented || !strings.Contains(string(r.Body), "/otlp/v1/logs") {
+	if r := s.post("/otlp/v1/traces", adminKey, "application/x-protobuf", nil); r.StatusCode != http.StatusNotFound || !strings.Contains(string(r.Body), "/otlp/v1/logs") {
 		t.Errorf("traces: %d %s", r.StatusCode, r.Body)
 	}
 	if r := s.post("/otlp/v1/logs", "", "application/json", []byte(`{}`), "Authorization", basic("lw_wrong")); r.StatusCode != http.StatusUnauthorized {

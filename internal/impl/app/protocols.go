@@ -1,11 +1,10 @@
 package app
 
 import (
-	"context"
-	"errors"
 	"net/http"
 
 	"github.com/lightwatch/lightwatch/internal/gen/ingestapi"
+	"github.com/lightwatch/lightwatch/internal/impl/esbulk"
 	"github.com/lightwatch/lightwatch/internal/impl/ingest"
 	"github.com/lightwatch/lightwatch/internal/impl/loki"
 	"github.com/lightwatch/lightwatch/internal/impl/otlp"
@@ -14,7 +13,7 @@ import (
 // protocolPrefixes are the paths of the standard ingest protocols
 // (openapi/ingest.yaml, tag protocols), served beside /ingest/ behind the same
 // chain: spec routing, key (Bearer or Basic), rate limit, body caps.
-var protocolPrefixes = []string{"/otlp/", "/loki/"}
+var protocolPrefixes = []string{"/otlp/", "/loki/", "/es/"}
 
 // protocolServer serves the ingest document: the native operations through
 // the generated strict server, the standard protocols' operations through
@@ -24,6 +23,7 @@ type protocolServer struct {
 	ingestapi.ServerInterface
 	otlp *otlp.Handler
 	loki *loki.Handler
+	es   *esbulk.Handler
 }
 
 func (a *App) withProtocols(srv *ingest.Server, native ingestapi.ServerInterface) ingestapi.ServerInterface {
@@ -31,6 +31,7 @@ func (a *App) withProtocols(srv *ingest.Server, native ingestapi.ServerInterface
 		ServerInterface: native,
 		otlp:            otlp.New(srv, a.metrics, a.logger, ingest.MaxBodyBytes),
 		loki:            loki.New(srv, a.metrics, a.logger, ingest.MaxBodyBytes),
+		es:              esbulk.New(srv, a.metrics, a.logger, ingest.MaxBodyBytes),
 	}
 }
 
@@ -48,27 +49,53 @@ func (p protocolServer) LokiPush(w http.ResponseWriter, r *http.Request, _ inges
 	p.loki.Push(w, r)
 }
 
+func (p protocolServer) EsInfo(w http.ResponseWriter, r *http.Request)    { p.es.Info(w, r) }
+func (p protocolServer) EsPing(w http.ResponseWriter, r *http.Request)    { p.es.Ping(w, r) }
+func (p protocolServer) EsLicense(w http.ResponseWriter, r *http.Request) { p.es.License(w, r) }
+
+func (p protocolServer) EsBulk(w http.ResponseWriter, r *http.Request, _ ingestapi.EsBulkParams) {
+	p.es.Bulk(w, r, "")
+}
+
+func (p protocolServer) EsIndexBulk(w http.ResponseWriter, r *http.Request, index string, _ ingestapi.EsIndexBulkParams) {
+	p.es.Bulk(w, r, index)
+}
+
+func (p protocolServer) EsBulkPut(w http.ResponseWriter, r *http.Request, _ ingestapi.EsBulkPutParams) {
+	p.es.Bulk(w, r, "")
+}
+
+func (p protocolServer) EsGetIlmPolicy(w http.ResponseWriter, r *http.Request, name string) {
+	p.es.ILMPolicy(w, r, name)
+}
+
+func (p protocolServer) EsPutIlmPolicy(w http.ResponseWriter, r *http.Request, _ string) {
+	p.es.Acknowledge(w, r)
+}
+
+func (p protocolServer) EsGetIndexTemplate(w http.ResponseWriter, r *http.Request, name string) {
+	p.es.IndexTemplate(w, r, name)
+}
+
+func (p protocolServer) EsHasIndexTemplate(w http.ResponseWriter, r *http.Request, _ string) {
+	p.es.Exists(w, r)
+}
+
+func (p protocolServer) EsPutIndexTemplate(w http.ResponseWriter, r *http.Request, _ string) {
+	p.es.Acknowledge(w, r)
+}
+
 // nativeIngest is the ingest server as the generated strict interface wants
-// it. The protocol operations never reach it: protocolServer answers them
-// before the strict layer.
-type nativeIngest struct{ *ingest.Server }
+// it. The protocol operations never reach it (protocolServer answers them
+// before the strict layer); they are promoted from a nil interface one level
+// deeper than the native ones, so that none needs a stub.
+type nativeIngest struct {
+	*ingest.Server
+	servedByProtocols
+}
+
+type servedByProtocols struct {
+	ingestapi.StrictServerInterface
+}
 
 var _ ingestapi.StrictServerInterface = nativeIngest{}
-
-var errServedElsewhere = errors.New("a standard-protocol operation reached the strict server; protocolServer serves it")
-
-func (nativeIngest) OtlpExportLogs(context.Context, ingestapi.OtlpExportLogsRequestObject) (ingestapi.OtlpExportLogsResponseObject, error) {
-	return nil, errServedElsewhere
-}
-
-func (nativeIngest) OtlpExportMetrics(context.Context, ingestapi.OtlpExportMetricsRequestObject) (ingestapi.OtlpExportMetricsResponseObject, error) {
-	return nil, errServedElsewhere
-}
-
-func (nativeIngest) OtlpExportTraces(context.Context, ingestapi.OtlpExportTracesRequestObject) (ingestapi.OtlpExportTracesResponseObject, error) {
-	return nil, errServedElsewhere
-}
-
-func (nativeIngest) LokiPush(context.Context, ingestapi.LokiPushRequestObject) (ingestapi.LokiPushResponseObject, error) {
-	return nil, errServedElsewhere
-}

@@ -68,3 +68,27 @@ func TestOTLPFromThePythonSDK(t *testing.T) {
 		t.Fatalf("series %v", series)
 	}
 }
+
+// TestElasticsearchBulkFromThePythonClient writes with the official
+// Elasticsearch client's helpers.bulk (which checks the product header) and
+// reads the events back.
+func TestElasticsearchBulkFromThePythonClient(t *testing.T) {
+	s := start(t, nil)
+	runPython(t, s, adminKey, "es-checkout", "es_bulk.py")
+	p := s.logs(adminKey, url.Values{"service": {"es-checkout"}, "from": {"2026-12-06T02:00:00Z"}, "to": {"2026-12-06T04:00:00Z"}})
+	if len(p.Items) != 2 {
+		t.Fatalf("events %v", p.Items)
+	}
+	byMsg := map[string]map[string]any{}
+	for _, e := range p.Items {
+		byMsg[e["log"].(map[string]any)["message"].(string)] = e
+	}
+	e := byMsg["payment declined"]
+	if e == nil || e["log"].(map[string]any)["level"] != "error" || e["host"] != "es-host" || e["id"] != "app-logs:doc-1" ||
+		e["attributes"].(map[string]any)["http.response.status_code"] != 402.0 || e["ts"] != "2026-12-06T03:00:00Z" {
+		t.Errorf("event %v", e)
+	}
+	if w := byMsg["WARN slow provider"]; w == nil || w["log"].(map[string]any)["level"] != "warn" {
+		t.Errorf("level detected from the message: %v", w)
+	}
+}

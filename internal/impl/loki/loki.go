@@ -156,8 +156,8 @@ func decodeProto(body []byte, maxBytes int64) ([]stream, *problem.Problem) {
 // {"streams":[{"stream":{"job":"x"},"values":[["<unix ns>","line",{"trace_id":"..."}]]}]}.
 type jsonPush struct {
 	Streams []struct {
-		Stream map[string]string   `json:"stream"`
-		Values [][]json.RawMessage `json:"values"`
+		Stream *map[string]string   `json:"stream"`
+		Values *[][]json.RawMessage `json:"values"`
 	} `json:"streams"`
 }
 
@@ -172,8 +172,11 @@ func decodeJSON(body []byte) ([]stream, *problem.Problem) {
 	}
 	out := make([]stream, 0, len(req.Streams))
 	for i, s := range req.Streams {
-		st := stream{labels: s.Stream, entries: make([]entry, 0, len(s.Values))}
-		for j, v := range s.Values {
+		if s.Stream == nil || s.Values == nil {
+			return nil, problem.New(http.StatusBadRequest, fmt.Sprintf("streams[%d]: a stream has stream (its labels) and values", i))
+		}
+		st := stream{labels: *s.Stream, entries: make([]entry, 0, len(*s.Values))}
+		for j, v := range *s.Values {
 			field := fmt.Sprintf("streams[%d].values[%d]", i, j)
 			if len(v) < 2 || len(v) > 3 {
 				return nil, problem.New(http.StatusBadRequest, field+": want [\"<unix epoch ns>\", \"<line>\"] or with a third element, structured metadata")

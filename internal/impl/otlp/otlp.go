@@ -7,6 +7,7 @@
 package otlp
 
 import (
+	"bytes"
 	"fmt"
 	"log/slog"
 	"mime"
@@ -142,9 +143,10 @@ func (h *Handler) Metrics(w http.ResponseWriter, r *http.Request) {
 	writeResponse(w, enc, resp.MarshalProto, resp.MarshalJSON)
 }
 
-// Traces serves POST /otlp/v1/traces: Lightwatch stores no traces.
+// Traces serves POST /otlp/v1/traces: Lightwatch stores no traces, so 404
+// (the OTLP answer for a signal a server does not accept) naming what it does.
 func (h *Handler) Traces(w http.ResponseWriter, r *http.Request) {
-	problem.Write(w, r, problem.New(http.StatusNotImplemented,
+	problem.Write(w, r, problem.New(http.StatusNotFound,
 		"Lightwatch does not store traces; it accepts OTLP logs (/otlp/v1/logs) and metrics (/otlp/v1/metrics). Drop the traces pipeline or send traces elsewhere."))
 }
 
@@ -159,6 +161,11 @@ func (h *Handler) begin(r *http.Request) (encoding, []byte, string, *problem.Pro
 		return 0, nil, "", p
 	}
 	body, p := ingestproto.ReadBody(r, h.maxBytes)
+	if p == nil && enc == encJSON {
+		if t := bytes.TrimSpace(body); len(t) == 0 || t[0] != '{' {
+			p = problem.New(http.StatusBadRequest, "an OTLP-JSON body is a JSON object")
+		}
+	}
 	return enc, body, tenant, p
 }
 

@@ -1,6 +1,23 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .attributes import Attributes
+from .es_bulk_body_item import EsBulkBodyItem
+from .es_bulk_result import EsBulkResult
+from .es_bulk_result_items_item import EsBulkResultItemsItem
+from .es_bulk_result_items_item_additional_property import (
+    EsBulkResultItemsItemAdditionalProperty,
+)
+from .es_bulk_result_items_item_additional_property_error import (
+    EsBulkResultItemsItemAdditionalPropertyError,
+)
+from .es_get_ilm_policy_response_200 import EsGetIlmPolicyResponse200
+from .es_get_index_template_response_200 import EsGetIndexTemplateResponse200
+from .es_info_response_200 import EsInfoResponse200
+from .es_license_response_200 import EsLicenseResponse200
+from .es_put_ilm_policy_body import EsPutIlmPolicyBody
+from .es_put_ilm_policy_response_200 import EsPutIlmPolicyResponse200
+from .es_put_index_template_body import EsPutIndexTemplateBody
+from .es_put_index_template_response_200 import EsPutIndexTemplateResponse200
 from .field_error import FieldError
 from .heartbeat import Heartbeat
 from .heartbeat_status import HeartbeatStatus
@@ -29,6 +46,19 @@ from .security_event_severity import SecurityEventSeverity
 
 __all__ = (
     "Attributes",
+    "EsBulkBodyItem",
+    "EsBulkResult",
+    "EsBulkResultItemsItem",
+    "EsBulkResultItemsItemAdditionalProperty",
+    "EsBulkResultItemsItemAdditionalPropertyError",
+    "EsGetIlmPolicyResponse200",
+    "EsGetIndexTemplateResponse200",
+    "EsInfoResponse200",
+    "EsLicenseResponse200",
+    "EsPutIlmPolicyBody",
+    "EsPutIlmPolicyResponse200",
+    "EsPutIndexTemplateBody",
+    "EsPutIndexTemplateResponse200",
     "FieldError",
     "Heartbeat",
     "HeartbeatStatus",

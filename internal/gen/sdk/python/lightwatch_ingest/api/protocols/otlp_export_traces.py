@@ -42,6 +42,11 @@ def _parse_response(
 
         return response_403
 
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
     if response.status_code == 413:
         response_413 = Problem.from_dict(response.json())
 
@@ -56,11 +61,6 @@ def _parse_response(
         response_429 = Problem.from_dict(response.json())
 
         return response_429
-
-    if response.status_code == 501:
-        response_501 = Problem.from_dict(response.json())
-
-        return response_501
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -86,7 +86,7 @@ def sync_detailed(
 ) -> Response[Problem]:
     """OTLP/HTTP traces (not supported)
 
-     Lightwatch stores no traces; this answers 501 naming what is supported, so that a misconfigured
+     Lightwatch stores no traces; this answers 404 naming what is supported, so that a misconfigured
     pipeline says why.
 
     Args:
@@ -118,7 +118,7 @@ def sync(
 ) -> Problem | None:
     """OTLP/HTTP traces (not supported)
 
-     Lightwatch stores no traces; this answers 501 naming what is supported, so that a misconfigured
+     Lightwatch stores no traces; this answers 404 naming what is supported, so that a misconfigured
     pipeline says why.
 
     Args:
@@ -145,7 +145,7 @@ async def asyncio_detailed(
 ) -> Response[Problem]:
     """OTLP/HTTP traces (not supported)
 
-     Lightwatch stores no traces; this answers 501 naming what is supported, so that a misconfigured
+     Lightwatch stores no traces; this answers 404 naming what is supported, so that a misconfigured
     pipeline says why.
 
     Args:
@@ -175,7 +175,7 @@ async def asyncio(
 ) -> Problem | None:
     """OTLP/HTTP traces (not supported)
 
-     Lightwatch stores no traces; this answers 501 naming what is supported, so that a misconfigured
+     Lightwatch stores no traces; this answers 404 naming what is supported, so that a misconfigured
     pipeline says why.
 
     Args:
