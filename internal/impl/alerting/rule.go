@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/filter"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 )
 
@@ -64,9 +65,11 @@ const (
 	AggCount Aggregate = "count"
 )
 
-// Filter is the union of the rule kinds' filters (LogFilter, SecurityFilter,
-// MetricFilter, HeartbeatFilter in openapi/api.yaml); a kind reads its own fields.
-type Filter struct {
+// ruleFilter is the stored form of a rule's filter: the union of the rule
+// kinds' filters (LogFilter, SecurityFilter, MetricFilter, HeartbeatFilter in
+// openapi/api.yaml); a kind reads its own fields. ParseRule turns it into the
+// one filter model, package filter's.
+type ruleFilter struct {
 	Service string `json:"service,omitempty"`
 	// log_count
 	Levels []event.Level `json:"level,omitempty"`
@@ -92,21 +95,43 @@ type Target struct {
 type Rule struct {
 	ID, Tenant, Name string
 	Kind             Kind
-	Filter           Filter
-	Aggregate        Aggregate
-	Op               Op
-	Threshold        float64
-	Window           time.Duration
-	For              time.Duration
-	Grace            time.Duration // heartbeat
-	Sensitivity      float64       // anomaly: |z| above which it fires
-	Warmup           time.Duration // anomaly: history needed before it may fire
-	Severity         string
-	Labels           map[string]string
-	Notify           []Target
-	Enabled          bool
+	// Filter selects the events the rule counts, or the metric it reads
+	// (Name, at most one of Services, Labels).
+	Filter      filter.Filter
+	Aggregate   Aggregate
+	Op          Op
+	Threshold   float64
+	Window      time.Duration
+	For         time.Duration
+	Grace       time.Duration // heartbeat
+	Sensitivity float64       // anomaly: |z| above which it fires
+	Warmup      time.Duration // anomaly: history needed before it may fire
+	Severity    string
+	Labels      map[string]string
+	Notify      []Target
+	Enabled     bool
 	// UpdatedAt tells versions of a rule apart.
 	UpdatedAt time.Time
+}
+
+// model is the filter in package filter's terms.
+func (f ruleFilter) model() filter.Filter {
+	m := filter.Filter{Levels: f.Levels, Text: f.Text, MinSeverity: f.MinSeverity, Name: f.Name, Labels: f.Labels}
+	if f.Service != "" {
+		m.Services = []string{f.Service}
+	}
+	if f.Category != "" {
+		m.Categories = []string{f.Category}
+	}
+	return m
+}
+
+// service is the one service a rule watches, "" for every service.
+func (r *Rule) service() string {
+	if len(r.Filter.Services) > 0 {
+		return r.Filter.Services[0]
+	}
+	return ""
 }
 
 // Key identifies a rule across tenants.
@@ -122,7 +147,7 @@ func (k RuleKey) String() string { return k.Tenant + "/" + k.ID }
 
 // definition is the stored JSON document (one of the rule schemas).
 type definition struct {
-	Filter      Filter            `json:"filter"`
+	Filter      ruleFilter        `json:"filter"`
 	Aggregate   Aggregate         `json:"aggregate"`
 	Op          Op                `json:"op"`
 	Threshold   *float64          `json:"threshold"`
@@ -155,7 +180,7 @@ func ParseRule(sr store.Rule) (Rule, error) {
 	}
 	r := Rule{
 		ID: sr.ID, Tenant: sr.Tenant, Name: sr.Name, Kind: Kind(sr.Kind),
-		Filter: d.Filter, Aggregate: d.Aggregate, Op: d.Op, Severity: d.Severity,
+		Filter: d.Filter.model(), Aggregate: d.Aggregate, Op: d.Op, Severity: d.Severity,
 		Labels: d.Labels, Notify: d.Notify, Enabled: d.Enabled == nil || *d.Enabled, UpdatedAt: sr.UpdatedAt,
 	}
 	if d.Threshold != nil {

@@ -21,7 +21,7 @@ func TestParseRuleKinds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Kind != KindLogCount || r.Filter.Service != "checkout" || len(r.Filter.Levels) != 2 || r.Filter.Levels[1] != event.LevelFatal ||
+	if r.Kind != KindLogCount || r.service() != "checkout" || len(r.Filter.Levels) != 2 || r.Filter.Levels[1] != event.LevelFatal ||
 		r.Filter.Text != "declined" || r.Window != 5*time.Minute || r.Op != OpGTE || r.Threshold != 10 || r.For != time.Minute ||
 		r.Severity != "critical" || r.Labels["team"] != "payments" || len(r.Notify) != 1 || r.Notify[0].Secret != "change-me-please" || !r.Enabled {
 		t.Errorf("log_count = %+v", r)
@@ -36,7 +36,7 @@ func TestParseRuleKinds(t *testing.T) {
 		t.Errorf("security (defaults) = %+v, %v", r, err)
 	}
 	r, err = parse(t, "heartbeat", `{"kind":"heartbeat","filter":{"service":"billing"},"enabled":false}`)
-	if err != nil || r.Grace != 30*time.Second || r.Filter.Service != "billing" || r.Enabled {
+	if err != nil || r.Grace != 30*time.Second || r.service() != "billing" || r.Enabled {
 		t.Errorf("heartbeat = %+v, %v", r, err)
 	}
 	r, err = parse(t, "anomaly", `{"kind":"anomaly","filter":{"name":"latency"}}`)

@@ -14,7 +14,7 @@ import (
 // serveConn runs one upgraded connection until it ends: the read loop in
 // this goroutine, the writer and, with since, the resume in goroutines of
 // their own.
-func (s *Service) serveConn(reqCtx context.Context, conn *websocket.Conn, ch Channel, tenant string, f *filter, since *streamID) {
+func (s *Service) serveConn(reqCtx context.Context, conn *websocket.Conn, ch Channel, tenant string, f *subscription, since *streamID) {
 	c := newClient(conn, ch, tenant, f, s.limits, s.m.forChannel(ch))
 	// Queued before the client is registered, so that it is the first
 	// message: no entry can be delivered ahead of it.
@@ -99,7 +99,7 @@ func (s *Service) handleMessage(ctx context.Context, c *client, data []byte) err
 		return c.control(ctx, errorMessage(fmt.Sprintf("unknown message type %q: the server accepts subscribe", m.Type)), nil)
 	}
 	fv, perr := messageFilters(c.channel, m.Filters)
-	var f *filter
+	var f *subscription
 	if perr == nil {
 		f, perr = parseFilter(c.channel, fv)
 	}
