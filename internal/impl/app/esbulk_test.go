@@ -34,6 +34,12 @@ func TestFilebeatStartupAndBulk(t *testing.T) {
 			t.Errorf("%s %s: %d %q %s", c.method, c.path, r.StatusCode, r.Header.Get("X-Elastic-Product"), r.Body)
 		}
 	}
+	req, _ := http.NewRequest(http.MethodPut, s.URL+"/es/_ilm/policy/filebeat", strings.NewReader(`[1]`))
+	req.Header.Set(auth[0], auth[1])
+	req.Header.Set("Content-Type", "application/json")
+	if r := s.do(req); r.StatusCode != http.StatusBadRequest {
+		t.Errorf("a set-up call with a body that is not an object: %d", r.StatusCode)
+	}
 	bulk := `{"create":{"_index":"filebeat-8.17.0"}}
 {"@timestamp":"2026-12-06T03:00:00.000Z","message":"2026-12-06 03:00:00 ERROR payment declined","log":{"file":{"path":"/var/log/app.log"},"offset":42},"input":{"type":"filestream"},"host":{"name":"web-1"},"agent":{"type":"filebeat","version":"8.17.0"},"ecs":{"version":"8.0.0"}}
 {"create":{"_index":"filebeat-8.17.0"}}

@@ -78,8 +78,21 @@ func (h *Handler) License(w http.ResponseWriter, _ *http.Request) {
 }
 
 // Acknowledge serves the set-up writes (PUT index templates and ILM
-// policies): accepted and ignored, since Lightwatch has no indices.
-func (h *Handler) Acknowledge(w http.ResponseWriter, _ *http.Request) {
+// policies): a JSON object (or no body) is accepted and ignored, since
+// Lightwatch has no indices; anything else is a 400 as Elasticsearch answers.
+func (h *Handler) Acknowledge(w http.ResponseWriter, r *http.Request) {
+	body, p := ingestproto.ReadBody(r, h.maxBytes)
+	if p != nil {
+		problem.Write(w, r, p)
+		return
+	}
+	if t := bytes.TrimSpace(body); len(t) > 0 {
+		var obj map[string]any
+		if json.Unmarshal(t, &obj) != nil || obj == nil {
+			problem.Write(w, r, problem.New(http.StatusBadRequest, "the body must be a JSON object"))
+			return
+		}
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"acknowledged": true})
 }
 
