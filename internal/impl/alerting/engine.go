@@ -14,6 +14,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/lightwatch/lightwatch/internal/impl/streams"
+
 	"github.com/lightwatch/lightwatch/internal/impl/alerting/webhook"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/supervise"
@@ -28,9 +30,14 @@ type Store interface {
 
 // Deps are the engine's dependencies.
 type Deps struct {
-	Store  Store
-	Redis  *redis.Client
-	Logger *slog.Logger // nil: discard
+	Store Store
+	// Redis holds the rule leases, the nudges (pub/sub) and handed-over
+	// notifications.
+	Redis *redis.Client
+	// Streams are the event streams and stream:alerts: the in-process log
+	// of the embedded default, or Redis Streams. nil: Redis Streams on Redis.
+	Streams streams.Streams
+	Logger  *slog.Logger // nil: discard
 	// Registerer receives the engine's metrics; nil: a private registry.
 	Registerer prometheus.Registerer
 	// Sender delivers webhooks; nil: webhook.New(nil).
@@ -138,6 +145,7 @@ func (o *Options) defaults() {
 type Engine struct {
 	store    Store
 	redis    *redis.Client
+	log      streams.Streams
 	logger   *slog.Logger
 	opts     Options
 	metrics  *metrics
@@ -177,11 +185,14 @@ func New(deps Deps, opts Options) *Engine {
 		sender = webhook.New(nil)
 	}
 	m := newMetrics(reg)
+	if deps.Streams == nil {
+		deps.Streams = streams.NewRedis(deps.Redis)
+	}
 	e := &Engine{
-		store: deps.Store, redis: deps.Redis, logger: logger, opts: opts, metrics: m,
+		store: deps.Store, redis: deps.Redis, log: deps.Streams, logger: logger, opts: opts, metrics: m,
 		rules:      newRules(deps.Store, logger, m),
 		cond:       &conditions{store: deps.Store, anomaly: !opts.DisableAnomaly},
-		rec:        &recorder{store: deps.Store, redis: deps.Redis, maxLen: opts.StreamMaxLen, metrics: m, logger: logger},
+		rec:        &recorder{store: deps.Store, log: deps.Streams, maxLen: opts.StreamMaxLen, metrics: m, logger: logger},
 		leases:     &leases{client: deps.Redis, owner: opts.InstanceID, ttl: opts.LeaseTTL},
 		queue:      newQueue(),
 		states:     map[RuleKey]*ruleState{},

@@ -31,7 +31,7 @@ func (a *App) newAlerting(interval, webhookRetryBudget time.Duration, anomaly bo
 		edit(&opts)
 	}
 	eng := alerting.New(
-		alerting.Deps{Store: a.store, Redis: a.redis, Logger: a.logger, Registerer: a.metrics.Registry,
+		alerting.Deps{Store: a.store, Redis: a.redis, Streams: a.log, Logger: a.logger, Registerer: a.metrics.Registry,
 			Supervisor: supervise.Supervisor{Logger: a.logger, Panics: a.metrics.LoopPanics}},
 		opts,
 	)

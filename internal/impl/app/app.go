@@ -32,6 +32,7 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/stream"
 	"github.com/lightwatch/lightwatch/internal/impl/streamforward"
 	"github.com/lightwatch/lightwatch/internal/impl/supervise"
+	"github.com/lightwatch/lightwatch/internal/impl/streams"
 	"github.com/lightwatch/lightwatch/internal/impl/telemetry"
 )
 
@@ -53,9 +54,10 @@ type App struct {
 	writers   int
 	redis     *redis.Client
 	stopRedis func()
-	// appended signals appends to the streams when Redis is embedded (this
-	// process its only writer); nil otherwise. See realtime.Options.Appended.
-	appended  <-chan struct{}
+	// log holds the event streams: in process when Redis is embedded
+	// (this process is then their only reader and writer), Redis Streams
+	// otherwise.
+	log       streams.Streams
 	committer *groupcommit.Committer
 	forwarder *streamforward.Forwarder
 	handler   http.Handler
@@ -101,13 +103,15 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 	if a.redis, a.stopRedis, err = redisconn.Connect(ctx, cfg.RedisURL, logger); err != nil {
 		return nil, fmt.Errorf("connect redis: %w", err)
 	}
-	if cfg.RedisURL == "" && surfaces.Realtime {
-		a.appended = redisconn.WatchAppends(a.redis)
+	if cfg.RedisURL == "" {
+		a.log = streams.NewMemory()
+	} else {
+		a.log = streams.NewRedis(a.redis)
 	}
 	if err := ensureBootstrapKey(ctx, a.store, cfg.BootstrapKey, cfg.DataDir, cfg.MongoURI == "", out, logger); err != nil {
 		return nil, err
 	}
-	a.forwarder = streamforward.New(stream.New(a.redis, cfg.StreamLength()), 1024, a.metrics, logger)
+	a.forwarder = streamforward.New(stream.New(a.log, cfg.StreamLength()), 1024, a.metrics, logger)
 	a.committer = groupcommit.New(a.store, groupcommit.Options{
 		MaxQueued: cfg.WriteQueue, MaxWait: cfg.WriteTimeout, Workers: a.writers,
 		OnCommit: a.forwarder.Forward, Metrics: a.metrics, Logger: logger,
@@ -122,7 +126,13 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 		a.metrics.Registry.MustRegister(storageCollector{rep})
 	}
 	mux.Handle("GET /metrics", a.metrics.Handler())
-	if a.limiter, err = ratelimit.New(a.redis, ratelimit.Limit{Rate: cfg.RateLimit, Burst: cfg.RateBurst, Period: time.Second}); err != nil {
+	// The embedded Redis is this process's alone: count in process, with no
+	// round trip. A shared Redis gets local counts synced every RateLimitSync.
+	limOpts := ratelimit.Options{}
+	if cfg.RedisURL != "" {
+		limOpts = ratelimit.Options{Redis: a.redis, SyncInterval: cfg.RateLimitSync}
+	}
+	if a.limiter, err = ratelimit.New(ratelimit.Limit{Rate: cfg.RateLimit, Burst: cfg.RateBurst, Period: time.Second}, limOpts); err != nil {
 		return nil, fmt.Errorf("rate limiter: %w", err)
 	}
 	a.authn = apikey.NewAuthenticatorWithOptions(keyLookup(a.store), apikey.Options{
@@ -251,6 +261,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		}
 	})
 	defer probes.Wait()
+	limCtx, stopLim := context.WithCancel(context.WithoutCancel(ctx))
+	var limg sync.WaitGroup
+	limg.Go(func() { a.limiter.Run(limCtx, a.rateSyncFailed()) })
 	alCtx, stopAlerting := context.WithCancel(context.WithoutCancel(ctx))
 	var alg sync.WaitGroup
 	if a.alertingRun != nil {
@@ -292,8 +305,25 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	wg.Wait() // the committer drains its queue first, then the forwarder publishes what it produced
 	stopFwd()
 	fwg.Wait()
+	stopLim() // after the last request: its final sync carries every count
+	limg.Wait()
 	return err
 }
+
+// rateSyncFailed logs failed rate-limit syncs, at most one line per
+// syncLogEvery: while Redis is down every sync fails.
+func (a *App) rateSyncFailed() func(error) {
+	var last time.Time
+	return func(err error) {
+		if now := time.Now(); now.Sub(last) >= syncLogEvery {
+			last = now
+			a.logger.Warn("rate limit: sync with redis failed; each instance limits on its own until it works again", "err", err)
+		}
+	}
+}
+
+// syncLogEvery spaces out the warnings of a failing rate-limit sync.
+const syncLogEvery = 10 * time.Second
 
 // Close releases the store and Redis.
 func (a *App) Close() {
