@@ -9,26 +9,8 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/store/internal/listing"
 )
 
-// LogHits groups the rows of CountLogs' statement by step (and group) in
-// SQL: one pass over the index range the listing would walk.
-func (s *Store) LogHits(ctx context.Context, q store.LogQuery, h store.Histogram) ([]store.Hit, error) {
-	col, err := listing.Group("log", h.GroupBy, h.Step)
-	if err != nil {
-		return nil, fmt.Errorf("log hits: %w", err)
-	}
-	q.Window = countWindow(q.Window)
-	k, err := logsKeyset(q)
-	if err != nil {
-		return nil, fmt.Errorf("log hits: %w", err)
-	}
-	hits, err := s.hits(ctx, k, col, h.Step)
-	if err != nil {
-		return nil, fmt.Errorf("log hits: %w", err)
-	}
-	return hits, nil
-}
-
-// SecurityHits is LogHits for security events.
+// SecurityHits groups the rows of CountSecurity's statement by step (and
+// group) in SQL: one pass over the index range the listing would walk.
 func (s *Store) SecurityHits(ctx context.Context, q store.SecurityQuery, h store.Histogram) ([]store.Hit, error) {
 	col, err := listing.Group("security", h.GroupBy, h.Step)
 	if err != nil {
@@ -81,27 +63,7 @@ func (s *Store) hits(ctx context.Context, k *keyset, col string, step time.Durat
 	return out, rows.Err()
 }
 
-// LogFieldValues counts a column's values in SQL; attribute values are
-// grouped by JSON type and value in SQL and named in Go, where a number and
-// a string that read alike merge.
-func (s *Store) LogFieldValues(ctx context.Context, q store.LogQuery, field string, limit int) ([]store.FieldValue, error) {
-	f, err := listing.FieldOf("log", field, limit)
-	if err != nil {
-		return nil, fmt.Errorf("log field values: %w", err)
-	}
-	q.Window = countWindow(q.Window)
-	k, err := logsKeyset(q)
-	if err != nil {
-		return nil, fmt.Errorf("log field values: %w", err)
-	}
-	vals, err := s.fieldValues(ctx, k, f, limit)
-	if err != nil {
-		return nil, fmt.Errorf("log field values: %w", err)
-	}
-	return vals, nil
-}
-
-// SecurityFieldValues is LogFieldValues for security events.
+// SecurityFieldValues counts a column's values in SQL.
 func (s *Store) SecurityFieldValues(ctx context.Context, q store.SecurityQuery, field string, limit int) ([]store.FieldValue, error) {
 	f, err := listing.FieldOf("security", field, limit)
 	if err != nil {
@@ -127,9 +89,6 @@ func (s *Store) fieldValues(ctx context.Context, k *keyset, f listing.Field, lim
 	if k.plan.Empty {
 		return out, nil
 	}
-	if f.AttrKey != "" {
-		return s.attrValues(ctx, k, f.AttrKey, limit)
-	}
 	inner, args := k.rowsSQL(f.Column + " AS v")
 	text := "SELECT v, COUNT(*) AS n FROM (" + inner + ") WHERE v IS NOT NULL AND v <> '' GROUP BY v ORDER BY n DESC, v LIMIT ?"
 	rows, err := s.r.QueryContext(ctx, text, append(args, limit)...)
@@ -145,49 +104,4 @@ func (s *Store) fieldValues(ctx context.Context, k *keyset, f listing.Field, lim
 		out = append(out, v)
 	}
 	return out, rows.Err()
-}
-
-func (s *Store) attrValues(ctx context.Context, k *keyset, key string, limit int) ([]store.FieldValue, error) {
-	inner, args := k.rowsSQL("attrs")
-	text := "SELECT a.type, a.value, COUNT(*) FROM (" + inner + ") AS e, json_each(e.attrs) AS a" +
-		" WHERE a.key = ? AND a.type IN ('text', 'integer', 'real', 'true', 'false') GROUP BY a.type, a.value"
-	rows, err := s.r.QueryContext(ctx, text, append(args, key)...)
-	if err != nil {
-		return nil, err
-	}
-	defer func() { _ = rows.Close() }()
-	counts := map[string]int64{}
-	for rows.Next() {
-		var (
-			typ string
-			raw any
-			n   int64
-		)
-		if err := rows.Scan(&typ, &raw, &n); err != nil {
-			return nil, err
-		}
-		var v any
-		switch typ {
-		case "true", "false":
-			v = typ == "true"
-		case "integer":
-			v = float64(raw.(int64))
-		case "real":
-			v = raw.(float64)
-		default:
-			switch x := raw.(type) {
-			case string:
-				v = x
-			case []byte:
-				v = string(x)
-			}
-		}
-		if name, ok := listing.FormatAttr(v); ok {
-			counts[name] += n
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return listing.TopValues(counts, limit), nil
 }

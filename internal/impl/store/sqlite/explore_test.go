@@ -2,11 +2,25 @@ package sqlite_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/store"
+	"github.com/lightwatch/lightwatch/internal/impl/store/sqlite"
 	"github.com/lightwatch/lightwatch/internal/impl/store/storetest"
 )
 
 func TestExploreConformance(t *testing.T) {
 	storetest.RunExplore(t, func(t *testing.T) store.Store { return open(t) })
+}
+
+// The hits and field values of logs in blocks (counted from their metadata
+// where it suffices) and in the head agree with the listing's oracle.
+func TestExploreConformanceBlocks(t *testing.T) {
+	storetest.RunExplore(t, func(t *testing.T) store.Store { return open(t, blockOptions) })
+}
+
+func TestExploreConformanceAllInBlocks(t *testing.T) {
+	storetest.RunExplore(t, func(t *testing.T) store.Store {
+		return compactingStore{open(t, sqlite.Options{BlockEvents: 7, HeadAge: time.Hour})}
+	})
 }
