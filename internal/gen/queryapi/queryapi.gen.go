@@ -796,7 +796,7 @@ type AnomalyRule struct {
 	Enabled     *bool                 `json:"enabled,omitempty"`
 	Filter      MetricFilter          `json:"filter"`
 
-	// For A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+	// For A rule's `for` or `grace`, from `0s` (at once) to a day, such as `0s`, `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 1m
 	For         *Hold              `json:"for,omitempty"`
@@ -812,9 +812,8 @@ type AnomalyRule struct {
 	// Example: 30m
 	Warmup *Warmup `json:"warmup,omitempty"`
 
-	// Window A rule's evaluation window, from 10 seconds to a day, such as `30s`, `5m`, `1h` or `1d`.
-	//
-	// Example: 5m
+	// Window The width of one point of the series: whole minutes, or a multiple of 10s, 15s or 20s
+	// (or 12s, which divides a minute); default 1m. Other widths, such as 13s, are refused.
 	Window *Window `json:"window,omitempty"`
 }
 
@@ -931,12 +930,12 @@ type HeartbeatRule struct {
 	Enabled     *bool            `json:"enabled,omitempty"`
 	Filter      *HeartbeatFilter `json:"filter,omitempty"`
 
-	// For A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+	// For A rule's `for` or `grace`, from `0s` (at once) to a day, such as `0s`, `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 1m
 	For *Hold `json:"for,omitempty"`
 
-	// Grace A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+	// Grace A rule's `for` or `grace`, from `0s` (at once) to a day, such as `0s`, `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 1m
 	Grace    *Hold              `json:"grace,omitempty"`
@@ -974,7 +973,7 @@ type HitsBucket struct {
 	Ts time.Time `json:"ts"`
 }
 
-// Hold A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+// Hold A rule's `for` or `grace`, from `0s` (at once) to a day, such as `0s`, `30s`, `5m`, `1h` or `1d`.
 //
 // Example: 1m
 type Hold = string
@@ -1005,7 +1004,7 @@ type LogCountRule struct {
 	Enabled     *bool      `json:"enabled,omitempty"`
 	Filter      *LogFilter `json:"filter,omitempty"`
 
-	// For A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+	// For A rule's `for` or `grace`, from `0s` (at once) to a day, such as `0s`, `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 1m
 	For    *Hold              `json:"for,omitempty"`
@@ -1091,7 +1090,7 @@ type MetricThresholdRule struct {
 	Enabled     *bool                        `json:"enabled,omitempty"`
 	Filter      MetricFilter                 `json:"filter"`
 
-	// For A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+	// For A rule's `for` or `grace`, from `0s` (at once) to a day, such as `0s`, `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 1m
 	For    *Hold                   `json:"for,omitempty"`
@@ -1162,7 +1161,7 @@ type SecurityRule struct {
 	Enabled     *bool           `json:"enabled,omitempty"`
 	Filter      *SecurityFilter `json:"filter,omitempty"`
 
-	// For A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+	// For A rule's `for` or `grace`, from `0s` (at once) to a day, such as `0s`, `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 1m
 	For       *Hold              `json:"for,omitempty"`
@@ -6733,148 +6732,149 @@ func (sh *strictHandler) ListServices(w http.ResponseWriter, r *http.Request) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H37d9s20ui/gqvtPZFaSpb8SBP75PRz06TJ3STNTdLb72zkNWESkrCmAAYAJaux7t/+HQzAp0CJku0k",
-	"3fUvbSyCwHAwmPcMPrcCPo05I0zJ1vHn1oTgkAj45zuixKJ7OlJE6D9DIgNBY0U5ax233pOAs1AixdEc",
-	"U4UuyIgLgoR+h7Jxr+W1ZDAhU6xfnVJGp8m0dTzwWmoRk9ZxizJFxkS0lsul14qxwFOi7LpPEyG5Y8kP",
-	"E4J8Rq7UeQAjfMRHSE0IigWZUZ5IFOMx8dCcqgn8LvGUoBGN9MQaIKpn+ZQQsWh5LYanGg4zVRlafPWK",
-	"sLGatI6PBvuehj79O4dfKkHZuKWhfy741IEghYVKIVR0SpDATINHWRAlks4Iar97/hQdHBw87pygkIxw",
-	"EinEGUETnogUob7ifh3sI71wEfIRF1OsWsetECvS1Yu2XAC/oEq+VyReBfoPGqqJBhojqUjsIYzmEx4R",
-	"xJLpBRH6iTQb76EpZYki0gNwJeIChXghUdsfSF+ThX8wCP2TIYs4GxOBAp4wJRGW5kHnBBADOEFTvEAT",
-	"HoUIKzTlUqFB3+v3+wCD7KFfDG6O88f7/SGDh4jPiMhn6g1ZDa706BKuYqwUEXrkPz8Ouo/PPva7j88+",
-	"972Hy49yOgnPvnOi7u9k8YEwzJSbPBU8S3f9kmh84HBKmYTfzFPf7rWPOIsWhb3X7wQ4ioh4UEuvZo7S",
-	"l3wnyKh13PrbXn6S98xTuWeB1aC/olPqAPu1RihVZCoRZUB++hTVLR/BJMXVLfCt40G/7+mzY096H/5c",
-	"d/C91is+PlXKcdT1r/QiUQSRTwmOqFog/5IsnsxwlBAftQWJCVb4IiInCEcRmiZSAQV1PE1hIy6Qv4dj",
-	"uhfxsYTzQ67iiIekdaxEQtzfhjUoxU8DrFQ4wv6+/a7sB69ESv98cvbDk1XSAcy8NPMNHmaPsRB4oZ9K",
-	"tYjgSHMxbRnMvODSsV2/sWiByExvsiEzKtGES1W3YfpZHXfbPzrazN1e8fErMiNRDShqQiRBkR4hi/vS",
-	"aYh0eNON9XV0bUAqobUBVn8ToUuW+fpPH7UZmROp0IgKqbz0VHY0Z/OxDGrZMIdZnWcCFtKIYPoQfEz/",
-	"xDJonbmQ/Z4EiaBqcRoolwR0bT7WQ+tAg4f12/9w8/anED3Fioy5WKwlg8AMomQnUgjSJTadwYeHG+Au",
-	"ksV+fzNdpB/5mrL3ZEb0P9cjHysUESyV2QKp36llmVPKzmU6a1O+nYFR3IPfEhVwPec60Kz2QyXiZngt",
-	"2drZiiCldCqTICBStrzWCNMoEXpUwi4Zn7P1hLsBfYZMLDZ2JBMnLhsxjRypRQI5bE4f70Xw8u169Gud",
-	"zFIFT0RAEA5DQWStPJciOKdx3RE9PGpyQsWMBqQBtzC4h9E7Yt6stAPi4cU3epqtD+cHcrVBDs4nXBI0",
-	"JVLiMUEBZwprjQt2QZErhdoBlqRLmSRMUkVn5otdn/jpRszyA18F9BkLXVYAuVpnBTA+r1UA+S4q///T",
-	"ipNcpwKCaiW1AZcIRsKdFMCy/udttPsEkTFnkgAB/YzDd+RTQozWo3eRGDUbx3FEA6yB3YsFv4jI9Id/",
-	"SQ3554bc9K15yyxa0TRRZnxqQa+36YKHC0S1OjzDEQ1PrI0JUyCNBgm/jCiJwp6m0OdcXNAwJOxLAq7N",
-	"jdO3L7WRgSIcXBqgeEwELPhAIhnwmHjpV1njg0rEeNXUWHqtN1w95wkLv+QnvOFIJsEErA9tfBSBsvAC",
-	"bB84f4XFmHxp9AIhkKuAkFCiAXpNf07BeY3ZwhKr/Eqb/kAigRVBcCD1tpKrCU6kMke33o3jWtmO3isO",
-	"hdV/ZzhREy7onyT8WsRNJZpSKSkba1K2WghsxO8MzzCNtAj70sBJxQXRoCU5DCfG+4Wwxh8Q85jOCEMh",
-	"ifDiVjdFJnHMhSLhaxJS/AE461c4GpaX+MXV9Cp+D2SOnUqvdPr25d8JKIWx0CxK634AsiBYkfAcq6ay",
-	"zGtRoMSVn418cjwQZMYvt1wDWKdsrt/o4fq9qi6jMl/RqkgW5FNChT5XH/U32S/wih4eAMIrYilXvvnF",
-	"v0ig9CIGuS9ZnJi9D0OqtwJHbwu4HuFIEq+C/hRnRT2n4t4Y3CJ2cr3vANZI/SEVvGlTg35KiH2s9dES",
-	"KnEU/TZqHX9s5vk6c5Gv4Z9myhr/GwINc43zbooXoA0gzLiaENFb2VW7oRZdzq2LiFCrx2KkZ7AEW3HQ",
-	"TghDFHwUJETtnNWIJCIPJPJHXPig3d7oMEX4gkSynpocr6x8G+OKjhbnRIg6Z36kLWgYZrkHyq1NOkKY",
-	"LXqtY5ZEkec61ZJHsy2PtUbSec0nw7NaJiILdu06qoMNLdqZUmGh1m0mEB1nBsvG94QmoFk23UOpsCJF",
-	"6z0mLNTPPE1I5h8puhzWu9eSyXSKjWtn5RmYBe7tg0dITbBCStDxmGiSpKoMOE+0dM4WNXEEN/9Ld6e4",
-	"FxkpeiW7H764hNwU0tpT9hYbBbJ80jIG1oiTmePq4POFqFQDZg9L1QL6LjHqjPvkGeu8asOAOhICEzhG",
-	"VEnN0igzJIWl1UPalnVJNKJRpPeKeWhOLiacXyJJAkGURBEZKcQT1fGGDFxJPg19D/m5DPIRZiHykzhM",
-	"fzBRlzuT7JfUmCUpeU+JEjQ4VxNB5IRHmmAiPj6HABPQiXHWGIVLqAsC5IEZn+Jo4TwAtcc+/8gtbO06",
-	"wQ7fUZLmpQXWEkQm3Ss7zxDWQ2DnT5Cvl/CRJBEJlARCkBMcgwswpPrFKWXYupanOI41yJrULG7qyN48",
-	"BsIsIrVm+It0gH0h35w6Zz4fP9XP7fiV/a157TWM+5AOs29n21/rizLPYfgyI9vFG+PfgE1aei3OSAMl",
-	"wwXC0tsQuih+7abBFWjXDy4jftPo4q5qLemqO+ZdS4Fai++9w/PXxqeWkWLRvZseR8pGvOW15lgwI2sC",
-	"QRUNcOQ8asVVNymrVS5nCANJAhGGkMRYKG0Wgs9VEzufMyRIQJhCF2SCZ5Qn4hgkrI/HY0HGWBHIGiA4",
-	"mAyZP6cs5HNfGzIaQVjzUGB6GAkeRXruKcEMGJ5UmIVYhCgkM2q0lfazP16fdk5SfUyi+YSwIdPr/dmV",
-	"gbYQU++Bn7oeqVr4njUR/TkW0yQGiCZU8/CFi5VmoBexjmca1VOqh0/xVQukuEY+HDQX5kvYrOr8fccL",
-	"hGmrtsiTLziPCGb6oUmr2CQwzfl4bsYuQS/Y9MoLfeIdXH8d/96srlY9ua6AUfGNQoy2oNHuZi4ZRbix",
-	"kvGHkcgfsBgTVYkcu9zlOWGVZVSqeWUu2f2iR7bfO1pRym6g5hpK3vhpZpQeDydv43gzqsausvLUUqJL",
-	"fD6FQ02t46PMTl7wufGYXkgiZiS06uwKK/AzOWTyCCw5jrX0HoMWGin4D3GS5rMZqUsWCTDjTDNKRNiM",
-	"RDwmSGPUhjWMd0VMcUT/JCFSHLWznKb/8/63N/p5nFxEVE5IiDgYEkP2joRUIqkEwVMJfCtOzIAZEegP",
-	"cvGeB5dEdXro2RUOVLSAjA8+Qn7Ex1rPMzxW/ysVpL43ZH4m9IFZxoJIwpSHplgFE80mjebh5F5pKsfa",
-	"85mL2yoGP282JrxVBnXmskgLmsuKHcA0fw/cWiBliogZjs5t7lNhUBbOMEZJIossK4m13kXGAodEU2pY",
-	"Gz4tqYwpKNmUDghc1D6xCSO76tURH2faV50e7eS+fLyK0CjNGWmWxWH1DKfpHWNWZ7QrgYMai76C1TTP",
-	"JF3JhUD76avfchvekDoTQ1nvbcZYcDImqSAv8TWHUb6tnW05p3nfDnZhQitRdLbJbQGMUyAcBCRWYPuj",
-	"9u8fnm7hfsqV9SrOcZAqKisv4TQ5ZuVJUEhSWZXwa2iM55kVO7t+Sl4fiP27pzMB/40EW8yGSWd2bZXM",
-	"w/+rtFXnfvZaJm7ldi5OcBwTRsLtdtNl+Wa+bCurlWyViSuH3/VtIDxvw3FjpPBmx00ZH2+NmEPzCY0I",
-	"mkLEBxIlRzyK+PwExVhqKxuSWm1Ocm8zYmrdP88picJnqb+06hImUejcMkE8RHrjHvIhVN+DgKAPWWsX",
-	"PFz0jH7U00ffBd26g1GB3MCwnofCN5hsgzUfsSqiVraz4k4y/oMCx6NMPTxseQ5BnHHH9V+TMsGqxZR/",
-	"S5lYapBRv52ZOf48s5W2iM0UznWzgEcpycYZ9bBTmpx9FUxOrL6Z/T7BCknCQokyiW+MWoQv9EkwIY76",
-	"D93Bqn8OhvOIC4QzOEw+TwEEqXgMY2wuuZpgBgZ/qhehOEok8sdaHQAiL+Pya5i+1d3fzvqFL9nVVN6g",
-	"rv1HG8s72bdr7E/nwafKwcIuEm15SbctaIoZtJWprSmT1+YhHoVZQnKv5TVDiV79Z1jLJfBGtlilmX42",
-	"FjyJzy8WbqCBBZrCDhKimAhUUiyzibyW4SHykoQ2ogf2kqsCJUUGSiQJPZMfBDUjfWlk2tHULcUU39FF",
-	"b6toTF6dqRJJt6pucy16V7YY0LX2aDUQX9WKHDXRjM3sg+/ZeGHCVI5w1PaHrWHLBxZZSAPmicoz1ToF",
-	"rBVEHFc4agiYi3ZLVU4aeztqi6AYGmCcSOcu5ee0FPUG6jASwDMu4YEtVtICD6MQLyr05AE1ecgfTMzb",
-	"A+vjucLTGHJQB5oyCuUd7XapVuhgef1x0P3R/n24vH70sd89sn8eLK8fPfzY7x7Yv/f134f9fkdel2fZ",
-	"X14PyuMGh/nf14PDw35nat+BkY/Prvc/9ruHZ53J9SDsfOc6Di9/qTDfwf6jKvMt1q2cdv+Bu3/2u497",
-	"58fDYffsB+esWSVIKmrAAAcvx0UyBkdFFgzQiARd1muNsKoJB0AwhCmb4lsxAd2Vh5pDWCL/VyKV9aVT",
-	"tSO7rDUNTAHe5vVtod7tA0BS12GDtyvHybyafYNncek6WqVw1Ha6m8ZEXhgY8bEsOASNluQbx2MWaVnr",
-	"W/36StsrPr6VYEUe8rzXwMpEzTcGCQpO+5tEJArhY2dUJAuEOMIgtxidyMGoOXw7GYeZd/UWi+U+bV3x",
-	"UHI+NTZNXRZkKU64JSq+7GHaHO1Mq1x2xM0KKZ3V4utNowNelPK4++dp9x/nx2f2X/3u4/Pj3tn3TmGf",
-	"L/JSS3W3W/z8kizKjps6X3juc6tPsjO1SdtNt70D3X1gYZBX/KoCRPWb8JZT5lJeZuNGDnpvK9fWFF81",
-	"nHVKWcORMpk2HHnnBkCWwgWpDMXkBo3O+j14DxkhdxO4ifX+Nvc0F4li6XJA1HnrK/jIa+2yBEgLySY0",
-	"vCMSyrFWnK9bWf7rDikl2+LDbpALIdYLcHv2fJp1bUz5knVvoKhHYDmRa8v0JIayRB3TQcOmK+2sAN/n",
-	"/TizPe816m9To75LLdpSnVc4E5tU6zdk/gWqji5JjW/U5FP30EtI5JETPmfQ7iUt7d2C4X6rtUjm6124",
-	"T4vHVjDz7vlT9Pjw6MesnDYkCtNIuqx//cCJEPAqOVSRZxDMslW7xunpgUsUfjApm3Zd2dg7U4jJOnC6",
-	"Nm1ImAJRm56ySiL2+QOJ/rtri0m7L38BYYVGlEE+BWXgV6mvg8mzjhwOW6qi9UknVX/q7+9eIoanlI1L",
-	"Rc96+Any8QVP1PFFhNmlb8KCRunTECCJFyYWHkWbY+BW1zYAZh/hIiVDzqV04zGBljaCYE2pUKHlFApp",
-	"7vROZmUxlWTL1iPFfh/b5Izcki1dShm/iUMvTc5JvZ2bfHv4gs9IUaXJKk5Q30OY2Yk634arr0IdN1NS",
-	"sjyme+XkVgKu34j7zsmQzPlzu0RuIY00wlKdlzJVmyko8J4khN2GjVetKKxmskZGA4OE1nWdgYryqZq4",
-	"hE1wUk8FJY/2i5HENCxmWu+WRZtVD6ZYSb9qzZ46/Gkbomb/HA5lTajMVSoT8TmkT4UUbLYJHU821cu4",
-	"+zTmtTDQpXHQlx4aHEkP7et/HfShHaPp3GjbNKIkdoVBB9MGUdCjahR00JfXgyN5vd+X1wf9LxLPzLsu",
-	"rpXGFWenntv+/3w47NY4Ov/IihdWTXpTdZIGmudYTLtJnMWXDXI1Yn+E7pcFzD42AeaDPuD2ocXtj1Xc",
-	"HvRXQ8wPU2ReF/C67x1CtDkNLx8trx/2C2g+0H9rPP+Y4/1h//CRI+B8sLwe9Pv5UP3Xo3xP4LefYGeO",
-	"0gEPP/a7j/T+QLy7Zo/KsmHbdDdtLzn8i3TMJNRroZBEFFT89ovXp0+771+c7h89TPvG+P/dfUXHEwWJ",
-	"bV39FlaJID4ybTQ6PfRGH0hriV3g4LJnPCh14Y5HjiwWQRX5jUWLvClBxfdsq2mdJzkRkZPEJkrFmjb0",
-	"/yX6/d0r2xHq8aOHJ4hx9PLt7CGKqCICR9JDjLPu6funL1+iYIIFDhQREsVEBISpLmEBD0lYztlNBK18",
-	"av/wUYnmYOmfjvf22u1iIsD//1/fDZN+f//hg3bn+x+8kyfH3bPr/60p4rT7HHdHmsY63/9X56f1bzle",
-	"+qF9DIT1feen9t6GNf/LtWjn+/Zw+NOmN/d+cr77U/tvu775XVPTRu+2S9T8kekmNbksZIajxBirRo9J",
-	"mU0/bb27ezrL0bp0lsG3m85SqBR4r7U3m1BHsCDiNNEk7ThXaf+gth/Nz3u9nt85Qb42Gn3TGQtcA58S",
-	"8Al7yAc70qRQ6Z0wxVOXZCGzVtZgZsCaOYT65JgeOdQqhC47H4dI0hDcwjmTOk5rPrPkCSgzrRhd4Ca2",
-	"Paw96CA3ZNBCLgeQKBTjMWVANCeVKlmgnZiIrhVVgkdREsuTrICDBnpGMqZSicWJKSeXJzC5HjLFDI/J",
-	"lJiuxnmxuVne4lj2hmzIjP8l60CGmKl8PbUdpODHY/QzYBDpA3cQXJIF/IP4FiDYGOD25m0KVexD5l91",
-	"o5y9wzAfte12NtzITg8BiAqMWCqHDOaB9DBVaQrTQ+DzkQgLgjKvlV/XV8kHBLzNduEYRVQqhJmca/Yc",
-	"YCEWld7lG4sKtIxCWH979oqzsTl6i4EaBLHU0L3A0pQEtjW9eIiGnWMkodWjXZaR+ZClvUyFoDPbNp0n",
-	"CoWJ+UYCSuQYx7KHTpGBQe/HBU9MSh1VKbYAxRaekyHTpj60xEGJhIpKjA77fVMcGNGAMEny7kOt0xgH",
-	"E9Ld7/ULPqtWfk7Q/000XZ2+fdnyWjMipDlZg17fvMFjwnBMtS7V6/cODIebAIeAFtBAs10gBcjRNFpG",
-	"RqYvQ1hNqqzXgqlRKXQm3O/31/TXWu2rdeMWI2lvgrUFCHWFB+6GXWajHkhzJjx0YZoXQR+1w/6gDqwM",
-	"D3ulVnDw0sHml/LOiPqN/ceb36g211t6raMmKxV7wS2LPW1gb4uMSzNvPJYQTANm14LmB1X2ovEOrkWI",
-	"AUsH0TwFV3i+YZnH92ceLhoQjJXLpmQ082nngL/WvAFKHQZ9BAOMmOAjFExIcKkPK2XoKO/Er3leapS0",
-	"imWCmUfMJg59XE3NzNyPrXTyzCdm0mCNz6vUaiX3bCmCp63jVowXU7hJYpl3dU5BtZ+Ye5zyYt9UbbZK",
-	"MkhVeby3p3+UPYunXsCne/kuQY0Lj1vHphQ7dzTl9nTJizTo544hrQgt8xZ1jc+k6cKyLJ9EawpUOMZg",
-	"K47RkCO4j7amajTHEtnYTKXV4Ctulq1RTozW+fu7V+UrO6oa2FKzbnYJM/5CIlIk/JWTEVYGVG/40IvC",
-	"wO9SrPUueLj42x4N4fD+StSa2cfFp9tO/Y7EEQ7WAS+qI7ZbYgm8sb+ZYxX63X5BHjw4aMSDTb9VeOGo",
-	"CVyOjpRfj+MbxoxwsTnS1lx/6a2oD3ufzdYvzVHSNL5KPr+s0H6FMxzWH0StK5l5QyuYv1k6Mp+x/o2s",
-	"p/DXIwWzGzckBc+tNP5a5kM3UhlvLADu6eVW6OVXom5MLEVp8fGz6aKuTZK8ibqVIFUtoqk+8vKX1lJr",
-	"P7YlXJkq362Kr+3U0rvTib7wkUBYIivM//3Y6X+CHLekfJuCvIELQLZWjrDj6gkzm4k+QMclrGpvWsna",
-	"la7cs7Jdp9altw6U9EIgIw3ckOQtVrfgNCurGjQh230VYYW4yLqeU2nuuXBda7F/aC+Lu7vL7TbAahde",
-	"D+Zt377hxnFOY3vmXo4GA80FVg0G2jsUtZS4WyYM3Vlq7tUYk8xnDF70zID8lajnVNjzVm/grVheMJXb",
-	"9FJkKvf6fwkT7Gu7wbbwgEGOXYWD7n2227Cs5aW/5ht4t9RXJ/4BwnuV+NZUYs4sTrclnSbacHqqb6YO",
-	"p0Sa1qONSW3bxdINMw8khE1Otmn1j3wzBITXqhrxd1M8VvnyDRw7v1n0xkz7RvEHkzN/u8EHjWAP2Ys4",
-	"NDFJcwtuSEKIRIDjknIGIrmH3tte5FgQxApZG3iMKfvWT/VX5O5pNLZwSOHPxvGNigg3B8J4lc1ltiNz",
-	"mRQV0Go5vT9jzcmBxk5skUZVhwy4M4RFISpK7WVaJv0HcRbADclw26ttJ+oKumgS3THcUog8ZqEJPCbF",
-	"Koc8y/wsL5to4cDW9TYTT4VLWb5wwCCvfKk/jvaWbOgQbypVtgkamEj5VjGDX4mytTgrup7ZzLKmd0kW",
-	"6734mpU4JxTZo63mvHfbf0Nue8vItuRjRQ1g7zPsdsVT76Rk6C4n0ZyLS8rGcC4oK6ZbtfUpCXAwISGK",
-	"OL9MYonIVUwF6fQQ3Ms1xyKU6NdnH4YsTfk47B8C86MqS6WJqIR29VqYQYaHKQHN76fyewgIG8pv5jSA",
-	"eMCIMuJihO8KdN4swmAvU7Pr3WvHt+Sj0tjcnWg9t6J6mmlLdtfGWgWfEEFQ+7B/aG/PTynqkpBYQgei",
-	"VZJaIZxfU457d6bZJulzT3u3GazIEh3TDK5cqne2VwU3mmtGjN7IWPO2soZSvh7x8Xr37Ss9YFu7K70+",
-	"uca5+le6377JdfETbluTOWCFBvK19x9vvop6I67hKmeHjza9IgCRTwmOqFqA/v8E8pf8ItZPEI4iNE2k",
-	"gl6ZnR6CWusJF2qCWThkPlZK9CrJpU/M3zCdTTeFrMS0b7nivIfeQPmYrXJELJkSQQMcRQvUhkmfTJSK",
-	"e6ac6clhf9/veENmqw4l5GBrIvD3fChvsLZLAwLRc2+88X6/Wsm3X6lDenL2w5PW2nvwB03oZ8P+PRe8",
-	"0bgPvPVv6/XOe5Kv9XpHPG3jeu+wqHVY5EgqyCn7QzOXtJYJe1DqL/c+w/+Xe7Os+3itD3DKpUIj8B+w",
-	"7OpzPgI/p+lqi6fcFsHnQJZ0rlIy9pDZ7Of07jUve06FadcqUbu8KnSJ7BwjmYzHRGrgjH8lzeseMug9",
-	"II+Rb3MzfQ/5IE/0PzSztlfxuXiej9qYoezylRNb122y4VO2NWRzQZWC3rxwU37HZWlAk7q8q/uG6OiH",
-	"/Gp0z6U+pH3T69WH9T3oiuUrFi/XgJRrjZFr/cXDYQ84oruUZCuNYBML4+NUUjcZ+4LLRgwvk5Obp9Sy",
-	"88uzbkMKloHfJbctEl6NPWFO7z2XdXHZDzwucDcMvCw9gLvz2wlV9ez1BZ+jKWaLRnwTrbDNmAjkS0Vi",
-	"zcAiOmagn5lL9X5n9AqRmAeTjmk9ARcfYzYmHuKxKTSNFoW+2EWObu4BhJKrscBT061iyAxOJMEimPTQ",
-	"e2jDntpRWYEMya5F7aE/7EMLZOEenJgGl1IvOGRjOtPfipWRNIP9vu3wXga7httC//ib2DH3XMs5SuMV",
-	"6ulXTZCnlY7qqblklAFtINTYTFmHfFd6T2b8Zc38wMRyZPbcJQ8FcqphnkY1uWeeThU1Z2CaMCBdyHYV",
-	"3J13fqbhci/IW57XqqgZ+0w5JpWIhpkzuWjWW16aXp/S1mM0oXmmSRPc6CSHjDPSKbUs1+PS7umIFssF",
-	"Edcml5c6w6HaGBEKsW9JwzrGlbZyb6AiZp/3QH9Wja5Ib+5nqhFOFn1Z7/a64501UM9XtbFNe59mernm",
-	"Ub/v7EqTdXbZDEy6FXWwmB7utwHKXXKbAhnU8BxD1RganEnECB1PLngi5L1X+HZ0Pnu6IsqgLBjKdbUa",
-	"pH/YlXeZovJ6re9ZepEUJRKldhn6AZkKwU7Kp2xtOlw0BY42G/7PCtyB12lgodntkLnVQVTVBtOLc0Cc",
-	"eUgmUw9NKfPQFF8ZNjcbaxigllyasstU2+OjSqccqNeH9neOsvlSqx2Y+qBvXhkygecom/w01f0GXr/f",
-	"N99jBInBkouFQqXza4vqBkzUotMU8rqZhu2DtBsTLTY0r3Ev2y1P9SW787WZ0Jki1AyASrO7KgSvNHXd",
-	"gtMYqHQXr3FTJy8ssNHLe/hXdPJWrkzUZI7mNFSTrG8JNCwZhCeN2lRlLQMH0059Pj0oYQ1JCBT+OxV5",
-	"ju7bNaIva6FoecC93u0QYO8zlqIFQXYfcSq3UlG0leDa06SzPnqYM7uv2gCicuvC7SViGhFdEBmpULa5",
-	"ef/+hPV3xuesiAFZ9NIDj67mT25HbGnznq7VrdaRW9p/9Fka/7iDsLVtYgs62fah6+INxGvlVpOmuJmI",
-	"2u/vFsc2X2TbPOz4RVmTiK3j8cXWpPm3HN4oJI8VigiWKtWcZkTUKk6lpsLNtaf8Ast1gICcNkDAvdUI",
-	"h6EgUtbKX3OFdU3M5rBJosDmRAW45bvWFIYrwJsHjbaCIPe32GvB66BIbw13uf5kEgRESuiwQqMEfAj1",
-	"fVJv0bt6H6NvHKOv9Fq718ZqA/UVTO3qRajIxy0D96/oJUH+hrC/b7ogVbcWuWLpEEL3hsxPOav+MZV6",
-	"+t/AZvQ/DMfT/7Jn3lmbkLcU/4LR8rwFeSnG4BWFXUGSZ5wz5eEpEzu741B5ipynKSxbvFOQvo3feU3Z",
-	"Lq+9F8HLt9u8cAoI3eKF3yzCv1mefx/c/2sG98s872Zx/iqnXhvyrzJmPdjNh1G7kArwQOZ+XwijkhBd",
-	"LOrYMXS0TZl3Zx37vevw+T0n+6twsi8e8HfL3FQ038f9/yL+xzLPupXgf/Fu0/URNIicSUIYoiy/FgNc",
-	"5WZFGyVLY/tzLFGEQUknzEPzCTYVIOZijSEr36zhZYFX6EpzjPwk9lE7H2RD/hSa25gLSzoe8vVsvikx",
-	"oWzIbHlaZVDI58xHbR5B8gAXSBBTXoj0Exhh7/EwARr7zP42ZBgilYDsDrzvW5PZR21bCA6h4xwt7oRV",
-	"cK9ZfH9FV27xqpg76uabktV/UkPfD3nncpQ2Li8cy+KdvesOZqGpPCgIxXbyH8+WtiVuqj6YxrR7oBDb",
-	"lVbyOTa3c+/lcsRyj1XJ9LrUv11PAq7qwqupU3r1XRdqeivhV9ebtk8SxMrzXsm9SpcO55tpD/hSiZhs",
-	"Lc+W/xMAAP//",
+	"7H37d9s20ui/gqvtPZFaSpb8SBP75PRz06Tx3bxukt58ZyOvCZOQhDUFMAAoWY11//bvYAA+BUqUH0m6",
+	"61/aWASB4WAw7xl8aQV8GnNGmJKtwy+tCcEhEfDPd0SJRfd4pIjQf4ZEBoLGinLWOmy9JwFnoUSKozmm",
+	"Cp2TERcECf0OZeNey2vJYEKmWL86pYxOk2nrcOC11CImrcMWZYqMiWgtl0uvFWOBp0TZdZ8mQnLHkh8m",
+	"BPmMXKqzAEb4iI+QmhAUCzKjPJEoxmPioTlVE/hd4ilBIxrpiTVAVM/yOSFi0fJaDE81HGaqMrT48iVh",
+	"YzVpHR4Mdj0Nffp3Dr9UgrJxS0P/XPCpA0EKC5VCqOiUIIGZBo+yIEoknRHUfvf8Kdrb23vcOUIhGeEk",
+	"UogzgiY8ESlCfcX9OthHeuEi5CMupli1DlshVqSrF225AH5BlXyvSLwK9EcaqokGGiOpSOwhjOYTHhHE",
+	"kuk5EfqJNBvvoSlliSLSA3Al4gKFeCFR2x9IX5OFvzcI/aMhizgbE4ECnjAlEZbmQecIEAM4QVO8QBMe",
+	"hQgrNOVSoUHf6/f7AIPsod8Mbg7zx7v9IYOHiM+IyGfqDVkNrvToEq5irBQReuQ/Pw26j08/9buPT7/0",
+	"vYfLT3I6CU9/cKLu72TxgTDMlJs8FTxLd/2CaHzgcEqZhN/MU9/utY84ixaFvdfvBDiKiHhQS69mjtKX",
+	"/CDIqHXY+ttOfpJ3zFO5Y4HVoL+kU+oA+5VGKFVkKhFlQH76FNUtH8EkxdUt8K3DQb/v6bNjT3of/lx3",
+	"8L3WSz4+Vspx1PWv9DxRBJHPCY6oWiD/giyezHCUEB+1BYkJVvg8IkcIRxGaJlIBBXU8TWEjLpC/g2O6",
+	"E/GxhPNDLuOIh6R1qERC3N+GNSjFTwOsVDjC7q79ruwHr0RK/3xy+tOTVdIBzJyY+QYPs8dYCLzQT6Va",
+	"RHCkuZi2DGZecOnYrjcsWiAy05tsyIxKNOFS1W2YflbH3XYPDjZzt5d8/JLMSFQDipoQSVCkR8jivnQa",
+	"Ih3edGN9HV0bkEpobYDVNyJ0yTJf/+mjNiNzIhUaUSGVl57KjuZsPpZBLRvmMKvzTMBCGhFMH4JP6Z9Y",
+	"Bq1TF7LfkyARVC2OA+WSgK7Nx3poHWjwsH77H27e/hSip1iRMReLtWQQmEGUXIsUgnSJTWfw4f4GuItk",
+	"sdvfTBfpR76i7D2ZEf3P9cjHCkUES2W2QOp3alnmlLIzmc7alG9nYBT34E2iAq7nXAea1X6oRNwMryVb",
+	"O1sRpJROZRIERMqW1xphGiVCj0rYBeNztp5wN6DPkInFxjXJxInLRkwjR2qRQPab08d7EZy8XY9+rZNZ",
+	"quCJCAjCYSiIrJXnUgRnNK47ovsHTU6omNGANOAWBvcw+pqYNytdA/Hw4ms9zdaH8wO53CAH5xMuCZoS",
+	"KfGYoIAzhbXGBbugyKVC7QBL0qVMEiapojPzxa5P/HwjZvmBrwL6jIUuK4BcrrMCGJ/XKoD8Oir//9OK",
+	"k1ynAoJqJbUBlwhGwmspgGX9z9to9wkiY84kAQL6FYfvyOeEGK1H7yIxajaO44gGWAO7Ewt+HpHpT/+S",
+	"GvIvDbnpW/OWWbSiaaLM+NSCXm/TOQ8XiGp1eIYjGh5ZGxOmQBoNEn4ZURKFPU2hz7k4p2FI2NcEXJsb",
+	"x29PtJGBIhxcGKB4TAQs+EAiGfCYeOlXWeODSsR41dRYeq3XXD3nCQu/5ie85kgmwQSsD218FIGy8AJs",
+	"Hzh/icWYfG30AiGQy4CQUKIBekV/TcF5hdnCEqv8Rpv+QCKBFUFwIPW2kssJTqQyR7fejeNa2Y7eKQ6F",
+	"1f9gOFETLuifJPxWxE0lmlIpKRtrUrZaCGzEHwzPMI20CPvawEnFBdGgJTkMR8b7hbDGHxDzmM4IQyGJ",
+	"8OJWN0UmccyFIuErElL8ATjrNzgalpf4xdX0Kn4PZI6dSq90/Pbk7wSUwlhoFqV1PwBZEKxIeIZVU1nm",
+	"tShQ4srPRj45Hggy4xdbrgGsUzbXb/Rw/V5Vl1GZr2hVJAvyOaFCn6tP+pvsF3hFDw8A4RWxlCvf/Pxf",
+	"JFB6EYPcExYnZu/DkOqtwNHbAq5HOJLEq6A/xVlRz6m4Nwa3iJ1c79uDNVJ/SAVv2tSgnxNiH2t9tIRK",
+	"HEVvRq3DT808X6cu8jX800xZ439DoGGucd5N8QK0AYQZVxMieiu7ajfUosu5dRERavVYjPQMlmArDtoJ",
+	"YYiCj4KEqJ2zGpFE5IFE/ogLH7TbGx2mCJ+TSNZTk+OVlW9jXNHR4owIUefMj7QFDcMs90C5tUlHCLNF",
+	"r3XIkijyXKda8mi25bHWSDqr+WR4VstEZMGuXUd1sKFFO1MqLNS6zQSi48xg2fie0AQ0y6Z7KBVWpGi9",
+	"x4SF+pmnCcn8I0WXw3r3WjKZTrFx7aw8A7PAvX3wCKkJVkgJOh4TTZJUlQHniZbO2aImjuDmf+nuFPci",
+	"I0WvZPfDF5eQm0Jae8reYqNAlk9axsAacTJzXB18vhCVasDsYalaQN8lRp1xnzxjnVdtGFBHQmACh4gq",
+	"qVkaZYaksLR6SNuyLolGNIr0XjEPzcn5hPMLJEkgiJIoIiOFeKI63pCBK8mnoe8hP5dBPsIsRH4Sh+kP",
+	"JupyZ5L9ghqzJCXvKVGCBmdqIoic8EgTTMTHZxBgAjoxzhqjcAl1ToA8MONTHC2cB6D22OcfuYWtXSfY",
+	"4TtK0ry0wFqCyKR7ZecZwnoI7PwR8vUSPpIkIoGSQAhygmNwAYZUvzilDFvX8hTHsQZZk5rFTR3Zm8dA",
+	"mEWk1gx/kQ6wL+SbU+fM5+On+rkdv7K/Na+9gnEf0mH27Wz7a31R5jkMX2Zku3ht/BuwSUuvxRlpoGS4",
+	"QFh6G0IXxa/dNLgC7frBZcRvGl3cVa0lXXbHvGspUGvxvXd4/sr41DJSLLp30+NI2Yi3vNYcC2ZkTSCo",
+	"ogGOnEetuOomZbXK5QxhIEkgwhCSGAulzULwuWpi53OGBAkIU+icTPCM8kQcgoT18XgsyBgrAlkDBAeT",
+	"IfPnlIV87mtDRiMIax4KTA8jwaNIzz0lmAHDkwqzEIsQhWRGjbbSfvbx1XHnKNXHJJpPCBsyvd6fXRlo",
+	"CzH1Hvip65Gqhe9ZE9GfYzFNYoBoQjUPX7hYaQZ6Eet4plE9pXr4FF+2QIpr5MNBc2G+hM2qzt93vECY",
+	"tmqLPPmc84hgph+atIpNAtOcj+dm7BL0gk2vvNAn3sH11/Hvzepq1ZPrChgV3yjEaAsa7fXMJaMIN1Yy",
+	"PhqJ/AGLMVGVyLHLXZ4TVllGpZpX5pLdLXpk+72DFaXsBmquoeSNn2ZG6fFw8ppbcx/NeLc1N0+zViB7",
+	"gdM8A8OwikObxJJlrHCBMJomkaJxRPTYQV96aHAAWSy7fTlkbS7QYFd6aD6hwQSFdEZDIvVbMEfBVT+Y",
+	"9tAbbf8ZMKRnfJpYosGe9BCGpKhRIkmoz3aNiWhVA3uoXJrAU+BP1Ppwyjh4wefG+XsuiZiR0GrmK1zN",
+	"z0SqSYmwJ2usFZExKNSRgv8Q5yl7NiN1eS8BZpxpno8Im5GIxwRp4rARGuMoElMc0T9JiBRH7Sw96/+8",
+	"f/NaP4+T84jKCQkRB5toyN6RkEoklSB4KoEFx4kZMCMCfSTn73lwQVSnh55d4kBFC9h+PkJ+xMdaZTXi",
+	"Qv8r1Ql8b8j8TH8Bvh8LIglTHppiFUw0xzdKlJMRp1kpa1lNrjlUMfhls13krfLaU5dxXVDCVkwapkVV",
+	"4FZoKVNEzHB0ZtO4CoOyyIyxrxJZ5L5JrFVIMhY4JJpSw9pIcEn7TUHJpnRA4KL2ic19ua6JEPFxpkjW",
+	"mQROQcLHqwiN0vSXZgkpVmVyehFizOr8D0rgoMY5UcFqmjKTruRCoP301W+5DcdOnbWkrCM6Yyw4GZNU",
+	"JynxNYd/YVuXgeWc5n072IUJrQ/S2SYPDDBOgXAQkFiBGwO1//jwdAtPWm53VHGOg1TnWnkJp3k+K0+C",
+	"Qr7NqrKyhsZ4niRybS9WyYEFaQzu6UzuwkaCLSb2pDO7tkrmmQyrtFXnSfdaJgTn9pNOcBwTRsLtdtNl",
+	"xGdueSurlWyViSuH3/VtIDxvwwdlpPBmH1QZH2+NmNPqjFaEIHgFOZ8jHkV8foRiLKVGGJbIt+nVvc2I",
+	"qfVkPackCp+lrt+qd5tEoXPLBPEQ6Y17yIesgx7ENn1IwDvn4aJn9KOePvou6NYdjArkBob1PBS+wSRO",
+	"rPmIVRG1sp0Vz5hxhRQ4HmXq4X7LcwjijDuu/5qUCVaNv/xbysRSg4z67cw8C88zs2+LMFPhXDfT9kv5",
+	"Qk6V305pyg9UMDmy+mb2+wQrJAkLJcokvrHPET7XJ8FEa+o/9BoOiufgAxiBcZHCYVKTCiBIxWMYY9Pi",
+	"1QQz8F2kehGKo0Qif6zVASDyMi6/hRVf3f3tDHn4kuta/RvUtf9ou/9apvoa+9N58KlysLDzRFte0m0L",
+	"mroMbWVqa8qk6HmIR2GWW91rec1Qolf/FdZyCbyRrbtppp+NBU/is/OFG2hggaZGhYQoJgKVFMtsIq9l",
+	"eIi8IKENToK95CqmSZGBtPGfuwX8vb40Mu1g6pZiil8z2mALgkyKoCl4SbeqbnMtele2GNC19mg1EF/V",
+	"4iI10YzN7IPv2dBnwlSOcNT2h61hywcWWcho5onKk+46BawVRBxXOGoImIt2SwVbGnvX1BZBMTTAOJHO",
+	"XcrPcSmAD9RhJIBnvNu+ppk2VoizgHS02MMoxIsCVfWl7xna8oCyPOQPJmamgfX3XOJpDKm1A00lhaqV",
+	"dt/UPF21S6VQe8urT4Puz/bv/eXVo0/97oH9c2959ejhp353z/69q//e7/c7sjLL7vJqUB432M//vhrs",
+	"7/c7U/sOjHx8erX7qd/dP+1MrgZh5wfXETn5rcKQB7uPqgy5WJZz3P0H7v7Z7z7unR0Oh93Tn5yzZoUu",
+	"qfgBoxw8H+fJGJwXWaxDIxT0W681wqom2gGxHqZsBnPFLHQXVmquYQn/X4lUNlRA1TVZaK25YOoLN69v",
+	"6xBvHwCSuhMbvF05YubV7Bs8i0vXcStF27bT5zQm8rrHiI9lwUloNCffOCOzQNJaf+u3V+Re8vGtxGLy",
+	"iO69VlYmar4xBlJw5N8k4FKIjjuDPlmcxxHlyYMvTUIuayMWORg1h+9aBmPmcb3FWsDPWxd0lBxSjc1V",
+	"l1VZCoNuiYqve5g2B3PTIp5r4maFlE5r8fW60QEvSnnc/fO4+4+zw1P7r3738dlh7/RHp7DPFznRUt3t",
+	"Kj+7IIuyM6fOP5774epzCE3p1XbTbe9Udx9YGOQVv6oAUf0mvOWUuZSX2biR097byt01xZcNZ51S1nCk",
+	"TKYNR965UZBlqEGmRjF3Q6Ozfg/eQxT7boI5EC5v7n0uEsXS5ZSo8+BX8JGXEmb5nRaSTWh4RyRUm604",
+	"ZLfyBqw7pJRsiw+7QS6EWM/A7dn4aVK5Me9LFr+Boh6B5Ty1LbOvGMrykEyDEJuNdW0F+D6tyZnMeq9R",
+	"f58a9V1q0ZbqvMKZ2KRavybzr1BUdUFq/KUmXbyHTiC5R074nEE3m7RyeQuG+72WWpmvd+E+rY1bwcy7",
+	"50/R4/2Dn7Nq4ZAoTCPpsv71AydCwKvkUEWeQYDLFiUbR6gHblL4wWSk2nVlY+9MIU7rwOnaVCJh6l9t",
+	"ysoqidjnDyT6766tle2e/AbCCo0ogxwLysCvUl/mk2ciOZy4VEXrE1GqPtY/3p0ghqeUjUs13Xr4EfLx",
+	"OU/U4XmE2YVvQoVG6dMQIIkXJj4eRZvj4lbXNgBmH+EiJUPOpWzqMYGOPYJgTalQgOYUCmlq+LXMymJ6",
+	"yZadVYrtTLbJI7klW7qUEX8Th16asJN6Ozf59vA5n5GiSpMV1KC+hzCzE3W+D1dfhTpupqRkuU33ysmt",
+	"BGG/E/edkyGZ8+d2idxCammEpTorZa82U1DgPUkIuw0br1owWc1ujYwGBkmu6xofFeVTNZkJm4Clngoq",
+	"Ou0XI4lpWMy+vl5mbVYcmWIl/ao1e+rwp22Imv1zOJQ1oTJXJVDE55BSFVKw2SZ0PNlUDuRuQ5mX+kAT",
+	"yjQ730O7+l97fcjTL+X0oyR2BUUH0wbR0INqNHTQl1eDA3m125dXe/2vEs/Mm0qulcYVZ6ee2/7/bDjs",
+	"1jg6P2a1GasmvSmqSYPPcyym3SS2MeeBRa5G7M/Q3LOA2cdpvBlw+9Di9ucqbvf6VeS2Pz1MkXlVwOuu",
+	"tw/R5jS8fLC8etgvoHlP/63x/HOO94f9/UeOgPPe8mrQ7+dD9V+P8j2B336BnTlIBzz81O8+0vsD8e6a",
+	"PSrLhm1T4LS95PAv0jGTUI6GQhJRUPHbL14dP+2+f3G8e/AwbYvj/3f3JR1PFCS7dfVbWCWC+Mh0Cen0",
+	"0Gt9IK0ldo6Di57xoNSFOx45MlsEVeQNixZ5z4WK79kWCztPciIiJ4lNlIo1bej/S/THu5e24dXjRw+P",
+	"EOPo5O3sIYqoIgJH0kOMs+7x+6cnJyiYYIEDRYREMREBYapLWMBDEpbzeBNBK5/a339UojlY+pfDnZ12",
+	"u5gI8P//1w/DpN/fffig3fnxJ+/oyWH39Op/a4o47j7H3ZGmsc6P/9X5Zf1bjpd+ah8CYf3Y+aW9s2HN",
+	"/3It2vmxPRz+sunNnV+c7/7S/tt13/yhqWmjd9slaj5muklNfguZ4SgxxqrRY1Jm0087C7v4eLO0loNV",
+	"XpPzhcH3m85SqB54r7U3m2RHsCDiONEk7ThXaXukth/Nz3q9nt85Qr42Gn3T+AtcA58T8Al7yAc70qRV",
+	"6Z0wBVUXZCGzTt1gZsCaOYT65JgWQNQqhC47H4dI0hDcwjmTOkxLWrPkCaiirRhd4Ca2Lbo9aJA3ZNAh",
+	"LweQKBTjMWVANEeVImCgnZiIrhVVgkdREsujrKiDBnpGMqZSicWRqZaXRzC5HjLFDI/JlJiSwbyW3ixv",
+	"cSx7QzZkxv+SNVhDzBT2HtsGWfDjIfoVMIj0gdsLLsgC/kF8CxBsDHB78zaFIv0h8y+7Uc7eYZiP2nY7",
+	"G25kp4cARAVGLJVDBvNAvZ2q9LzpIfD5SChPzLxWfl3bKB8Q8DbbhUMUUakQZnKu2XOAhVhUWrNvLDTQ",
+	"Mgph/e3ZK86+7egtBmoQxFJD9xxLUybY1vTiIRp2DpGETpZ2WUbmQ5a2ahWCzmxXeJ4oFCbmGwkokWMc",
+	"yx46RgYGvR/nPGGAM6pSbAGKLTxHQ6ZNfej4gxIJVZYY7ff7pmAwogFhkuTNlVrHMQ4mpLvb6xd8Vq38",
+	"nKD/m2i6On570vJaMyKkOVmDXt+8wWPCcEy1LtXr9/YMh5sAh4AO10CzXSAFyNs0WkZGpichrCZV1krC",
+	"1K0UGi/u9vtr2oettg27cQeVtPXC2qKEumIEdz8ys1EPpDkTHjo3vZmgTdx+f1AHVoaHnVKnO3hpb/NL",
+	"eeNH/cbu481vVHsHLr3WQZOViq3ulsWWPbC3RcalmTceSwimAbNrQW+HKnvReAfXIsSApYNonoIrPN+w",
+	"zOP7Kw8XDQjGymVTRpr5tHPAX2neAOUPgz6CAUZM8BEKJiS40IeVMnSQl21rnpcaJa1i6WDmEbOJQ59W",
+	"UzMz92MrnTzziZl0WOPzKnWSyT1biuBp67AV48UULspY5k2rU1DtJ+Yep7wAOFWbrZIMUlUe7uzoH2XP",
+	"4qkX8OlOvktQ98Lj1qEpz84dTbk9XfIiDfq5Y0grQsu8A1/jM2mazCzLJ9GaAhWOMdiKYzTkCO6jraka",
+	"zbFENjZT6aT4kptla5QTo3X+8e5l+UaSqga21KybXcCMv5GIFAl/5WSElQHVC0z0ojDwhxRrvXMeLv62",
+	"Q0M4vL8TtWb2cfHptlO/I3GEg3XAi+qI7ZZYAm/sb+ZYhXa+X5EHD/Ya8WDTThZeOGgCl6Ph5rfj+IYx",
+	"I1zs/bQ11196K+rDzhez9UtzlDSNr5LPbyu0X+EM+/UHUetKZt7QCubvlo7MZ6x/I2uZ/O1IwezGDUnB",
+	"cyuNv5f50I1UxhsLgHt6uRV6+Z2oGxNLUVp8+mKaxGuTJO8RbyVIVYtoqo+c/NZaau3HdrwrU+W7VfG1",
+	"nVp6dzrRVz4SCEtkhfm/Hzv9T5DjlpRvU5A3cAHI1soRdtysYWYz0QfowoRV7UUyWTfWlWtktmtEu/TW",
+	"gZLed2SkgRuSvIPsFpxmZVWDJmSbyyKsoF+Y7bRMpbnGw3Vrx+6+vQvv7u7u2wCrXXg9mLd9uYgbxzmN",
+	"7ZhrRxoMNPdzNRhor4jUUuJumTB0bKm5NmRMMp8xeNEzA/J3op5TYc9bvYG3YnnBVG7TS5Gp3On/JUyw",
+	"b+0G28IDBjl2FQ6688Vuw7KWl/6eb+DdUl+d+AcI71XiW1OJObM43ZZ0mmjD6am+mTqcEmlajzYmta0Y",
+	"SxfoPJAQNjna5iYD5JshILxW1Yi/m+Kxypdv4Nj5xak3Zto3ij+YnPnbDT5oBHvI3jOiiUmaS35DEkIk",
+	"AhyXlDMQyT303rZax4IgVsjawGNM2fd+qr8hd0+jsYVDCn82jm9URLg5EMarbO7qHZm7sqiATtLp9SBr",
+	"Tg40e2KLNKo6ZMCdISwKUVFq7woz6T/QvMPTSrV/QRa2xagr6KJJ9JrhlkLkMQtN4DEpVjnkWeanedlE",
+	"Cwe2rreZeCrcOfOVAwZ55Uv9cbSXgEMDfFOpsk3QwETKt4oZ/E6UrcVZ0fXMZpY1vQuyWO/F16zEOaHI",
+	"Hm01573b/jty21tGtiUfK2oAO19gtyueeiclQ8c5ieZcXFA2hnNBWTHdqq1PSYCDCQlRxPlFEktELmMq",
+	"SKeH4NqxORahRL8/+zBkacrHfn8fmB9VWSpNRCV049fCDDI8TAlofv2W30NA2FB+M6cBxANGlBEXI3xX",
+	"oPNmEQZ7V5xd7147viUflcbm9YnWcyuqx5m2ZHdtrFXwCREEtff7+52jEkVdEBJL6EC0SlIrhPN7ynHv",
+	"zjTbJH3uae82gxVZomOawZVL9c72quBGc82I0RsZa95W1lDK1yM+Xu++fakHbGt3pbdD1zhX/0rX9ze5",
+	"DX/CbWsyB6zQVL72eufNN21vxDXcVO3w0abXBiDyOcERVQvQ/59A/pJfxPoRwlGEpolU0D+z00NQaz3h",
+	"Qk0wC4fMx0qJXiW59In5G6az6aaQlZj2Mlec99BrKB+zVY6IJVMiaICjaIHaMOmTiVJxz5QzPdnv7/od",
+	"b8hs1aGEHGxNBP6OD+UN1nZpQCB67o0X+u9WK/l2K3VIT05/etJae83/oAn9bNi/54I3GveBt/5tvd55",
+	"n/K1Xu+Ip61d7x0WtQ6LHEkFOWV/aOaS1jJhB0r95c4X+P9yZ5Z1JK/1AU65VGgE/gOW3exu78cxnW7x",
+	"lNsi+BzIks5VSsYeMpv9nF4t52XPqTAtXCVql1eFLpGdQyST8ZhIDZzxr6R53UMGvQfkIfJtbqbvIR/k",
+	"if6HZtb2pkEXz/NRGzOUXchyZOu6TTZ8yraGbC6oUtCvFylyqTouSwOa1OWd3jdERz/kN797LvUh7aVe",
+	"rz6s70FXLF+xeLkCpFxpjFzpLx4Oe8AR3aUkW2kEm1gYH6eSusnYF1w2YniZnNw8pZadX591G1KwDPwu",
+	"uW2R8GrsCXN677msi8t+4HGBu2HgZekBvD6/nVBVz15f8DmaYrZoxDfRCtuMiUC+VCTWDCyiYwb6mbkz",
+	"8A9GLxGJeTDpmNYTcK8zZmPiIR6bQtNoUeiVXeTo5ppDKLkaCzw13SqGzOBEEiyCSQ+9h9bsqR2VFciQ",
+	"7NbXHvpoH1ogC3fjxDS4kHrBIRvTmf5WrIykGez2bdf3Mtg13BZ6yt/EjrnnWs5RGq9QT79qgjytdFlP",
+	"zSWjDGgDocZmyrrmu9J7MuMva+YHJpYjs+cueSiQUw3zNKrJPfN0qqg5A9OEAelCtqvg9XnnFxoud4K8",
+	"5Xmtipqxz5RjUolomDmTi2a95aXplSptPUYTmmeaNMEtT3LIOCOdUstyPS7tno5osVwQcW1yeakzHKqN",
+	"EaEQ+5Y0rGNcaSv3Bipi9nkP9GfV6Ir05n6mGuFk0Zf1bq873lkD9XxVG9u014Wmd4ce9PvOrjRZZ5fN",
+	"wKRbUQeL6eF+G6DcJbcpkEENzzFUjaHBmUSM0PHknCdC3nuFb0fns6crogzKgqFcV6tB+ofr8i5TVF6v",
+	"9T1LL5eiRKLULkM/IVMh2En5lK1Nh8unwNFmw/9ZgTvwuuyW2iFzq4Ooqg2ml+mAOPOQTKYemlLmoSm+",
+	"NGxuNtYwQC25NGWXqbbHR5VOOVCvD+3vHGXzpVY7MPVe37wyZALPUTb5car7Dbx+v2++xwgSgyUXC4VK",
+	"51cW1Q2YqEWnKeR1Mw3bB+l6TLTY0LzGvWy3PNWX7M7XZkJnilAzACrN7qoQvNTUdQtOY6DS63iNmzp5",
+	"YYGNXt79v6KTt3KNIlwuDRc9Z31LoGHJIDxq1KaqnV8b3anPpwclrCEJgcJ/pyLP0X27RvRlLRQtD7jX",
+	"ux0C7H3GUrQgyO4oTuVWKoq2Elw7mnTWRw9zZvdNG0BUbl24vURMI6ILIiMVyjY379+fsP7O+JwVMSCL",
+	"Xnrg0dX8ye2ILW3e07W61TpyS/uPPkvjH3cQtrZNbEEn2z50XbyVeK3catIUNxNRu/3rxbHNF9k2D9f8",
+	"oqxJxNbx+GJr0vxb9m8UkscKRQRLlWpOMyJqFadSU+Hm2lN+qeU6QEBOGyDgLmuEw1AQKWvlr7nWuiZm",
+	"s98kUWBzogLc/F1rCsO14M2DRltBkPtb7FXhdVCkN4m7XH8yCQIiJXRYoVECPoT6Pqm36F29j9E3jtFX",
+	"eq3da2O1gfoKpq7rRajIxy0D9y/pBUH+hrC/b7ogVbcWuWLpEEL3hsxPOav+MZV6+t/AZvQ/DMfT/7Jn",
+	"3lmbkLcU/4rR8rwFeSnG4BWFXUGSZ5wz5eEpEzu941B5ipynKSxbvFOQvo3feUXZdV57L4KTt9u8cAwI",
+	"3eKFNxbh3y3Pvw/u/zWD+2Wed7M4f5VTrw35VxmzHuzmw6hdSAV4IHO/L4RRSYjOF3XsGDrapsy7s479",
+	"3nX4/J6T/VU42VcP+Ltlbiqa7+P+fxH/Y5ln3Urwv3i36foIGkTOJCEMUZZfiwGucrOijZKlsf05lijC",
+	"oKQT5qH5BJsKEHOxxpCVb9bwssArdKU5RH4S+6idD7IhfwrNbcyFJR0P+Xo235SYUDZktjytMijkc+aj",
+	"No8geYALJIgpL0T6CYyw93iYAI19Zn8bMgyRSkB2B973rcnso7YtBIfQcY4Wd8IquNcsvr+hK7d4Vcwd",
+	"dfNNyeo/qaHvh7xzOUoblxeOZfHO3nUHs9BUHhSEYjv5T6dL2xI3VR9MY9odUIjtSiv5HJvbufdyOWK5",
+	"x6pkelXq364nAVd14dXUKb36rgs1vZXwq+tN2ycJYuV5r+RepUuH8820B3ypREy2lqfL/wkAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

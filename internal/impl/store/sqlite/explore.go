@@ -9,8 +9,7 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/store/internal/listing"
 )
 
-// SecurityHits groups the rows of CountSecurity's statement by step (and
-// group) in SQL: one pass over the index range the listing would walk.
+// SecurityHits is LogHits for security events.
 func (s *Store) SecurityHits(ctx context.Context, q store.SecurityQuery, h store.Histogram) ([]store.Hit, error) {
 	col, err := listing.Group("security", h.GroupBy, h.Step)
 	if err != nil {
@@ -63,7 +62,7 @@ func (s *Store) hits(ctx context.Context, k *keyset, col string, step time.Durat
 	return out, rows.Err()
 }
 
-// SecurityFieldValues counts a column's values in SQL.
+// SecurityFieldValues is LogFieldValues for security events.
 func (s *Store) SecurityFieldValues(ctx context.Context, q store.SecurityQuery, field string, limit int) ([]store.FieldValue, error) {
 	f, err := listing.FieldOf("security", field, limit)
 	if err != nil {
@@ -89,6 +88,9 @@ func (s *Store) fieldValues(ctx context.Context, k *keyset, f listing.Field, lim
 	if k.plan.Empty {
 		return out, nil
 	}
+	if f.AttrKey != "" {
+		return s.attrValues(ctx, k, f.AttrKey, limit)
+	}
 	inner, args := k.rowsSQL(f.Column + " AS v")
 	text := "SELECT v, COUNT(*) AS n FROM (" + inner + ") WHERE v IS NOT NULL AND v <> '' GROUP BY v ORDER BY n DESC, v LIMIT ?"
 	rows, err := s.r.QueryContext(ctx, text, append(args, limit)...)
@@ -104,4 +106,49 @@ func (s *Store) fieldValues(ctx context.Context, k *keyset, f listing.Field, lim
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+func (s *Store) attrValues(ctx context.Context, k *keyset, key string, limit int) ([]store.FieldValue, error) {
+	inner, args := k.rowsSQL("attrs")
+	text := "SELECT a.type, a.value, COUNT(*) FROM (" + inner + ") AS e, json_each(e.attrs) AS a" +
+		" WHERE a.key = ? AND a.type IN ('text', 'integer', 'real', 'true', 'false') GROUP BY a.type, a.value"
+	rows, err := s.r.QueryContext(ctx, text, append(args, key)...)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = rows.Close() }()
+	counts := map[string]int64{}
+	for rows.Next() {
+		var (
+			typ string
+			raw any
+			n   int64
+		)
+		if err := rows.Scan(&typ, &raw, &n); err != nil {
+			return nil, err
+		}
+		var v any
+		switch typ {
+		case "true", "false":
+			v = typ == "true"
+		case "integer":
+			v = float64(raw.(int64))
+		case "real":
+			v = raw.(float64)
+		default:
+			switch x := raw.(type) {
+			case string:
+				v = x
+			case []byte:
+				v = string(x)
+			}
+		}
+		if name, ok := listing.FormatAttr(v); ok {
+			counts[name] += n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return listing.TopValues(counts, limit), nil
 }

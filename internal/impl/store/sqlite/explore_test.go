@@ -13,8 +13,7 @@ func TestExploreConformance(t *testing.T) {
 	storetest.RunExplore(t, func(t *testing.T) store.Store { return open(t) })
 }
 
-// The hits and field values of logs in blocks (counted from their metadata
-// where it suffices) and in the head agree with the listing's oracle.
+// Hits and field values read logs from the head, from blocks and from both.
 func TestExploreConformanceBlocks(t *testing.T) {
 	storetest.RunExplore(t, func(t *testing.T) store.Store { return open(t, blockOptions) })
 }
