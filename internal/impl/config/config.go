@@ -230,7 +230,7 @@ func settings() []setting {
 		{Setting{"auth-failure-limit", "LIGHTWATCH_AUTH_FAILURE_LIMIT", "60", "failed authentications one client address may make per minute; beyond it, keys this process does not already know are answered 429; 0: no limit"},
 			integer(func(c *Config) *int { return &c.AuthFailureLimit })},
 		// Per-request cost and live path (issue 16).
-		{Setting{"rate-limit-sync", "LIGHTWATCH_RATE_LIMIT_SYNC", "100ms", "with a Redis URL: how often each instance's local rate-limit counts are exchanged through Redis (instances may together exceed a key's limit by (instances-1) x (burst + rate x this) around a sync); 0 asks Redis on every request. The embedded default counts in process"},
+		{Setting{"rate-limit-sync", "LIGHTWATCH_RATE_LIMIT_SYNC", "0", "with a Redis URL: 0 asks Redis on every request (exact across instances); a duration counts locally and exchanges the counts through Redis that often (instances may together exceed a key's limit by (instances-1) x (burst + rate x this) around a sync). The embedded default counts in process"},
 			nonNegativeDuration(func(c *Config) *time.Duration { return &c.RateLimitSync })},
 	}
 }
