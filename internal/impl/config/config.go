@@ -56,7 +56,7 @@ type Config struct {
 	BodyTimeout       time.Duration
 	ResponseTimeout   time.Duration
 	AuthFailureLimit  int
-	RateLimitSync time.Duration
+	RateLimitSync     time.Duration
 }
 
 // Setting describes one configuration setting, for parsing and for documentation.
