@@ -9,6 +9,7 @@ import (
 
 	"github.com/lightwatch/lightwatch/internal/impl/apikey"
 	"github.com/lightwatch/lightwatch/internal/impl/config"
+	"github.com/lightwatch/lightwatch/internal/impl/event"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/store/mongo"
 	"github.com/lightwatch/lightwatch/internal/impl/store/sqlite"
@@ -16,9 +17,11 @@ import (
 
 // openStore opens MongoDB when a URI is configured, else the embedded SQLite
 // store in the data directory. It also says how many concurrent writes suit it.
-func openStore(ctx context.Context, cfg config.Config) (s store.Store, writers int, err error) {
+// repaired receives the events of writes the MongoDB store completed after
+// they failed part way (see mongo.Options.Repaired).
+func openStore(ctx context.Context, cfg config.Config, repaired func([]event.Event)) (s store.Store, writers int, err error) {
 	if cfg.MongoURI != "" {
-		m, err := mongo.Open(ctx, cfg.MongoURI, cfg.MongoDatabase)
+		m, err := mongo.OpenWith(ctx, cfg.MongoURI, cfg.MongoDatabase, mongo.Options{Repaired: repaired, ElectionGrace: cfg.WriteTimeout})
 		if err != nil {
 			return nil, 0, fmt.Errorf("open mongodb: %w", err)
 		}
