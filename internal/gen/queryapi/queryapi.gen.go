@@ -482,6 +482,27 @@ func (e Order) Valid() bool {
 	}
 }
 
+// Defines values for SecurityOutcome.
+const (
+	SecurityOutcomeFailure SecurityOutcome = "failure"
+	SecurityOutcomeSuccess SecurityOutcome = "success"
+	SecurityOutcomeUnknown SecurityOutcome = "unknown"
+)
+
+// Valid indicates whether the value is a known member of the SecurityOutcome enum.
+func (e SecurityOutcome) Valid() bool {
+	switch e {
+	case SecurityOutcomeFailure:
+		return true
+	case SecurityOutcomeSuccess:
+		return true
+	case SecurityOutcomeUnknown:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListAlertsParamsState.
 const (
 	ListAlertsParamsStateFiring   ListAlertsParamsState = "firing"
@@ -539,6 +560,27 @@ func (e ListLogsParamsOrder) Valid() bool {
 	}
 }
 
+// Defines values for LogHitsParamsGroupBy.
+const (
+	LogHitsParamsGroupByHost    LogHitsParamsGroupBy = "host"
+	LogHitsParamsGroupByLevel   LogHitsParamsGroupBy = "level"
+	LogHitsParamsGroupByService LogHitsParamsGroupBy = "service"
+)
+
+// Valid indicates whether the value is a known member of the LogHitsParamsGroupBy enum.
+func (e LogHitsParamsGroupBy) Valid() bool {
+	switch e {
+	case LogHitsParamsGroupByHost:
+		return true
+	case LogHitsParamsGroupByLevel:
+		return true
+	case LogHitsParamsGroupByService:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListSecurityEventsParamsOutcome.
 const (
 	ListSecurityEventsParamsOutcomeFailure ListSecurityEventsParamsOutcome = "failure"
@@ -572,6 +614,102 @@ func (e ListSecurityEventsParamsOrder) Valid() bool {
 	case ListSecurityEventsParamsOrderAsc:
 		return true
 	case ListSecurityEventsParamsOrderDesc:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SecurityFieldValuesParamsOutcome.
+const (
+	SecurityFieldValuesParamsOutcomeFailure SecurityFieldValuesParamsOutcome = "failure"
+	SecurityFieldValuesParamsOutcomeSuccess SecurityFieldValuesParamsOutcome = "success"
+	SecurityFieldValuesParamsOutcomeUnknown SecurityFieldValuesParamsOutcome = "unknown"
+)
+
+// Valid indicates whether the value is a known member of the SecurityFieldValuesParamsOutcome enum.
+func (e SecurityFieldValuesParamsOutcome) Valid() bool {
+	switch e {
+	case SecurityFieldValuesParamsOutcomeFailure:
+		return true
+	case SecurityFieldValuesParamsOutcomeSuccess:
+		return true
+	case SecurityFieldValuesParamsOutcomeUnknown:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SecurityFieldValuesParamsField.
+const (
+	SecurityFieldValuesParamsFieldActor    SecurityFieldValuesParamsField = "actor"
+	SecurityFieldValuesParamsFieldCategory SecurityFieldValuesParamsField = "category"
+	SecurityFieldValuesParamsFieldHost     SecurityFieldValuesParamsField = "host"
+	SecurityFieldValuesParamsFieldOutcome  SecurityFieldValuesParamsField = "outcome"
+	SecurityFieldValuesParamsFieldService  SecurityFieldValuesParamsField = "service"
+	SecurityFieldValuesParamsFieldSeverity SecurityFieldValuesParamsField = "severity"
+	SecurityFieldValuesParamsFieldSrcIp    SecurityFieldValuesParamsField = "src_ip"
+)
+
+// Valid indicates whether the value is a known member of the SecurityFieldValuesParamsField enum.
+func (e SecurityFieldValuesParamsField) Valid() bool {
+	switch e {
+	case SecurityFieldValuesParamsFieldActor:
+		return true
+	case SecurityFieldValuesParamsFieldCategory:
+		return true
+	case SecurityFieldValuesParamsFieldHost:
+		return true
+	case SecurityFieldValuesParamsFieldOutcome:
+		return true
+	case SecurityFieldValuesParamsFieldService:
+		return true
+	case SecurityFieldValuesParamsFieldSeverity:
+		return true
+	case SecurityFieldValuesParamsFieldSrcIp:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SecurityHitsParamsOutcome.
+const (
+	SecurityHitsParamsOutcomeFailure SecurityHitsParamsOutcome = "failure"
+	SecurityHitsParamsOutcomeSuccess SecurityHitsParamsOutcome = "success"
+	SecurityHitsParamsOutcomeUnknown SecurityHitsParamsOutcome = "unknown"
+)
+
+// Valid indicates whether the value is a known member of the SecurityHitsParamsOutcome enum.
+func (e SecurityHitsParamsOutcome) Valid() bool {
+	switch e {
+	case SecurityHitsParamsOutcomeFailure:
+		return true
+	case SecurityHitsParamsOutcomeSuccess:
+		return true
+	case SecurityHitsParamsOutcomeUnknown:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SecurityHitsParamsGroupBy.
+const (
+	SecurityHitsParamsGroupByCategory SecurityHitsParamsGroupBy = "category"
+	SecurityHitsParamsGroupByService  SecurityHitsParamsGroupBy = "service"
+	SecurityHitsParamsGroupBySeverity SecurityHitsParamsGroupBy = "severity"
+)
+
+// Valid indicates whether the value is a known member of the SecurityHitsParamsGroupBy enum.
+func (e SecurityHitsParamsGroupBy) Valid() bool {
+	switch e {
+	case SecurityHitsParamsGroupByCategory:
+		return true
+	case SecurityHitsParamsGroupByService:
+		return true
+	case SecurityHitsParamsGroupBySeverity:
 		return true
 	default:
 		return false
@@ -658,7 +796,7 @@ type AnomalyRule struct {
 	Enabled     *bool                 `json:"enabled,omitempty"`
 	Filter      MetricFilter          `json:"filter"`
 
-	// For A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+	// For A rule's `for` or `grace`, from `0s` (at once) to a day, such as `0s`, `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 1m
 	For         *Hold              `json:"for,omitempty"`
@@ -674,9 +812,8 @@ type AnomalyRule struct {
 	// Example: 30m
 	Warmup *Warmup `json:"warmup,omitempty"`
 
-	// Window A rule's evaluation window, from 10 seconds to a day, such as `30s`, `5m`, `1h` or `1d`.
-	//
-	// Example: 5m
+	// Window The width of one point of the series: whole minutes, or a multiple of 10s, 15s or 20s
+	// (or 12s, which divides a minute); default 1m. Other widths, such as 13s, are refused.
 	Window *Window `json:"window,omitempty"`
 }
 
@@ -772,6 +909,15 @@ type FieldError struct {
 	Message string `json:"message"`
 }
 
+// FieldValues defines model for FieldValues.
+type FieldValues struct {
+	Field string `json:"field"`
+	Items []struct {
+		Count int64  `json:"count"`
+		Value string `json:"value"`
+	} `json:"items"`
+}
+
 // HeartbeatFilter defines model for HeartbeatFilter.
 type HeartbeatFilter struct {
 	// Service The service to watch; every service that sends heartbeats when absent.
@@ -784,12 +930,12 @@ type HeartbeatRule struct {
 	Enabled     *bool            `json:"enabled,omitempty"`
 	Filter      *HeartbeatFilter `json:"filter,omitempty"`
 
-	// For A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+	// For A rule's `for` or `grace`, from `0s` (at once) to a day, such as `0s`, `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 1m
 	For *Hold `json:"for,omitempty"`
 
-	// Grace A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+	// Grace A rule's `for` or `grace`, from `0s` (at once) to a day, such as `0s`, `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 1m
 	Grace    *Hold              `json:"grace,omitempty"`
@@ -803,7 +949,31 @@ type HeartbeatRule struct {
 // HeartbeatRuleKind defines model for HeartbeatRule.Kind.
 type HeartbeatRuleKind string
 
-// Hold A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+// Hits defines model for Hits.
+type Hits struct {
+	// Buckets The steps holding events, oldest first.
+	Buckets []HitsBucket `json:"buckets"`
+	From    time.Time    `json:"from"`
+
+	// GroupBy The field counted per value
+	GroupBy *string `json:"group_by,omitempty"`
+
+	// Step The step used, such as `30s` or `5m`.
+	Step string    `json:"step"`
+	To   time.Time `json:"to"`
+}
+
+// HitsBucket defines model for HitsBucket.
+type HitsBucket struct {
+	// Groups With `group_by`, the count per value (`""` for events without the field).
+	Groups *map[string]int64 `json:"groups,omitempty"`
+	Total  int64             `json:"total"`
+
+	// Ts Start of the step.
+	Ts time.Time `json:"ts"`
+}
+
+// Hold A rule's `for` or `grace`, from `0s` (at once) to a day, such as `0s`, `30s`, `5m`, `1h` or `1d`.
 //
 // Example: 1m
 type Hold = string
@@ -814,13 +984,27 @@ type ID = string
 // Level defines model for Level.
 type Level string
 
+// LogContext defines model for LogContext.
+type LogContext struct {
+	// After The events just after it, oldest first.
+	After []Event `json:"after"`
+
+	// Before The events just before it, oldest first.
+	Before []Event `json:"before"`
+
+	// Event The canonical envelope every event is normalized to (the same JSON is published on the
+	// Redis streams and pushed over WebSocket). Exactly one of `log`, `metric`, `security`,
+	// `heartbeat` is present, matching `kind`.
+	Event Event `json:"event"`
+}
+
 // LogCountRule The number of logs matching `filter` over `window` compared with `threshold`.
 type LogCountRule struct {
 	Description *string    `json:"description,omitempty"`
 	Enabled     *bool      `json:"enabled,omitempty"`
 	Filter      *LogFilter `json:"filter,omitempty"`
 
-	// For A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+	// For A rule's `for` or `grace`, from `0s` (at once) to a day, such as `0s`, `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 1m
 	For    *Hold              `json:"for,omitempty"`
@@ -906,7 +1090,7 @@ type MetricThresholdRule struct {
 	Enabled     *bool                        `json:"enabled,omitempty"`
 	Filter      MetricFilter                 `json:"filter"`
 
-	// For A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+	// For A rule's `for` or `grace`, from `0s` (at once) to a day, such as `0s`, `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 1m
 	For    *Hold                   `json:"for,omitempty"`
@@ -977,7 +1161,7 @@ type SecurityRule struct {
 	Enabled     *bool           `json:"enabled,omitempty"`
 	Filter      *SecurityFilter `json:"filter,omitempty"`
 
-	// For A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+	// For A rule's `for` or `grace`, from `0s` (at once) to a day, such as `0s`, `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 1m
 	For       *Hold              `json:"for,omitempty"`
@@ -1059,14 +1243,44 @@ type Cursor = string
 // From defines model for From.
 type From = time.Time
 
+// HitsStep defines model for HitsStep.
+type HitsStep = string
+
 // KeyTenant defines model for KeyTenant.
 type KeyTenant = Tenant
 
 // Limit defines model for Limit.
 type Limit = int
 
+// LogAttr defines model for LogAttr.
+type LogAttr = []string
+
+// LogHost defines model for LogHost.
+type LogHost = string
+
+// LogLevel defines model for LogLevel.
+type LogLevel = []Level
+
 // Order defines model for Order.
 type Order string
+
+// SecurityActor defines model for SecurityActor.
+type SecurityActor = string
+
+// SecurityCategory defines model for SecurityCategory.
+type SecurityCategory = []string
+
+// SecurityMinSeverity defines model for SecurityMinSeverity.
+type SecurityMinSeverity = Severity
+
+// SecurityOutcome defines model for SecurityOutcome.
+type SecurityOutcome string
+
+// SecuritySeverity defines model for SecuritySeverity.
+type SecuritySeverity = []Severity
+
+// SecuritySrcIP defines model for SecuritySrcIP.
+type SecuritySrcIP = string
 
 // Service defines model for Service.
 type Service = []ServiceName
@@ -1076,6 +1290,9 @@ type Text = string
 
 // To defines model for To.
 type To = time.Time
+
+// ValuesLimit defines model for ValuesLimit.
+type ValuesLimit = int
 
 // BadRequest RFC 9457 problem details.
 type BadRequest = Problem
@@ -1187,6 +1404,77 @@ type ListLogsParams struct {
 // ListLogsParamsOrder defines parameters for ListLogs.
 type ListLogsParamsOrder string
 
+// LogFieldValuesParams defines parameters for LogFieldValues.
+type LogFieldValuesParams struct {
+	// Service Only events of these services (repeatable).
+	Service *Service `form:"service,omitempty" json:"service,omitempty"`
+
+	// Level Only these levels (repeatable).
+	Level *LogLevel `form:"level,omitempty" json:"level,omitempty"`
+
+	// Host Only events of this host.
+	Host *LogHost `form:"host,omitempty" json:"host,omitempty"`
+
+	// Q Only events whose message contains this text (case-insensitive).
+	Q *Text `form:"q,omitempty" json:"q,omitempty"`
+
+	// Attr Attribute equality `key=value` (repeatable; all must hold), as for `/api/logs`.
+	Attr *LogAttr `form:"attr,omitempty" json:"attr,omitempty"`
+
+	// From Start of the time range, inclusive (RFC 3339); default one hour before `to`.
+	From *From `form:"from,omitempty" json:"from,omitempty"`
+
+	// To End of the time range, exclusive (RFC 3339); default now.
+	To *To `form:"to,omitempty" json:"to,omitempty"`
+
+	// Limit Most values returned.
+	Limit *ValuesLimit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// LogHitsParams defines parameters for LogHits.
+type LogHitsParams struct {
+	// Service Only events of these services (repeatable).
+	Service *Service `form:"service,omitempty" json:"service,omitempty"`
+
+	// Level Only these levels (repeatable).
+	Level *LogLevel `form:"level,omitempty" json:"level,omitempty"`
+
+	// Host Only events of this host.
+	Host *LogHost `form:"host,omitempty" json:"host,omitempty"`
+
+	// Q Only events whose message contains this text (case-insensitive).
+	Q *Text `form:"q,omitempty" json:"q,omitempty"`
+
+	// Attr Attribute equality `key=value` (repeatable; all must hold), as for `/api/logs`.
+	Attr *LogAttr `form:"attr,omitempty" json:"attr,omitempty"`
+
+	// From Start of the time range, inclusive (RFC 3339); default one hour before `to`.
+	From *From `form:"from,omitempty" json:"from,omitempty"`
+
+	// To End of the time range, exclusive (RFC 3339); default now.
+	To *To `form:"to,omitempty" json:"to,omitempty"`
+
+	// Step Width of a step, a whole number of seconds, minutes, hours or days (`1s` to `31d`;
+	// longer counts as `31d`); the range may hold at most 10,000 steps. Default: at most 120
+	// steps over the range.
+	Step *HitsStep `form:"step,omitempty" json:"step,omitempty"`
+
+	// GroupBy Count per value of this field too.
+	GroupBy *LogHitsParamsGroupBy `form:"group_by,omitempty" json:"group_by,omitempty"`
+}
+
+// LogHitsParamsGroupBy defines parameters for LogHits.
+type LogHitsParamsGroupBy string
+
+// LogContextParams defines parameters for LogContext.
+type LogContextParams struct {
+	// Before How many events before it.
+	Before *int `form:"before,omitempty" json:"before,omitempty"`
+
+	// After How many events after it.
+	After *int `form:"after,omitempty" json:"after,omitempty"`
+}
+
 // QueryMetricsParams defines parameters for QueryMetrics.
 type QueryMetricsParams struct {
 	// Name The metric name.
@@ -1256,6 +1544,95 @@ type ListSecurityEventsParamsOutcome string
 
 // ListSecurityEventsParamsOrder defines parameters for ListSecurityEvents.
 type ListSecurityEventsParamsOrder string
+
+// SecurityFieldValuesParams defines parameters for SecurityFieldValues.
+type SecurityFieldValuesParams struct {
+	// Service Only events of these services (repeatable).
+	Service *Service `form:"service,omitempty" json:"service,omitempty"`
+
+	// Category Only these categories (repeatable).
+	Category *SecurityCategory `form:"category,omitempty" json:"category,omitempty"`
+
+	// Severity Only these severities (repeatable).
+	Severity *SecuritySeverity `form:"severity,omitempty" json:"severity,omitempty"`
+
+	// MinSeverity Only events at least this severe.
+	MinSeverity *SecurityMinSeverity `form:"min_severity,omitempty" json:"min_severity,omitempty"`
+
+	// SrcIp Only events from this source address.
+	SrcIp *SecuritySrcIP `form:"src_ip,omitempty" json:"src_ip,omitempty"`
+
+	// Actor Only events of this actor.
+	Actor *SecurityActor `form:"actor,omitempty" json:"actor,omitempty"`
+
+	// Outcome Only events with this outcome.
+	Outcome *SecurityFieldValuesParamsOutcome `form:"outcome,omitempty" json:"outcome,omitempty"`
+
+	// Q Only events whose message contains this text (case-insensitive).
+	Q *Text `form:"q,omitempty" json:"q,omitempty"`
+
+	// From Start of the time range, inclusive (RFC 3339); default one hour before `to`.
+	From *From `form:"from,omitempty" json:"from,omitempty"`
+
+	// To End of the time range, exclusive (RFC 3339); default now.
+	To *To `form:"to,omitempty" json:"to,omitempty"`
+
+	// Limit Most values returned.
+	Limit *ValuesLimit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// SecurityFieldValuesParamsOutcome defines parameters for SecurityFieldValues.
+type SecurityFieldValuesParamsOutcome string
+
+// SecurityFieldValuesParamsField defines parameters for SecurityFieldValues.
+type SecurityFieldValuesParamsField string
+
+// SecurityHitsParams defines parameters for SecurityHits.
+type SecurityHitsParams struct {
+	// Service Only events of these services (repeatable).
+	Service *Service `form:"service,omitempty" json:"service,omitempty"`
+
+	// Category Only these categories (repeatable).
+	Category *SecurityCategory `form:"category,omitempty" json:"category,omitempty"`
+
+	// Severity Only these severities (repeatable).
+	Severity *SecuritySeverity `form:"severity,omitempty" json:"severity,omitempty"`
+
+	// MinSeverity Only events at least this severe.
+	MinSeverity *SecurityMinSeverity `form:"min_severity,omitempty" json:"min_severity,omitempty"`
+
+	// SrcIp Only events from this source address.
+	SrcIp *SecuritySrcIP `form:"src_ip,omitempty" json:"src_ip,omitempty"`
+
+	// Actor Only events of this actor.
+	Actor *SecurityActor `form:"actor,omitempty" json:"actor,omitempty"`
+
+	// Outcome Only events with this outcome.
+	Outcome *SecurityHitsParamsOutcome `form:"outcome,omitempty" json:"outcome,omitempty"`
+
+	// Q Only events whose message contains this text (case-insensitive).
+	Q *Text `form:"q,omitempty" json:"q,omitempty"`
+
+	// From Start of the time range, inclusive (RFC 3339); default one hour before `to`.
+	From *From `form:"from,omitempty" json:"from,omitempty"`
+
+	// To End of the time range, exclusive (RFC 3339); default now.
+	To *To `form:"to,omitempty" json:"to,omitempty"`
+
+	// Step Width of a step, a whole number of seconds, minutes, hours or days (`1s` to `31d`;
+	// longer counts as `31d`); the range may hold at most 10,000 steps. Default: at most 120
+	// steps over the range.
+	Step *HitsStep `form:"step,omitempty" json:"step,omitempty"`
+
+	// GroupBy Count per value of this field too.
+	GroupBy *SecurityHitsParamsGroupBy `form:"group_by,omitempty" json:"group_by,omitempty"`
+}
+
+// SecurityHitsParamsOutcome defines parameters for SecurityHits.
+type SecurityHitsParamsOutcome string
+
+// SecurityHitsParamsGroupBy defines parameters for SecurityHits.
+type SecurityHitsParamsGroupBy string
 
 // CreateAlertRuleJSONRequestBody defines body for CreateAlertRule for application/json ContentType.
 type CreateAlertRuleJSONRequestBody = AlertRuleInput
@@ -1510,6 +1887,15 @@ type ServerInterface interface {
 	// ListLogs List log events
 	// (GET /api/logs)
 	ListLogs(w http.ResponseWriter, r *http.Request, params ListLogsParams)
+	// LogFieldValues Top values of a log field
+	// (GET /api/logs/fields/{field}/values)
+	LogFieldValues(w http.ResponseWriter, r *http.Request, field string, params LogFieldValuesParams)
+	// LogHits Log events per time step
+	// (GET /api/logs/hits)
+	LogHits(w http.ResponseWriter, r *http.Request, params LogHitsParams)
+	// LogContext The log lines around one line
+	// (GET /api/logs/{id}/context)
+	LogContext(w http.ResponseWriter, r *http.Request, id ID, params LogContextParams)
 	// QueryMetrics Series of one metric
 	// (GET /api/metrics)
 	QueryMetrics(w http.ResponseWriter, r *http.Request, params QueryMetricsParams)
@@ -1519,6 +1905,12 @@ type ServerInterface interface {
 	// ListSecurityEvents List security events
 	// (GET /api/security-events)
 	ListSecurityEvents(w http.ResponseWriter, r *http.Request, params ListSecurityEventsParams)
+	// SecurityFieldValues Top values of a security event field
+	// (GET /api/security-events/fields/{field}/values)
+	SecurityFieldValues(w http.ResponseWriter, r *http.Request, field SecurityFieldValuesParamsField, params SecurityFieldValuesParams)
+	// SecurityHits Security events per time step
+	// (GET /api/security-events/hits)
+	SecurityHits(w http.ResponseWriter, r *http.Request, params SecurityHitsParams)
 	// ListServices The service registry
 	// (GET /api/services)
 	ListServices(w http.ResponseWriter, r *http.Request)
@@ -2057,6 +2449,331 @@ func (siw *ServerInterfaceWrapper) ListLogs(w http.ResponseWriter, r *http.Reque
 	handler.ServeHTTP(w, r)
 }
 
+// LogFieldValues operation middleware
+func (siw *ServerInterfaceWrapper) LogFieldValues(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "field" -------------
+	var field string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "field", r.PathValue("field"), &field, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "field", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params LogFieldValuesParams
+
+	// ------------- Optional query parameter "service" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "service", r.URL.Query(), &params.Service, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "service"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "service", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "level" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "level", r.URL.Query(), &params.Level, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "level"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "level", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "host" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "host", r.URL.Query(), &params.Host, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "host"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "host", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", r.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "q"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "q", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "attr" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "attr", r.URL.Query(), &params.Attr, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "attr"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "attr", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", r.URL.Query(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "from"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "from", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", r.URL.Query(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "to"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "to", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.LogFieldValues(w, r, field, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// LogHits operation middleware
+func (siw *ServerInterfaceWrapper) LogHits(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params LogHitsParams
+
+	// ------------- Optional query parameter "service" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "service", r.URL.Query(), &params.Service, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "service"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "service", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "level" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "level", r.URL.Query(), &params.Level, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "level"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "level", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "host" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "host", r.URL.Query(), &params.Host, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "host"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "host", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", r.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "q"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "q", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "attr" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "attr", r.URL.Query(), &params.Attr, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "attr"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "attr", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", r.URL.Query(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "from"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "from", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", r.URL.Query(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "to"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "to", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "step" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "step", r.URL.Query(), &params.Step, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "step"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "step", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "group_by" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "group_by", r.URL.Query(), &params.GroupBy, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "group_by"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "group_by", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.LogHits(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// LogContext operation middleware
+func (siw *ServerInterfaceWrapper) LogContext(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params LogContextParams
+
+	// ------------- Optional query parameter "before" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "before", r.URL.Query(), &params.Before, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "before"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "before", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", r.URL.Query(), &params.After, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "after"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "after", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.LogContext(w, r, id, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // QueryMetrics operation middleware
 func (siw *ServerInterfaceWrapper) QueryMetrics(w http.ResponseWriter, r *http.Request) {
 
@@ -2358,6 +3075,354 @@ func (siw *ServerInterfaceWrapper) ListSecurityEvents(w http.ResponseWriter, r *
 	handler.ServeHTTP(w, r)
 }
 
+// SecurityFieldValues operation middleware
+func (siw *ServerInterfaceWrapper) SecurityFieldValues(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "field" -------------
+	var field SecurityFieldValuesParamsField
+
+	err = runtime.BindStyledParameterWithOptions("simple", "field", r.PathValue("field"), &field, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "field", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SecurityFieldValuesParams
+
+	// ------------- Optional query parameter "service" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "service", r.URL.Query(), &params.Service, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "service"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "service", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "category" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "category", r.URL.Query(), &params.Category, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "category"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "category", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "severity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "severity", r.URL.Query(), &params.Severity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "severity"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "severity", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "min_severity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "min_severity", r.URL.Query(), &params.MinSeverity, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "min_severity"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "min_severity", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "src_ip" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "src_ip", r.URL.Query(), &params.SrcIp, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "src_ip"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "src_ip", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "actor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "actor", r.URL.Query(), &params.Actor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "actor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "actor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "outcome" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "outcome", r.URL.Query(), &params.Outcome, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "outcome"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "outcome", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", r.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "q"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "q", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", r.URL.Query(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "from"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "from", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", r.URL.Query(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "to"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "to", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.SecurityFieldValues(w, r, field, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// SecurityHits operation middleware
+func (siw *ServerInterfaceWrapper) SecurityHits(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SecurityHitsParams
+
+	// ------------- Optional query parameter "service" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "service", r.URL.Query(), &params.Service, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "service"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "service", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "category" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "category", r.URL.Query(), &params.Category, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "category"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "category", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "severity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "severity", r.URL.Query(), &params.Severity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "severity"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "severity", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "min_severity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "min_severity", r.URL.Query(), &params.MinSeverity, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "min_severity"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "min_severity", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "src_ip" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "src_ip", r.URL.Query(), &params.SrcIp, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "src_ip"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "src_ip", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "actor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "actor", r.URL.Query(), &params.Actor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "actor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "actor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "outcome" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "outcome", r.URL.Query(), &params.Outcome, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "outcome"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "outcome", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", r.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "q"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "q", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", r.URL.Query(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "from"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "from", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", r.URL.Query(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "to"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "to", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "step" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "step", r.URL.Query(), &params.Step, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "step"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "step", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "group_by" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "group_by", r.URL.Query(), &params.GroupBy, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "group_by"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "group_by", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.SecurityHits(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // ListServices operation middleware
 func (siw *ServerInterfaceWrapper) ListServices(w http.ResponseWriter, r *http.Request) {
 
@@ -2493,7 +3558,12 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	}
 
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/logs", wrapper.ListLogs)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/logs/hits", wrapper.LogHits)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/logs/fields/{field}/values", wrapper.LogFieldValues)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/logs/{id}/context", wrapper.LogContext)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/security-events", wrapper.ListSecurityEvents)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/security-events/hits", wrapper.SecurityHits)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/security-events/fields/{field}/values", wrapper.SecurityFieldValues)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/metrics", wrapper.QueryMetrics)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/metrics/names", wrapper.ListMetricNames)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/services", wrapper.ListServices)
@@ -4028,6 +5098,348 @@ func (response ListLogs503ApplicationProblemPlusJSONResponse) VisitListLogsRespo
 	return err
 }
 
+type LogFieldValuesRequestObject struct {
+	Field  string `json:"field"`
+	Params LogFieldValuesParams
+}
+
+type LogFieldValuesResponseObject interface {
+	VisitLogFieldValuesResponse(w http.ResponseWriter) error
+}
+
+type LogFieldValues200JSONResponse FieldValues
+
+func (response LogFieldValues200JSONResponse) VisitLogFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogFieldValues400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response LogFieldValues400ApplicationProblemPlusJSONResponse) VisitLogFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogFieldValues401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response LogFieldValues401ApplicationProblemPlusJSONResponse) VisitLogFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogFieldValues403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response LogFieldValues403ApplicationProblemPlusJSONResponse) VisitLogFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogFieldValues429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response LogFieldValues429ApplicationProblemPlusJSONResponse) VisitLogFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogFieldValues503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response LogFieldValues503ApplicationProblemPlusJSONResponse) VisitLogFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogHitsRequestObject struct {
+	Params LogHitsParams
+}
+
+type LogHitsResponseObject interface {
+	VisitLogHitsResponse(w http.ResponseWriter) error
+}
+
+type LogHits200JSONResponse Hits
+
+func (response LogHits200JSONResponse) VisitLogHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogHits400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response LogHits400ApplicationProblemPlusJSONResponse) VisitLogHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogHits401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response LogHits401ApplicationProblemPlusJSONResponse) VisitLogHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogHits403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response LogHits403ApplicationProblemPlusJSONResponse) VisitLogHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogHits429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response LogHits429ApplicationProblemPlusJSONResponse) VisitLogHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogHits503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response LogHits503ApplicationProblemPlusJSONResponse) VisitLogHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogContextRequestObject struct {
+	Id     ID `json:"id"`
+	Params LogContextParams
+}
+
+type LogContextResponseObject interface {
+	VisitLogContextResponse(w http.ResponseWriter) error
+}
+
+type LogContext200JSONResponse LogContext
+
+func (response LogContext200JSONResponse) VisitLogContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogContext400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response LogContext400ApplicationProblemPlusJSONResponse) VisitLogContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogContext401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response LogContext401ApplicationProblemPlusJSONResponse) VisitLogContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogContext403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response LogContext403ApplicationProblemPlusJSONResponse) VisitLogContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogContext404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response LogContext404ApplicationProblemPlusJSONResponse) VisitLogContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogContext429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response LogContext429ApplicationProblemPlusJSONResponse) VisitLogContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogContext503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response LogContext503ApplicationProblemPlusJSONResponse) VisitLogContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type QueryMetricsRequestObject struct {
 	Params QueryMetricsParams
 }
@@ -4337,6 +5749,223 @@ func (response ListSecurityEvents503ApplicationProblemPlusJSONResponse) VisitLis
 	return err
 }
 
+type SecurityFieldValuesRequestObject struct {
+	Field  SecurityFieldValuesParamsField `json:"field"`
+	Params SecurityFieldValuesParams
+}
+
+type SecurityFieldValuesResponseObject interface {
+	VisitSecurityFieldValuesResponse(w http.ResponseWriter) error
+}
+
+type SecurityFieldValues200JSONResponse FieldValues
+
+func (response SecurityFieldValues200JSONResponse) VisitSecurityFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SecurityFieldValues400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response SecurityFieldValues400ApplicationProblemPlusJSONResponse) VisitSecurityFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SecurityFieldValues401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response SecurityFieldValues401ApplicationProblemPlusJSONResponse) VisitSecurityFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SecurityFieldValues403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response SecurityFieldValues403ApplicationProblemPlusJSONResponse) VisitSecurityFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SecurityFieldValues429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response SecurityFieldValues429ApplicationProblemPlusJSONResponse) VisitSecurityFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SecurityFieldValues503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response SecurityFieldValues503ApplicationProblemPlusJSONResponse) VisitSecurityFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SecurityHitsRequestObject struct {
+	Params SecurityHitsParams
+}
+
+type SecurityHitsResponseObject interface {
+	VisitSecurityHitsResponse(w http.ResponseWriter) error
+}
+
+type SecurityHits200JSONResponse Hits
+
+func (response SecurityHits200JSONResponse) VisitSecurityHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SecurityHits400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response SecurityHits400ApplicationProblemPlusJSONResponse) VisitSecurityHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SecurityHits401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response SecurityHits401ApplicationProblemPlusJSONResponse) VisitSecurityHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SecurityHits403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response SecurityHits403ApplicationProblemPlusJSONResponse) VisitSecurityHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SecurityHits429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response SecurityHits429ApplicationProblemPlusJSONResponse) VisitSecurityHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SecurityHits503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response SecurityHits503ApplicationProblemPlusJSONResponse) VisitSecurityHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListServicesRequestObject struct {
 }
 
@@ -4468,6 +6097,15 @@ type StrictServerInterface interface {
 	// ListLogs List log events
 	// (GET /api/logs)
 	ListLogs(ctx context.Context, request ListLogsRequestObject) (ListLogsResponseObject, error)
+	// LogFieldValues Top values of a log field
+	// (GET /api/logs/fields/{field}/values)
+	LogFieldValues(ctx context.Context, request LogFieldValuesRequestObject) (LogFieldValuesResponseObject, error)
+	// LogHits Log events per time step
+	// (GET /api/logs/hits)
+	LogHits(ctx context.Context, request LogHitsRequestObject) (LogHitsResponseObject, error)
+	// LogContext The log lines around one line
+	// (GET /api/logs/{id}/context)
+	LogContext(ctx context.Context, request LogContextRequestObject) (LogContextResponseObject, error)
 	// QueryMetrics Series of one metric
 	// (GET /api/metrics)
 	QueryMetrics(ctx context.Context, request QueryMetricsRequestObject) (QueryMetricsResponseObject, error)
@@ -4477,6 +6115,12 @@ type StrictServerInterface interface {
 	// ListSecurityEvents List security events
 	// (GET /api/security-events)
 	ListSecurityEvents(ctx context.Context, request ListSecurityEventsRequestObject) (ListSecurityEventsResponseObject, error)
+	// SecurityFieldValues Top values of a security event field
+	// (GET /api/security-events/fields/{field}/values)
+	SecurityFieldValues(ctx context.Context, request SecurityFieldValuesRequestObject) (SecurityFieldValuesResponseObject, error)
+	// SecurityHits Security events per time step
+	// (GET /api/security-events/hits)
+	SecurityHits(ctx context.Context, request SecurityHitsRequestObject) (SecurityHitsResponseObject, error)
 	// ListServices The service registry
 	// (GET /api/services)
 	ListServices(ctx context.Context, request ListServicesRequestObject) (ListServicesResponseObject, error)
@@ -4850,6 +6494,86 @@ func (sh *strictHandler) ListLogs(w http.ResponseWriter, r *http.Request, params
 	}
 }
 
+// LogFieldValues operation middleware
+func (sh *strictHandler) LogFieldValues(w http.ResponseWriter, r *http.Request, field string, params LogFieldValuesParams) {
+	var request LogFieldValuesRequestObject
+
+	request.Field = field
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.LogFieldValues(ctx, request.(LogFieldValuesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "LogFieldValues")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(LogFieldValuesResponseObject); ok {
+		if err := validResponse.VisitLogFieldValuesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// LogHits operation middleware
+func (sh *strictHandler) LogHits(w http.ResponseWriter, r *http.Request, params LogHitsParams) {
+	var request LogHitsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.LogHits(ctx, request.(LogHitsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "LogHits")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(LogHitsResponseObject); ok {
+		if err := validResponse.VisitLogHitsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// LogContext operation middleware
+func (sh *strictHandler) LogContext(w http.ResponseWriter, r *http.Request, id ID, params LogContextParams) {
+	var request LogContextRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.LogContext(ctx, request.(LogContextRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "LogContext")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(LogContextResponseObject); ok {
+		if err := validResponse.VisitLogContextResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // QueryMetrics operation middleware
 func (sh *strictHandler) QueryMetrics(w http.ResponseWriter, r *http.Request, params QueryMetricsParams) {
 	var request QueryMetricsRequestObject
@@ -4926,6 +6650,59 @@ func (sh *strictHandler) ListSecurityEvents(w http.ResponseWriter, r *http.Reque
 	}
 }
 
+// SecurityFieldValues operation middleware
+func (sh *strictHandler) SecurityFieldValues(w http.ResponseWriter, r *http.Request, field SecurityFieldValuesParamsField, params SecurityFieldValuesParams) {
+	var request SecurityFieldValuesRequestObject
+
+	request.Field = field
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.SecurityFieldValues(ctx, request.(SecurityFieldValuesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SecurityFieldValues")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(SecurityFieldValuesResponseObject); ok {
+		if err := validResponse.VisitSecurityFieldValuesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// SecurityHits operation middleware
+func (sh *strictHandler) SecurityHits(w http.ResponseWriter, r *http.Request, params SecurityHitsParams) {
+	var request SecurityHitsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.SecurityHits(ctx, request.(SecurityHitsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SecurityHits")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(SecurityHitsResponseObject); ok {
+		if err := validResponse.VisitSecurityHitsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // ListServices operation middleware
 func (sh *strictHandler) ListServices(w http.ResponseWriter, r *http.Request) {
 	var request ListServicesRequestObject
@@ -4955,123 +6732,149 @@ func (sh *strictHandler) ListServices(w http.ResponseWriter, r *http.Request) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7D1rd9s2sn8Fl9t7IrWULPnVxD49XTdN0twmaW6Snu7ZyGvCJCRhTQIMAEpWE93ffg8G4FOgHrbz2N18",
-	"SSwJIIaDwbxn8N4LeZJyRpiS3sl7b0pwRAT8+YooseidjRUR+mNEZChoqihn3on3moScRRIpjuaYKnRJ",
-	"xlwQJPQcyiZ9z/dkOCUJ1lMTymiSJd7J0PfUIiXeiUeZIhMivOVy6XspFjghyq77MBOSO5Z8MyUoYORa",
-	"XYQwIkB8jNSUoFSQGeWZRCmeEB/NqZrC9xInBI1prB+sAaL6Ke8yIhae7zGcaDjMo+rQ4utnhE3U1Ds5",
-	"Gu77Gvr8cwm/VIKyiaehfyx44kCQwkLlECqaECQw0+BRFsaZpDOCOq8eP0QHBwcPuqcoImOcxQpxRtCU",
-	"ZyJHaKB40Ab7WC9chXzMRYKVd+JFWJGeXtRzAfwrWbwhDDPlxrGC33LQr8hCog6OEsokfGd+DSzAAeIs",
-	"XlReQM8JcRwTca8V6eYZNdC/EWTsnXh/2SvJcc/8KvcssBr0ZzShDrCfc6kQVSSRiDLAoSaFtuVjeEh1",
-	"dQu8dzIcDHxNAJZcB/BxHfX63m8ich2QQH8MUIeROZEKjamQys+x1EVcoADLsHVvOTzVCSMs5PkeYRqo",
-	"t/lHLEPv3LXdr4mY0ZCsgvgbixeIzDSu7W5LgqQZLVFHkJRghS9j0tVQkus05hHxTpTIiBtoO7cGNuzK",
-	"ph22IL7Qj1nCBjw10/YHxRthIfBC/yrVIgby5yLRn9+Qa7X+5eZTLglKiJR4QlDImcKamtWUSqTItUKd",
-	"EEvSo0wSJqmiM/PGrld818Yq9o+ON7OKN3wV0EcscrEJcr2OTTA+bz1cfHeesPQ9QWTKmSSwVz/h6BV5",
-	"lxEJiNUII4Zb4DSNaYg16Hup4JcxSb77p9Tv8X7Lw/zSzDKL1jFxhgpBoM+HxsgljxaI6lM9wzGNTi2/",
-	"h0cg/cISvhlTEkd9TQyPubikUUTYpwRcc82zl081r0QxDq8MUDwlAha8J5EMeUr8/K0sD6USMd7kmEvf",
-	"e8HVY56x6FO+wguOZBZOgYlqHloFysILsL3h/BkWE/Kp0QuEQK5DQiKJhug5/SkH5zlmC0us8jNt+j2J",
-	"BFYEgWDR20qupziTikT6kLarVK6V7ei96lBY/XeGMzXlgv5Jos9F3FSihEpJ2USTcsauGJ8z2IjfGZ5h",
-	"Gmtp8amBk0orSlSirITh1GiiCGv8ATFP6IwwFJEYL+50U2SWplwoEj0nEcVvgLF+hqNheUlQXU2vEvRB",
-	"8NhH6ZXOXj79lSz0X6nQLEpRw/NDQbAi0QVW24oN36NAiStfG0nk+EGQGb/acQ1gnXJ7VUIP1/OaaoMq",
-	"VN5VuSzIu4wKfa7e6neyb+BXFVUAwq9iqVS2+OU/Saj0Iga5T1mamb2PIqq3AscvK7ge41gSv4H+HGdV",
-	"lcJqn+0qxc2xU6pYB7CG/TBs4M33MkbfZcT+rFW/GipxHP829k7ebqfAn7vI1/BP88gWMwKBMrfGBknw",
-	"ArQBhBlXUyL6K7tqN9Siy7l1MRFq9ViM9RMswdaB/2NKGKKg2pMIdUpWI7KY3JMoGHMRgCJ5q8MU40sS",
-	"y3ZqckxZeTfGFR0vLogQbYZ1jKXWKhUdW+6BxpjGmdCQ0jHCbNH3TlgWx77rVEsez3Y81hpJFy2vDL+1",
-	"MhFJZkRQtdhE67Chr/PBYDhgodZtJhAdZwbLxmRDU9Ast91DqbACqHPjLCUs0r/5mpDMHzm6HNaa78ks",
-	"SbBYOF98huOMuLcPfkJqihVSgk4mRJMkVXXAeaalc7Eoy5JLa8Ou8L98d6p7UZBiZQvyN64hN4e09ZS9",
-	"xEaBrJ+0goFtxcnMcXXw+YqHaAtmD0u1AvoqM+qM++QZQ7hpw4A6EgETOEFUSc3SKDMkhaXVQzqWdUk0",
-	"pnGs94r5aE4up5xfIUlCQZREMRkrxDPV9UcMnFoBjQIfBaUMChBmEQqyNMq/6I+Y5388yX5FjVmSk3dC",
-	"lKDhhZoKIqc81gQT88lFyDMjNkmYWTqZEizUJQHywIwnOF44D0DrsS9fcgdXV5tgh/eoSfPaAmsJopDu",
-	"jZ1nCOshsPOnKNBLBEiSmIRKAiHIKU7BKRVRPTGhDCtDpAlOUw2yJjWLmzayNz8DYVaR2jL8l3yAnVBu",
-	"TsuEZ3zyUP9ux6/sb8u05zDuTT7Mzi62v9XtY36H4cuCbBcvjCcDNmnpe5yRLZQMFwhLf/2c2ttuGtyA",
-	"dv3gOuI3ja7uqtaSrnsT3rMUqLX4/is8f27cVwUpvq6Iwfw4Ujbmnu/NsWBG1oSCKhri2HnUqqtuUlab",
-	"XM4QBpJEUKJZXIqF0mbhWPAEiJ3PGRIkJEyhSzLFM8ozcQISNsCTiSATrAh48AkOpyMWzCmL+DzQhoxG",
-	"ENY8FJgeRoLHsX52QjADhicVZhEWEYrIjBptpfPoj+dn3dNcH5NoPiVsxPR6f/ZkqC3E3HsQ5F4+qhaB",
-	"b03EYI5FkqUA0ZRqHr5wsdIC9CrW8UyjOqF6eIKvPZDiGvlw0FyYr2GzqfMPHBMI01ZtlSdfch4TzPSP",
-	"JsSxSWCa8/HYjF2CXrBpyi/6xDu4/jr+vVldbTpNVx6R4OvqjOGxS6O9mblkFOGtlYw/jER+g8WEqLrZ",
-	"NHR5pkvCqsuoXPMqIgv71bjCoH+0opTdQs01lLzx1cwoPR5O3sbxZlSLXWXlqaVEl/h8CIeaWsdHnZ38",
-	"wufGY3opiZiRyKqzK6wgKOQQxE1ycpxo6T0BLTRW8A9xkuajGWmLeYWYcaYZJSJsRmKeEqQxaiMIxrsi",
-	"EhzTP0mEFEedIr74P69/e6F/T7PLmMopiRAHQ2LEXpGISiSVIDiRwLfSzAyYEYH+IJeveXhFVLePHl3j",
-	"UMULCFzxMQpiPtF6nuGx+q9ckAb+iAWF0AdmmQoiCVM+SrAKp5pNGs3Dyb2UEvQyU2Tt+SzFbROD7zcb",
-	"E/4qgzp3WaQVzWXFDmCav4duLZAyRcQMxxfSBKArg4qgnDFKMlllWVmq9S4yETgimlIjPmfucFlNZcxB",
-	"KR7pgMBF7VMulRv+7fTqmE8K7atNj3ZyXz5ZRWhMZiTedL6fwSDN4qye4TS9U8zajHYlcNhi0TewauAp",
-	"V3Ih0L766rvchTekzcRQ1ntbMBacTUguyGt8zWGU72pnW85p5tvBLkxoJYrONrktgHEKhMOQpApsf9T5",
-	"/c3DHdxPpbLexDkOc0VlZRIOldPM9r0QKzLhLZ6MdTTGMxXyW7p+al4fnokWZiJFeEHTzQRbvEsFAtdW",
-	"yTLSvkpbbe5n3zNxK7dzcYrTlDAS7babLsu38GVbWa2kVyeuEn7Xu4HwvAvHjZHCmx03dXy8NGIOzac0",
-	"JiiBiA/ke4x5HPP5KUqx1FY2whIFNj+ovxkxre6fx5TE0aPcX9p0CZM4cm6ZID4i/UkfBRCU70NAMIBk",
-	"j0seLfpGP+rro++Cbt3BaEBuYFjPQwsb9HFhIOwQkKgQ83Ze/loSh9PVbx9pksZUOD21Slbx/RQrJAmL",
-	"JCrEnLHkEL7U22/8+u0vegNT9jFYi2MuEC7gMPkiFRCk4imMiTmbgJcfM7Byc2UApXEmUTDRMhB2to7L",
-	"z2HvNXd/N5MP3uSm9uEGHeU/2kK8kVG3xuhyHnzu4k9ntcAUMCVDr77x2gyR0Wj18cQowgvfpIRojnow",
-	"kNoOOUr0v8OpmT20Ztg1TlLIyBommvKxUkToBf/R6bwd9h6cvx30Hpy/H/gHyw9vh73v7efD5Yf7bwe9",
-	"I/vxYPnh/vHbQe/Aft7Xnw8Hg678UH/K/vLDsD5ueFh+/jA8PBx0EzsHRj44/7D/dtA7PO9OPwyj7jcu",
-	"vvv05wapDPfvN0ml8mJvz3p/x70/B70H/YuT0ah3/p3zqc9yxTs/GKAjgyFymU3Alij8dRqRIG58b4xV",
-	"i8eu5q/cjc9p/ms0UW1ixnwiKxaj4SiBsUwLV9xa4/vzM7hnfHIn3qzSJ/6VW9W5Fd/oRap4dW7jsqrE",
-	"F5xus8JT5vCT3aH7qgTDxVVLettNkSrM7622qLTDi605Xt2Zdztnn9ask63VOJe2VXMk74iKT3uYNrvD",
-	"84zjG+JmhZTOW/H1YqsDXpUxuPfnWe/vFyfn9q9B78HFSf/8W6eoKRd5qmWK229ycUUWdUOtzVlSGmXt",
-	"WRgmT3y3x+3uYXEfWBjkV9+qAlH7JrzklDk8jng22cqDk4d0qmMpU8eHnu9wQib4esunJpRtOVJmyZYj",
-	"XU6FWk2KVCS9oT8BXAdFjB9iXdXol0Zn+x68hpDhx/HspXp/t3dFVIli6VLW29w5DXyUdQ9FhoyFZBMa",
-	"XhEJNR0rLgZbU7Sd627dIaVkV3zYDXIhRJHUvRH8hjkZeVqefrCfFzSZCgYDRTsC65H+HePXDBWRXH0e",
-	"cB7PvrEC/DUw7EwH+qpRf5ka9cfUoi3V+ZUzsUm1fkHmnyAt/co83+WXDAVRffQUIr1yyucMyhrzMqsd",
-	"GO6Xmqxu3t6F+7y6YAUzrx4/RA8Oj74v6q0iojCNpcv61z84EQI+DYcq8ggcv7asy9Rv+eBhhS9MTo9d",
-	"15SRboPOitPegdO1cWVhKohs/HKVROzv9yT6W89WG/We/gzCCo0pg4AbZeBXaU+ULsPSq9qioipeH5Vs",
-	"evN+f/UUMZxQNqlVxenhpyjAlzxTJ5cxZleBcaEbpU9DgCRemGBJHG8Oklhd2wBYvISLlAw51/LRJkQq",
-	"iDNhTamQwu8UCnly3Y3MymqsscLujw83cvuEsosbBRXvyJau5RTexqGXR2/zktdNvj18yWekqtIUKclo",
-	"4CPM7IO6X4arr0Edt1NSikD3V+XkToITX4j7zsmQzPlzu0TuIM8oxlJd1FKZtlNQYJ4khN2FjdcsOWmm",
-	"OsVGA4OMJ9+zRZvu4pNCPjUj29hUZOlHQU2MfWMkMY2qqXg3S7MqyktyrORvtWZPHf60DTGbf4xGsiVQ",
-	"48qljvkc4usRBZttSifTTQnVr6193JYsrUjqo+FA+mh4JH20r/86GEjEBZpPeUxQQlmmiERZ6grCDZMt",
-	"YnBHzRjccCA/DI/kh/2B/HAw+CTRtLK7yFpp3HB26mfb/y9Go16Lo/OPIrt11aQ3acl5mHOORdLL0iK6",
-	"aZCrEfu9RqysYPaBCW8eDAC3xxa33zdxezBYDXAe58j8UMHrvn8Isc48uHm0/HA8qKD5QH/WeP6+xPvx",
-	"4PC+I9x5sPwwHAzKofrT/XJP4LsfYWeO8gHHbwe9+3p/INraskd12bBraoi2lxz+RTphEhL6UURiCip+",
-	"55fnZw97r3852z86zhsLBH/rPaOTqYIkkJ6ehVUmSIBMnXW3j17oA2ktsUscXvWNB6Ut3HG/+YK+NxdU",
-	"kd9YvCirVhu+Z1tu5TzJmYidJDZVKtW0of+X6PdXz2x3jgf3j08R4+jpy9kxiqkiAsfSR4yz3tnrh0+f",
-	"onCKBQ4VERKlRISEqR5hIY9IVE/qygRtvOrg8H6N5mDpH0/29jqdahj6//7rm1E2GOwf3+t0v/3OP/3h",
-	"pHf+4b81RZz1HuPeWNNY99u/dn9cP8sx6bvOCRDWt90fO3sb1vyra9Hut53R6MdNM/d+dM79sfOXm878",
-	"ZlvTRu+2S9T8UegmLZkUZIbjzBirRo/Jmc3A5lLImydTHK1Lphh+uckUlVTS11p7MyzjkmBBxFmmSdpx",
-	"rvIGE50gnl/0+/2ge4oCbTQGpnUKuAbeZeAT9lEAdmQAX+qdMNn1V2Qhi75jYGbAmiWE+uSYJgrUKoQu",
-	"Ox9HSNII3MIlkzrJi4KK5AmoQ2oYXeAmtg3HfOjmM2LQzqcEkCiU4gllQDSnjTIqoJ2UiJ4VVYLHcZbK",
-	"0yLDl4b6iWRCpRKLU1NvKE/h4XpIghmekISY7l1lNaJZ3uJY9kdsxIz/pWhRg5gpjTqzLUbgyxP0E2AQ",
-	"6QN3EF6RBfxBAgsQbAxwezObQpnjiAXXvbhk7zAsQB27nVtuZLePAEQFRiyVIwbPgeQk1ega0Efg85EI",
-	"C4IKr1XQ1ngjAAS8LHbhBMVUKoSZnGv2HGIhFo1GcxuzTrWMQli/ezHF2YUOvcRADYJYauhdYmlqRjqa",
-	"XnxEo+4JktB2yy7LyHzELIVhIejM9rjjmUJRZt6RgBI5wansozNkYND7cckzk9BFVY4tQLGF53TEtKkP",
-	"PRNQJqHkBqPDwcBUj8Q0JEySsj2Fd5bicEp6+/1BxWfllecE/W+m6ers5VPP92ZESHOyhv2BmcFTwnBK",
-	"tS7VH/QPDIebAofYwyndA5rtASno76xqUpDp0whWk6ooxjVJzJXWVfuDwZoGLKuNV25dg54Xr9at6S0T",
-	"jd0dXcxG3ZPmTPjo0nS3gEY7h4NhG1gFHvZqvYJg0sHmSWXrLD1j/8HmGc3uS0vfO9pmpWqzoGW16QHs",
-	"bZVxaeaNJxKCacDsPKiObbIXjXdwLUIMWDqI5iG4wssNKzy+P/FosQXBWLlsaooKn3YJ+HPNGyAteDhA",
-	"MMCICT5G4ZSEV/qwUoaOchPPOLtzo8Sr1pEUHjGbOPR2NTGwcD96+cMLn5hJwjQ+r1otfunZUgQn3omX",
-	"4kUCbT+XZTfMHFT7iqXHqawGy9VmqySDVJUne3v6S9m3eOqHPNkrdwnywXnqnZhavdLRVNrTNS/ScFA6",
-	"hrQitCx7GG19Jk2Z/rJ+Eq0p0OAYw504xpYcwX20NVWjOZbIxmYavaiecbNsi3JitM7fXz2r91d1tPOL",
-	"KbuCJ/5MYlIl/JWTETUGNNux6kVh4Dc51vqXPFr8ZY9GcHifELXm6ZPqr7s++hVJYxyuA140R+y2xBJ4",
-	"42Azx6o0RPyEPHh4sBUPNg35YMLRNnA5WpZ9Po5vGDPC1e4ZO3P9pb+iPuy9N1u/NEdJ0/gq+fy8QvsN",
-	"znDYfhC1rmSeG1nB/MXSkXmN9TOKppOfjxTMbtySFHy30vikzodupTLeWgB8pZc7oZcnRN2aWKrS4u17",
-	"01BXmyRlP10rQZpaxLb6yNOfvaXWfmzPoDpVvloVX7uppR9PJ/rERwJhiaww//djp/8JctyS8l0K8i1c",
-	"ANJbOcKONuDmaSb6AC05sGptDl/0syto+2at/Jb+OlAgB5tKKw3ckJQ9+HbgNCurGjQh254PYYW4KNri",
-	"Uml6jrtajO8fwkUE8iPeRLABVrvwejDvuBN6S6Ouksb2zBUEWww0FwNsMdBeeKGlxMdlwlC+39J4fUIK",
-	"nzF40QsD8glRj6mw563dwFuxvOBRbtNLkUTuDf4lTLDP7QbbwQMGOXYNDrr33m7DspWXPik38ONSX5v4",
-	"Bwi/qsR3phJzZnG6K+lsow3np/p26nBOpHk92oS09uWqXUFwT0LY5HSXXtAoMENAeK2qEb+a4rHGm2/g",
-	"2OUNOrdm2reKP5ic+bsNPmgE+8h2atfEJM2VRRGJIBIBjkvKGYjkPnptm9ViQRCrZG3gCabsSz/Vn5G7",
-	"59HYyiGFj1vHNxoi3BwI41U2lzaNzW0jVEAvzrzB+pqTA01Q2CKPqo4YcGcIi0JUlNrbVkz6D+IshOus",
-	"UHBFFrbfnCvookn0huGWSuSxCE3gCalWOZRZ5udl2YSHQ1vXu514qnTt/8QBg7Lypf042ivNoIWwqVTZ",
-	"JWhgIuU7xQyeEGVrcVZ0PbOZdU3viizWe/E1K3E+UBQ/7fTMr277L8htbxnZjnysqgHsvYfdbnjqnZQM",
-	"nZgkmnNxRdkEzgVl1XSrjj4lIQ6nJEIx51dZKhG5Tqkg3T6Ci1vmWEQSPXn0ZsTylI/DwSEwP6qKVJqY",
-	"SuhnrIUZZHiYEtDyApOgj4CwofxmTkOIB4wpIy5G+KpC59tFGOxtO3a9r9rxHfmoNDZvTrS+W1E9K7Ql",
-	"u2sTuMWRCII6h4PD7mmNoq4ISTVF+Q6SWiGcJznH/Xim2Sbp85X27jJYUSQ65hlcpVTv7q4KbjTXjBi9",
-	"lbHm72QN5Xw95pP17ttnesCudld+lWWLc9XcYAlpMze6vzJvTLvj7ZXbtexpXFu58TJOKtGUS9Xm3IQO",
-	"w613UR5tvItyI67hWk2HjzbvIY3IuwzHVC1A//8B8peCKtZPEY5jlGRSoSmPo24fQa31lAs1xSwasQAr",
-	"JfqN5NIfzGd4nE03hazEvLGt4ryPXkD5mK1yRCxLiKAhjuMF6sBDf5gqlfZNOdMPh4P9oOuPmK06lJCD",
-	"rYkg2AugvMHaLlsQiH62mz6q2G9W8u036pB+OP/uB89dOJhX521DPxv2D64l3mafufdv6/Uum9au9XrH",
-	"fGKP3leHRavDokRSRU7ZL7ZzSZtk93aH36O8GSwlEnXyZqzfIZO52M0bF9mceWgWCwyguATWJt6DXgWX",
-	"QHPK1IilRKBAKpIGqINjOmFlGvnvjF4jkvJw2gUmpRU0SJj0kcwSHyWU+SjB12AX4NlEwwA57tKkg/bR",
-	"a6XVOT5uVPBBHQGU5TvS+WslgPDog4GZMmICz1Hx8DOFEi4VGg79wWBg3gcKiCyWXLYGZGA/t6jeEB19",
-	"U6LTJBi72Z6tz7yZElFttNYi9uyW52LP7nxrhNZxy/QORfhNCJ5p6roDYQZUehNptq3wgQU2Sp/Df0Xh",
-	"0+j1rckczWmkpkU9FRRSDaPTrcpni1YGw6TbHueHllNbkpAevPyoosrRFazFJitaO1ge8FVkOUTW64Kl",
-	"aEFQXKSRy61cFO0kuPbgwvG1Vk3J7D5rYUqjG+TdBYiMiK6IjOLq+vKK8H9vwvqV8TmrYkAWpV5UGFWl",
-	"GdfZjdjyosKe1a3WkVveF+VRrpd9BHPaNtcBnWx3k7p6dcZaubVNs55CRO0PbmZfmzey5Sc3fKPq3ae7",
-	"+QmqLVPKdzm8lasAKxQTLFWuOc2IaFWcas2Otteeyib06wABOW2AgAtXEI4iQaRslb/m7pUWD8bhNg6M",
-	"zQ4UuJ6mDQJzd02rC+X4VhBYnkAlsvfZtEGRX3fjyjiUWRgSKaHyK7+Mub1/yy4+na++g7vyHTRqwL9q",
-	"Y60OhAambupFqDaeXu9GAPeBJIQhyqq3uXBhQbCugrm9a2mOpbkHXc/x0XyKjXvedD0asXrbIx8Md6ps",
-	"PvEJCrI0QJ1ykA1OVq+J6fooiOHi0475dcRs7LAxKOJzFqAOjyMifA2wICb2i/QvMMI2WTJWqv3Nfjdi",
-	"GjSbotOF+YHlGwHq2CwdwhTCJVq6Ll+C0TEsvj+jPlvt4/WRSq1zsvpPqrau3smUd5WoHMtqQ/V1B7N2",
-	"edzbeq+Pt+dLW6+c66SmangPmLddaeU+0M29NvqlBLXcY1UeP68119APAX29MjXXzFfnulDTX/FBuWba",
-	"JHZwGJaF7P1GCqVzZt6goxa/k97yfPn/AQAA//8=",
+	"7H37d9s20ui/gqvtPZFaSpb8SBP75PRz06Tx3bxukt58ZyOvCZOQhDUFMAAoWY11//bvYAA+BUqUH0m6",
+	"61/aWASB4WAw7xl8aQV8GnNGmJKtwy+tCcEhEfDPd0SJRfd4pIjQf4ZEBoLGinLWOmy9JwFnoUSKozmm",
+	"Cp2TERcECf0OZeNey2vJYEKmWL86pYxOk2nrcOC11CImrcMWZYqMiWgtl0uvFWOBp0TZdZ8mQnLHkh8m",
+	"BPmMXKqzAEb4iI+QmhAUCzKjPJEoxmPioTlVE/hd4ilBIxrpiTVAVM/yOSFi0fJaDE81HGaqMrT48iVh",
+	"YzVpHR4Mdj0Nffp3Dr9UgrJxS0P/XPCpA0EKC5VCqOiUIIGZBo+yIEoknRHUfvf8Kdrb23vcOUIhGeEk",
+	"UogzgiY8ESlCfcX9OthHeuEi5CMupli1DlshVqSrF225AH5BlXyvSLwK9EcaqokGGiOpSOwhjOYTHhHE",
+	"kuk5EfqJNBvvoSlliSLSA3Al4gKFeCFR2x9IX5OFvzcI/aMhizgbE4ECnjAlEZbmQecIEAM4QVO8QBMe",
+	"hQgrNOVSoUHf6/f7AIPsod8Mbg7zx7v9IYOHiM+IyGfqDVkNrvToEq5irBQReuQ/Pw26j08/9buPT7/0",
+	"vYfLT3I6CU9/cKLu72TxgTDMlJs8FTxLd/2CaHzgcEqZhN/MU9/utY84ixaFvdfvBDiKiHhQS69mjtKX",
+	"/CDIqHXY+ttOfpJ3zFO5Y4HVoL+kU+oA+5VGKFVkKhFlQH76FNUtH8EkxdUt8K3DQb/v6bNjT3of/lx3",
+	"8L3WSz4+Vspx1PWv9DxRBJHPCY6oWiD/giyezHCUEB+1BYkJVvg8IkcIRxGaJlIBBXU8TWEjLpC/g2O6",
+	"E/GxhPNDLuOIh6R1qERC3N+GNSjFTwOsVDjC7q79ruwHr0RK/3xy+tOTVdIBzJyY+QYPs8dYCLzQT6Va",
+	"RHCkuZi2DGZecOnYrjcsWiAy05tsyIxKNOFS1W2YflbH3XYPDjZzt5d8/JLMSFQDipoQSVCkR8jivnQa",
+	"Ih3edGN9HV0bkEpobYDVNyJ0yTJf/+mjNiNzIhUaUSGVl57KjuZsPpZBLRvmMKvzTMBCGhFMH4JP6Z9Y",
+	"Bq1TF7LfkyARVC2OA+WSgK7Nx3poHWjwsH77H27e/hSip1iRMReLtWQQmEGUXIsUgnSJTWfw4f4GuItk",
+	"sdvfTBfpR76i7D2ZEf3P9cjHCkUES2W2QOp3alnmlLIzmc7alG9nYBT34E2iAq7nXAea1X6oRNwMryVb",
+	"O1sRpJROZRIERMqW1xphGiVCj0rYBeNztp5wN6DPkInFxjXJxInLRkwjR2qRQPab08d7EZy8XY9+rZNZ",
+	"quCJCAjCYSiIrJXnUgRnNK47ovsHTU6omNGANOAWBvcw+pqYNytdA/Hw4ms9zdaH8wO53CAH5xMuCZoS",
+	"KfGYoIAzhbXGBbugyKVC7QBL0qVMEiapojPzxa5P/HwjZvmBrwL6jIUuK4BcrrMCGJ/XKoD8Oir//9OK",
+	"k1ynAoJqJbUBlwhGwmspgGX9z9to9wkiY84kAQL6FYfvyOeEGK1H7yIxajaO44gGWAO7Ewt+HpHpT/+S",
+	"GvIvDbnpW/OWWbSiaaLM+NSCXm/TOQ8XiGp1eIYjGh5ZGxOmQBoNEn4ZURKFPU2hz7k4p2FI2NcEXJsb",
+	"x29PtJGBIhxcGKB4TAQs+EAiGfCYeOlXWeODSsR41dRYeq3XXD3nCQu/5ie85kgmwQSsD218FIGy8AJs",
+	"Hzh/icWYfG30AiGQy4CQUKIBekV/TcF5hdnCEqv8Rpv+QCKBFUFwIPW2kssJTqQyR7fejeNa2Y7eKQ6F",
+	"1f9gOFETLuifJPxWxE0lmlIpKRtrUrZaCGzEHwzPMI20CPvawEnFBdGgJTkMR8b7hbDGHxDzmM4IQyGJ",
+	"8OJWN0UmccyFIuErElL8ATjrNzgalpf4xdX0Kn4PZI6dSq90/Pbk7wSUwlhoFqV1PwBZEKxIeIZVU1nm",
+	"tShQ4srPRj45Hggy4xdbrgGsUzbXb/Rw/V5Vl1GZr2hVJAvyOaFCn6tP+pvsF3hFDw8A4RWxlCvf/Pxf",
+	"JFB6EYPcExYnZu/DkOqtwNHbAq5HOJLEq6A/xVlRz6m4Nwa3iJ1c79uDNVJ/SAVv2tSgnxNiH2t9tIRK",
+	"HEVvRq3DT808X6cu8jX800xZ439DoGGucd5N8QK0AYQZVxMieiu7ajfUosu5dRERavVYjPQMlmArDtoJ",
+	"YYiCj4KEqJ2zGpFE5IFE/ogLH7TbGx2mCJ+TSNZTk+OVlW9jXNHR4owIUefMj7QFDcMs90C5tUlHCLNF",
+	"r3XIkijyXKda8mi25bHWSDqr+WR4VstEZMGuXUd1sKFFO1MqLNS6zQSi48xg2fie0AQ0y6Z7KBVWpGi9",
+	"x4SF+pmnCcn8I0WXw3r3WjKZTrFx7aw8A7PAvX3wCKkJVkgJOh4TTZJUlQHniZbO2aImjuDmf+nuFPci",
+	"I0WvZPfDF5eQm0Jae8reYqNAlk9axsAacTJzXB18vhCVasDsYalaQN8lRp1xnzxjnVdtGFBHQmACh4gq",
+	"qVkaZYaksLR6SNuyLolGNIr0XjEPzcn5hPMLJEkgiJIoIiOFeKI63pCBK8mnoe8hP5dBPsIsRH4Sh+kP",
+	"JupyZ5L9ghqzJCXvKVGCBmdqIoic8EgTTMTHZxBgAjoxzhqjcAl1ToA8MONTHC2cB6D22OcfuYWtXSfY",
+	"4TtK0ry0wFqCyKR7ZecZwnoI7PwR8vUSPpIkIoGSQAhygmNwAYZUvzilDFvX8hTHsQZZk5rFTR3Zm8dA",
+	"mEWk1gx/kQ6wL+SbU+fM5+On+rkdv7K/Na+9gnEf0mH27Wz7a31R5jkMX2Zku3ht/BuwSUuvxRlpoGS4",
+	"QFh6G0IXxa/dNLgC7frBZcRvGl3cVa0lXXbHvGspUGvxvXd4/sr41DJSLLp30+NI2Yi3vNYcC2ZkTSCo",
+	"ogGOnEetuOomZbXK5QxhIEkgwhCSGAulzULwuWpi53OGBAkIU+icTPCM8kQcgoT18XgsyBgrAlkDBAeT",
+	"IfPnlIV87mtDRiMIax4KTA8jwaNIzz0lmAHDkwqzEIsQhWRGjbbSfvbx1XHnKNXHJJpPCBsyvd6fXRlo",
+	"CzH1Hvip65Gqhe9ZE9GfYzFNYoBoQjUPX7hYaQZ6Eet4plE9pXr4FF+2QIpr5MNBc2G+hM2qzt93vECY",
+	"tmqLPPmc84hgph+atIpNAtOcj+dm7BL0gk2vvNAn3sH11/Hvzepq1ZPrChgV3yjEaAsa7fXMJaMIN1Yy",
+	"PhqJ/AGLMVGVyLHLXZ4TVllGpZpX5pLdLXpk+72DFaXsBmquoeSNn2ZG6fFw8ppbcx/NeLc1N0+zViB7",
+	"gdM8A8OwikObxJJlrHCBMJomkaJxRPTYQV96aHAAWSy7fTlkbS7QYFd6aD6hwQSFdEZDIvVbMEfBVT+Y",
+	"9tAbbf8ZMKRnfJpYosGe9BCGpKhRIkmoz3aNiWhVA3uoXJrAU+BP1Ppwyjh4wefG+XsuiZiR0GrmK1zN",
+	"z0SqSYmwJ2usFZExKNSRgv8Q5yl7NiN1eS8BZpxpno8Im5GIxwRp4rARGuMoElMc0T9JiBRH7Sw96/+8",
+	"f/NaP4+T84jKCQkRB5toyN6RkEoklSB4KoEFx4kZMCMCfSTn73lwQVSnh55d4kBFC9h+PkJ+xMdaZTXi",
+	"Qv8r1Ql8b8j8TH8Bvh8LIglTHppiFUw0xzdKlJMRp1kpa1lNrjlUMfhls13krfLaU5dxXVDCVkwapkVV",
+	"4FZoKVNEzHB0ZtO4CoOyyIyxrxJZ5L5JrFVIMhY4JJpSw9pIcEn7TUHJpnRA4KL2ic19ua6JEPFxpkjW",
+	"mQROQcLHqwiN0vSXZgkpVmVyehFizOr8D0rgoMY5UcFqmjKTruRCoP301W+5DcdOnbWkrCM6Yyw4GZNU",
+	"JynxNYd/YVuXgeWc5n072IUJrQ/S2SYPDDBOgXAQkFiBGwO1//jwdAtPWm53VHGOg1TnWnkJp3k+K0+C",
+	"Qr7NqrKyhsZ4niRybS9WyYEFaQzu6UzuwkaCLSb2pDO7tkrmmQyrtFXnSfdaJgTn9pNOcBwTRsLtdtNl",
+	"xGdueSurlWyViSuH3/VtIDxvwwdlpPBmH1QZH2+NmNPqjFaEIHgFOZ8jHkV8foRiLKVGGJbIt+nVvc2I",
+	"qfVkPackCp+lrt+qd5tEoXPLBPEQ6Y17yIesgx7ENn1IwDvn4aJn9KOePvou6NYdjArkBob1PBS+wSRO",
+	"rPmIVRG1sp0Vz5hxhRQ4HmXq4X7LcwjijDuu/5qUCVaNv/xbysRSg4z67cw8C88zs2+LMFPhXDfT9kv5",
+	"Qk6V305pyg9UMDmy+mb2+wQrJAkLJcokvrHPET7XJ8FEa+o/9BoOiufgAxiBcZHCYVKTCiBIxWMYY9Pi",
+	"1QQz8F2kehGKo0Qif6zVASDyMi6/hRVf3f3tDHn4kuta/RvUtf9ou/9apvoa+9N58KlysLDzRFte0m0L",
+	"mroMbWVqa8qk6HmIR2GWW91rec1Qolf/FdZyCbyRrbtppp+NBU/is/OFG2hggaZGhYQoJgKVFMtsIq9l",
+	"eIi8IKENToK95CqmSZGBtPGfuwX8vb40Mu1g6pZiil8z2mALgkyKoCl4SbeqbnMtele2GNC19mg1EF/V",
+	"4iI10YzN7IPv2dBnwlSOcNT2h61hywcWWcho5onKk+46BawVRBxXOGoImIt2SwVbGnvX1BZBMTTAOJHO",
+	"XcrPcSmAD9RhJIBnvNu+ppk2VoizgHS02MMoxIsCVfWl7xna8oCyPOQPJmamgfX3XOJpDKm1A00lhaqV",
+	"dt/UPF21S6VQe8urT4Puz/bv/eXVo0/97oH9c2959ejhp353z/69q//e7/c7sjLL7vJqUB432M//vhrs",
+	"7/c7U/sOjHx8erX7qd/dP+1MrgZh5wfXETn5rcKQB7uPqgy5WJZz3P0H7v7Z7z7unR0Oh93Tn5yzZoUu",
+	"qfgBoxw8H+fJGJwXWaxDIxT0W681wqom2gGxHqZsBnPFLHQXVmquYQn/X4lUNlRA1TVZaK25YOoLN69v",
+	"6xBvHwCSuhMbvF05YubV7Bs8i0vXcStF27bT5zQm8rrHiI9lwUloNCffOCOzQNJaf+u3V+Re8vGtxGLy",
+	"iO69VlYmar4xBlJw5N8k4FKIjjuDPlmcxxHlyYMvTUIuayMWORg1h+9aBmPmcb3FWsDPWxd0lBxSjc1V",
+	"l1VZCoNuiYqve5g2B3PTIp5r4maFlE5r8fW60QEvSnnc/fO4+4+zw1P7r3738dlh7/RHp7DPFznRUt3t",
+	"Kj+7IIuyM6fOP5774epzCE3p1XbTbe9Udx9YGOQVv6oAUf0mvOWUuZSX2biR097byt01xZcNZ51S1nCk",
+	"TKYNR965UZBlqEGmRjF3Q6Ozfg/eQxT7boI5EC5v7n0uEsXS5ZSo8+BX8JGXEmb5nRaSTWh4RyRUm604",
+	"ZLfyBqw7pJRsiw+7QS6EWM/A7dn4aVK5Me9LFr+Boh6B5Ty1LbOvGMrykEyDEJuNdW0F+D6tyZnMeq9R",
+	"f58a9V1q0ZbqvMKZ2KRavybzr1BUdUFq/KUmXbyHTiC5R074nEE3m7RyeQuG+72WWpmvd+E+rY1bwcy7",
+	"50/R4/2Dn7Nq4ZAoTCPpsv71AydCwKvkUEWeQYDLFiUbR6gHblL4wWSk2nVlY+9MIU7rwOnaVCJh6l9t",
+	"ysoqidjnDyT6766tle2e/AbCCo0ogxwLysCvUl/mk2ciOZy4VEXrE1GqPtY/3p0ghqeUjUs13Xr4EfLx",
+	"OU/U4XmE2YVvQoVG6dMQIIkXJj4eRZvj4lbXNgBmH+EiJUPOpWzqMYGOPYJgTalQgOYUCmlq+LXMymJ6",
+	"yZadVYrtTLbJI7klW7qUEX8Th16asJN6Ozf59vA5n5GiSpMV1KC+hzCzE3W+D1dfhTpupqRkuU33ysmt",
+	"BGG/E/edkyGZ8+d2idxCammEpTorZa82U1DgPUkIuw0br1owWc1ujYwGBkmu6xofFeVTNZkJm4Clngoq",
+	"Ou0XI4lpWMy+vl5mbVYcmWIl/ao1e+rwp22Imv1zOJQ1oTJXJVDE55BSFVKw2SZ0PNlUDuRuQ5mX+kAT",
+	"yjQ730O7+l97fcjTL+X0oyR2BUUH0wbR0INqNHTQl1eDA3m125dXe/2vEs/Mm0qulcYVZ6ee2/7/bDjs",
+	"1jg6P2a1GasmvSmqSYPPcyym3SS2MeeBRa5G7M/Q3LOA2cdpvBlw+9Di9ucqbvf6VeS2Pz1MkXlVwOuu",
+	"tw/R5jS8fLC8etgvoHlP/63x/HOO94f9/UeOgPPe8mrQ7+dD9V+P8j2B336BnTlIBzz81O8+0vsD8e6a",
+	"PSrLhm1T4LS95PAv0jGTUI6GQhJRUPHbL14dP+2+f3G8e/AwbYvj/3f3JR1PFCS7dfVbWCWC+Mh0Cen0",
+	"0Gt9IK0ldo6Di57xoNSFOx45MlsEVeQNixZ5z4WK79kWCztPciIiJ4lNlIo1bej/S/THu5e24dXjRw+P",
+	"EOPo5O3sIYqoIgJH0kOMs+7x+6cnJyiYYIEDRYREMREBYapLWMBDEpbzeBNBK5/a339UojlY+pfDnZ12",
+	"u5gI8P//1w/DpN/fffig3fnxJ+/oyWH39Op/a4o47j7H3ZGmsc6P/9X5Zf1bjpd+ah8CYf3Y+aW9s2HN",
+	"/3It2vmxPRz+sunNnV+c7/7S/tt13/yhqWmjd9slaj5muklNfguZ4SgxxqrRY1Jm0087C7v4eLO0loNV",
+	"XpPzhcH3m85SqB54r7U3m2RHsCDiONEk7ThXaXukth/Nz3q9nt85Qr42Gn3T+AtcA58T8Al7yAc70qRV",
+	"6Z0wBVUXZCGzTt1gZsCaOYT65JgWQNQqhC47H4dI0hDcwjmTOkxLWrPkCaiirRhd4Ca2Lbo9aJA3ZNAh",
+	"LweQKBTjMWVANEeVImCgnZiIrhVVgkdREsujrKiDBnpGMqZSicWRqZaXRzC5HjLFDI/JlJiSwbyW3ixv",
+	"cSx7QzZkxv+SNVhDzBT2HtsGWfDjIfoVMIj0gdsLLsgC/kF8CxBsDHB78zaFIv0h8y+7Uc7eYZiP2nY7",
+	"G25kp4cARAVGLJVDBvNAvZ2q9LzpIfD5SChPzLxWfl3bKB8Q8DbbhUMUUakQZnKu2XOAhVhUWrNvLDTQ",
+	"Mgph/e3ZK86+7egtBmoQxFJD9xxLUybY1vTiIRp2DpGETpZ2WUbmQ5a2ahWCzmxXeJ4oFCbmGwkokWMc",
+	"yx46RgYGvR/nPGGAM6pSbAGKLTxHQ6ZNfej4gxIJVZYY7ff7pmAwogFhkuTNlVrHMQ4mpLvb6xd8Vq38",
+	"nKD/m2i6On570vJaMyKkOVmDXt+8wWPCcEy1LtXr9/YMh5sAh4AO10CzXSAFyNs0WkZGpichrCZV1krC",
+	"1K0UGi/u9vtr2oettg27cQeVtPXC2qKEumIEdz8ys1EPpDkTHjo3vZmgTdx+f1AHVoaHnVKnO3hpb/NL",
+	"eeNH/cbu481vVHsHLr3WQZOViq3ulsWWPbC3RcalmTceSwimAbNrQW+HKnvReAfXIsSApYNonoIrPN+w",
+	"zOP7Kw8XDQjGymVTRpr5tHPAX2neAOUPgz6CAUZM8BEKJiS40IeVMnSQl21rnpcaJa1i6WDmEbOJQ59W",
+	"UzMz92MrnTzziZl0WOPzKnWSyT1biuBp67AV48UULspY5k2rU1DtJ+Yep7wAOFWbrZIMUlUe7uzoH2XP",
+	"4qkX8OlOvktQ98Lj1qEpz84dTbk9XfIiDfq5Y0grQsu8A1/jM2mazCzLJ9GaAhWOMdiKYzTkCO6jraka",
+	"zbFENjZT6aT4kptla5QTo3X+8e5l+UaSqga21KybXcCMv5GIFAl/5WSElQHVC0z0ojDwhxRrvXMeLv62",
+	"Q0M4vL8TtWb2cfHptlO/I3GEg3XAi+qI7ZZYAm/sb+ZYhXa+X5EHD/Ya8WDTThZeOGgCl6Ph5rfj+IYx",
+	"I1zs/bQ11196K+rDzhez9UtzlDSNr5LPbyu0X+EM+/UHUetKZt7QCubvlo7MZ6x/I2uZ/O1IwezGDUnB",
+	"cyuNv5f50I1UxhsLgHt6uRV6+Z2oGxNLUVp8+mKaxGuTJO8RbyVIVYtoqo+c/NZaau3HdrwrU+W7VfG1",
+	"nVp6dzrRVz4SCEtkhfm/Hzv9T5DjlpRvU5A3cAHI1soRdtysYWYz0QfowoRV7UUyWTfWlWtktmtEu/TW",
+	"gZLed2SkgRuSvIPsFpxmZVWDJmSbyyKsoF+Y7bRMpbnGw3Vrx+6+vQvv7u7u2wCrXXg9mLd9uYgbxzmN",
+	"7ZhrRxoMNPdzNRhor4jUUuJumTB0bKm5NmRMMp8xeNEzA/J3op5TYc9bvYG3YnnBVG7TS5Gp3On/JUyw",
+	"b+0G28IDBjl2FQ6688Vuw7KWl/6eb+DdUl+d+AcI71XiW1OJObM43ZZ0mmjD6am+mTqcEmlajzYmta0Y",
+	"SxfoPJAQNjna5iYD5JshILxW1Yi/m+Kxypdv4Nj5xak3Zto3ij+YnPnbDT5oBHvI3jOiiUmaS35DEkIk",
+	"AhyXlDMQyT303rZax4IgVsjawGNM2fd+qr8hd0+jsYVDCn82jm9URLg5EMarbO7qHZm7sqiATtLp9SBr",
+	"Tg40e2KLNKo6ZMCdISwKUVFq7woz6T/QvMPTSrV/QRa2xagr6KJJ9JrhlkLkMQtN4DEpVjnkWeanedlE",
+	"Cwe2rreZeCrcOfOVAwZ55Uv9cbSXgEMDfFOpsk3QwETKt4oZ/E6UrcVZ0fXMZpY1vQuyWO/F16zEOaHI",
+	"Hm01573b/jty21tGtiUfK2oAO19gtyueeiclQ8c5ieZcXFA2hnNBWTHdqq1PSYCDCQlRxPlFEktELmMq",
+	"SKeH4NqxORahRL8/+zBkacrHfn8fmB9VWSpNRCV049fCDDI8TAlofv2W30NA2FB+M6cBxANGlBEXI3xX",
+	"oPNmEQZ7V5xd7147viUflcbm9YnWcyuqx5m2ZHdtrFXwCREEtff7+52jEkVdEBJL6EC0SlIrhPN7ynHv",
+	"zjTbJH3uae82gxVZomOawZVL9c72quBGc82I0RsZa95W1lDK1yM+Xu++fakHbGt3pbdD1zhX/0rX9ze5",
+	"DX/CbWsyB6zQVL72eufNN21vxDXcVO3w0abXBiDyOcERVQvQ/59A/pJfxPoRwlGEpolU0D+z00NQaz3h",
+	"Qk0wC4fMx0qJXiW59In5G6az6aaQlZj2Mlec99BrKB+zVY6IJVMiaICjaIHaMOmTiVJxz5QzPdnv7/od",
+	"b8hs1aGEHGxNBP6OD+UN1nZpQCB67o0X+u9WK/l2K3VIT05/etJae83/oAn9bNi/54I3GveBt/5tvd55",
+	"n/K1Xu+Ip61d7x0WtQ6LHEkFOWV/aOaS1jJhB0r95c4X+P9yZ5Z1JK/1AU65VGgE/gOW3exu78cxnW7x",
+	"lNsi+BzIks5VSsYeMpv9nF4t52XPqTAtXCVql1eFLpGdQyST8ZhIDZzxr6R53UMGvQfkIfJtbqbvIR/k",
+	"if6HZtb2pkEXz/NRGzOUXchyZOu6TTZ8yraGbC6oUtCvFylyqTouSwOa1OWd3jdERz/kN797LvUh7aVe",
+	"rz6s70FXLF+xeLkCpFxpjFzpLx4Oe8AR3aUkW2kEm1gYH6eSusnYF1w2YniZnNw8pZadX591G1KwDPwu",
+	"uW2R8GrsCXN677msi8t+4HGBu2HgZekBvD6/nVBVz15f8DmaYrZoxDfRCtuMiUC+VCTWDCyiYwb6mbkz",
+	"8A9GLxGJeTDpmNYTcK8zZmPiIR6bQtNoUeiVXeTo5ppDKLkaCzw13SqGzOBEEiyCSQ+9h9bsqR2VFciQ",
+	"7NbXHvpoH1ogC3fjxDS4kHrBIRvTmf5WrIykGez2bdf3Mtg13BZ6yt/EjrnnWs5RGq9QT79qgjytdFlP",
+	"zSWjDGgDocZmyrrmu9J7MuMva+YHJpYjs+cueSiQUw3zNKrJPfN0qqg5A9OEAelCtqvg9XnnFxoud4K8",
+	"5Xmtipqxz5RjUolomDmTi2a95aXplSptPUYTmmeaNMEtT3LIOCOdUstyPS7tno5osVwQcW1yeakzHKqN",
+	"EaEQ+5Y0rGNcaSv3Bipi9nkP9GfV6Ir05n6mGuFk0Zf1bq873lkD9XxVG9u014Wmd4ce9PvOrjRZZ5fN",
+	"wKRbUQeL6eF+G6DcJbcpkEENzzFUjaHBmUSM0PHknCdC3nuFb0fns6crogzKgqFcV6tB+ofr8i5TVF6v",
+	"9T1LL5eiRKLULkM/IVMh2En5lK1Nh8unwNFmw/9ZgTvwuuyW2iFzq4Ooqg2ml+mAOPOQTKYemlLmoSm+",
+	"NGxuNtYwQC25NGWXqbbHR5VOOVCvD+3vHGXzpVY7MPVe37wyZALPUTb5car7Dbx+v2++xwgSgyUXC4VK",
+	"51cW1Q2YqEWnKeR1Mw3bB+l6TLTY0LzGvWy3PNWX7M7XZkJnilAzACrN7qoQvNTUdQtOY6DS63iNmzp5",
+	"YYGNXt79v6KTt3KNIlwuDRc9Z31LoGHJIDxq1KaqnV8b3anPpwclrCEJgcJ/pyLP0X27RvRlLRQtD7jX",
+	"ux0C7H3GUrQgyO4oTuVWKoq2Elw7mnTWRw9zZvdNG0BUbl24vURMI6ILIiMVyjY379+fsP7O+JwVMSCL",
+	"Xnrg0dX8ye2ILW3e07W61TpyS/uPPkvjH3cQtrZNbEEn2z50XbyVeK3catIUNxNRu/3rxbHNF9k2D9f8",
+	"oqxJxNbx+GJr0vxb9m8UkscKRQRLlWpOMyJqFadSU+Hm2lN+qeU6QEBOGyDgLmuEw1AQKWvlr7nWuiZm",
+	"s98kUWBzogLc/F1rCsO14M2DRltBkPtb7FXhdVCkN4m7XH8yCQIiJXRYoVECPoT6Pqm36F29j9E3jtFX",
+	"eq3da2O1gfoKpq7rRajIxy0D9y/pBUH+hrC/b7ogVbcWuWLpEEL3hsxPOav+MZV6+t/AZvQ/DMfT/7Jn",
+	"3lmbkLcU/4rR8rwFeSnG4BWFXUGSZ5wz5eEpEzu941B5ipynKSxbvFOQvo3feUXZdV57L4KTt9u8cAwI",
+	"3eKFNxbh3y3Pvw/u/zWD+2Wed7M4f5VTrw35VxmzHuzmw6hdSAV4IHO/L4RRSYjOF3XsGDrapsy7s479",
+	"3nX4/J6T/VU42VcP+Ltlbiqa7+P+fxH/Y5ln3Urwv3i36foIGkTOJCEMUZZfiwGucrOijZKlsf05lijC",
+	"oKQT5qH5BJsKEHOxxpCVb9bwssArdKU5RH4S+6idD7IhfwrNbcyFJR0P+Xo235SYUDZktjytMijkc+aj",
+	"No8geYALJIgpL0T6CYyw93iYAI19Zn8bMgyRSkB2B973rcnso7YtBIfQcY4Wd8IquNcsvr+hK7d4Vcwd",
+	"dfNNyeo/qaHvh7xzOUoblxeOZfHO3nUHs9BUHhSEYjv5T6dL2xI3VR9MY9odUIjtSiv5HJvbufdyOWK5",
+	"x6pkelXq364nAVd14dXUKb36rgs1vZXwq+tN2ycJYuV5r+RepUuH8820B3ypREy2lqfL/wkAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

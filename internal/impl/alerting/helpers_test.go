@@ -17,7 +17,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/lightwatch/lightwatch/internal/gen/queryapi"
 	"github.com/lightwatch/lightwatch/internal/impl/alerting/webhook"
 	"github.com/lightwatch/lightwatch/internal/impl/event"
 	"github.com/lightwatch/lightwatch/internal/impl/redisconn"
@@ -25,6 +24,7 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/store/sqlite"
 	"github.com/lightwatch/lightwatch/internal/impl/stream"
+	"github.com/lightwatch/lightwatch/internal/impl/streams"
 	"github.com/lightwatch/lightwatch/internal/impl/testwait"
 )
 
@@ -36,6 +36,7 @@ type env struct {
 	store *sqlite.Store
 	url   string
 	rdb   *redis.Client
+	log   streams.Streams // the event streams: Redis Streams on rdb, or in process for the embedded setup
 	pub   *stream.Publisher
 	clock *clock
 }
@@ -45,12 +46,18 @@ func newEnv(t *testing.T) *env {
 	return newEnvOn(t, redistest.Start(t))
 }
 
-// newEnvOn is newEnv on the Redis at url; "" is an embedded miniredis.
+// newEnvOn is newEnv on the Redis at url; "" is the embedded setup of
+// `make run`: in-process streams, and a miniredis for leases and nudges.
 func newEnvOn(t *testing.T, url string) *env {
 	t.Helper()
 	e := &env{t: t, store: openStore(t), url: url, clock: newClock(time.Date(2026, 11, 27, 12, 0, 30, 0, time.UTC))}
 	e.rdb = e.connect()
-	e.pub = stream.New(e.rdb, 0)
+	if url == "" {
+		e.log = streams.NewMemory()
+	} else {
+		e.log = streams.NewRedis(e.rdb)
+	}
+	e.pub = stream.New(e.log, 0)
 	return e
 }
 
@@ -96,8 +103,7 @@ func (e *env) waitGroup() {
 	e.t.Helper()
 	waitFor(e.t, "the consumer group", func() bool {
 		for _, s := range eventStreams {
-			groups, err := e.rdb.XInfoGroups(context.Background(), s).Result()
-			if err != nil || len(groups) != 1 {
+			if _, err := e.log.Pending(context.Background(), s, Group, "probe"); err != nil {
 				return false
 			}
 		}
@@ -121,7 +127,11 @@ func (e *env) start(opts Options, rdb ...*redis.Client) *instance {
 		client = rdb[0]
 	}
 	reg := prometheus.NewRegistry()
-	eng := New(Deps{Store: e.store, Redis: client, Registerer: reg,
+	log := e.log
+	if len(rdb) > 0 {
+		log = streams.NewRedis(client)
+	}
+	eng := New(Deps{Store: e.store, Redis: client, Streams: log, Registerer: reg,
 		Logger: slog.New(slog.NewTextHandler(testWriter{e.t}, &slog.HandlerOptions{Level: slog.LevelWarn}))}, opts)
 	ctx, cancel := context.WithCancel(context.Background())
 	in := &instance{Engine: eng, reg: reg, cancel: cancel, done: make(chan struct{})}
@@ -264,24 +274,24 @@ func inState(state string) func(store.Alert) bool {
 // streamed is an entry of stream:alerts.
 type streamed struct {
 	tenant, kind string
-	alert        queryapi.Alert
+	alert        AlertMessage
 }
 
 // published returns stream:alerts' entries of a rule, oldest first.
 func (e *env) published(ruleID string) []streamed {
 	e.t.Helper()
-	msgs, err := e.rdb.XRange(context.Background(), stream.Alerts, "-", "+").Result()
+	msgs, err := e.log.Range(context.Background(), stream.Alerts, streams.ID{}, 0)
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	var out []streamed
 	for _, m := range msgs {
-		var a queryapi.Alert
-		if err := json.Unmarshal([]byte(m.Values[stream.FieldEvent].(string)), &a); err != nil {
+		var a AlertMessage
+		if err := json.Unmarshal(m.Event, &a); err != nil {
 			e.t.Fatal(err)
 		}
-		if a.RuleId == ruleID {
-			out = append(out, streamed{tenant: m.Values[stream.FieldTenant].(string), kind: m.Values[stream.FieldKind].(string), alert: a})
+		if a.RuleID == ruleID {
+			out = append(out, streamed{tenant: m.Tenant, kind: m.Kind, alert: a})
 		}
 	}
 	return out
@@ -308,7 +318,7 @@ func (e *env) wantStates(ruleID, want string) {
 func states(entries []streamed) string {
 	var s []string
 	for _, e := range entries {
-		s = append(s, string(e.alert.State))
+		s = append(s, e.alert.State)
 	}
 	return strings.Join(s, ",")
 }
@@ -347,7 +357,7 @@ type receiver struct {
 
 type received struct {
 	payload  Payload
-	alert    queryapi.Alert
+	alert    AlertMessage
 	signed   bool // the signature verified with the secret
 	answered int
 	header   http.Header

@@ -9,10 +9,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/lightwatch/lightwatch/internal/gen/queryapi"
 	"github.com/lightwatch/lightwatch/internal/impl/alerting/webhook"
-	"github.com/lightwatch/lightwatch/internal/impl/api"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
+	"github.com/lightwatch/lightwatch/internal/impl/supervise"
 )
 
 // Sender makes one delivery attempt and says whether another may succeed
@@ -23,9 +22,9 @@ type Sender interface {
 
 // Payload is the JSON body of a webhook.
 type Payload struct {
-	Status string         `json:"status"` // firing or resolved
-	Alert  queryapi.Alert `json:"alert"`  // as the query API shows it (AlertJSON)
-	Rule   PayloadRule    `json:"rule"`
+	Status string       `json:"status"` // firing or resolved
+	Alert  AlertMessage `json:"alert"`  // as the query API shows it
+	Rule   PayloadRule  `json:"rule"`
 }
 
 // PayloadRule names the rule of a notification.
@@ -62,6 +61,7 @@ type deliveryNote func(ctx context.Context, rule RuleKey, alertID, prefix, text 
 // a bounded number of deliveries in flight, each retried with exponential
 // backoff and full jitter within a total budget.
 type notifier struct {
+	sv      supervise.Supervisor // set by the engine
 	sender  Sender
 	queue   chan delivery
 	slots   chan struct{}
@@ -88,7 +88,7 @@ func notifications(r *Rule, a store.Alert, status string) ([]delivery, error) {
 	if len(r.Notify) == 0 {
 		return nil, nil
 	}
-	body, err := json.Marshal(Payload{Status: status, Alert: api.AlertJSON(a), Rule: PayloadRule{ID: r.ID, Name: r.Name}})
+	body, err := json.Marshal(Payload{Status: status, Alert: NewAlertMessage(a), Rule: PayloadRule{ID: r.ID, Name: r.Name}})
 	if err != nil {
 		return nil, fmt.Errorf("encode notification: %w", err)
 	}
@@ -145,7 +145,7 @@ func (n *notifier) run(ctx context.Context) {
 			}
 			n.wg.Go(func() {
 				defer func() { <-n.slots }()
-				n.deliver(ctx, d)
+				n.sv.Recover("webhook sender", func() { n.deliver(ctx, d) })
 			})
 		}
 	}

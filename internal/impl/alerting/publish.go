@@ -6,11 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 
-	"github.com/redis/go-redis/v9"
-
-	"github.com/lightwatch/lightwatch/internal/impl/api"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/stream"
+	"github.com/lightwatch/lightwatch/internal/impl/streams"
 )
 
 // KindAlert is the kind field of stream:alerts entries.
@@ -20,7 +18,7 @@ const KindAlert = "alert"
 // stream:alerts for live consumers.
 type recorder struct {
 	store   store.Alerts
-	redis   *redis.Client
+	log     streams.Streams
 	maxLen  int64
 	metrics *metrics
 	logger  *slog.Logger
@@ -33,12 +31,10 @@ func (rc *recorder) record(ctx context.Context, a store.Alert) error {
 	if err := rc.store.PutAlert(ctx, a); err != nil {
 		return fmt.Errorf("put alert %s: %w", a.ID, err)
 	}
-	b, err := json.Marshal(api.AlertJSON(a))
+	b, err := json.Marshal(NewAlertMessage(a))
 	if err == nil {
-		err = rc.redis.XAdd(ctx, &redis.XAddArgs{
-			Stream: stream.Alerts, MaxLen: rc.maxLen, Approx: rc.maxLen > 0, ID: "*",
-			Values: []any{stream.FieldEvent, b, stream.FieldTenant, a.Tenant, stream.FieldKind, KindAlert},
-		}).Err()
+		err = rc.log.Add(ctx, rc.maxLen, []streams.Record{{Stream: stream.Alerts,
+			Entry: streams.Entry{Event: b, Tenant: a.Tenant, Kind: KindAlert}}})
 	}
 	if err != nil {
 		rc.metrics.redisErrors.WithLabelValues("publish").Inc()

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/alerting"
+	"github.com/lightwatch/lightwatch/internal/impl/supervise"
 )
 
 // WithAlerting changes the alerting engine's options after the configuration
@@ -21,7 +22,7 @@ func WithAlerting(edit func(*alerting.Options)) Option {
 func (a *App) newAlerting(interval, webhookRetryBudget time.Duration, anomaly bool) func(ctx context.Context) {
 	opts := alerting.Options{
 		Interval: interval, DisableAnomaly: !anomaly, Notify: alerting.NotifyOptions{Budget: webhookRetryBudget},
-		StreamMaxLen: a.cfg.StreamLength(),
+		StreamMaxLen: a.cfg.StreamLength(), EvalTimeout: a.cfg.QueryTimeout,
 		// The embedded Redis lives and dies with this process: no other
 		// engine could ever take over this one's stream entries.
 		SoleConsumer: a.cfg.RedisURL == "",
@@ -30,7 +31,8 @@ func (a *App) newAlerting(interval, webhookRetryBudget time.Duration, anomaly bo
 		edit(&opts)
 	}
 	eng := alerting.New(
-		alerting.Deps{Store: a.store, Redis: a.redis, Logger: a.logger, Registerer: a.metrics.Registry},
+		alerting.Deps{Store: a.store, Redis: a.redis, Streams: a.log, Logger: a.logger, Registerer: a.metrics.Registry,
+			Supervisor: supervise.Supervisor{Logger: a.logger, Panics: a.metrics.LoopPanics}},
 		opts,
 	)
 	return func(ctx context.Context) {

@@ -14,17 +14,18 @@ import (
 // neither closes nor waits for upgraded connections.
 func (a *App) realtimeHandler(mux *http.ServeMux) (run func(ctx context.Context), shutdown func(ctx context.Context), err error) {
 	svc, err := realtime.New(realtime.Options{
-		Redis:         a.redis,
+		Streams:       a.log,
 		Authenticator: a.authn,
 		Metrics:       realtime.NewMetrics(a.metrics.Registry),
 		Logger:        a.logger,
 		FlushInterval: flushInterval(a.cfg.WSFlushInterval),
-		Appended:      a.appended,
 	})
 	if err != nil {
 		return nil, nil, err
 	}
 	mux.Handle(realtime.PathPrefix, svc)
+	// Events the forwarder cannot publish reach live clients as lagged notices.
+	a.forwarder.OnMissed(svc.Missed)
 	run = func(ctx context.Context) {
 		if err := svc.Run(ctx); err != nil {
 			a.logger.Error("realtime reader stopped", "err", err)

@@ -39,6 +39,24 @@ type Config struct {
 	WebhookRetryBudget time.Duration
 
 	WSFlushInterval time.Duration
+
+	// Retention: 0 keeps forever. The per-kind ones are nil when not set,
+	// which means Retention.
+	Retention           time.Duration
+	RetentionLogs       *time.Duration
+	RetentionMetrics    *time.Duration
+	RetentionSecurity   *time.Duration
+	RetentionHeartbeats *time.Duration
+	RetentionRollups    time.Duration
+	MaxDisk             int64 // bytes; 0: no cap
+	// Hardening limits (docs/security.md).
+	QueryTimeout      time.Duration
+	QueryConcurrency  int
+	ReadHeaderTimeout time.Duration
+	BodyTimeout       time.Duration
+	ResponseTimeout   time.Duration
+	AuthFailureLimit  int
+	RateLimitSync time.Duration
 }
 
 // Setting describes one configuration setting, for parsing and for documentation.
@@ -102,6 +120,17 @@ func duration(f func(c *Config) *time.Duration) func(*Config, string) error {
 	}
 }
 
+func positive(f func(c *Config) *int) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("want a positive integer, got %q", v)
+		}
+		*f(c) = n
+		return nil
+	}
+}
+
 func onOff(f func(c *Config) *bool) func(*Config, string) error {
 	return func(c *Config, v string) error {
 		switch v {
@@ -138,13 +167,13 @@ func settings() []setting {
 			str(func(c *Config) *string { return &c.MongoURI })},
 		{Setting{"mongo-db", "LIGHTWATCH_MONGO_DB", "lightwatch", "MongoDB database name"},
 			str(func(c *Config) *string { return &c.MongoDatabase })},
-		{Setting{"redis-url", "LIGHTWATCH_REDIS_URL", "", "Redis URL: redis://[user:password@]host:port/db, or through Sentinel (follows failovers) redis-sentinel://[user:password@]host:26379[,host:26379...]/master[/db][?sentinel_password=...] (rediss:// and rediss-sentinel:// for TLS); empty: an embedded in-process Redis (miniredis)"},
+		{Setting{"redis-url", "LIGHTWATCH_REDIS_URL", "", "Redis URL: redis://[user:password@]host:port/db, or through Sentinel (follows failovers) redis-sentinel://[user:password@]host:26379[,host:26379...]/master[/db][?sentinel_password=...] (rediss:// and rediss-sentinel:// for TLS); empty: in-process streams and rate limits, and an embedded miniredis for alerting's leases"},
 			str(func(c *Config) *string { return &c.RedisURL })},
 		{Setting{"bootstrap-key", "LIGHTWATCH_BOOTSTRAP_KEY", "", "an API key that exists at start-up with scopes admin, ingest and read in tenant default; empty: one is generated on first start and kept in the data directory"},
 			str(func(c *Config) *string { return &c.BootstrapKey })},
 		{Setting{"stream-maxlen", "LIGHTWATCH_STREAM_MAXLEN", "", "approximate maximum length of each Redis stream (XADD MAXLEN ~), which bounds how far back live clients can resume; empty: 100000 with a Redis server, 10000 with the embedded one, which holds streams in this process's memory"},
 			optionalInteger(func(c *Config) *int64 { return &c.StreamMaxLen })},
-		{Setting{"rate-limit", "LIGHTWATCH_RATE_LIMIT", "2000", "requests per second allowed per API key, counted in Redis; 0 turns rate limiting off"},
+		{Setting{"rate-limit", "LIGHTWATCH_RATE_LIMIT", "2000", "requests per second allowed per API key (counted in process, shared through Redis when a Redis URL is set); 0 turns rate limiting off"},
 			integer(func(c *Config) *int { return &c.RateLimit })},
 		{Setting{"rate-burst", "LIGHTWATCH_RATE_BURST", "4000", "requests an API key may send at once above its rate"},
 			integer(func(c *Config) *int { return &c.RateBurst })},
@@ -172,6 +201,121 @@ func settings() []setting {
 			nonNegativeDuration(func(c *Config) *time.Duration { return &c.WSFlushInterval })},
 		{Setting{"shutdown-timeout", "LIGHTWATCH_SHUTDOWN_TIMEOUT", "30s", "how long SIGTERM waits for in-flight requests to finish"},
 			duration(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
+
+		{Setting{"retention", "LIGHTWATCH_RETENTION", "7d", "how long events are kept, by their ts (e.g. 7d, 36h; 0 keeps them forever); older ones are dropped, and refused when they arrive"},
+			retention(func(c *Config) *time.Duration { return &c.Retention })},
+		{Setting{"retention-logs", "LIGHTWATCH_RETENTION_LOGS", "", "retention of log events; empty: LIGHTWATCH_RETENTION"},
+			optionalRetention(func(c *Config) **time.Duration { return &c.RetentionLogs })},
+		{Setting{"retention-metrics", "LIGHTWATCH_RETENTION_METRICS", "", "retention of raw metric samples; empty: LIGHTWATCH_RETENTION"},
+			optionalRetention(func(c *Config) **time.Duration { return &c.RetentionMetrics })},
+		{Setting{"retention-security", "LIGHTWATCH_RETENTION_SECURITY", "", "retention of security events; empty: LIGHTWATCH_RETENTION"},
+			optionalRetention(func(c *Config) **time.Duration { return &c.RetentionSecurity })},
+		{Setting{"retention-heartbeats", "LIGHTWATCH_RETENTION_HEARTBEATS", "", "retention of heartbeats; empty: LIGHTWATCH_RETENTION"},
+			optionalRetention(func(c *Config) **time.Duration { return &c.RetentionHeartbeats })},
+		{Setting{"retention-rollups", "LIGHTWATCH_RETENTION_ROLLUPS", "90d", "retention of the per-minute metric rollups that metric queries read"},
+			retention(func(c *Config) *time.Duration { return &c.RetentionRollups })},
+		{Setting{"max-disk", "LIGHTWATCH_MAX_DISK", "", "embedded store: size its database may reach (e.g. 50GiB, 500MB); past it the oldest logs are dropped first, never the newest minutes; empty: no cap"},
+			byteSize(func(c *Config) *int64 { return &c.MaxDisk })},
+		// Hardening limits: docs/security.md explains each.
+		{Setting{"query-timeout", "LIGHTWATCH_QUERY_TIMEOUT", "15s", "longest one query API or alerting read may take; past it the request is answered 503 with Retry-After"},
+			duration(func(c *Config) *time.Duration { return &c.QueryTimeout })},
+		{Setting{"query-concurrency", "LIGHTWATCH_QUERY_CONCURRENCY", "2", "query API reads one tenant may run at once; more wait (within the query timeout) so that one tenant cannot take every store connection"},
+			positive(func(c *Config) *int { return &c.QueryConcurrency })},
+		{Setting{"read-header-timeout", "LIGHTWATCH_READ_HEADER_TIMEOUT", "10s", "longest a client may take to send a request's headers (slow clients are cut off)"},
+			duration(func(c *Config) *time.Duration { return &c.ReadHeaderTimeout })},
+		{Setting{"body-timeout", "LIGHTWATCH_BODY_TIMEOUT", "60s", "longest a client may take to send a request body (not WebSockets)"},
+			duration(func(c *Config) *time.Duration { return &c.BodyTimeout })},
+		{Setting{"response-timeout", "LIGHTWATCH_RESPONSE_TIMEOUT", "60s", "longest one HTTP request may take until its response is written, for clients that do not read it (not WebSockets)"},
+			duration(func(c *Config) *time.Duration { return &c.ResponseTimeout })},
+		{Setting{"auth-failure-limit", "LIGHTWATCH_AUTH_FAILURE_LIMIT", "60", "failed authentications one client address may make per minute; beyond it, keys this process does not already know are answered 429; 0: no limit"},
+			integer(func(c *Config) *int { return &c.AuthFailureLimit })},
+		// Per-request cost and live path (issue 16).
+		{Setting{"rate-limit-sync", "LIGHTWATCH_RATE_LIMIT_SYNC", "100ms", "with a Redis URL: how often each instance's local rate-limit counts are exchanged through Redis (instances may together exceed a key's limit by (instances-1) x (burst + rate x this) around a sync); 0 asks Redis on every request. The embedded default counts in process"},
+			nonNegativeDuration(func(c *Config) *time.Duration { return &c.RateLimitSync })},
+	}
+}
+
+// ParseRetention parses a retention: a Go duration, optionally led by whole
+// days ("7d", "1d12h", "36h"); "0" keeps forever.
+func ParseRetention(v string) (time.Duration, error) {
+	days, rest, hasDays := strings.Cut(v, "d")
+	var d time.Duration
+	if hasDays {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 0 || n > 100*365 {
+			return 0, fmt.Errorf("%q: want whole days before d, as in 7d", v)
+		}
+		d = time.Duration(n) * 24 * time.Hour
+	} else {
+		rest = v
+	}
+	if rest != "" {
+		x, err := time.ParseDuration(rest)
+		if err != nil {
+			return 0, fmt.Errorf("%q: want a duration such as 7d, 36h or 0", v)
+		}
+		d += x
+	}
+	if d < 0 {
+		return 0, fmt.Errorf("%q is negative", v)
+	}
+	return d, nil
+}
+
+func retention(f func(c *Config) *time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := ParseRetention(v)
+		*f(c) = d
+		return err
+	}
+}
+
+func optionalRetention(f func(c *Config) **time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		if v == "" {
+			*f(c) = nil
+			return nil
+		}
+		d, err := ParseRetention(v)
+		*f(c) = &d
+		return err
+	}
+}
+
+// byteUnits are the size suffixes ParseBytes accepts, longest first.
+var byteUnits = []struct {
+	suffix string
+	n      float64
+}{
+	{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40},
+	{"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12}, {"B", 1},
+}
+
+// ParseBytes parses a size such as 50GiB, 500MB or 1.5TB ("0": none).
+func ParseBytes(v string) (int64, error) {
+	num, mult := v, 1.0
+	for _, u := range byteUnits {
+		if x, ok := strings.CutSuffix(v, u.suffix); ok {
+			num, mult = strings.TrimSpace(x), u.n
+			break
+		}
+	}
+	f, err := strconv.ParseFloat(num, 64)
+	if err != nil || f < 0 || f*mult > 1<<62 {
+		return 0, fmt.Errorf("%q: want a size such as 50GiB or 500MB", v)
+	}
+	return int64(f * mult), nil
+}
+
+func byteSize(f func(c *Config) *int64) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		if v == "" {
+			*f(c) = 0
+			return nil
+		}
+		n, err := ParseBytes(v)
+		*f(c) = n
+		return err
 	}
 }
 
@@ -225,10 +369,9 @@ const (
 )
 
 // StreamLength is the MAXLEN of each stream: the configured one, or by default
-// one that suits where the streams live. The embedded Redis keeps them in this
-// process's memory and scans a stream from its start on every read, so there
-// a tenth of a real server's length keeps memory and read cost down, at the
-// price of a shorter history for resuming live clients.
+// one that suits where the streams live. The embedded default keeps them in
+// this process's memory, so there a tenth of a real server's length keeps
+// memory down, at the price of a shorter history for resuming live clients.
 func (c Config) StreamLength() int64 {
 	switch {
 	case c.StreamMaxLen > 0:

@@ -13,6 +13,7 @@ import (
 	"encoding/base32"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
@@ -74,10 +75,17 @@ type Server struct {
 }
 
 // Spawn starts bin on a free port of 127.0.0.1 with its data in dir/data,
-// its logs (stderr) in dir/server.log and its stdout in dir/server.out, key as bootstrap key, rate limiting off and
+// its logs (stderr) in dir/server.log and its stdout in dir/server.out, key as bootstrap key, rate limiting on at
+// SpawnRateLimit and
 // log level warn; extraEnv (NAME=VALUE) comes last and so wins. Inherited
 // LIGHTWATCH_* variables are not passed on. The process inherits this one's
 // resource limits.
+// SpawnRateLimit is the per-key rate limit (requests/s) of spawned servers:
+// rate limiting on, as in the default configuration, so that every request
+// pays for being counted, with a limit far above what a load test offers, so
+// that none is refused. -server-env LIGHTWATCH_RATE_LIMIT=0 turns it off.
+const SpawnRateLimit = "1000000"
+
 func Spawn(bin, dir, key string, extraEnv []string) (*Server, error) {
 	port, err := FreePort()
 	if err != nil {
@@ -106,7 +114,7 @@ func Spawn(bin, dir, key string, extraEnv []string) (*Server, error) {
 		"LIGHTWATCH_ADDR="+addr,
 		"LIGHTWATCH_DATA_DIR="+filepath.Join(dir, "data"),
 		"LIGHTWATCH_BOOTSTRAP_KEY="+key,
-		"LIGHTWATCH_RATE_LIMIT=0",
+		"LIGHTWATCH_RATE_LIMIT="+SpawnRateLimit,
 		"LIGHTWATCH_LOG_LEVEL=warn",
 	)
 	env = append(env, extraEnv...)
@@ -364,4 +372,59 @@ func ParseMachineCPU(b []byte) (time.Duration, error) {
 		ticks += v
 	}
 	return time.Duration(ticks) * time.Second / clockTicks, nil
+}
+
+// MetricsSum adds up every sample of a metric (all its label sets) in the
+// server's /metrics.
+func MetricsSum(ctx context.Context, base, name string) (float64, error) {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/metrics", nil)
+	resp, err := (&http.Client{Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}}).Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return 0, fmt.Errorf("/metrics: %s", resp.Status)
+	}
+	return ParseMetricsSum(resp.Body, name)
+}
+
+// ParseMetricsSum adds up the samples of name in a Prometheus text exposition.
+func ParseMetricsSum(r io.Reader, name string) (float64, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	var sum float64
+	for sc.Scan() {
+		line := sc.Text()
+		rest, ok := strings.CutPrefix(line, name)
+		if !ok || (rest != "" && rest[0] != ' ' && rest[0] != '{') {
+			continue
+		}
+		f := strings.Fields(line)
+		v, err := strconv.ParseFloat(f[len(f)-1], 64)
+		if err != nil {
+			return 0, fmt.Errorf("%s: %w", line, err)
+		}
+		sum += v
+	}
+	return sum, sc.Err()
+}
+
+// DirBytes adds up the sizes of the regular files under dir.
+func DirBytes(dir string) (int64, error) {
+	var n int64
+	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		n += fi.Size()
+		return nil
+	})
+	return n, err
 }

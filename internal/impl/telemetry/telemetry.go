@@ -21,6 +21,7 @@ type Metrics struct {
 	EventsAccepted  *prometheus.CounterVec // kind
 	EventsRejected  *prometheus.CounterVec // kind
 	EventsDuplicate *prometheus.CounterVec // kind
+	EventsExpired   *prometheus.CounterVec // kind
 
 	StoreWriteSeconds prometheus.Histogram
 	StoreBatchEvents  prometheus.Histogram
@@ -34,6 +35,9 @@ type Metrics struct {
 
 	RateLimited     prometheus.Counter
 	RateLimitErrors prometheus.Counter
+
+	// LoopPanics counts panics recovered in long-lived loops, by loop (package supervise).
+	LoopPanics *prometheus.CounterVec
 }
 
 // New creates the metrics on a fresh registry, with Go runtime and process collectors.
@@ -54,6 +58,8 @@ func New() *Metrics {
 			"Events in rejected requests (invalid, too large, overloaded), by kind.", "kind"),
 		EventsDuplicate: f.counterVec("lightwatch_events_duplicate_total",
 			"Events acknowledged but not stored again because their id was already stored, by kind.", "kind"),
+		EventsExpired: f.counterVec("lightwatch_events_expired_total",
+			"Events refused on arrival because their ts is older than their kind's retention, by kind.", "kind"),
 		StoreWriteSeconds: f.histogram("lightwatch_store_write_seconds",
 			"Latency of one group-commit write to the store.", latency),
 		StoreBatchEvents: f.histogram("lightwatch_store_batch_events",
@@ -74,6 +80,8 @@ func New() *Metrics {
 			"Requests answered 429."),
 		RateLimitErrors: f.counter("lightwatch_rate_limit_errors_total",
 			"Rate-limit checks that failed (Redis unreachable); such requests are let through."),
+		LoopPanics: f.counterVec("lightwatch_loop_panics_total",
+			"Panics recovered in long-lived loops (committer, forwarder, alerting, webhooks), by loop; each is logged with its stack.", "loop"),
 	}
 }
 

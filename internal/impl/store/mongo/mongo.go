@@ -35,7 +35,10 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 )
 
-var _ store.Store = (*Store)(nil)
+var (
+	_ store.Store    = (*Store)(nil)
+	_ store.Retainer = (*Store)(nil)
+)
 
 // Store is a store.Store on one MongoDB database.
 type Store struct {

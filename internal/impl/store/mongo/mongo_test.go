@@ -45,3 +45,19 @@ func TestOpenDatabaseThatHasIndexes(t *testing.T) {
 		}
 	}
 }
+
+// TestRetentionConformance runs the retention suite on FerretDB, where the
+// store detects that TTL indexes are missing and sweeps.
+func TestRetentionConformance(t *testing.T) {
+	uri := ferrettest.Start(t)
+	storetest.RunRetention(t, func(t *testing.T, r store.Retention) store.Store {
+		s, err := mongo.OpenWith(context.Background(), uri, "retention", mongo.Options{RepairEvery: -1,
+			Retention: mongo.Retention{Logs: r.Logs, Metrics: r.Metrics, Security: r.Security,
+				Heartbeats: r.Heartbeats, Rollups: r.Rollups}})
+		if err != nil {
+			t.Fatalf("Open: %v", err)
+		}
+		t.Cleanup(func() { _ = s.Close() })
+		return s
+	})
+}

@@ -49,6 +49,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ListAlerts", testListAlerts},
 		{"ListKeys", testListKeys},
 		{"RevokeKey", testRevokeKey},
+		{"IdempotentAcrossCompaction", testIdempotentAcrossCompaction},
+		{"PagingAcrossCompaction", testPagingAcrossCompaction},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
