@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -60,10 +61,13 @@ type App struct {
 	log       streams.Streams
 	committer *groupcommit.Committer
 	forwarder *streamforward.Forwarder
-	handler   http.Handler
-	authn     *apikey.Authenticator
-	limiter   *ratelimit.Limiter
-	readiness *readiness
+	// repairSink is the forwarder once it exists: the MongoDB store's repairer
+	// hands it the events of calls it completed (see mongo.Options.Repaired).
+	repairSink atomic.Pointer[streamforward.Forwarder]
+	handler    http.Handler
+	authn      *apikey.Authenticator
+	limiter    *ratelimit.Limiter
+	readiness  *readiness
 
 	realtimeRun      func(context.Context)
 	realtimeShutdown func(context.Context)
@@ -81,6 +85,14 @@ func WithStore(s store.Store, writers int) Option {
 	return func(a *App) { a.store, a.writers = s, writers }
 }
 
+// repaired publishes the events of a write the store completed after its
+// caller gave up, as OnCommit does for a commit.
+func (a *App) repaired(events []event.Event) {
+	if f := a.repairSink.Load(); f != nil {
+		f.Forward(events)
+	}
+}
+
 // New opens the process's dependencies and builds its handler. out receives
 // what a person starting the process must see (a generated key).
 func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog.Logger, out io.Writer, opts ...Option) (_ *App, err error) {
@@ -95,7 +107,7 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 		}
 	}()
 	if a.store == nil {
-		if a.store, a.writers, err = openStore(ctx, cfg); err != nil {
+		if a.store, a.writers, err = openStore(ctx, cfg, a.repaired); err != nil {
 			return nil, err
 		}
 		a.ownsStore = true
@@ -112,6 +124,7 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 		return nil, err
 	}
 	a.forwarder = streamforward.New(stream.New(a.log, cfg.StreamLength()), 1024, a.metrics, logger)
+	a.repairSink.Store(a.forwarder)
 	a.committer = groupcommit.New(a.store, groupcommit.Options{
 		MaxQueued: cfg.WriteQueue, MaxWait: cfg.WriteTimeout, Workers: a.writers,
 		OnCommit: a.forwarder.Forward, Metrics: a.metrics, Logger: logger,
