@@ -32,7 +32,7 @@ type Deps struct {
 	Logger *slog.Logger // nil: discard
 	// Registerer receives the engine's metrics; nil: a private registry.
 	Registerer prometheus.Registerer
-	// Sender delivers webhooks; nil: webhook.New(nil).
+	// Sender delivers webhooks; nil: webhook.New(Options.Notify.Allow).
 	Sender Sender
 }
 
@@ -86,6 +86,9 @@ type NotifyOptions struct {
 	// InFlight bounds deliveries in progress (retrying ones included).
 	// Default 64.
 	InFlight int
+	// Allow is what the default Sender may connect to beyond public
+	// addresses on ports 80 and 443 (LIGHTWATCH_WEBHOOK_ALLOW).
+	Allow webhook.Policy
 }
 
 func (o *Options) defaults() {
@@ -164,7 +167,7 @@ func New(deps Deps, opts Options) *Engine {
 	}
 	sender := deps.Sender
 	if sender == nil {
-		sender = webhook.New(nil)
+		sender = webhook.New(opts.Notify.Allow)
 	}
 	m := newMetrics(reg)
 	e := &Engine{

@@ -3,6 +3,7 @@ package alerting
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -192,7 +193,7 @@ func (n *notifier) deliver(ctx context.Context, d delivery) {
 		if !retry || outOfBudget || time.Now().Add(wait).After(deadline) {
 			n.metrics.deliveries.WithLabelValues(outcomeFailed).Inc()
 			n.logger.WarnContext(ctx, "webhook notification failed", "rule", d.rule.String(), "alert", d.alertID,
-				"status", d.status, "target", webhook.Redact(d.url), "attempts", attempt, "err", err)
+				"status", d.status, "target", webhook.Redact(d.url), "attempts", attempt, "err", err, "cause", errors.Unwrap(err))
 			n.note(ctx, d.rule, d.alertID, d.errorPrefix(), fmt.Sprintf("%s (%s notification given up after %d attempts)", text, d.status, attempt))
 			return
 		}

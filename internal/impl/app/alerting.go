@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/alerting"
+	"github.com/lightwatch/lightwatch/internal/impl/alerting/webhook"
 )
 
 // WithAlerting changes the alerting engine's options after the configuration
@@ -18,9 +19,13 @@ func WithAlerting(edit func(*alerting.Options)) Option {
 // API and returns its loop, to run for the process's life: it returns once
 // its context is cancelled, after releasing its rule leases so that another
 // instance takes the rules over at once.
-func (a *App) newAlerting(interval, webhookRetryBudget time.Duration, anomaly bool) func(ctx context.Context) {
+func (a *App) newAlerting(interval, webhookRetryBudget time.Duration, anomaly bool) (func(ctx context.Context), error) {
+	allow, err := webhook.ParsePolicy(a.cfg.WebhookAllow)
+	if err != nil {
+		return nil, err
+	}
 	opts := alerting.Options{
-		Interval: interval, DisableAnomaly: !anomaly, Notify: alerting.NotifyOptions{Budget: webhookRetryBudget},
+		Interval: interval, DisableAnomaly: !anomaly, Notify: alerting.NotifyOptions{Budget: webhookRetryBudget, Allow: allow},
 		StreamMaxLen: a.cfg.StreamLength(),
 		// The embedded Redis lives and dies with this process: no other
 		// engine could ever take over this one's stream entries.
@@ -37,5 +42,5 @@ func (a *App) newAlerting(interval, webhookRetryBudget time.Duration, anomaly bo
 		if err := eng.Run(ctx); err != nil {
 			a.logger.Error("alerting stopped", "err", err)
 		}
-	}
+	}, nil
 }

@@ -131,7 +131,9 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 		}
 	}
 	if surfaces.API && cfg.Alerting {
-		a.alertingRun = a.newAlerting(cfg.AlertInterval, cfg.WebhookRetryBudget, cfg.Anomaly)
+		if a.alertingRun, err = a.newAlerting(cfg.AlertInterval, cfg.WebhookRetryBudget, cfg.Anomaly); err != nil {
+			return nil, err
+		}
 	}
 	if surfaces.Realtime {
 		if a.realtimeRun, a.realtimeShutdown, err = a.realtimeHandler(mux); err != nil {

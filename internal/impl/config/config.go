@@ -39,6 +39,9 @@ type Config struct {
 	WebhookRetryBudget time.Duration
 
 	WSFlushInterval time.Duration
+
+	// Tenant isolation and limits (docs/security*.md).
+	WebhookAllow []string
 }
 
 // Setting describes one configuration setting, for parsing and for documentation.
@@ -172,6 +175,8 @@ func settings() []setting {
 			nonNegativeDuration(func(c *Config) *time.Duration { return &c.WSFlushInterval })},
 		{Setting{"shutdown-timeout", "LIGHTWATCH_SHUTDOWN_TIMEOUT", "30s", "how long SIGTERM waits for in-flight requests to finish"},
 			duration(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
+		{Setting{"webhook-allow", "LIGHTWATCH_WEBHOOK_ALLOW", "", "comma-separated host names, IP addresses and CIDR ranges webhooks may reach on any port; empty: webhooks reach only public addresses on ports 80 and 443"},
+			func(c *Config, v string) error { c.WebhookAllow = splitList(v); return nil }},
 	}
 }
 
