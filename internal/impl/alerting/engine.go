@@ -83,9 +83,18 @@ type NotifyOptions struct {
 	// Queue is how many notifications may wait; more are dropped and
 	// counted. Default 1024.
 	Queue int
-	// InFlight bounds deliveries in progress (retrying ones included).
-	// Default 64.
+	// InFlight bounds attempts in progress, all tenants together. Default 64.
 	InFlight int
+	// TenantQueue is how many of one tenant's notifications may wait; more
+	// are dropped and counted. Default 256 (LIGHTWATCH_WEBHOOK_TENANT_QUEUE).
+	TenantQueue int
+	// TenantInFlight bounds one tenant's deliveries in progress (retrying
+	// ones included). Default 8 (LIGHTWATCH_WEBHOOK_TENANT_IN_FLIGHT).
+	TenantInFlight int
+	// BreakerFailures consecutive failed attempts to a target pause it for
+	// BreakerCooldown. Defaults 5 and 30s.
+	BreakerFailures int
+	BreakerCooldown time.Duration
 	// Allow is what the default Sender may connect to beyond public
 	// addresses on ports 80 and 443 (LIGHTWATCH_WEBHOOK_ALLOW).
 	Allow webhook.Policy
@@ -114,6 +123,16 @@ func (o *Options) defaults() {
 	if o.Notify.InFlight <= 0 {
 		o.Notify.InFlight = 64
 	}
+	if o.Notify.TenantQueue <= 0 {
+		o.Notify.TenantQueue = 256
+	}
+	if o.Notify.TenantInFlight <= 0 {
+		o.Notify.TenantInFlight = 8
+	}
+	if o.Notify.BreakerFailures <= 0 {
+		o.Notify.BreakerFailures = 5
+	}
+	def(&o.Notify.BreakerCooldown, 30*time.Second)
 	if o.StreamMaxLen <= 0 {
 		o.StreamMaxLen = 100_000
 	}

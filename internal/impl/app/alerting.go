@@ -25,7 +25,8 @@ func (a *App) newAlerting(interval, webhookRetryBudget time.Duration, anomaly bo
 		return nil, err
 	}
 	opts := alerting.Options{
-		Interval: interval, DisableAnomaly: !anomaly, Notify: alerting.NotifyOptions{Budget: webhookRetryBudget, Allow: allow},
+		Interval: interval, DisableAnomaly: !anomaly, Notify: alerting.NotifyOptions{Budget: webhookRetryBudget, Allow: allow,
+			TenantQueue: a.cfg.WebhookTenantQueue, TenantInFlight: a.cfg.WebhookTenantInFlight},
 		StreamMaxLen: a.cfg.StreamLength(),
 		// The embedded Redis lives and dies with this process: no other
 		// engine could ever take over this one's stream entries.

@@ -41,7 +41,9 @@ type Config struct {
 	WSFlushInterval time.Duration
 
 	// Tenant isolation and limits (docs/security*.md).
-	WebhookAllow []string
+	WebhookAllow          []string
+	WebhookTenantQueue    int
+	WebhookTenantInFlight int
 }
 
 // Setting describes one configuration setting, for parsing and for documentation.
@@ -177,6 +179,10 @@ func settings() []setting {
 			duration(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
 		{Setting{"webhook-allow", "LIGHTWATCH_WEBHOOK_ALLOW", "", "comma-separated host names, IP addresses and CIDR ranges webhooks may reach on any port; empty: webhooks reach only public addresses on ports 80 and 443"},
 			func(c *Config, v string) error { c.WebhookAllow = splitList(v); return nil }},
+		{Setting{"webhook-tenant-queue", "LIGHTWATCH_WEBHOOK_TENANT_QUEUE", "256", "webhook notifications of one tenant that may wait to be sent; more are dropped (and the alert says so)"},
+			integer(func(c *Config) *int { return &c.WebhookTenantQueue })},
+		{Setting{"webhook-tenant-in-flight", "LIGHTWATCH_WEBHOOK_TENANT_IN_FLIGHT", "8", "webhook notifications of one tenant being sent or retried at once (64 for all tenants together), so that one tenant's dead targets cannot hold up another's"},
+			integer(func(c *Config) *int { return &c.WebhookTenantInFlight })},
 	}
 }
 
