@@ -26,6 +26,7 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/middleware"
 	"github.com/lightwatch/lightwatch/internal/impl/problem"
 	"github.com/lightwatch/lightwatch/internal/impl/ratelimit"
+	"github.com/lightwatch/lightwatch/internal/impl/realtime"
 	"github.com/lightwatch/lightwatch/internal/impl/redisconn"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/stream"
@@ -64,6 +65,7 @@ type App struct {
 	realtimeShutdown func(context.Context)
 	alertingRun      func(context.Context)
 	alertingEdits    []func(*alerting.Options)
+	realtimeEdits    []func(*realtime.Options)
 }
 
 // Option changes how New builds an App.

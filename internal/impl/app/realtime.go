@@ -2,9 +2,11 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"time"
 
+	"github.com/lightwatch/lightwatch/internal/impl/ratelimit"
 	"github.com/lightwatch/lightwatch/internal/impl/realtime"
 )
 
@@ -13,14 +15,28 @@ import (
 // its shutdown, which sends every client a close frame: http.Server.Shutdown
 // neither closes nor waits for upgraded connections.
 func (a *App) realtimeHandler(mux *http.ServeMux) (run func(ctx context.Context), shutdown func(ctx context.Context), err error) {
-	svc, err := realtime.New(realtime.Options{
-		Redis:         a.redis,
-		Authenticator: a.authn,
-		Metrics:       realtime.NewMetrics(a.metrics.Registry),
-		Logger:        a.logger,
-		FlushInterval: flushInterval(a.cfg.WSFlushInterval),
-		Appended:      a.appended,
-	})
+	opts := realtime.Options{
+		Redis:             a.redis,
+		Authenticator:     a.authn,
+		Metrics:           realtime.NewMetrics(a.metrics.Registry),
+		Logger:            a.logger,
+		FlushInterval:     flushInterval(a.cfg.WSFlushInterval),
+		Appended:          a.appended,
+		MaxConnsPerKey:    a.cfg.WSMaxConnsPerKey,
+		MaxConnsPerTenant: a.cfg.WSMaxConnsPerTenant,
+		MaxReplayAge:      a.cfg.WSReplayMaxAge,
+	}
+	if rate := a.cfg.WSHandshakeRate; rate > 0 {
+		l, err := ratelimit.New(a.redis, ratelimit.Limit{Rate: rate, Burst: 4 * rate, Period: time.Second})
+		if err != nil {
+			return nil, nil, fmt.Errorf("handshake rate limiter: %w", err)
+		}
+		opts.Handshakes = limiterAdapter{l}
+	}
+	for _, edit := range a.realtimeEdits {
+		edit(&opts)
+	}
+	svc, err := realtime.New(opts)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -36,6 +52,13 @@ func (a *App) realtimeHandler(mux *http.ServeMux) (run func(ctx context.Context)
 		}
 	}
 	return run, shutdown, nil
+}
+
+// WithRealtime changes the realtime service's options after the
+// configuration has set them. Tests use it for what no setting should
+// expose, such as a ping interval of milliseconds.
+func WithRealtime(edit func(*realtime.Options)) Option {
+	return func(a *App) { a.realtimeEdits = append(a.realtimeEdits, edit) }
 }
 
 // flushInterval maps the configured interval to realtime.Options', where 0

@@ -44,6 +44,10 @@ type Config struct {
 	WebhookAllow          []string
 	WebhookTenantQueue    int
 	WebhookTenantInFlight int
+	WSMaxConnsPerKey      int
+	WSMaxConnsPerTenant   int
+	WSHandshakeRate       int
+	WSReplayMaxAge        time.Duration
 }
 
 // Setting describes one configuration setting, for parsing and for documentation.
@@ -183,6 +187,14 @@ func settings() []setting {
 			integer(func(c *Config) *int { return &c.WebhookTenantQueue })},
 		{Setting{"webhook-tenant-in-flight", "LIGHTWATCH_WEBHOOK_TENANT_IN_FLIGHT", "8", "webhook notifications of one tenant being sent or retried at once (64 for all tenants together), so that one tenant's dead targets cannot hold up another's"},
 			integer(func(c *Config) *int { return &c.WebhookTenantInFlight })},
+		{Setting{"ws-max-conns-per-key", "LIGHTWATCH_WS_MAX_CONNS_PER_KEY", "100", "live WebSocket connections one API key may hold on one instance; more are answered 429 before the upgrade"},
+			integer(func(c *Config) *int { return &c.WSMaxConnsPerKey })},
+		{Setting{"ws-max-conns-per-tenant", "LIGHTWATCH_WS_MAX_CONNS_PER_TENANT", "1000", "live WebSocket connections one tenant's keys may hold together on one instance; more are answered 429 before the upgrade"},
+			integer(func(c *Config) *int { return &c.WSMaxConnsPerTenant })},
+		{Setting{"ws-handshake-rate", "LIGHTWATCH_WS_HANDSHAKE_RATE", "5", "WebSocket handshakes per second allowed per API key (bursts of 4 times as many), counted in Redis; more are answered 429; 0 turns the limit off"},
+			integer(func(c *Config) *int { return &c.WSHandshakeRate })},
+		{Setting{"ws-replay-max-age", "LIGHTWATCH_WS_REPLAY_MAX_AGE", "1h", "how far back a WebSocket client's since= cursor may replay; an older one starts that far back, after a reset message (reason replay_limit)"},
+			duration(func(c *Config) *time.Duration { return &c.WSReplayMaxAge })},
 	}
 }
 
