@@ -70,6 +70,13 @@ type Options struct {
 	// Redis times). Default time.Now; tests move it by hand.
 	Now    func() time.Time
 	Notify NotifyOptions
+	// MaxSeries is the most metric series one evaluation of a rule may read;
+	// a rule over more fails its evaluation, logged and counted. Default
+	// 1000 (LIGHTWATCH_ALERT_MAX_SERIES).
+	MaxSeries int
+	// MaxAlertsPerRule bounds the alerts one rule holds open; past it the
+	// rest are not raised. Default 100 (LIGHTWATCH_ALERT_MAX_ALERTS_PER_RULE).
+	MaxAlertsPerRule int
 }
 
 // NotifyOptions tune webhook deliveries.
@@ -133,6 +140,12 @@ func (o *Options) defaults() {
 		o.Notify.BreakerFailures = 5
 	}
 	def(&o.Notify.BreakerCooldown, 30*time.Second)
+	if o.MaxSeries <= 0 {
+		o.MaxSeries = 1000
+	}
+	if o.MaxAlertsPerRule <= 0 {
+		o.MaxAlertsPerRule = 100
+	}
 	if o.StreamMaxLen <= 0 {
 		o.StreamMaxLen = 100_000
 	}
@@ -192,7 +205,7 @@ func New(deps Deps, opts Options) *Engine {
 	e := &Engine{
 		store: deps.Store, redis: deps.Redis, logger: logger, opts: opts, metrics: m,
 		rules:      newRules(deps.Store, logger, m),
-		cond:       &conditions{store: deps.Store, anomaly: !opts.DisableAnomaly},
+		cond:       &conditions{store: deps.Store, anomaly: !opts.DisableAnomaly, maxSeries: opts.MaxSeries},
 		rec:        &recorder{store: deps.Store, redis: deps.Redis, maxLen: opts.StreamMaxLen, metrics: m, logger: logger},
 		leases:     &leases{client: deps.Redis, owner: opts.InstanceID, ttl: opts.LeaseTTL},
 		queue:      newQueue(),

@@ -125,6 +125,9 @@ func (s *Server) CreateAlertRule(ctx context.Context, r queryapi.CreateAlertRule
 	if err != nil {
 		return nil, err
 	}
+	if err := s.ruleQuota(ctx, rule.Tenant); err != nil {
+		return nil, err
+	}
 	if err := s.store.CreateRule(ctx, rule); err != nil {
 		return nil, s.storeError(ctx, "create rule", err)
 	}
@@ -183,4 +186,26 @@ func (s *Server) DeleteAlertRule(ctx context.Context, r queryapi.DeleteAlertRule
 		return nil, s.storeError(ctx, "delete rule", err)
 	}
 	return queryapi.DeleteAlertRule204Response{}, nil
+}
+
+// LimitRules sets the most alert rules one tenant may have
+// (LIGHTWATCH_ALERT_RULES_MAX); 0, the default, is no limit. Every rule is
+// evaluated twice a second or so, so the count bounds what one tenant costs
+// the alerting engine. Two creations at once may both pass the last slot.
+func (s *Server) LimitRules(most int) { s.maxRules = most }
+
+// ruleQuota refuses a new rule past the tenant's quota with 429.
+func (s *Server) ruleQuota(ctx context.Context, tenant string) error {
+	if s.maxRules <= 0 {
+		return nil
+	}
+	rules, err := s.store.ListRules(ctx, tenant)
+	if err != nil {
+		return s.storeError(ctx, "count rules", err)
+	}
+	if len(rules) >= s.maxRules {
+		return problem.New(http.StatusTooManyRequests, fmt.Sprintf(
+			"the tenant has %d alert rules, its quota (LIGHTWATCH_ALERT_RULES_MAX is %d): delete one first", len(rules), s.maxRules))
+	}
+	return nil
 }

@@ -25,6 +25,8 @@ type Server struct {
 	now    func() time.Time
 	// revoked is told about every revoked key, so that cached authentications end.
 	revoked func()
+	// maxRules is each tenant's alert rule quota; 0: none (LimitRules).
+	maxRules int
 }
 
 var _ queryapi.StrictServerInterface = (*Server)(nil)

@@ -30,7 +30,9 @@ func (a *App) newAlerting(interval, webhookRetryBudget time.Duration, anomaly bo
 		StreamMaxLen: a.cfg.StreamLength(),
 		// The embedded Redis lives and dies with this process: no other
 		// engine could ever take over this one's stream entries.
-		SoleConsumer: a.cfg.RedisURL == "",
+		SoleConsumer:     a.cfg.RedisURL == "",
+		MaxSeries:        a.cfg.AlertMaxSeries,
+		MaxAlertsPerRule: a.cfg.AlertMaxAlertsPerRule,
 	}
 	for _, edit := range a.alertingEdits {
 		edit(&opts)

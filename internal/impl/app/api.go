@@ -33,6 +33,7 @@ func (a *App) apiHandler(mux *http.ServeMux) error {
 		return err
 	}
 	srv := api.New(a.store, a.logger, a.authn.Forget)
+	srv.LimitRules(a.cfg.AlertRulesMax)
 	inner := http.NewServeMux()
 	queryapi.HandlerWithOptions(
 		queryapi.NewStrictHandlerWithOptions(srv, nil, queryapi.StrictHTTPServerOptions{

@@ -48,6 +48,9 @@ type Config struct {
 	WSMaxConnsPerTenant   int
 	WSHandshakeRate       int
 	WSReplayMaxAge        time.Duration
+	AlertRulesMax         int
+	AlertMaxSeries        int
+	AlertMaxAlertsPerRule int
 }
 
 // Setting describes one configuration setting, for parsing and for documentation.
@@ -195,6 +198,12 @@ func settings() []setting {
 			integer(func(c *Config) *int { return &c.WSHandshakeRate })},
 		{Setting{"ws-replay-max-age", "LIGHTWATCH_WS_REPLAY_MAX_AGE", "1h", "how far back a WebSocket client's since= cursor may replay; an older one starts that far back, after a reset message (reason replay_limit)"},
 			duration(func(c *Config) *time.Duration { return &c.WSReplayMaxAge })},
+		{Setting{"alert-rules-max", "LIGHTWATCH_ALERT_RULES_MAX", "200", "alert rules one tenant may have; creating more is answered 429; 0: no limit"},
+			integer(func(c *Config) *int { return &c.AlertRulesMax })},
+		{Setting{"alert-max-series", "LIGHTWATCH_ALERT_MAX_SERIES", "1000", "metric series one evaluation of a metric_threshold or anomaly rule may read; a rule matching more fails its evaluation (logged, counted in lightwatch_alert_evaluation_errors_total)"},
+			integer(func(c *Config) *int { return &c.AlertMaxSeries })},
+		{Setting{"alert-max-alerts-per-rule", "LIGHTWATCH_ALERT_MAX_ALERTS_PER_RULE", "100", "alerts one rule may hold open (one per series or service); past it the rest are not raised"},
+			integer(func(c *Config) *int { return &c.AlertMaxAlertsPerRule })},
 	}
 }
 
