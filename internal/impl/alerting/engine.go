@@ -15,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/lightwatch/lightwatch/internal/impl/alerting/webhook"
+	"github.com/lightwatch/lightwatch/internal/impl/secretbox"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 )
 
@@ -34,6 +35,8 @@ type Deps struct {
 	Registerer prometheus.Registerer
 	// Sender delivers webhooks; nil: webhook.New(Options.Notify.Allow).
 	Sender Sender
+	// Secrets opens the webhook secrets the API sealed; nil: only plaintext.
+	Secrets *secretbox.Box
 }
 
 // Options tune the engine; zero values are the defaults.
@@ -204,7 +207,7 @@ func New(deps Deps, opts Options) *Engine {
 	m := newMetrics(reg)
 	e := &Engine{
 		store: deps.Store, redis: deps.Redis, logger: logger, opts: opts, metrics: m,
-		rules:      newRules(deps.Store, logger, m),
+		rules:      newRules(deps.Store, logger, m, deps.Secrets),
 		cond:       &conditions{store: deps.Store, anomaly: !opts.DisableAnomaly, maxSeries: opts.MaxSeries},
 		rec:        &recorder{store: deps.Store, redis: deps.Redis, maxLen: opts.StreamMaxLen, metrics: m, logger: logger},
 		leases:     &leases{client: deps.Redis, owner: opts.InstanceID, ttl: opts.LeaseTTL},

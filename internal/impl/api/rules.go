@@ -10,6 +10,7 @@ import (
 	"github.com/lightwatch/lightwatch/internal/gen/queryapi"
 	"github.com/lightwatch/lightwatch/internal/impl/event"
 	"github.com/lightwatch/lightwatch/internal/impl/problem"
+	"github.com/lightwatch/lightwatch/internal/impl/secretbox"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 )
 
@@ -90,6 +91,9 @@ func publicRule(r store.Rule) (queryapi.AlertRule, error) {
 func (s *Server) storedRule(ctx context.Context, id string, body *json.RawMessage) (store.Rule, error) {
 	def, err := ruleDefinition(body)
 	if err != nil {
+		return store.Rule{}, err
+	}
+	if err := s.sealSecrets(def); err != nil {
 		return store.Rule{}, err
 	}
 	b, err := json.Marshal(def)
@@ -206,6 +210,29 @@ func (s *Server) ruleQuota(ctx context.Context, tenant string) error {
 	if len(rules) >= s.maxRules {
 		return problem.New(http.StatusTooManyRequests, fmt.Sprintf(
 			"the tenant has %d alert rules, its quota (LIGHTWATCH_ALERT_RULES_MAX is %d): delete one first", len(rules), s.maxRules))
+	}
+	return nil
+}
+
+// SealSecrets makes the server encrypt webhook secrets before they are
+// stored (see package secretbox); nil leaves them as sent.
+func (s *Server) SealSecrets(b *secretbox.Box) { s.secrets = b }
+
+// sealSecrets encrypts the secret of every notify target of def.
+func (s *Server) sealSecrets(def map[string]any) error {
+	targets, _ := def["notify"].([]any)
+	for _, t := range targets {
+		m, ok := t.(map[string]any)
+		if !ok {
+			continue
+		}
+		if secret, ok := m["secret"].(string); ok {
+			sealed, err := s.secrets.Seal(secret)
+			if err != nil {
+				return fmt.Errorf("seal webhook secret: %w", err)
+			}
+			m["secret"] = sealed
+		}
 	}
 	return nil
 }

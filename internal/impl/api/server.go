@@ -7,6 +7,7 @@ package api
 import (
 	"context"
 	"errors"
+	"github.com/lightwatch/lightwatch/internal/impl/secretbox"
 	"log/slog"
 	"net/http"
 	"time"
@@ -27,6 +28,8 @@ type Server struct {
 	revoked func()
 	// maxRules is each tenant's alert rule quota; 0: none (LimitRules).
 	maxRules int
+	// secrets seals webhook secrets before they are stored (SealSecrets).
+	secrets *secretbox.Box
 }
 
 var _ queryapi.StrictServerInterface = (*Server)(nil)

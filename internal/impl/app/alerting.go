@@ -38,7 +38,7 @@ func (a *App) newAlerting(interval, webhookRetryBudget time.Duration, anomaly bo
 		edit(&opts)
 	}
 	eng := alerting.New(
-		alerting.Deps{Store: a.store, Redis: a.redis, Logger: a.logger, Registerer: a.metrics.Registry},
+		alerting.Deps{Store: a.store, Redis: a.redis, Logger: a.logger, Registerer: a.metrics.Registry, Secrets: a.secrets},
 		opts,
 	)
 	return func(ctx context.Context) {

@@ -51,6 +51,7 @@ type Config struct {
 	AlertRulesMax         int
 	AlertMaxSeries        int
 	AlertMaxAlertsPerRule int
+	SecretKey             string
 }
 
 // Setting describes one configuration setting, for parsing and for documentation.
@@ -204,6 +205,8 @@ func settings() []setting {
 			integer(func(c *Config) *int { return &c.AlertMaxSeries })},
 		{Setting{"alert-max-alerts-per-rule", "LIGHTWATCH_ALERT_MAX_ALERTS_PER_RULE", "100", "alerts one rule may hold open (one per series or service); past it the rest are not raised"},
 			integer(func(c *Config) *int { return &c.AlertMaxAlertsPerRule })},
+		{Setting{"secret-key", "LIGHTWATCH_SECRET_KEY", "", "server key (32 bytes as 64 hex digits or base64: openssl rand -hex 32) that encrypts webhook secrets at rest; the same on every instance; empty: generated into the data directory with the embedded store, none (secrets stored in plaintext, with a warning) with MongoDB"},
+			str(func(c *Config) *string { return &c.SecretKey })},
 	}
 }
 
