@@ -246,6 +246,8 @@ type Heartbeat struct {
 
 	// Ts When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
 	// (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+	// More than one minute after that time, it is stored as that time plus one minute: client
+	// clocks drift, but a timestamp far ahead would stay "the latest" for good.
 	//
 	//
 	// Example: 2026-11-27T10:00:00Z
@@ -317,6 +319,8 @@ type LogEvent struct {
 
 	// Ts When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
 	// (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+	// More than one minute after that time, it is stored as that time plus one minute: client
+	// clocks drift, but a timestamp far ahead would stay "the latest" for good.
 	//
 	//
 	// Example: 2026-11-27T10:00:00Z
@@ -362,6 +366,8 @@ type MetricSample struct {
 
 	// Ts When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
 	// (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+	// More than one minute after that time, it is stored as that time plus one minute: client
+	// clocks drift, but a timestamp far ahead would stay "the latest" for good.
 	//
 	//
 	// Example: 2026-11-27T10:00:00Z
@@ -450,6 +456,8 @@ type SecurityEvent struct {
 
 	// Ts When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
 	// (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+	// More than one minute after that time, it is stored as that time plus one minute: client
+	// clocks drift, but a timestamp far ahead would stay "the latest" for good.
 	//
 	//
 	// Example: 2026-11-27T10:00:00Z
@@ -472,6 +480,8 @@ type ServiceName = string
 
 // Timestamp When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
 // (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+// More than one minute after that time, it is stored as that time plus one minute: client
+// clocks drift, but a timestamp far ahead would stay "the latest" for good.
 //
 // Example: 2026-11-27T10:00:00Z
 type Timestamp = time.Time
@@ -1615,78 +1625,80 @@ func (sh *strictHandler) IngestSecurityEvents(w http.ResponseWriter, r *http.Req
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Hv9c9s20v+/gsH3Zip/SymU/JJY+UlJnMb3OC/jONNnzvJZELmScKYAHgBKVl3/78/sgqRIiZadntub",
-	"6bTTqUUSLwvs7mdfe8cjPU+1AuUs79/xGYgYDP08B2dW7cHEgcHHGGxkZOqkVrzPv0KkVWyZ02wppGNj",
-	"mGgDzOAcqaYdHnAbzWAucOpcKjnP5rzfDbhbpcD7XCoHUzD8/v4+4AZsqpUF2nYQRZA6iPF3pJUD5fCn",
-	"SNNERgK3f/EvizTcVXb4m4EJ7/P/92J9mhf+q31xqqZg3TnYLHF+v/pRThZgVgwWoBzTE+ZmeIx/Z2Ad",
-	"k5bFmRHjZMWs0wZi1tKGLYVlIjEg4lXAJtowwQykIBzETMZ7HX4f8DciPveL7DhHavQ4gfmP33eeL35W",
-	"01EuZsDGOl4h4XORTLSZQxywmU5iy+bIIDcTinXDIAxDf2QbMDyBYwkI65hWkF+FtEyqhUhk/Jop7WZS",
-	"Tenk/iLokO+1Gcs4BvVHn3Hw5ZTdwIolIrqxxLGRJC6PmI10CkTdhdZnwkzhv8IAuI0AYssO2Uf5hrVw",
-	"FQPWQoy3HcP6ea+g9aNQq1xk7H/pPn+wzAgHLJFzSQIAtzORWYfsDnZAQ9PO+egX1aG0+zclMjfTRv6y",
-	"U8d/V7lB9ZDWokhrwzJ1o/RSESO+KbEQMhHj5A+XG1IsFgmltGM3ACnLUsIbRCG9VHt1PRQRUp1APIW4",
-	"w+iamcBrJn2YygUoFkMiVs/KO5ulqTYO4o8QS3FBYP7HXtNbv1cb90buFc8nKtIxXo60eE+EZG6GQqzi",
-	"VEvlmCDLYjscF853I4vjnJHjzHn7I+JY4nYi+WJ0CsZJ/14r+Dzh/cs7Phe3Z6Cmbsb7vfDgVWnTrDNS",
-	"Tfl9cMcReYXjfR7rDEWpHKOy+RhvM7gr3oy1TkAofn+1ddz3BqCNSzG64FsXMBuJRBi2EEkGlmmVrFjL",
-	"7xswv3bA8hX3Oux/YIWGYEXzhVQs1s4OVWs0cy7tWCdcZkd7HTZwbK6tY0cHqB62M1Q84HAr5qlXg8pw",
-	"3j8IewHXJgZzLWPe54N2Nwy7qDxzcVu9s6OD8th6/C+IHI45QeNy+m7bo3ibSGRjNNMWVGGD4oBlSv47",
-	"A5aiYIMSyqGwty0oYrYohi6lm+GTjNHGEXrlNnqocttNf2ypRG4pI+iwz4R1Dj2ZmVgAaY8FswDDpqCA",
-	"ABFlqeVmoMjBkWCZMIALDVUMceYlHrG8fnE87P493P7n7PNPXR5UxajbexWgl1Q+BzwVzoHBi/nn5aD9",
-	"D9H+JWwfd677w2H76se/8W2h4+8lJPGJMZr0Oq0J7wS/bd/5zzMwEDDoTDts5N2By/2rTgILSEad2lE2",
-	"vjYRMAdrhbe3G9/Ix/t3Jg1C/mVOzXrCVYOcfABh3BiEe1gnJyKxsKkzA2blVKEjl8gJsInRc2KfVNYJ",
-	"FQF+EcRg5D4PNi5qpr3HtgugPuCY+4DL+LGRhbDj4Hz/bSYgqJXUtVIdByw1OgJr0XOzbg+9S21c7lZX",
-	"0efwcFNstpiCjrZZiOTaeo/d7z8R6Az398PgAb8+U04mpAsKbh2bFdx4XeqHjACVLEH9KOyOcEyomKxV",
-	"8Q6VjL502Du/LdsP83P4oODV0UEYBjuDhIDnOz524V/9sE9iDjQrh6zKkXmW8mBLDYSjc5VssGJlUVKk",
-	"s5BMXrN8OhtlqdcLhZReFotNjYgBJRpPXhHnNRu8T7eL9As5B+vEPN1Sl+LsFSHaqTFvhItm23L2WQEr",
-	"x5DTz/7+9fMnJowRKzxsFzEwjw18IDTHs64N306lKPUVbZt0MH/0xNUpKA6nflIXMZLkoXhRHpZI5fdX",
-	"Ab9tT3U7f4vuRedcLD/mcIJ3katx/QbwLVNiTn6DiGP0wIuQby6imVReVFH/4iyCmL4Q8tXBcAnjdrdB",
-	"F7fYXos9t1BZVELdOqWfyJQjbR53mVTVwDRgIkk2QtMOb9Kb0jjZputYsrlQq4LZbAkGCqtZBrwW70vG",
-	"e6TZVvtB6GDlA8RUSNW8uYztA3AX09FENPPnC/B8RdBNrgUuWArRtjbVxGFDXcpb9QQ0qcqZnhI0f6dt",
-	"QQ1K9JQlUjWYDuGceVTmK77mffD7WRtvo2u4J9VE8224X4CRrhABOlkF7XDOqMPeCgttqSwoK51cwGs2",
-	"WgqjpJqO0AQUgmD969FQoaiMIiOdjEQyoi8T4UQyyh2kHD2dEQRrMYyzKcEbkYiL5H+Q3wEHcmoCTmvw",
-	"gBcr84BfnA/envCAvzt58+0nHvDTT+8/84D/PDj/lP85/YTvT87PP5/zgL8fXAzOeMDfnp9enL4dnDWC",
-	"dcWR2ZZdFIB8wIY5Pjo83D961CD/RkuWCnUtm1y4/bcMP6JOtbpHbAa3LJZT6eweiWjFjQzbx6I9GbTf",
-	"X911j+4bfUjiyIP70FfaaL9X3WgzbVZIEhtDotXUMqd30LLfe4CWZzGZu3zMAgZ2GMxiyLPbyxKCnmwu",
-	"KzOe2Vp+xKAm+lqGe98JiZYmesd6Tkuhg4hRUouM7Y+lv/gjS8QYklw0/xjH2++4K7KvWfGjBkmsH/kM",
-	"FywicB9rxqCcnKwK31iCDZjIY+r9XqceTEc6xuV7YUji6WYao+ifTi4aQuj9XoPY4qVuS6tnIrk3Afti",
-	"NK4MGaLzKoG6+4Lh/HWurPbaaY+qtbRGuCseFe1fBu1/XPev8l9h+/i637n6/41q/Nvw7ruUv9i1au6m",
-	"IpvClr0b0esRa+UD9/pMeFZ6Tk41WJalZRTzmo0inWEINcKRc6200wptT7JiUkUGBGUR6Q6rgUGxfT67",
-	"0czQvs1GxqvUD9bT1tnOH23gHYlEseL6zptAr6rsO4CvOuzZwa8GOE8GwI1ZzwyCRdpx6zbO379lxweH",
-	"L1mezmQxOCETu41h/kOjx0ouTIM37ItPeaGFUWLE15ToBaVRi31tzSfedVGVTNCWs1zPRGzRmaNCowtw",
-	"sTbxP1j2v+28WtE+fYfyqdlEqphJh758oqe2w/sqS5ImSCjD8u2YwUmXwA6n/24r3/Pt/BRRj9RwBiWX",
-	"cPhrNhJjnbn+OBHqZsSWM/BxlKfAh/nSYTTV2cauDR2jrwWB5SGaVOwrRBl61b81xrD5/LaBBBZCuXUM",
-	"uhlA+ll3TQkNKhI4B3MMhookX6KnUo0CNprIBK4xVLJ21GnIRm5dv4icNk1baRZL4nsrs2ByAyQiQr6A",
-	"RZTW9XXR4HFT+xuCKIxup9qsHriGG5TKIpAurkFkboY22xcq8D6WML4WzonoBp/mIlkKA/gz1YmMVpt3",
-	"dHTwqKP/u3k0D4YnH7K5UG0M38U4AVb52BypbJGsMxfpJueCbjKizMmESVe1dDYjIaLwTCaZQd3IK2qN",
-	"Vq/iD4gkeYKxqHkGV42Vs9y9jLSKwCiIyxCWGhRGVmcmQmZCYoGNcupGHU+Oj4AbChJbUW8e6BK+LcGw",
-	"SFioXkWil+TSxTKb84DP5HRWj1bPPv/MA/7x5N3pt4884B9Of/rwWCzqaX/AS1hZh0iHzInBQeSqKSvW",
-	"On33NWA/D94HDOU9r2rsvWaZ9eF6NZVL0DjKnyisF2Obg87TKxX/HA7tA+UJa6JrmRLb1Spne1kmk+ni",
-	"oF44k+niqIHdX+k62OmXMn/XOv2yOEAP5fTL4miv7uj2wv1O2Ol29zsv68c4OHzmgLMEoYpEPWoadrhf",
-	"tXHP7n/VDdSTHbDNac/sgVUVvVnec1ldiziJqc420rPRDKIbnbnnEt0125sqaKpCz0ykKSiIWQu9xv39",
-	"/eOA+QzrxIKrIsi3i7d7QZHWXYEwlnWPXr5CrvZ6R92harmyJ+AGILVMCaXzIg6zUkXAuscvQ1zi6ICN",
-	"KeFTlFgI9nC+k/NaRdNABHKBFLjNWmUv7B21u9127+VFN+yH+O8/ENTLSrZw0Mb16pmcVveo9fLy1fHV",
-	"r/ify7B9fLX3a/fyZTt/uOvd/9q7DLuVp95l2D70z7/2ekf4ca/d6H4VjtBXFEDv8oxBGDCDzDUozkCV",
-	"HR6tUbK87nQ6oz1fGW7qEcqbAKgIT6uuacAI2TcgUE5ye6cpZeUxTKw0PFhmQcXk/AZlJoTu1walU1dk",
-	"9HFuWVazbAYGOkN1QjnxomPBiRuq8oNX/tyF2YSCSh/Xp3f4aahao2qbRL9K5IvbtopR+0ZBpdsrBUMp",
-	"u72A6dS7qsmKVdqW8BaHarTZbdFn019kOqI+ldFtmx72OkM1VAM2RnhDFc1jGW90BFvOdAJ9JiekGpvd",
-	"ZsQqoSwaWGnZQRiyRFqH7j0C62qoioF+Jt4jxU2stVnC7jOSgIDGFGX/PFdZEpdXT4ZqoCqgUmmuYa1e",
-	"2NvzvRboYDDZ0Bj4On9LTQJpNk6knaExJjUcqnOIaSsDYp7XFb1jiqFeIhfAbDZGARuDsXR9pzHMU+1A",
-	"Rat+2eXwg2UjGZN1bmiL+IrCt9KZYXqpmPTdmXNxA0XXwlBZMYE+M039EzNtKbe7bpxgO/omfDXIySQZ",
-	"Ks8sy3phr8NOvHSjuOjM5R0ZU3B50R1Mu+iqiH1bhWDfzk7feZlBkPenYeiAryxKIFhfxXeVBq7WaJA3",
-	"kZFM99kbUmA2zMJwP7qBFf0A5L1CqSlXGKqxjldEplkxjKV8jK2oW0/Q4g8ABmuNbtuJnM7cEmWnTS9z",
-	"YT+Tc+lsv0z61TosWQuFeAwrrfIy2nZXICWcKm2BATvo7g9VMSkl7KZw+zU+tJHOSq9e66B37OkeVZq2",
-	"RnuvqyFvQ3sZ3cha2Q7D/YZVOoxyCb7ppcyGjB7q9MqLPImMQFmy5D5hyQepiGbQ7nXCSqDPz8obZb5a",
-	"ikzmAV+AsR5su53QT9EpKJFK3ufo1u17QzQjs/DCs+rFGlGp3JqHYCWfT2Pez4uyH9Yjy7THGx2vntB3",
-	"nBvNoi0M/5S5vHV2pXRD2i8nxxFvasXYDyvxUNVtKTIkPMvN0NNa5zZaAHBiE/JXzsD7/G5Y0DDk/WFJ",
-	"xZAHw/I0tS90HvrsyaSPWZpPqJ9xiIe8J4H4jUeoOdrOZLDZMN4Lew8tWo57UXaV3wf8IAwfn1Bp4KYp",
-	"3cen1DpbadL+45PWPdQ4o/uEGWVfM004fApdDV2bOLl3/KTdap3J9wE/fMq5qo20JMDZfC7MqlS/iu+D",
-	"bpeYWgyjvBZzihUqUAs+kVZpCtsYQFhMiUSajxsWiIDe2GNYcIZj/hMUGBeRXI4Dl3eU0tndAJgX6Yuy",
-	"d5nW8c2VLE1ERF0MjQiBANfss2M453NPZZ/Kblp6FVry2vuaFpvoJUvFak5eotELGZOj3EAUdbBu4mGZ",
-	"0HtiD2lBSFHzX1NSEBFDhJ7qAzfzHWhZL//+52BJpNNr5Ci9yqmnl1WuDvn3YOImoX9B4p8TEhM9zV3G",
-	"p0Ni2RXwdET0kemjoPgxH/ac3tG6GL+zCp47jM116mY49HF7UW4ti6vdsPfyOyBhuzj6ZFhAmj0mpNl1",
-	"5rU+GHo6hrwfdg56wUPg8T1g0ETiX4Dw5wSEeg7p6aBQq5Q/HRjKumMOQo8ARC0d/Lw4URQ2OdUreVl9",
-	"5CLxbV3roh+v1/JqLsMhmwiZAKXkpEISywpXpVq1BhRcqprB7xc1nKJ4UasofAeuNKT9n+5vUMmDEGMp",
-	"JgQqxen9y7Jy6WOynHgPMXntyX+hQ9D77vGrzmG30w3DzsH3wU/jSf7Cnz8n/mzkrJ8OQPVK0WMIVMn0",
-	"U+hUzfFfXt1feRWl/3/x8o5nBuODF1RRysnZqsoY6fLMNnXN5P5EseHV/f8FAAD//w==",
+	"7Hv9c9s20v+/gsH3Zip/SzGU/JJY+clJnMb3OC/jONNnzvJZELmScKYAHgBaVl3/78/sgqRIiZadntub",
+	"6bTTqUUSL4vF7mdfe8djPc+0AuUsH9zxGYgEDP08A2eW3aOJA4OPCdjYyMxJrfiAf4VYq8Qyp9lCSMfG",
+	"MNEGmME5Uk1DHnAbz2AucOpcKjnP53zQC7hbZsAHXCoHUzD8/v4+4AZsppUF2vYojiFzkODvWCsHyuFP",
+	"kWWpjAVu/+JfFmm4q+3wNwMTPuD/78XqNC/8V/viRE3BujOweer8fs2jHN+AWTK4AeWYnjA3w2P8Owfr",
+	"mLQsyY0Yp0tmnTaQsI42bCEsE6kBkSwDNtGGCWYgA+EgYTLZCfl9wN+I5MwvsuUcmdHjFOY/ft95vvhZ",
+	"bUc5nwEb62SJhM9FOtFmDknAZjpNLJvjBbmZUKwXBVEU+SPbgOEJHEtBWMe0goIV0jKpbkQqk9dMaTeT",
+	"akon94ygQ77XZiyTBNQffcajLyfsGpYsFfG1pRsbSbrlEbOxzoCoO9f6VJgp/FcuAG5jgMSyffZRvmEd",
+	"XMWAtZAgtxNYPe+UtH4UalmIjP0v8fMHy4xwwFI5lyQAcDsTuXV43cEWaGjbuRj9oj6Udv+mRO5m2shf",
+	"tur47yo3qB7SWhRpbViurpVeKLqIb0rcCJmKcfqHyw0pFouFUtqxa4CM5RnhDaKQXqidph6KGKlOIZlC",
+	"EjJiMxPIZtKHqbwBxRJIxfJZ787mWaaNg+QjJFKcE5j/sWx66/fq4t54e+XzsYp1gsyRFvlESOZmKMQq",
+	"ybRUjgmyLDbkuHCxG1kc54wc587bH5EkErcT6RejMzBO+vdawecJH1zc8bm4PQU1dTM+6Ed7ryqbZp2R",
+	"asrvgzuOyCscH/BE5yhK1RiVz8fIzeCufDPWOgWh+P3lxnHfG4AuLsWIwbcuYDYWqTDsRqQ5WKZVumQd",
+	"v2/A/NoBK1bcCdn/wBINwZLmC6lYop0dqs5o5lwWWidcbkc7ITtybK6tYwd7qB42HCoecLgV88yrQW04",
+	"H+xF/YBrk4C5kgkf8KNuL4p6qDxzcVvn2cFedWw9/hfEDscco3E5ebfpUbxNJV5jPNMWVGmDkoDlSv47",
+	"B5ahYIMSyqGwdy0oumxRDl1IN8MnmaCNI/QqbPRQFbab/thKidxCxhCyz4R1Dj2ZmbgB0h4L5gYMm4IC",
+	"AkSUpY6bgSIHR4JlwgAuNFQJJLmXeMTyJuN41Pt7tPnP6eefejyoi1Gv/ypAL6l6DngmnAODjPnnxVH3",
+	"H6L7S9Q9DK8Gw2H38se/8U2h4+8lpMmxMZr0OmsI7wS/bfL85xkYCBiE05CNvDtwsXsZpnAD6ShsHGXt",
+	"axsBc7BWeHu79o18vH/n0iDkXxTUrCZctsjJBxDGjUG4h3VyIlIL6zpzxKycKnTkUjkBNjF6TtcnlXVC",
+	"xYBfBF0w3j4P1hg1095j2wZQH3DMfcBl8tjIUthxcLH/5iUgqFXUdTKdBCwzOgZr0XOzbge9S21c4VbX",
+	"0Wd/f11sNi4FHW1zI9Ir6z12v/9EoDM82I2CB/z6XDmZki4ouHVsVt7G60o/ZAyoZCnqR2l3hGNCJWSt",
+	"yneoZPQlZO/8tmw3Ks7hg4JXB3tRFGwNEgJe7PgYw7/6YZ/EHGhWAVm1I/M848GGGghH56quwYqlRUmR",
+	"zkI6ec2K6WyUZ14vFFJ6US42NSIBlGg8eU2cV9fgfbptpJ/LOVgn5tmGupRnrwnRVo15I1w825SzzwpY",
+	"NYacfvb3r58/MWGMWOJhe4iBRWzgA6E5nnVl+LYqRaWvaNukg/mjJ65PQXE48ZN6iJEkD+WL6rBEKr+/",
+	"DPhtd6q7xVt0L8IzsfhYwAnyolDjJgfwLVNiTn6DSBL0wMuQby7imVReVFH/kjyGhL4Q8jXBcAHjbq9F",
+	"FzeuvRF7bqCyqIW6TUo/kSlH2jzuMqnqgWnARJquhaYhb9ObyjjZNnYs2FyoZXnZbAEGSqtZBbwW+SWT",
+	"HdJsq/0gdLCKAWIqpGrfXCb2AbhL6GginvnzBXi+Mugm1wIXrIRoU5sa4rCmLhVXPQFtqnKqpwTN32lb",
+	"UINSPWWpVC2mQzhnHpX5mq95H/x+1sbb6AbuSTXRfBPub8BIV4oAnayGdjhnFLK3wkJXKgvKSidv4DUb",
+	"LYRRUk1HaAJKQbD+9WioUFRGsZFOxiId0ZeJcCIdFQ5SgZ7OCIK1BMb5lOCNSMRFij943wEHcmoCTmvw",
+	"gJcr84Cfnx29PeYBf3f85ttPPOAnn95/5gH/+ejsU/Hn5BO+Pz47+3zGA/7+6PzolAf87dnJ+cnbo9NW",
+	"sK45MpuyiwJQDFgzxwf7+7sHjxrk32jJMqGuZJsLt/uW4UfUqU7vgM3gliVyKp3dIRGtuZFR91B0J0fd",
+	"95d3vYP7Vh+SbuTBfegrbbTbr2+0njYrJYmNIdVqapnTW2jZ7T9Ay7OYzG0+ZgkDWwxmOeTZ7WUFQU82",
+	"l7UZz2wtP2JQE3+twr3vhERLE71jPael0EHEKKlDxvbHyl/8kaViDGkhmn+M4+133BbZN6z4QYskNo98",
+	"iguWEbiPNRNQTk6WpW8swQZMFDH1bj9sBtOxTnD5fhSReLqZxij6p+PzlhB6t98itsjUTWn1l0juTcC+",
+	"GI0rQ47ovEyh6b5gOH9VKKu9ctqjaiOtEW2LR0X3l6PuP64Gl8WvqHt4NQgv/3+rGv82vPsu5S93rZu7",
+	"qcinsGHvRvR6xDrFwJ0BE/4q/U1ONViWZ1UU85qNYp1jCDXCkXOttNMKbU+6ZFLFBgRlEYmH9cCg3L6Y",
+	"3WpmaN92I+NV6gfraQs380dreEciUa644nkb6NWVfQvw1Yc9O/g1AOfJALg265lBsEw7bnDj7P1bdri3",
+	"/5IV6UyWgBMytZsY5j+0eqzkwrR4w774VBRaGCVGfE2JXlAatdzXNnzibYyqZYI2nOVmJmKDzgIVWl2A",
+	"85WJ/8Gy/+0W1YruyTuUT80mUiVMOvTlUz21IR+oPE3bIKEKyzdjBiddCluc/ruNfM+3sxNEPVLDGVS3",
+	"hMNfs5EY69wNxqlQ1yO2mIGPozwFPsyXDqOpcBO71nSMvpYEVodoU7GvEOfoVf/WGMMW87sGUrgRyq1i",
+	"0PUA0s+6a0toUJHAOZhjMFQm+VI9lWoUsNFEpnCFoZK1o7AlG7nBfhE7bdq20iyRdO+d3IIpDJCICfkC",
+	"FlNa19dFg8dN7W8IojC6nWqzfIAN1yiVZSBdskHkboY22xcqkB8LGF8J50R8jU9zkS6EAfyZ6VTGy3Ue",
+	"Hew96uj/bh7Ng+HJh3wuVBfDdzFOgdU+tkcqGyTr3MW6zbkgTsaUOZkw6eqWzuYkRBSeyTQ3qBtFRa3V",
+	"6tX8AZGmTzAWDc/gsrVyVriXsVYxGAVJFcJSg8LI6tzEeJmQWmCjgrpR6MnxEXBLQWIj6i0CXcK3BRgW",
+	"Cwt1VqR6QS5dIvM5D/hMTmfNaPX088884B+P3518+8gD/uHkpw+PxaKe9ge8hKV1iHR4OQk4iF09ZcU6",
+	"J+++Buzno/cBQ3kvqho7r1lufbheT+USNI6KJwrrxdgWoPP0SsU/h0P7QHnCmvhKZnTtallce1Umk9nN",
+	"XrNwJrObg5br/krsYCdfqvxd5+TLzR56KCdfbg52mo5uP9oNo7DX2w1fNo+xt//MAWcFQjWJetQ0bHG/",
+	"GuOe3f9qGqgnO2Dr057ZA6sreru8F7K6EnESU52vpWfjGcTXOnfPJbqra2+roKkaPTORZaAgYR30Gnd3",
+	"dw8D5jOsEwuujiDfzt/uBGVadwnCWNY7ePkKb7XfP+gNVcdVPQHXAJllSihdFHGYlSoG1jt8GeESB3ts",
+	"TAmfssRCsIfznZw3KpoGYpA3SIELh+pj1RGkFbC5VHmzloOzA+ZbQVZJvuoTy9Lc1qYOCmM/VHGq42vL",
+	"EiMnLmDj3DFBM4iJbCIMEzMQCVvoPE3QGVuyIaeskXBg3ZCTCzzVOlmvqPaj/kG31+v2X573okGE//4D",
+	"TU9VbxcOurhVM9/U6R10Xl68Orz8Ff9zEXUPL3d+7V287BYPd/37X/sXUa/21L+Iuvv++dd+/wA/7nRb",
+	"ncTSXfuKauIdszEIA+Yody3qfaSqPpTOKF1chWE42vH167ZOpqJVgVoFaNUVDRjH+zYJypxu7jSl2gEG",
+	"s7W2DMssqIRc9KDK1xB/bVC5nmXdAedWxT/LZmAgHKpjytyXfRVOXIOXA4KowtFaB6xat9mnd/hpqDqj",
+	"ejPHoE7ki9uuShAjRkGtJy0DQ4nFnYDpzDvU6ZLVmquQi0M1Wu8JGbDpLzIbUTfN6LZLDzvhUA3VERsj",
+	"CKOEFxGXF3LBFjOdwoDJCSnwek8cXZVQFt0AadleFLFUWodBCML/cqjKgX4m8pGiO9ZZL7QPGElAQGPK",
+	"5oQio1oRV9R4hupI1aCv1gLEOv2ov+M7QtANKtS2WSN6XbylVoYsH6fSztBlILAYqjNIaCsDYl5UP737",
+	"jNqYyhtgNh+jgI3BWGLfSQLzTDtQ8XJQ9WL8YNlIJuRDtDRvfEXhW+rcML1QTPoe0rm4hrK3YqismMCA",
+	"mbYuj5m2lIFetXewLd0dvmblZJoOlb8sy/pRP2THXrpRXDSiE6XPp+CK1gAw3bL3I/HNH4J9Oz1552UG",
+	"TZE/DcMwYWlRAsH6XgNXazPrjI6KVjeS6QF7QwrMhnkU7cbXsKQfgHevUGqqFYZqrJMlkWmWDCM+nwlQ",
+	"1FMoaPEHAIN1RrfdVE5nboGy06WXhbCfyrl0dlClJht9oKyDQjyGpVZFsW+zd5HSYrXmxYDt9XaHqpyU",
+	"kYWhpMBrfOginbWOws5e/9DTPaq1lo12XtcD85YmOOLIStn2o92WVUJGGQ/fmlPlbEYP9aMVpahUxqAs",
+	"+Rs+rcqPMhHPoNsPo1o6gp9WHGW+pouXzAN+A8Z6sO2FkZ+iM1Aik3zA0fnc9YZoRmbhhb+qFytEpaJw",
+	"EShW93yS8EFROv6wGlklZ97oZPmE7ujCaJbNa/inyjiuckCVs9R9OTmMeVvDyG5Ui9rqzlWZx+F5YYae",
+	"1uC31qiAE9uQv3YGPuB3w5KGIR8MKyqGPBhWp2l8ofPQZ08mfcyzYkLzjEM85D0JxG88QiMccCaH9bb2",
+	"ftR/aNFq3Iuq9/0+4HtR9PiEWps5Tek9PqXRf0uTdh+ftOr0xhm9J8youq9pwv5T6GrpLcXJ/cMn7dbo",
+	"n74P+P5TzlVv9yUBzudzYZaV+tV8H3S7xNRisOe1mFNEU4Na8Om+Wuva2gDCYkp30nzcsEQE9MYew4JT",
+	"HPOfoMC4jDcLHLi4o8TT9jbFopWgLM5XySffAsqyVMTUa9GKEAhw7T47Bp0+Q1Z102ynpV+jpegQWNFi",
+	"U71gmVjOyUs0+kYm5Ci3EEV9tut4WKUdn9jpWhJSdiasKCmJSCBGT/UBznwHWjaL1P85WBLp9BpvlF4V",
+	"1NPL+q0O+fdg4jqhf0HinxMSUz0tXManQ2LVu/B0RPSR6aOg+LEY9pze0aplYGutvnAY26vp7XDo4/ay",
+	"KFyVgHtR/+V3QMJmCffJsIA0e0zI8qvca30w9HQM+SAK9/rBQ+DxPWDQRuJfgPDnBIRmDunpoNCo5z8d",
+	"GKrqaAFCjwBEI2n9vDhRll85VVV5VSPlIvXNZ6vSJG9WHBsuwz6bCJkCpeSkQhKrOlytprYCFFyqXmcY",
+	"lJWmssTSqHt8B660FCee7m9QYYYQYyEmBCrl6f3Lqr7qY7KCeA8xRYXMf6FD0Pve4atwvxf2oijc+z74",
+	"aT3JX/jz58SftZz10wGoWc96DIFqmX4Kneo5/ovL+0uvovR/WV7c8dxgfPCC6l4FORu1IyNdkdmm3p7C",
+	"nyg3vLz/vwAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
