@@ -11,6 +11,7 @@ help:
 	@echo "make generate         regenerate internal/gen/ from openapi/"
 	@echo "make sdk              regenerate the Go, TypeScript and Python client SDKs in internal/gen/sdk/"
 	@echo "make schemathesis     Schemathesis against a live server, both specs (part of make test)"
+	@echo "make helm-check       render, validate and lint the Helm chart (part of make test)"
 	@echo "make load             end-to-end ingest load test (see README: Speed)"
 	@echo "make wsload           end-to-end realtime fan-out load test (see README: Speed)"
 
@@ -39,6 +40,16 @@ vet:
 test: vet check-generated check-sdk asyncapi-tools
 	$(GO) test -race -count=1 -timeout 15m ./...
 	$(MAKE) --no-print-directory schemathesis
+	$(MAKE) --no-print-directory helm-check
+
+# The Helm chart (deploy/helm/lightwatch) rendered for both modes and a matrix
+# of values with Helm's own Go packages (pinned in deploy/helm/test/go.mod, a
+# module of its own so Helm and Kubernetes stay out of go.mod), every object
+# decoded strictly into the Kubernetes API types, helm lint, the README's
+# values table. No cluster needed.
+.PHONY: helm-check
+helm-check:
+	cd deploy/helm/test && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 load:
 	$(GO) run ./cmd/lightwatch-load $(LOADFLAGS)

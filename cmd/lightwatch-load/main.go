@@ -160,6 +160,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "lightwatch-load: interrupted")
 		return exitFailure
 	}
+	if err := t.reportDisk(ctx, stdout); err != nil {
+		fmt.Fprintf(stderr, "lightwatch-load: disk use: %v\n", err)
+		return exitFailure
+	}
 	return code
 }
 

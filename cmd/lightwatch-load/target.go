@@ -23,6 +23,10 @@ type target struct {
 	rss func(ctx context.Context) (int64, error)
 	// hwm returns its peak resident memory since start (VmHWM); nil when unknown.
 	hwm func() (int64, error)
+	// dataDir is the spawned server's data directory; stopped is set once
+	// reportDisk stopped it.
+	dataDir string
+	stopped bool
 }
 
 // setUpTarget spawns the server or checks the one at -url, and prints what is
@@ -70,7 +74,11 @@ func setUpTarget(ctx context.Context, o *options, stdout, stderr io.Writer) (*ta
 		_ = removeDir()
 		return nil, nil, err
 	}
+	var t *target
 	cleanup := func() error {
+		if t != nil && t.stopped {
+			return removeDir()
+		}
 		err := s.Stop(45 * time.Second)
 		if err != nil {
 			err = fmt.Errorf("server: %w\n%s", err, s.LogTail())
@@ -81,9 +89,10 @@ func setUpTarget(ctx context.Context, o *options, stdout, stderr io.Writer) (*ta
 		err = fmt.Errorf("%w\n%s", err, s.LogTail())
 		return nil, nil, errors.Join(err, cleanup())
 	}
-	t := &target{base: s.Base, key: o.key, spawned: s,
-		rss: func(context.Context) (int64, error) { return s.RSS() },
-		hwm: s.HWM,
+	t = &target{base: s.Base, key: o.key, spawned: s,
+		rss:     func(context.Context) (int64, error) { return s.RSS() },
+		hwm:     s.HWM,
+		dataDir: filepath.Join(dir, "data"),
 	}
 	fmt.Fprintf(stdout, "target   %s (spawned %s, pid %d, embedded defaults, data and log in %s)\n", s.Base, bin, s.Pid(), dir)
 	if len(o.serverEnv) > 0 {
@@ -91,4 +100,39 @@ func setUpTarget(ctx context.Context, o *options, stdout, stderr io.Writer) (*ta
 	}
 	fmt.Fprintf(stdout, "note     %s\n\n", rateLimitNote)
 	return t, cleanup, nil
+}
+
+// reportDisk prints what the spawned server's data directory holds per stored
+// event: it reads how many events were stored (acknowledged less duplicates)
+// from /metrics, stops the server gracefully (which compacts the embedded
+// store's head into blocks and checkpoints its write-ahead log), then adds up
+// the directory's files, the write-ahead log included.
+func (t *target) reportDisk(ctx context.Context, w io.Writer) error {
+	if t.spawned == nil {
+		return nil
+	}
+	accepted, err := loadtest.MetricsSum(ctx, t.base, "lightwatch_events_accepted_total")
+	if err != nil {
+		return err
+	}
+	dups, err := loadtest.MetricsSum(ctx, t.base, "lightwatch_events_duplicate_total")
+	if err != nil {
+		return err
+	}
+	t.stopped = true
+	if err := t.spawned.Stop(45 * time.Second); err != nil {
+		return fmt.Errorf("server: %w\n%s", err, t.spawned.LogTail())
+	}
+	size, err := loadtest.DirBytes(t.dataDir)
+	if err != nil {
+		return err
+	}
+	stored := int64(accepted - dups)
+	per := "n/a"
+	if stored > 0 {
+		per = fmt.Sprintf("%.1f", float64(size)/float64(stored))
+	}
+	fmt.Fprintf(w, "\ndisk         %s bytes per stored event (%d bytes in the data directory, WAL included, after a graceful stop; %d events stored)\n",
+		per, size, stored)
+	return nil
 }

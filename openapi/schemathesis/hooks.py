@@ -13,7 +13,9 @@ run.sh and the README). They do two things the documents cannot:
    - `from` is before `to`, and the range spans at most 31 days;
    - GET /api/metrics: the range holds at most 11,000 steps of `step`;
    - `cursor` is only ever a `next_cursor` the server issued for the same
-     listing and filters (the stateful phase passes real ones along links).
+     listing and filters (the stateful phase passes real ones along links);
+   - an anomaly rule's `window` is a width the series can be cut into
+     (AnomalyRule.window's description): 13s is refused.
    A positive request that breaks one of these rules is not valid, so
    Schemathesis would wrongly expect it accepted. Invalid ("negative")
    requests are left as generated: the server must reject them either way.
@@ -51,6 +53,9 @@ def map_case(ctx, case):
     meta = case.meta
     if meta is None or meta.generation.mode != GenerationMode.POSITIVE:
         return case
+    if case.method.upper() in ("POST", "PUT") and case.operation.path.startswith("/api/alert-rules"):
+        keep_anomaly_window_valid(case.body)
+        return case
     if case.method.upper() != "GET" or case.operation.path not in DEFAULT_SPAN or not case.query:
         return case
     query = dict(case.query)
@@ -59,6 +64,20 @@ def map_case(ctx, case):
     keep_range_valid(query, DEFAULT_SPAN[case.operation.path], step_of(case.operation.path, query))
     case.query = query
     return case
+
+
+def keep_anomaly_window_valid(body):
+    """Replace an anomaly rule's window that no step divides (see anomalyStep in internal/impl/alerting)."""
+    if not isinstance(body, dict) or body.get("kind") != "anomaly" or not isinstance(body.get("window"), str):
+        return
+    w = body["window"]
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    try:
+        seconds = int(w[:-1]) * units[w[-1]]
+    except (KeyError, ValueError):
+        return
+    if not (seconds % 60 == 0 or any(seconds % s == 0 for s in (30, 20, 15, 10)) or 60 % seconds == 0):
+        body["window"] = "1m"
 
 
 def issued_cursor(value):

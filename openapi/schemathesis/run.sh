@@ -32,7 +32,10 @@ go build -o "$tmp/lightwatch" ./cmd/lightwatch
 
 # A rate limit far above what the run sends (each 429 is declared in the specs,
 # but a throttled run would test little else); port 0: the kernel picks a free one.
+# Retention 0 (keep forever): generated events carry any ts the schema allows,
+# and the positive-data checks expect them taken, not refused as expired.
 LIGHTWATCH_ADDR=127.0.0.1:0 \
+	LIGHTWATCH_RETENTION=0 \
 	LIGHTWATCH_DATA_DIR="$tmp/data" \
 	LIGHTWATCH_BOOTSTRAP_KEY=$key \
 	LIGHTWATCH_RATE_LIMIT=1000000 \

@@ -658,7 +658,7 @@ type AnomalyRule struct {
 	Enabled     *bool                 `json:"enabled,omitempty"`
 	Filter      MetricFilter          `json:"filter"`
 
-	// For A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+	// For A rule's `for` or `grace`, from `0s` (at once) to a day, such as `0s`, `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 1m
 	For         *Hold              `json:"for,omitempty"`
@@ -674,9 +674,8 @@ type AnomalyRule struct {
 	// Example: 30m
 	Warmup *Warmup `json:"warmup,omitempty"`
 
-	// Window A rule's evaluation window, from 10 seconds to a day, such as `30s`, `5m`, `1h` or `1d`.
-	//
-	// Example: 5m
+	// Window The width of one point of the series: whole minutes, or a multiple of 10s, 15s or 20s
+	// (or 12s, which divides a minute); default 1m. Other widths, such as 13s, are refused.
 	Window *Window `json:"window,omitempty"`
 }
 
@@ -784,12 +783,12 @@ type HeartbeatRule struct {
 	Enabled     *bool            `json:"enabled,omitempty"`
 	Filter      *HeartbeatFilter `json:"filter,omitempty"`
 
-	// For A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+	// For A rule's `for` or `grace`, from `0s` (at once) to a day, such as `0s`, `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 1m
 	For *Hold `json:"for,omitempty"`
 
-	// Grace A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+	// Grace A rule's `for` or `grace`, from `0s` (at once) to a day, such as `0s`, `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 1m
 	Grace    *Hold              `json:"grace,omitempty"`
@@ -803,7 +802,7 @@ type HeartbeatRule struct {
 // HeartbeatRuleKind defines model for HeartbeatRule.Kind.
 type HeartbeatRuleKind string
 
-// Hold A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+// Hold A rule's `for` or `grace`, from `0s` (at once) to a day, such as `0s`, `30s`, `5m`, `1h` or `1d`.
 //
 // Example: 1m
 type Hold = string
@@ -820,7 +819,7 @@ type LogCountRule struct {
 	Enabled     *bool      `json:"enabled,omitempty"`
 	Filter      *LogFilter `json:"filter,omitempty"`
 
-	// For A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+	// For A rule's `for` or `grace`, from `0s` (at once) to a day, such as `0s`, `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 1m
 	For    *Hold              `json:"for,omitempty"`
@@ -906,7 +905,7 @@ type MetricThresholdRule struct {
 	Enabled     *bool                        `json:"enabled,omitempty"`
 	Filter      MetricFilter                 `json:"filter"`
 
-	// For A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+	// For A rule's `for` or `grace`, from `0s` (at once) to a day, such as `0s`, `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 1m
 	For    *Hold                   `json:"for,omitempty"`
@@ -977,7 +976,7 @@ type SecurityRule struct {
 	Enabled     *bool           `json:"enabled,omitempty"`
 	Filter      *SecurityFilter `json:"filter,omitempty"`
 
-	// For A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+	// For A rule's `for` or `grace`, from `0s` (at once) to a day, such as `0s`, `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 1m
 	For       *Hold              `json:"for,omitempty"`
@@ -4955,123 +4954,125 @@ func (sh *strictHandler) ListServices(w http.ResponseWriter, r *http.Request) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7D1rd9s2sn8Fl9t7IrWULPnVxD49XTdN0twmaW6Snu7ZyGvCJCRhTQIMAEpWE93ffg8G4FOgHrbz2N18",
-	"SSwJIIaDwbxn8N4LeZJyRpiS3sl7b0pwRAT8+YooseidjRUR+mNEZChoqihn3on3moScRRIpjuaYKnRJ",
-	"xlwQJPQcyiZ9z/dkOCUJ1lMTymiSJd7J0PfUIiXeiUeZIhMivOVy6XspFjghyq77MBOSO5Z8MyUoYORa",
-	"XYQwIkB8jNSUoFSQGeWZRCmeEB/NqZrC9xInBI1prB+sAaL6Ke8yIhae7zGcaDjMo+rQ4utnhE3U1Ds5",
-	"Gu77Gvr8cwm/VIKyiaehfyx44kCQwkLlECqaECQw0+BRFsaZpDOCOq8eP0QHBwcPuqcoImOcxQpxRtCU",
-	"ZyJHaKB40Ab7WC9chXzMRYKVd+JFWJGeXtRzAfwrWbwhDDPlxrGC33LQr8hCog6OEsokfGd+DSzAAeIs",
-	"XlReQM8JcRwTca8V6eYZNdC/EWTsnXh/2SvJcc/8KvcssBr0ZzShDrCfc6kQVSSRiDLAoSaFtuVjeEh1",
-	"dQu8dzIcDHxNAJZcB/BxHfX63m8ich2QQH8MUIeROZEKjamQys+x1EVcoADLsHVvOTzVCSMs5PkeYRqo",
-	"t/lHLEPv3LXdr4mY0ZCsgvgbixeIzDSu7W5LgqQZLVFHkJRghS9j0tVQkus05hHxTpTIiBtoO7cGNuzK",
-	"ph22IL7Qj1nCBjw10/YHxRthIfBC/yrVIgby5yLRn9+Qa7X+5eZTLglKiJR4QlDImcKamtWUSqTItUKd",
-	"EEvSo0wSJqmiM/PGrld818Yq9o+ON7OKN3wV0EcscrEJcr2OTTA+bz1cfHeesPQ9QWTKmSSwVz/h6BV5",
-	"lxEJiNUII4Zb4DSNaYg16Hup4JcxSb77p9Tv8X7Lw/zSzDKL1jFxhgpBoM+HxsgljxaI6lM9wzGNTi2/",
-	"h0cg/cISvhlTEkd9TQyPubikUUTYpwRcc82zl081r0QxDq8MUDwlAha8J5EMeUr8/K0sD6USMd7kmEvf",
-	"e8HVY56x6FO+wguOZBZOgYlqHloFysILsL3h/BkWE/Kp0QuEQK5DQiKJhug5/SkH5zlmC0us8jNt+j2J",
-	"BFYEgWDR20qupziTikT6kLarVK6V7ei96lBY/XeGMzXlgv5Jos9F3FSihEpJ2USTcsauGJ8z2IjfGZ5h",
-	"Gmtp8amBk0orSlSirITh1GiiCGv8ATFP6IwwFJEYL+50U2SWplwoEj0nEcVvgLF+hqNheUlQXU2vEvRB",
-	"8NhH6ZXOXj79lSz0X6nQLEpRw/NDQbAi0QVW24oN36NAiStfG0nk+EGQGb/acQ1gnXJ7VUIP1/OaaoMq",
-	"VN5VuSzIu4wKfa7e6neyb+BXFVUAwq9iqVS2+OU/Saj0Iga5T1mamb2PIqq3AscvK7ge41gSv4H+HGdV",
-	"lcJqn+0qxc2xU6pYB7CG/TBs4M33MkbfZcT+rFW/GipxHP829k7ebqfAn7vI1/BP88gWMwKBMrfGBknw",
-	"ArQBhBlXUyL6K7tqN9Siy7l1MRFq9ViM9RMswdaB/2NKGKKg2pMIdUpWI7KY3JMoGHMRgCJ5q8MU40sS",
-	"y3ZqckxZeTfGFR0vLogQbYZ1jKXWKhUdW+6BxpjGmdCQ0jHCbNH3TlgWx77rVEsez3Y81hpJFy2vDL+1",
-	"MhFJZkRQtdhE67Chr/PBYDhgodZtJhAdZwbLxmRDU9Ast91DqbACqHPjLCUs0r/5mpDMHzm6HNaa78ks",
-	"SbBYOF98huOMuLcPfkJqihVSgk4mRJMkVXXAeaalc7Eoy5JLa8Ou8L98d6p7UZBiZQvyN64hN4e09ZS9",
-	"xEaBrJ+0goFtxcnMcXXw+YqHaAtmD0u1AvoqM+qM++QZQ7hpw4A6EgETOEFUSc3SKDMkhaXVQzqWdUk0",
-	"pnGs94r5aE4up5xfIUlCQZREMRkrxDPV9UcMnFoBjQIfBaUMChBmEQqyNMq/6I+Y5388yX5FjVmSk3dC",
-	"lKDhhZoKIqc81gQT88lFyDMjNkmYWTqZEizUJQHywIwnOF44D0DrsS9fcgdXV5tgh/eoSfPaAmsJopDu",
-	"jZ1nCOshsPOnKNBLBEiSmIRKAiHIKU7BKRVRPTGhDCtDpAlOUw2yJjWLmzayNz8DYVaR2jL8l3yAnVBu",
-	"TsuEZ3zyUP9ux6/sb8u05zDuTT7Mzi62v9XtY36H4cuCbBcvjCcDNmnpe5yRLZQMFwhLf/2c2ttuGtyA",
-	"dv3gOuI3ja7uqtaSrnsT3rMUqLX4/is8f27cVwUpvq6Iwfw4Ujbmnu/NsWBG1oSCKhri2HnUqqtuUlab",
-	"XM4QBpJEUKJZXIqF0mbhWPAEiJ3PGRIkJEyhSzLFM8ozcQISNsCTiSATrAh48AkOpyMWzCmL+DzQhoxG",
-	"ENY8FJgeRoLHsX52QjADhicVZhEWEYrIjBptpfPoj+dn3dNcH5NoPiVsxPR6f/ZkqC3E3HsQ5F4+qhaB",
-	"b03EYI5FkqUA0ZRqHr5wsdIC9CrW8UyjOqF6eIKvPZDiGvlw0FyYr2GzqfMPHBMI01ZtlSdfch4TzPSP",
-	"JsSxSWCa8/HYjF2CXrBpyi/6xDu4/jr+vVldbTpNVx6R4OvqjOGxS6O9mblkFOGtlYw/jER+g8WEqLrZ",
-	"NHR5pkvCqsuoXPMqIgv71bjCoH+0opTdQs01lLzx1cwoPR5O3sbxZlSLXWXlqaVEl/h8CIeaWsdHnZ38",
-	"wufGY3opiZiRyKqzK6wgKOQQxE1ycpxo6T0BLTRW8A9xkuajGWmLeYWYcaYZJSJsRmKeEqQxaiMIxrsi",
-	"EhzTP0mEFEedIr74P69/e6F/T7PLmMopiRAHQ2LEXpGISiSVIDiRwLfSzAyYEYH+IJeveXhFVLePHl3j",
-	"UMULCFzxMQpiPtF6nuGx+q9ckAb+iAWF0AdmmQoiCVM+SrAKp5pNGs3Dyb2UEvQyU2Tt+SzFbROD7zcb",
-	"E/4qgzp3WaQVzWXFDmCav4duLZAyRcQMxxfSBKArg4qgnDFKMlllWVmq9S4yETgimlIjPmfucFlNZcxB",
-	"KR7pgMBF7VMulRv+7fTqmE8K7atNj3ZyXz5ZRWhMZiTedL6fwSDN4qye4TS9U8zajHYlcNhi0TewauAp",
-	"V3Ih0L766rvchTekzcRQ1ntbMBacTUguyGt8zWGU72pnW85p5tvBLkxoJYrONrktgHEKhMOQpApsf9T5",
-	"/c3DHdxPpbLexDkOc0VlZRIOldPM9r0QKzLhLZ6MdTTGMxXyW7p+al4fnokWZiJFeEHTzQRbvEsFAtdW",
-	"yTLSvkpbbe5n3zNxK7dzcYrTlDAS7babLsu38GVbWa2kVyeuEn7Xu4HwvAvHjZHCmx03dXy8NGIOzac0",
-	"JiiBiA/ke4x5HPP5KUqx1FY2whIFNj+ovxkxre6fx5TE0aPcX9p0CZM4cm6ZID4i/UkfBRCU70NAMIBk",
-	"j0seLfpGP+rro++Cbt3BaEBuYFjPQwsb9HFhIOwQkKgQ83Ze/loSh9PVbx9pksZUOD21Slbx/RQrJAmL",
-	"JCrEnLHkEL7U22/8+u0vegNT9jFYi2MuEC7gMPkiFRCk4imMiTmbgJcfM7Byc2UApXEmUTDRMhB2to7L",
-	"z2HvNXd/N5MP3uSm9uEGHeU/2kK8kVG3xuhyHnzu4k9ntcAUMCVDr77x2gyR0Wj18cQowgvfpIRojnow",
-	"kNoOOUr0v8OpmT20Ztg1TlLIyBommvKxUkToBf/R6bwd9h6cvx30Hpy/H/gHyw9vh73v7efD5Yf7bwe9",
-	"I/vxYPnh/vHbQe/Aft7Xnw8Hg678UH/K/vLDsD5ueFh+/jA8PBx0EzsHRj44/7D/dtA7PO9OPwyj7jcu",
-	"vvv05wapDPfvN0ml8mJvz3p/x70/B70H/YuT0ah3/p3zqc9yxTs/GKAjgyFymU3Alij8dRqRIG58b4xV",
-	"i8eu5q/cjc9p/ms0UW1ixnwiKxaj4SiBsUwLV9xa4/vzM7hnfHIn3qzSJ/6VW9W5Fd/oRap4dW7jsqrE",
-	"F5xus8JT5vCT3aH7qgTDxVVLettNkSrM7622qLTDi605Xt2Zdztnn9ask63VOJe2VXMk74iKT3uYNrvD",
-	"84zjG+JmhZTOW/H1YqsDXpUxuPfnWe/vFyfn9q9B78HFSf/8W6eoKRd5qmWK229ycUUWdUOtzVlSGmXt",
-	"WRgmT3y3x+3uYXEfWBjkV9+qAlH7JrzklDk8jng22cqDk4d0qmMpU8eHnu9wQib4esunJpRtOVJmyZYj",
-	"XU6FWk2KVCS9oT8BXAdFjB9iXdXol0Zn+x68hpDhx/HspXp/t3dFVIli6VLW29w5DXyUdQ9FhoyFZBMa",
-	"XhEJNR0rLgZbU7Sd627dIaVkV3zYDXIhRJHUvRH8hjkZeVqefrCfFzSZCgYDRTsC65H+HePXDBWRXH0e",
-	"cB7PvrEC/DUw7EwH+qpRf5ka9cfUoi3V+ZUzsUm1fkHmnyAt/co83+WXDAVRffQUIr1yyucMyhrzMqsd",
-	"GO6Xmqxu3t6F+7y6YAUzrx4/RA8Oj74v6q0iojCNpcv61z84EQI+DYcq8ggcv7asy9Rv+eBhhS9MTo9d",
-	"15SRboPOitPegdO1cWVhKohs/HKVROzv9yT6W89WG/We/gzCCo0pg4AbZeBXaU+ULsPSq9qioipeH5Vs",
-	"evN+f/UUMZxQNqlVxenhpyjAlzxTJ5cxZleBcaEbpU9DgCRemGBJHG8Oklhd2wBYvISLlAw51/LRJkQq",
-	"iDNhTamQwu8UCnly3Y3MymqsscLujw83cvuEsosbBRXvyJau5RTexqGXR2/zktdNvj18yWekqtIUKclo",
-	"4CPM7IO6X4arr0Edt1NSikD3V+XkToITX4j7zsmQzPlzu0TuIM8oxlJd1FKZtlNQYJ4khN2FjdcsOWmm",
-	"OsVGA4OMJ9+zRZvu4pNCPjUj29hUZOlHQU2MfWMkMY2qqXg3S7MqyktyrORvtWZPHf60DTGbf4xGsiVQ",
-	"48qljvkc4usRBZttSifTTQnVr6193JYsrUjqo+FA+mh4JH20r/86GEjEBZpPeUxQQlmmiERZ6grCDZMt",
-	"YnBHzRjccCA/DI/kh/2B/HAw+CTRtLK7yFpp3HB26mfb/y9Go16Lo/OPIrt11aQ3acl5mHOORdLL0iK6",
-	"aZCrEfu9RqysYPaBCW8eDAC3xxa33zdxezBYDXAe58j8UMHrvn8Isc48uHm0/HA8qKD5QH/WeP6+xPvx",
-	"4PC+I9x5sPwwHAzKofrT/XJP4LsfYWeO8gHHbwe9+3p/INraskd12bBraoi2lxz+RTphEhL6UURiCip+",
-	"55fnZw97r3852z86zhsLBH/rPaOTqYIkkJ6ehVUmSIBMnXW3j17oA2ktsUscXvWNB6Ut3HG/+YK+NxdU",
-	"kd9YvCirVhu+Z1tu5TzJmYidJDZVKtW0of+X6PdXz2x3jgf3j08R4+jpy9kxiqkiAsfSR4yz3tnrh0+f",
-	"onCKBQ4VERKlRISEqR5hIY9IVE/qygRtvOrg8H6N5mDpH0/29jqdahj6//7rm1E2GOwf3+t0v/3OP/3h",
-	"pHf+4b81RZz1HuPeWNNY99u/dn9cP8sx6bvOCRDWt90fO3sb1vyra9Hut53R6MdNM/d+dM79sfOXm878",
-	"ZlvTRu+2S9T8UegmLZkUZIbjzBirRo/Jmc3A5lLImydTHK1Lphh+uckUlVTS11p7MyzjkmBBxFmmSdpx",
-	"rvIGE50gnl/0+/2ge4oCbTQGpnUKuAbeZeAT9lEAdmQAX+qdMNn1V2Qhi75jYGbAmiWE+uSYJgrUKoQu",
-	"Ox9HSNII3MIlkzrJi4KK5AmoQ2oYXeAmtg3HfOjmM2LQzqcEkCiU4gllQDSnjTIqoJ2UiJ4VVYLHcZbK",
-	"0yLDl4b6iWRCpRKLU1NvKE/h4XpIghmekISY7l1lNaJZ3uJY9kdsxIz/pWhRg5gpjTqzLUbgyxP0E2AQ",
-	"6QN3EF6RBfxBAgsQbAxwezObQpnjiAXXvbhk7zAsQB27nVtuZLePAEQFRiyVIwbPgeQk1ega0Efg85EI",
-	"C4IKr1XQ1ngjAAS8LHbhBMVUKoSZnGv2HGIhFo1GcxuzTrWMQli/ezHF2YUOvcRADYJYauhdYmlqRjqa",
-	"XnxEo+4JktB2yy7LyHzELIVhIejM9rjjmUJRZt6RgBI5wansozNkYND7cckzk9BFVY4tQLGF53TEtKkP",
-	"PRNQJqHkBqPDwcBUj8Q0JEySsj2Fd5bicEp6+/1BxWfllecE/W+m6ers5VPP92ZESHOyhv2BmcFTwnBK",
-	"tS7VH/QPDIebAofYwyndA5rtASno76xqUpDp0whWk6ooxjVJzJXWVfuDwZoGLKuNV25dg54Xr9at6S0T",
-	"jd0dXcxG3ZPmTPjo0nS3gEY7h4NhG1gFHvZqvYJg0sHmSWXrLD1j/8HmGc3uS0vfO9pmpWqzoGW16QHs",
-	"bZVxaeaNJxKCacDsPKiObbIXjXdwLUIMWDqI5iG4wssNKzy+P/FosQXBWLlsaooKn3YJ+HPNGyAteDhA",
-	"MMCICT5G4ZSEV/qwUoaOchPPOLtzo8Sr1pEUHjGbOPR2NTGwcD96+cMLn5hJwjQ+r1otfunZUgQn3omX",
-	"4kUCbT+XZTfMHFT7iqXHqawGy9VmqySDVJUne3v6S9m3eOqHPNkrdwnywXnqnZhavdLRVNrTNS/ScFA6",
-	"hrQitCx7GG19Jk2Z/rJ+Eq0p0OAYw504xpYcwX20NVWjOZbIxmYavaiecbNsi3JitM7fXz2r91d1tPOL",
-	"KbuCJ/5MYlIl/JWTETUGNNux6kVh4Dc51vqXPFr8ZY9GcHifELXm6ZPqr7s++hVJYxyuA140R+y2xBJ4",
-	"42Azx6o0RPyEPHh4sBUPNg35YMLRNnA5WpZ9Po5vGDPC1e4ZO3P9pb+iPuy9N1u/NEdJ0/gq+fy8QvsN",
-	"znDYfhC1rmSeG1nB/MXSkXmN9TOKppOfjxTMbtySFHy30vikzodupTLeWgB8pZc7oZcnRN2aWKrS4u17",
-	"01BXmyRlP10rQZpaxLb6yNOfvaXWfmzPoDpVvloVX7uppR9PJ/rERwJhiaww//djp/8JctyS8l0K8i1c",
-	"ANJbOcKONuDmaSb6AC05sGptDl/0syto+2at/Jb+OlAgB5tKKw3ckJQ9+HbgNCurGjQh254PYYW4KNri",
-	"Uml6jrtajO8fwkUE8iPeRLABVrvwejDvuBN6S6Ouksb2zBUEWww0FwNsMdBeeKGlxMdlwlC+39J4fUIK",
-	"nzF40QsD8glRj6mw563dwFuxvOBRbtNLkUTuDf4lTLDP7QbbwQMGOXYNDrr33m7DspWXPik38ONSX5v4",
-	"Bwi/qsR3phJzZnG6K+lsow3np/p26nBOpHk92oS09uWqXUFwT0LY5HSXXtAoMENAeK2qEb+a4rHGm2/g",
-	"2OUNOrdm2reKP5ic+bsNPmgE+8h2atfEJM2VRRGJIBIBjkvKGYjkPnptm9ViQRCrZG3gCabsSz/Vn5G7",
-	"59HYyiGFj1vHNxoi3BwI41U2lzaNzW0jVEAvzrzB+pqTA01Q2CKPqo4YcGcIi0JUlNrbVkz6D+IshOus",
-	"UHBFFrbfnCvookn0huGWSuSxCE3gCalWOZRZ5udl2YSHQ1vXu514qnTt/8QBg7Lypf042ivNoIWwqVTZ",
-	"JWhgIuU7xQyeEGVrcVZ0PbOZdU3viizWe/E1K3E+UBQ/7fTMr277L8htbxnZjnysqgHsvYfdbnjqnZQM",
-	"nZgkmnNxRdkEzgVl1XSrjj4lIQ6nJEIx51dZKhG5Tqkg3T6Ci1vmWEQSPXn0ZsTylI/DwSEwP6qKVJqY",
-	"SuhnrIUZZHiYEtDyApOgj4CwofxmTkOIB4wpIy5G+KpC59tFGOxtO3a9r9rxHfmoNDZvTrS+W1E9K7Ql",
-	"u2sTuMWRCII6h4PD7mmNoq4ISTVF+Q6SWiGcJznH/Xim2Sbp85X27jJYUSQ65hlcpVTv7q4KbjTXjBi9",
-	"lbHm72QN5Xw95pP17ttnesCudld+lWWLc9XcYAlpMze6vzJvTLvj7ZXbtexpXFu58TJOKtGUS9Xm3IQO",
-	"w613UR5tvItyI67hWk2HjzbvIY3IuwzHVC1A//8B8peCKtZPEY5jlGRSoSmPo24fQa31lAs1xSwasQAr",
-	"JfqN5NIfzGd4nE03hazEvLGt4ryPXkD5mK1yRCxLiKAhjuMF6sBDf5gqlfZNOdMPh4P9oOuPmK06lJCD",
-	"rYkg2AugvMHaLlsQiH62mz6q2G9W8u036pB+OP/uB89dOJhX521DPxv2D64l3mafufdv6/Uum9au9XrH",
-	"fGKP3leHRavDokRSRU7ZL7ZzSZtk93aH36O8GSwlEnXyZqzfIZO52M0bF9mceWgWCwyguATWJt6DXgWX",
-	"QHPK1IilRKBAKpIGqINjOmFlGvnvjF4jkvJw2gUmpRU0SJj0kcwSHyWU+SjB12AX4NlEwwA57tKkg/bR",
-	"a6XVOT5uVPBBHQGU5TvS+WslgPDog4GZMmICz1Hx8DOFEi4VGg79wWBg3gcKiCyWXLYGZGA/t6jeEB19",
-	"U6LTJBi72Z6tz7yZElFttNYi9uyW52LP7nxrhNZxy/QORfhNCJ5p6roDYQZUehNptq3wgQU2Sp/Df0Xh",
-	"0+j1rckczWmkpkU9FRRSDaPTrcpni1YGw6TbHueHllNbkpAevPyoosrRFazFJitaO1ge8FVkOUTW64Kl",
-	"aEFQXKSRy61cFO0kuPbgwvG1Vk3J7D5rYUqjG+TdBYiMiK6IjOLq+vKK8H9vwvqV8TmrYkAWpV5UGFWl",
-	"GdfZjdjyosKe1a3WkVveF+VRrpd9BHPaNtcBnWx3k7p6dcZaubVNs55CRO0PbmZfmzey5Sc3fKPq3ae7",
-	"+QmqLVPKdzm8lasAKxQTLFWuOc2IaFWcas2Otteeyib06wABOW2AgAtXEI4iQaRslb/m7pUWD8bhNg6M",
-	"zQ4UuJ6mDQJzd02rC+X4VhBYnkAlsvfZtEGRX3fjyjiUWRgSKaHyK7+Mub1/yy4+na++g7vyHTRqwL9q",
-	"Y60OhAambupFqDaeXu9GAPeBJIQhyqq3uXBhQbCugrm9a2mOpbkHXc/x0XyKjXvedD0asXrbIx8Md6ps",
-	"PvEJCrI0QJ1ykA1OVq+J6fooiOHi0475dcRs7LAxKOJzFqAOjyMifA2wICb2i/QvMMI2WTJWqv3Nfjdi",
-	"GjSbotOF+YHlGwHq2CwdwhTCJVq6Ll+C0TEsvj+jPlvt4/WRSq1zsvpPqrau3smUd5WoHMtqQ/V1B7N2",
-	"edzbeq+Pt+dLW6+c66SmangPmLddaeU+0M29NvqlBLXcY1UeP68119APAX29MjXXzFfnulDTX/FBuWba",
-	"JHZwGJaF7P1GCqVzZt6goxa/k97yfPn/AQAA//8=",
+	"7D1rd9s2sn8Fl9t7IrWULPnVRD49XTdN0twmaW6Snu5Zy2vCJCRhTQIMAEpWY93ffg8G4EMUqIftPHY3",
+	"XxJLAsDhYDDvGXzwQp6knBGmpDf44E0IjoiAP98QJead05EiQn+MiAwFTRXlzBt4b0nIWSSR4miGqUKX",
+	"ZMQFQULPoWzc9XxPhhOSYD01oYwmWeIN+r6n5inxBh5lioyJ8BaLhe+lWOCEKPvcx5mQ3PHIdxOCAkau",
+	"1UUIIwLER0hNCEoFmVKeSZTiMfHRjKoJfC9xQtCIxnphDRDVq7zPiJh7vsdwouEwSy1Di69fEDZWE29w",
+	"1N/3NfT55xJ+qQRlY09D/1TwxIEghYXKIVQ0IUhgpsGjLIwzSacEtd48fYwODg4etU9QREY4ixXijKAJ",
+	"z0SO0EDxoAn2kX5wFfIRFwlW3sCLsCId/VDPBfCvZP6OMMyUG8cKfstBvyJziVo4SiiT8J35NbAAB4iz",
+	"eF55AT0nxHFMxINGpJs1lkD/RpCRN/D+sleS4575Ve5ZYDXoL2hCHWC/5FIhqkgiEWWAQ00KTY+PYZHq",
+	"0y3w3qDf6/maACy59uDjOur1vd9E5Doggf4YoBYjMyIVGlEhlZ9jqY24QAGWYePecljVCSM8yPM9wjRQ",
+	"Z/lHLEPv3LXdb4mY0pCsgvgbi+eITDWu7W5LgqQZLVFLkJRghS9j0tZQkus05hHxBkpkxA20nbsENuzK",
+	"ph22IL7SyyxgA56bafu94o2wEHiuf5VqHgP5c5Hoz+/ItVr/crMJlwQlREo8JijkTGFNzWpCJVLkWqFW",
+	"iCXpUCYJk1TRqXlj1yu+b2IV+0fHm1nFO74K6BMWudgEuV7HJhifNR4uvjtPWPieIDLlTBLYq59w9Ia8",
+	"z4gExGqEEcMtcJrGNMQa9L1U8MuYJN/9U+r3+LDlYX5tZpmHLmPiFBWCQJ8PjZFLHs0R1ad6imManVh+",
+	"D0sg/cISvhlREkddTQxPubikUUTYpwRcc83T1881r0QxDq8MUDwlAh74QCIZ8pT4+VtZHkolYrzOMRe+",
+	"94qrpzxj0ad8hVccySycABPVPLQKlIUXYHvH+QssxuRToxcIgVyHhEQS9dFL+lMOzkvM5pZY5Wfa9AcS",
+	"CawIAsGit5VcT3AmFYn0IW1WqVxPtqP3qkPh6b8znKkJF/RPEn0u4qYSJVRKysaalDN2xfiMwUb8zvAU",
+	"01hLi08NnFRaUaISZSUMJ0YTRVjjD4h5TKeEoYjEeH6vmyKzNOVCkegliSh+B4z1MxwNy0uC6tP0U4Iu",
+	"CB67lH7S6evnv5K5/isVmkUpanh+KAhWJLrAalux4XsUKHHlayOJHD8IMuVXOz4DWKfcXpXQw/W8utqg",
+	"CpV3VS4L8j6jQp+rM/1O9g38qqIKQPhVLJXKFr/8JwmVfohB7nOWZmbvo4jqrcDx6wquRziWxK+hP8dZ",
+	"VaWw2mezSnF77JQq1gE8w37o1/Dmexmj7zNif9aq3xIqcRz/NvIGZ9sp8Ocu8jX80yzZYEYgUObW2CAJ",
+	"noM2gDDjakJEd2VX7YZadDm3LiZCrR6LkV7BEuwy8H9MCEMUVHsSoVbJakQWkwcSBSMuAlAk73SYYnxJ",
+	"YtlMTY4pK+/GuKKj+QURosmwjrHUWqWiI8s90AjTOBMaUjpCmM273oBlcey7TrXk8XTHY62RdNHwyvBb",
+	"IxORZEoEVfNNtA4b+jYfDIYDFmrdZgLRcWawbEw2NAHNcts9lAorgDo3zlLCIv2brwnJ/JGjy2Gt+Z7M",
+	"kgSLufPFpzjOiHv74CekJlghJeh4TDRJUrUMOM+0dC4eyrLk0tqwK/wv353qXhSkWNmC/I2XkJtD2njK",
+	"XmOjQC6ftIKBbcXJzHF18PmKh2gLZg+PagT0TWbUGffJM4Zw3YYBdSQCJjBAVEnN0igzJIWl1UNalnVJ",
+	"NKJxrPeK+WhGLiecXyFJQkGURDEZKcQz1faHDJxaAY0CHwWlDAoQZhEKsjTKv+gOmed/PMl+RY1ZkpN3",
+	"QpSg4YWaCCInPNYEE/PxRcgzIzZJmFk6mRAs1CUB8sCMJzieOw9A47EvX3IHV1eTYIf3WJLmSw9YSxCF",
+	"dK/tPENYD4GdP0GBfkSAJIlJqCQQgpzgFJxSEdUTE8qwMkSa4DTVIGtSs7hpInvzMxBmFakNw3/JB9gJ",
+	"5eY0THjBx4/173b8yv42THsJ497lw+zsYvsb3T7mdxi+KMh2/sp4MmCTFr7HGdlCyXCBsPDXz1l6202D",
+	"a9CuH7yM+E2jq7uqtaTrzph3LAVqLb77Bs9eGvdVQYpvK2IwP46UjbjnezMsmJE1oaCKhjh2HrXqUzcp",
+	"q3UuZwgDSSIo0SwuxUJps3AkeALEzmcMCRISptAlmeAp5ZkYgIQN8HgsyBgrAh58gsPJkAUzyiI+C7Qh",
+	"oxGENQ8FpoeR4HGs104IZsDwpMIswiJCEZlSo620nvzx8rR9kutjEs0mhA2Zft6fHRlqCzH3HgS5l4+q",
+	"eeBbEzGYYZFkKUA0oZqHz12stAC9inU81ahOqB6e4GsPpLhGPhw0F+aXsFnX+XuOCYRpq7bKky85jwlm",
+	"+kcT4tgkMM35eGrGLkAv2DTlF33iHVx/Hf/erK7WnaYrSyT4ujqjf+zSaG9nLhlFeGsl4w8jkd9hMSZq",
+	"2WzquzzTJWEty6hc8yoiC/vVuEKve7SilN1BzTWUvPHVzCg9Hk7e9tbcH2a825qb0UhN9CGCIAynZSDJ",
+	"sIoBmk14TFBCWaaIBJcoRkkWK5rGRI/t96SP+kdS/7Lfk0PW4gL196WPZhMaTlBEpzQiUs+CNSpe8X7S",
+	"Rb9p+8+AIX3j08QS9Q+kjzAEKEeZJJE+2w0molUN7KFyaQKPgT9R68NZxsEvfGacv5eSiCmJrGa+wtWC",
+	"QqRCCCg/WWOtiIxBoY4V/EOcp+zJlDSF70LMONM8HxE2JTFPCdLEYYMhxlEkEhzTP0mEFEetIlT6P29/",
+	"e6V/T7PLmMoJiRAHm2jI3pCISiSVIDiRwILTzAyYEoH+IJdveXhFVLuLnlzjUMVz2H4+QkHMx1plNeJC",
+	"/5XrBIE/ZEGhvwDfTwWRhCkfJViFE83xjRLlZMRKCXqpSWgdqyk1hzoGP2y2i/xVXnvuMq4rStiKScO0",
+	"qArdCi1liogpji+kiaVXBhXxRWNfZbLKfbNUq5BkLHBENKVGfMbckb8l7TcHpVjSAYGL2idcKjf825kI",
+	"MR8XimSTSeAUJHy8itCYTEm8ibW9gEGaW1uVyelFSDFr8j8ogcMG50QNqwae8kkuBNpXX32X+3DsNFlL",
+	"yjqiC8aCszHJdZIlvubwL+zqMrCc08y3g12Y0PognW7ywADjFAiHIUkVuDFQ6/d3j3fwpJV2Rx3nOMx1",
+	"rpVJOFROj4HvhViRMW9wyqyjMZ6pkN/Ri7XkwOKZaGAmUoQXNN1MsMW7VCBwbZUskwZWaavJk+57JgTn",
+	"9pNOcJoSRqLddtNlxBdueSurlfSWiauE3/VuIDzvwwdlpPBmH9QyPl4bMafVGa0IQfAKUldGPI757ASl",
+	"WEqNMCxRYFOdupsR0+jJekpJHD3JXb917zaJI+eWCeIj0h13UQD5BV2IbQaQt3LJo3nX6EddffRd0K07",
+	"GDXIDQzreWhhTj8tbJ0dYisVYt5OxV3KR3HquXZJk/+mwsmJVbKK7ydYIUlYJFEh5oxRivCl3n4Tomh+",
+	"0VtY5U/B8B2BRp3DYVJfKiBIxVMYE3M2hoAFZmCw58oASuNMomCsZSDs7DIuP4fpWt/93axXeJPbmrob",
+	"dJT/aGP3VvbpGqPLefC5iz+dLsXYgCkZevWNAyroyQC1sEKchaStDylGEZ6X9qAe4KPgwPx3lOh/+xOz",
+	"Ut+aZNc4SSHRrJ/oU4CVIkI//B+t3plMJtH5Teus33l0ftbrPDr/0PMPFjdn/c739vPh4ubhWa9zZD8e",
+	"LG4eHp/1Ogf2877+fNjrtWVtlf3FTX95XP+w/HzTPzzstRM7B0Y+Or/ZP+t1Ds/bk5t+1P7GxYuf/1wj",
+	"n/7+wzr5VF7w7LTzd9z5s9d51L0YDIed8++cq77IlfH8sIDeDMbJZTYG+6JwR2qEggjyvRFWDQ7JJXfs",
+	"brxP82SjnWqzM+ZjWbEiDZcJjLVaeBrXGuSfn+m94ON7cdaVLv+vHGyZg/GNTrKKp+cuHrlK+MTpFSwc",
+	"gQ43YOmd28Ynt9alVYLh4rQlve2mXBUm+VZbVNrmxdYcr+7M+52Ta5cslq1VO5cGtuQn3xEVn/Ywbfb2",
+	"5wnVt8TNCimdN+Lr1VYHvCpjcOfP087fLwbn9q9e59HFoHv+rVPUlA95rmWK25dycUXmy8ZbkwOlNNSa",
+	"k0xMGvxuy+3udXEfWBjkV9+qAlHzJrzmlDm8kHg63sqrk0esqmMpU8eHnu9wTCb4estVE8q2HCmzZMuR",
+	"LkfDUsmNVCS9pY8B3AlFCgOE8qrBPY3O5j14C2GOj+Ptg3jK9u6JKlEsXAp8k4unho+yrKNIALKQbELD",
+	"GyKhZGXF7WBLprZz5607pJTsig+7QS6EKJK6N4LfMuUkzzrUC/t5vZYp0DBQNCNwOZFhx/A8Q0WgWp8H",
+	"nIfrb60Af417O7OdvmrUX6ZG/TG1aEt1fuVMbFKtX5HZJ8i6vzLru3yVoSCqi55D9FdO+IxB1WZeRbYD",
+	"w/1Sc/HN27twnxdPrGDmzdPH6NHh0fdFOVlEFKaxdFn/+gcnQsCn4VBFnoAz2FatmfI0H7yu8IVJWbLP",
+	"NVWy26Cz4sh34HRtrFmYAikb01wlEfv7A4n+1rHFVJ3nP4OwQiPKIAhHGfhVmvPAy1D1qraoqIrXRyrr",
+	"Hr7f3zxHDCeUjZeK/vTwExTgS56pwWWM2VVg3OpG6dMQIInnJoASx5sDJ1bXNgAWL+EiJUPOS+l2YyIV",
+	"xJ6wplSoUHAKhTx38FZmZTX+WGH3x4cbuX1C2cWtAo33ZEsvpUzexaGXR3Tzit5Nvj18yaekqtIUGdeo",
+	"5yPM7ELtL8PVV6OOuykpRfD7q3JyLwGLL8R952RI5vy5XSL3kHsUY6kultKbtlNQYJ4khN2HjVevqKmn",
+	"P8VGA4MsKN+zNanu2ppCPtWj3dgUnOmloOTHvjGSmEbV9LzbpV4V1TM5VvK3WrOnDn/ahpjNP4ZD2RCo",
+	"caWKx3wGMfeIgs02oePJpnzxt9Y+bsoFVyT1i/RNH+3rvw56kMi5lPSJstQVkusnW8TijuqxuH5P3vSP",
+	"5M1+T94c9D5JNK1snrJWGtecnXpt+//FcNhpcHT+USTvrpr0Jus6D33OsEg6WWojnn2LXI3Y7zViK8mv",
+	"waM82gm4Pba4/b6O24NeHbmts+McmTcVvO77hxDrzIObR4ub414FzQf6s8bz9yXej3uHDx3hzoPFTb/X",
+	"K4fqTw/LPYHvfoSdOcoHHJ/1Og/1/kC0tWGPlmXDruki2l5y+BfpmEmoV0ARiSmo+K1fXp4+7rz95XT/",
+	"6DjvmxD8rfOCjicKEkM6ehZWmSABMmXk7S56pQ+ktcQucXjVNR6UpnDHw/oL+t5MUEV+Y/G8LMqt+Z5t",
+	"NZnzJGcidpLYRKlU04b+X6Lf37ywzUcePTw+QYyj56+nxyimiggcSx8xzjqnbx8/f47CCRY4VERIlBIR",
+	"EqY6hIU8ItFyolcmaO1Ve4cPl2gOHv3jYG+v1aqGof/vv74ZZr3e/vGDVvvb7/yTHwad85v/1hRx2nmK",
+	"OyNNY+1v/9r+cf0sx6TvWgMgrG/bP7b2Njzzr66Htr9tDYc/bpq596Nz7o+tv9x25jfbmjZ6t12i5o9C",
+	"N2nIriBTHGfGWDV6TM5sekiW/b/qfHy7pIqjVV5T8oX+l5tMUUkvfau1N8MyLgkWRJxmmqQd5yrvn9EK",
+	"4tlFt9sN2ico0EZjYDrDgGvgfQY+YR8FYEcG8KXeCZNxf0XmsmirBmYGPLOEUJ8c0yOCWoXQZefjCEka",
+	"gVu4ZFKDvOapSJ6AMqua0QVuYttPzYdmRUMG3YpKAIlCKR5TBkRzUqsSA9pJiehYUSV4HGepPCmyfmmo",
+	"VyRjKpWYn5hySnkCi+shCWZ4TBJiakrKYkvzeItj2R2yITP+l6IDD2Km8uvUdlCBLwfoJ8Ag0gfuILwi",
+	"c/iDBBYg2Bjg9mY2hSrOIQuuO3HJ3mFYgFp2O7fcyHYXAYgKjFgqhwzWgYIMVWuK0EXg85FQv1J4rYKm",
+	"viIBIOB1sQsDFFOpEGZyptlziIWY1/robcxE1TIKYf3uxRRnkz30GgM1CGKpoXOJpakjaWl68RGN2gMk",
+	"oauYfSwjsyGzFIaFoFPbwo9nCkWZeUcCSuQYp7KLTpGBQe/HJc8Y4IyqHFuAYgvPyZBpUx9aQqBMQhkO",
+	"Roe9nqkoiWlImCRl9w3vNMXhhHT2u72Kz8orzwn630zT1enr557vTYmQ5mT1uz0zg6eE4ZRqXarb6x4Y",
+	"DjcBDrGHU7oHNNsBUtDfWdWkINPnETxNqqLW2CQ2Vzpz7fd6a/rLrPaVuXOJfV6bu2xNb5l87G5YYzbq",
+	"gTRnwkeXpnkH9BE67PWbwCrwsLfUCgkmHWyeVHYG0zP2H22eUW8utfC9o22eVO2FtKj2dIC9rTIuzbzx",
+	"WEIwDZidB8W/dfai8Q6uRYgBSwfRPAZXeLlhhcf3Jx7NtyAYK5dNnVHh0y4Bf6l5A6QK93sIBhgxwUco",
+	"nJDwSh9WytBRWdeneV5ulHjV2pLCI2YTh85WEwML96OXL174xEwypvF5LbUaKD1biuDEG3gpnifQ1XRR",
+	"NvvMQbWvWHqcygqxXG22SjJIVTnY29Nfyq7FUzfkyV65S5AjzlNvYOr3SkdTaU8veZH6vdIxpBWhRdmi",
+	"aeszaboQLJZPojUFahyjvxPH2JIjuI+2pmo0wxLZ2Eyt1dYLbh7boJwYrfP3Ny+W28c6uhXGlF3Bij+T",
+	"mFQJf+VkRLUB9W6z+qEw8Jsca91LHs3/skcjOLzPiFqz+rj6665LvyFpjMN1wIv6iN0esQDe2NvMsSr9",
+	"Hj8hD+4fbMWDTb9BmHC0DVyOjmyfj+MbxoxwtTnIzlx/4a+oD3sfzNYvzFHSNL5KPj+v0H6NMxw2H0St",
+	"K5l1IyuYv1g6Mq+xfkbRU/PzkYLZjTuSgu9WGp8t86E7qYx3FgBf6eVe6OUZUXcmlqq0OPtg+gVrk6Rs",
+	"F2wlSF2L2FYfef6zt9Daj22JtEyVb1bF125q6cfTiT7xkUBYIivM//3Y6X+CHLekfJ+CfAsXgPRWjrCj",
+	"y7lZzUQfoE0HVo2974t2fQVt365T4cJfBwrkYFNppYEbkrLF4A6cZuWpBk3Idh9EWEFDGduKk0rTUt3V",
+	"QX3/EO5ZkB/xooUNsNoHrwfznhu9N/QhK2lsz9ywsMVAc+/BFgPtfR5aSnxcJgwl/Q195cek8BmDF70w",
+	"IJ8R9ZQKe96aDbwVywuWcpteiiRyr/cvYYJ9bjfYDh4wyLGrcdC9D3YbFo289Fm5gR+X+prEP0D4VSW+",
+	"N5WYM4vTXUlnG204P9V3U4dzIs3r0caksVfX0g0LDySETU52aXWNAjMEhNeqGvGrKR6rvfkGjl1eEHRn",
+	"pn2n+IPJmb/f4INGsI9sI3pNTNLcyBSRCCIR4LiknIFI7qK3thcvFgSxStYGHmPKvvRT/Rm5ex6NrRxS",
+	"+Lh1fKMmws2BMF5lcyfVyFymQgW0Gs37x685OdAYhc3zqOqQAXeGsChERam9TMak/0DrCF8r1cEVmdse",
+	"dK6giybRW4ZbKpHHIjSBx6Ra5VBmmZ+XZRMeDm1d73biqXIpwScOGJSVL83H0d7YBh2STaXKLkEDEynf",
+	"KWbwjChbi7Oi65nNXNb0rsh8vRdfsxLngqL4aac1v7rtvyC3vWVkO/Kxqgaw9wF2u+apd1IydGeSaMbF",
+	"FWVjOBeUVdOtWvqUhDickAjFnF9lqUTkOqWCtLsI7qWZYRFJ9OzJuyHLUz4Oe4fA/KgqUmliKqFdsxZm",
+	"kOFhSkDL+1mCLgLChvKbGQ0hHjCijLgY4ZsKnW8XYbCXCdnnfdWO78lHpbF5e6L13YrqaaEt2V0bwyWV",
+	"RBDUOuwdtk+WKOqKkFRTlO8gqRXCeZZz3I9nmm2SPl9p7z6DFUWiY57BVUr19u6q4EZzzYjROxlr/k7W",
+	"UM7XYz5e7759oQfsanflN3U2OFfNBZ2QNnOr6znzZrU7Xs65Xcue2q2cG+8apRJNuFRNzk3oOtx41ebR",
+	"xqs2N+Iabg11+GjzvtKIvM9wTNUc9P8fIH8pqGL9BOE4RkkmFZrwOGp3EdRaT7hQE8yiIQuwUqJbSy79",
+	"wXyG5Wy6KWQl5s1uFedd9ArKx2yVI2JZQgQNcRzPUQsW/WGiVNo15Uw/HPb2g7Y/ZLbqUEIOtiaCYC+A",
+	"8gZru2xBIHptN31UsV+v5Nuv1SH9cP7dD567cDCvztuGfjbsH9y6vM0+c+/f1utdNrJd6/WO+dgeva8O",
+	"i0aHRYmkipyyX2znkjbJ7s0Ovyd5g1hKJGrlDVq/QyZzsZ03LrI589BAFhhAccetTbwHvaq4XmHIUiJQ",
+	"IBVJA9TCMR2zMo38d0avEUl5OGkDk9IKGiRM+khmiY8SynyU4GuwC/B0rGGAHHdp0kG76K3S6hwf1Sr4",
+	"oI4AyvId6fxLJYCw9EHPTBkygWeoWPxUoYRLhfp9v9frmfeBAiKLJZetARnYLy2qN0RH35XoNAnGbrZn",
+	"6zNvp0RUG601iD275bnYszvfGKF1XKK9QxF+HYIXmrruQZgBld5Gmm0rfOABG6XP4b+i8Kn1/4ZbUeCG",
+	"kqKeCgqp+tHJVuWzrfK+k3ZznB9aTm1JQnrw4qOKKkdXsAabrGjtYHnAV5HlEFlvC5aiBUFxuUYut3JR",
+	"tJPg2oP71NdaNSWz+6yFKbVukPcXIDIiuiIyipv5yxvQ/70J61fGZ6yKAVmUelFhVJV6XGc3YsuLCjtW",
+	"t1pHbnlflCe5XvYRzGnbXAd0st1N6up1Gmvl1jbNegoRtd+7nX1t3siWn9zyjapXu+7mJ6i2TCnf5fBO",
+	"rgKsUEywVLnmNCWiUXFaana0vfZUNqZfBwjIaQMEXMKCcBQJImWj/DX3sTR4MA63cWBsdqDAlTVNEJj7",
+	"bBpdKMd3gsDyBCqRveOmCYr8ChxXxqHMwpBICZVf+V3Tzf1bdvHpfPUd3JfvoFYD/lUba3Qg1DB1Wy9C",
+	"tfH0ejcCuA8kIQxRVr3hhQsLgnUVzOz9SzMszTXveo6PZhNs3POm69GQLbc98sFwp8rmEw9QkKUBapWD",
+	"bHCyenVM20dBDPe6tsyvQ2Zjh7VBEZ+xALV4HBEBV0AKYmK/SP8CI2yTJWOl2t/sd0OmQbMpOm2YH1i+",
+	"EaCWzdIhTCFcoqXt8iUYHcPi+zPqs9U+Xh+p1Donq/+kauvqPU15V4nKsaw2VF93MJculDtb7vVxdr6w",
+	"9cq5TmqqhveAedsnrdwRurnXRreUoJZ7rMrjl0vNNfQioK9Xpuaa+epcF2q6Kz4o10ybxA4Ow7KQvVtL",
+	"oXTOzBt0LMXvpLc4X/x/AAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

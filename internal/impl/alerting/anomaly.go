@@ -56,7 +56,7 @@ func (c *conditions) anomalies(ctx context.Context, r *Rule, now time.Time) ([]o
 	n := historyWindows(r)
 	from := lastStart - n*w
 	series, err := c.store.QueryMetrics(ctx, store.MetricQuery{
-		Tenant: r.Tenant, Name: r.Filter.Name, Service: r.Filter.Service, Labels: r.Filter.Labels,
+		Tenant: r.Tenant, Name: r.Filter.Name, Service: r.service(), Labels: r.Filter.Labels,
 		// One window more than the history, to tell a series that began at
 		// the history's start from one with a gap there.
 		From: time.Unix(0, from-w).UTC(), To: time.Unix(0, lastEnd).UTC(), Step: step,

@@ -44,21 +44,12 @@ func (c countRule) count(counter func(upTo int64) (int64, error)) (n int64, done
 const exactUpTo = 10_000
 
 func (c *conditions) logCount(ctx context.Context, r *Rule, now time.Time) ([]observation, error) {
-	q := store.LogQuery{Window: countWindow(r, now), Levels: r.Filter.Levels, Text: r.Filter.Text}
-	if r.Filter.Service != "" {
-		q.Services = []string{r.Filter.Service}
-	}
+	q := store.LogQuery{Window: countWindow(r, now), Filter: r.Filter}
 	return countObservation(r, "logs", func(upTo int64) (int64, error) { return c.store.CountLogs(ctx, q, upTo) })
 }
 
 func (c *conditions) securityCount(ctx context.Context, r *Rule, now time.Time) ([]observation, error) {
-	q := store.SecurityQuery{Window: countWindow(r, now), MinSeverity: r.Filter.MinSeverity}
-	if r.Filter.Service != "" {
-		q.Services = []string{r.Filter.Service}
-	}
-	if r.Filter.Category != "" {
-		q.Categories = []string{r.Filter.Category}
-	}
+	q := store.SecurityQuery{Window: countWindow(r, now), Filter: r.Filter}
 	return countObservation(r, "security events", func(upTo int64) (int64, error) { return c.store.CountSecurity(ctx, q, upTo) })
 }
 

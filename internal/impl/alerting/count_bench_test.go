@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/filter"
 )
 
 // BenchmarkLogCount measures one log_count evaluation against the embedded
@@ -38,7 +39,7 @@ func BenchmarkLogCount(b *testing.B) {
 	for _, threshold := range []float64{10, 1000, 10_000, 50_000, 200_000} {
 		b.Run(fmt.Sprintf("threshold=%g", threshold), func(b *testing.B) {
 			r := &Rule{ID: "r", Tenant: tenant, Kind: KindLogCount, Enabled: true, Op: OpGT, Threshold: threshold, Window: 5 * time.Minute,
-				Filter: Filter{Service: "checkout", Levels: []event.Level{event.LevelError}}}
+				Filter: filter.Filter{Services: []string{"checkout"}, Levels: []event.Level{event.LevelError}}}
 			for b.Loop() {
 				if _, err := c.evaluate(ctx, r, now.Add(time.Second)); err != nil {
 					b.Fatal(err)

@@ -40,7 +40,7 @@ func TestLogCountFiresAndResolves(t *testing.T) {
 	}
 	e.wantStates(r.ID, "firing,resolved")
 	for _, s := range e.published(r.ID) {
-		if s.tenant != tenant || s.kind != KindAlert || s.alert.Id != a.ID {
+		if s.tenant != tenant || s.kind != KindAlert || s.alert.ID != a.ID {
 			t.Errorf("stream entry = %+v", s)
 		}
 	}

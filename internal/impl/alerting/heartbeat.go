@@ -19,7 +19,7 @@ func (c *conditions) heartbeat(ctx context.Context, r *Rule, now time.Time) ([]o
 	}
 	var out []observation
 	for _, sv := range services {
-		if (r.Filter.Service != "" && sv.Name != r.Filter.Service) || sv.LastHeartbeat.IsZero() {
+		if (r.service() != "" && sv.Name != r.service()) || sv.LastHeartbeat.IsZero() {
 			continue
 		}
 		interval := time.Duration(max(sv.IntervalSeconds, 1)) * time.Second

@@ -18,7 +18,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/lightwatch/lightwatch/internal/gen/queryapi"
 	"github.com/lightwatch/lightwatch/internal/impl/alerting/webhook"
 	"github.com/lightwatch/lightwatch/internal/impl/event"
 	"github.com/lightwatch/lightwatch/internal/impl/redisconn"
@@ -267,7 +266,7 @@ func inState(state string) func(store.Alert) bool {
 // streamed is an entry of stream:alerts.
 type streamed struct {
 	tenant, kind string
-	alert        queryapi.Alert
+	alert        AlertMessage
 }
 
 // published returns stream:alerts' entries of a rule, oldest first.
@@ -279,11 +278,11 @@ func (e *env) published(ruleID string) []streamed {
 	}
 	var out []streamed
 	for _, m := range msgs {
-		var a queryapi.Alert
+		var a AlertMessage
 		if err := json.Unmarshal([]byte(m.Values[stream.FieldEvent].(string)), &a); err != nil {
 			e.t.Fatal(err)
 		}
-		if a.RuleId == ruleID {
+		if a.RuleID == ruleID {
 			out = append(out, streamed{tenant: m.Values[stream.FieldTenant].(string), kind: m.Values[stream.FieldKind].(string), alert: a})
 		}
 	}
@@ -311,7 +310,7 @@ func (e *env) wantStates(ruleID, want string) {
 func states(entries []streamed) string {
 	var s []string
 	for _, e := range entries {
-		s = append(s, string(e.alert.State))
+		s = append(s, e.alert.State)
 	}
 	return strings.Join(s, ",")
 }
@@ -350,7 +349,7 @@ type receiver struct {
 
 type received struct {
 	payload  Payload
-	alert    queryapi.Alert
+	alert    AlertMessage
 	signed   bool // the signature verified with the secret
 	answered int
 	header   http.Header

@@ -10,13 +10,12 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/lightwatch/lightwatch/internal/gen/queryapi"
 	"github.com/lightwatch/lightwatch/internal/impl/event"
 	"github.com/lightwatch/lightwatch/internal/impl/stream"
 )
 
 // nextFiring waits for the next firing entry of stream:alerts after id.
-func (e *env) nextFiring(t *testing.T, id string) (queryapi.Alert, string) {
+func (e *env) nextFiring(t *testing.T, id string) (AlertMessage, string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -27,7 +26,7 @@ func (e *env) nextFiring(t *testing.T, id string) (queryapi.Alert, string) {
 		}
 		for _, m := range res[0].Messages {
 			id = m.ID
-			var a queryapi.Alert
+			var a AlertMessage
 			if err := json.Unmarshal([]byte(m.Values[stream.FieldEvent].(string)), &a); err != nil {
 				t.Fatal(err)
 			}

@@ -5,17 +5,18 @@ import (
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/filter"
 )
 
 func TestMatching(t *testing.T) {
 	rules := []Rule{
-		{ID: "logs", Tenant: "acme", Kind: KindLogCount, Enabled: true, Filter: Filter{Service: "checkout", Levels: []event.Level{event.LevelError}, Text: "Declined"}},
+		{ID: "logs", Tenant: "acme", Kind: KindLogCount, Enabled: true, Filter: filter.Filter{Services: []string{"checkout"}, Levels: []event.Level{event.LevelError}, Text: "Declined"}},
 		{ID: "all-logs", Tenant: "acme", Kind: KindLogCount, Enabled: true},
 		{ID: "off", Tenant: "acme", Kind: KindLogCount, Enabled: false},
 		{ID: "other-tenant", Tenant: "globex", Kind: KindLogCount, Enabled: true},
-		{ID: "sec", Tenant: "acme", Kind: KindSecurity, Enabled: true, Filter: Filter{Category: "authentication", MinSeverity: event.SeverityHigh}},
-		{ID: "cpu", Tenant: "acme", Kind: KindMetricThreshold, Enabled: true, Filter: Filter{Name: "cpu", Labels: map[string]string{"env": "prod"}}},
-		{ID: "anomaly", Tenant: "acme", Kind: KindAnomaly, Enabled: true, Filter: Filter{Name: "cpu"}},
+		{ID: "sec", Tenant: "acme", Kind: KindSecurity, Enabled: true, Filter: filter.Filter{Categories: []string{"authentication"}, MinSeverity: event.SeverityHigh}},
+		{ID: "cpu", Tenant: "acme", Kind: KindMetricThreshold, Enabled: true, Filter: filter.Filter{Name: "cpu", Labels: map[string]string{"env": "prod"}}},
+		{ID: "anomaly", Tenant: "acme", Kind: KindAnomaly, Enabled: true, Filter: filter.Filter{Name: "cpu"}},
 		{ID: "hb", Tenant: "acme", Kind: KindHeartbeat, Enabled: true},
 	}
 	rs := newRuleSet(rules, time.Now())

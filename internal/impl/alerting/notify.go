@@ -10,9 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/lightwatch/lightwatch/internal/gen/queryapi"
 	"github.com/lightwatch/lightwatch/internal/impl/alerting/webhook"
-	"github.com/lightwatch/lightwatch/internal/impl/api"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 )
 
@@ -24,9 +22,9 @@ type Sender interface {
 
 // Payload is the JSON body of a webhook.
 type Payload struct {
-	Status string         `json:"status"` // firing or resolved
-	Alert  queryapi.Alert `json:"alert"`  // as the query API shows it (AlertJSON)
-	Rule   PayloadRule    `json:"rule"`
+	Status string       `json:"status"` // firing or resolved
+	Alert  AlertMessage `json:"alert"`  // as the query API shows it
+	Rule   PayloadRule  `json:"rule"`
 }
 
 // PayloadRule names the rule of a notification.
@@ -108,7 +106,7 @@ func notifications(r *Rule, a store.Alert, status string) ([]delivery, error) {
 	if len(r.Notify) == 0 {
 		return nil, nil
 	}
-	body, err := json.Marshal(Payload{Status: status, Alert: api.AlertJSON(a), Rule: PayloadRule{ID: r.ID, Name: r.Name}})
+	body, err := json.Marshal(Payload{Status: status, Alert: NewAlertMessage(a), Rule: PayloadRule{ID: r.ID, Name: r.Name}})
 	if err != nil {
 		return nil, fmt.Errorf("encode notification: %w", err)
 	}

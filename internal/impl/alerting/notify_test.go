@@ -44,7 +44,7 @@ func TestWebhookFiringAndResolveWithRetries(t *testing.T) {
 		if err != nil || time.Since(time.Unix(sec, 0)) > time.Minute {
 			t.Errorf("request %d: timestamp %q", i, g.header.Get(webhook.TimestampHeader))
 		}
-		if g.payload.Rule.ID != r.ID || g.payload.Rule.Name != r.Name || g.alert.Id != fired.ID {
+		if g.payload.Rule.ID != r.ID || g.payload.Rule.Name != r.Name || g.alert.ID != fired.ID {
 			t.Errorf("request %d: payload %+v alert %+v", i, g.payload, g.alert)
 		}
 	}
@@ -129,7 +129,7 @@ func TestUndeliveredNotificationHandedOver(t *testing.T) {
 	b := e.start(e.testOptions())
 	waitFor(t, "b delivers the firing", func() bool { return len(hook.accepted()) == 1 })
 	got := hook.got()
-	if last := got[len(got)-1]; !last.signed || last.payload.Status != StateFiring || last.alert.Id != fired.ID {
+	if last := got[len(got)-1]; !last.signed || last.payload.Status != StateFiring || last.alert.ID != fired.ID {
 		t.Errorf("delivered %+v, want the firing of %s, signed", last, fired.ID)
 	}
 	waitFor(t, "the failure cleared", func() bool {

@@ -8,7 +8,6 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/lightwatch/lightwatch/internal/impl/api"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/stream"
 )
@@ -33,7 +32,7 @@ func (rc *recorder) record(ctx context.Context, a store.Alert) error {
 	if err := rc.store.PutAlert(ctx, a); err != nil {
 		return fmt.Errorf("put alert %s: %w", a.ID, err)
 	}
-	b, err := json.Marshal(api.AlertJSON(a))
+	b, err := json.Marshal(NewAlertMessage(a))
 	if err == nil {
 		err = rc.redis.XAdd(ctx, &redis.XAddArgs{
 			Stream: stream.Alerts, MaxLen: rc.maxLen, Approx: rc.maxLen > 0, ID: "*",

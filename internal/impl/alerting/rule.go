@@ -2,12 +2,14 @@ package alerting
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
-	"strconv"
 	"time"
 
+	"github.com/lightwatch/lightwatch/internal/impl/duration"
 	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/filter"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 )
 
@@ -65,9 +67,11 @@ const (
 	AggCount Aggregate = "count"
 )
 
-// Filter is the union of the rule kinds' filters (LogFilter, SecurityFilter,
-// MetricFilter, HeartbeatFilter in openapi/api.yaml); a kind reads its own fields.
-type Filter struct {
+// ruleFilter is the stored form of a rule's filter: the union of the rule
+// kinds' filters (LogFilter, SecurityFilter, MetricFilter, HeartbeatFilter in
+// openapi/api.yaml); a kind reads its own fields. ParseRule turns it into the
+// one filter model, package filter's.
+type ruleFilter struct {
 	Service string `json:"service,omitempty"`
 	// log_count
 	Levels []event.Level `json:"level,omitempty"`
@@ -93,21 +97,43 @@ type Target struct {
 type Rule struct {
 	ID, Tenant, Name string
 	Kind             Kind
-	Filter           Filter
-	Aggregate        Aggregate
-	Op               Op
-	Threshold        float64
-	Window           time.Duration
-	For              time.Duration
-	Grace            time.Duration // heartbeat
-	Sensitivity      float64       // anomaly: |z| above which it fires
-	Warmup           time.Duration // anomaly: history needed before it may fire
-	Severity         string
-	Labels           map[string]string
-	Notify           []Target
-	Enabled          bool
+	// Filter selects the events the rule counts, or the metric it reads
+	// (Name, at most one of Services, Labels).
+	Filter      filter.Filter
+	Aggregate   Aggregate
+	Op          Op
+	Threshold   float64
+	Window      time.Duration
+	For         time.Duration
+	Grace       time.Duration // heartbeat
+	Sensitivity float64       // anomaly: |z| above which it fires
+	Warmup      time.Duration // anomaly: history needed before it may fire
+	Severity    string
+	Labels      map[string]string
+	Notify      []Target
+	Enabled     bool
 	// UpdatedAt tells versions of a rule apart.
 	UpdatedAt time.Time
+}
+
+// model is the filter in package filter's terms.
+func (f ruleFilter) model() filter.Filter {
+	m := filter.Filter{Levels: f.Levels, Text: f.Text, MinSeverity: f.MinSeverity, Name: f.Name, Labels: f.Labels}
+	if f.Service != "" {
+		m.Services = []string{f.Service}
+	}
+	if f.Category != "" {
+		m.Categories = []string{f.Category}
+	}
+	return m
+}
+
+// service is the one service a rule watches, "" for every service.
+func (r *Rule) service() string {
+	if len(r.Filter.Services) > 0 {
+		return r.Filter.Services[0]
+	}
+	return ""
 }
 
 // Key identifies a rule across tenants.
@@ -123,7 +149,7 @@ func (k RuleKey) String() string { return k.Tenant + "/" + k.ID }
 
 // definition is the stored JSON document (one of the rule schemas).
 type definition struct {
-	Filter      Filter            `json:"filter"`
+	Filter      ruleFilter        `json:"filter"`
 	Aggregate   Aggregate         `json:"aggregate"`
 	Op          Op                `json:"op"`
 	Threshold   *float64          `json:"threshold"`
@@ -138,120 +164,202 @@ type definition struct {
 	Enabled     *bool             `json:"enabled"`
 }
 
-// The defaults of package api's ruleDefaults, per kind, and of every kind.
-const (
-	defaultWindow        = 5 * time.Minute
-	defaultGrace         = 30 * time.Second
-	defaultAnomalyWindow = time.Minute
-	defaultWarmup        = 30 * time.Minute
-	defaultSensitivity   = 3.0
-	defaultSeverity      = "warning"
-)
+// RuleError names the field of a rule definition that is wrong, so that the
+// API can answer 400 naming it ("body.window").
+type RuleError struct {
+	Field   string // JSON path in the definition: window, filter.name, notify[0].type
+	Message string
+}
 
-// ParseRule gives a stored rule its meaning.
+func (e *RuleError) Error() string { return e.Field + ": " + e.Message }
+
+// defaults are filled into a definition where it omits a field: per kind,
+// then for every kind. ParseRule applies them to whatever is stored, and
+// Define writes them into what is stored, so that the stored rule is
+// explicit and means the same either way.
+func defaults(k Kind) map[string]any {
+	perKind := map[Kind]map[string]any{
+		KindMetricThreshold: {"op": "gt", "window": "5m"},
+		KindLogCount:        {"op": "gt", "window": "5m"},
+		KindSecurity:        {"threshold": 0.0, "window": "5m"},
+		KindHeartbeat:       {"grace": "30s"},
+		KindAnomaly:         {"aggregate": "avg", "sensitivity": 3.0, "warmup": "30m", "window": "1m"},
+	}[k]
+	all := map[string]any{"severity": "warning", "enabled": true, "labels": map[string]any{}, "notify": []any{}}
+	for f, v := range perKind {
+		all[f] = v
+	}
+	return all
+}
+
+// DurationLimits bounds a rule's duration fields (window, for, grace,
+// warmup); ok is false for any other name. The API's document states the
+// same bounds as patterns, and a test in package api keeps them in step.
+func DurationLimits(field string) (min, max time.Duration, ok bool) {
+	switch field {
+	case "window":
+		return 10 * time.Second, 24 * time.Hour, true
+	case "for", "grace":
+		// 0s is "at once", as in Prometheus-style rules.
+		return 0, 24 * time.Hour, true
+	case "warmup":
+		return time.Minute, 7 * 24 * time.Hour, true
+	}
+	return 0, 0, false
+}
+
+// Define judges a rule as a client wrote it (the query API's
+// AlertRuleInput, already checked against the document) and returns the
+// definition to store: every default filled in. It is the same judgement
+// ParseRule makes of a stored rule, so that the API accepts exactly what the
+// engine will evaluate; a refusal is a *RuleError.
+func Define(body []byte) (name string, kind Kind, stored []byte, err error) {
+	var def map[string]any
+	if err := json.Unmarshal(body, &def); err != nil || def == nil {
+		return "", "", nil, &RuleError{Field: "body", Message: "want an alert rule object"}
+	}
+	name, _ = def["name"].(string)
+	k, _ := def["kind"].(string)
+	kind = Kind(k)
+	for f, v := range defaults(kind) {
+		if _, ok := def[f]; !ok {
+			def[f] = v
+		}
+	}
+	stored, err = json.Marshal(def)
+	if err != nil {
+		return "", "", nil, fmt.Errorf("encode rule: %w", err)
+	}
+	if _, err := parseDefinition(kind, stored); err != nil {
+		return "", "", nil, err
+	}
+	return name, kind, stored, nil
+}
+
+// ParseRule gives a stored rule its meaning; the error wraps a *RuleError
+// when the definition is wrong.
 func ParseRule(sr store.Rule) (Rule, error) {
+	r, err := parseDefinition(Kind(sr.Kind), sr.Definition)
+	if err != nil {
+		return Rule{}, fmt.Errorf("rule %s: %w", sr.ID, err)
+	}
+	r.ID, r.Tenant, r.Name, r.UpdatedAt = sr.ID, sr.Tenant, sr.Name, sr.UpdatedAt
+	return r, nil
+}
+
+func parseDefinition(kind Kind, raw []byte) (Rule, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return Rule{}, &RuleError{Field: "definition", Message: err.Error()}
+	}
+	for f, v := range defaults(kind) {
+		if _, ok := fields[f]; !ok {
+			b, _ := json.Marshal(v)
+			fields[f] = b
+		}
+	}
 	var d definition
-	if err := json.Unmarshal(sr.Definition, &d); err != nil {
-		return Rule{}, fmt.Errorf("rule %s: definition: %w", sr.ID, err)
+	b, _ := json.Marshal(fields)
+	if err := json.Unmarshal(b, &d); err != nil {
+		field := "definition"
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			field = te.Field
+		}
+		return Rule{}, &RuleError{Field: field, Message: err.Error()}
 	}
 	r := Rule{
-		ID: sr.ID, Tenant: sr.Tenant, Name: sr.Name, Kind: Kind(sr.Kind),
-		Filter: d.Filter, Aggregate: d.Aggregate, Op: d.Op, Severity: d.Severity,
-		Labels: d.Labels, Notify: d.Notify, Enabled: d.Enabled == nil || *d.Enabled, UpdatedAt: sr.UpdatedAt,
+		Kind: kind, Filter: d.Filter.model(), Aggregate: d.Aggregate, Op: d.Op, Severity: d.Severity,
+		Labels: d.Labels, Notify: d.Notify, Enabled: d.Enabled == nil || *d.Enabled,
 	}
 	if d.Threshold != nil {
 		r.Threshold = *d.Threshold
 	}
-	r.Sensitivity = defaultSensitivity
+	// Fields a kind does not have keep values no evaluator reads but every
+	// check accepts.
+	r.Op, r.Window, r.Grace, r.Warmup, r.Sensitivity = OpGT, 5*time.Minute, 30*time.Second, 30*time.Minute, 3
+	if d.Op != "" {
+		r.Op = d.Op
+	}
 	if d.Sensitivity != nil {
 		r.Sensitivity = *d.Sensitivity
-	}
-	if r.Op == "" {
-		r.Op = OpGT
-	}
-	if r.Severity == "" {
-		r.Severity = defaultSeverity
-	}
-	window, grace, warmup := defaultWindow, defaultGrace, defaultWarmup
-	if r.Kind == KindAnomaly {
-		window = defaultAnomalyWindow
-		if r.Aggregate == "" {
-			r.Aggregate = AggAvg
-		}
 	}
 	for _, f := range []struct {
 		name, text string
 		dst        *time.Duration
-		def        time.Duration
-	}{{"window", d.Window, &r.Window, window}, {"for", d.For, &r.For, 0}, {"grace", d.Grace, &r.Grace, grace}, {"warmup", d.Warmup, &r.Warmup, warmup}} {
-		*f.dst = f.def
+	}{{"window", d.Window, &r.Window}, {"for", d.For, &r.For}, {"grace", d.Grace, &r.Grace}, {"warmup", d.Warmup, &r.Warmup}} {
 		if f.text == "" {
 			continue
 		}
-		v, err := ParseDuration(f.text)
+		v, err := duration.Parse(f.text)
 		if err != nil {
-			return Rule{}, fmt.Errorf("rule %s: %s: %w", sr.ID, f.name, err)
+			return Rule{}, &RuleError{Field: f.name, Message: err.Error()}
+		}
+		if lo, hi, _ := DurationLimits(f.name); v < lo || v > hi {
+			return Rule{}, &RuleError{Field: f.name, Message: fmt.Sprintf("must be from %s to %s", duration.Format(lo), duration.Format(hi))}
 		}
 		*f.dst = v
 	}
 	return r, r.check()
 }
 
-// check refuses what the API's schema and checks would have refused and the
-// evaluators rely on.
+// check refuses what the evaluators cannot evaluate.
 func (r *Rule) check() error {
-	bad := func(format string, a ...any) error {
-		return fmt.Errorf("rule %s: "+format, append([]any{r.ID}, a...)...)
+	bad := func(field, format string, a ...any) error {
+		return &RuleError{Field: field, Message: fmt.Sprintf(format, a...)}
 	}
 	switch r.Kind {
 	case KindLogCount, KindSecurity, KindHeartbeat:
 	case KindMetricThreshold, KindAnomaly:
 		if r.Filter.Name == "" {
-			return bad("filter.name is required")
+			return bad("filter.name", "required for a %s rule", r.Kind)
 		}
 		switch r.Aggregate {
 		case AggAvg, AggMin, AggMax, AggSum, AggCount:
 		default:
-			return bad("unknown aggregate %q", r.Aggregate)
+			return bad("aggregate", "unknown aggregate %q", r.Aggregate)
 		}
 	default:
-		return bad("unknown kind %q", r.Kind)
+		return bad("kind", "unknown kind %q", r.Kind)
 	}
 	switch r.Op {
 	case OpGT, OpGTE, OpLT, OpLTE:
 	default:
-		return bad("unknown op %q", r.Op)
-	}
-	if r.Window <= 0 || r.For < 0 || r.Grace < 0 || r.Warmup <= 0 || r.Sensitivity <= 0 {
-		return bad("window, warmup and sensitivity must be positive, for and grace not negative")
+		return bad("op", "unknown op %q", r.Op)
 	}
 	if r.Kind == KindAnomaly {
+		if r.Sensitivity <= 0 {
+			return bad("sensitivity", "must be positive")
+		}
 		if _, err := anomalyStep(r.Window); err != nil {
-			return bad("%v", err)
+			return bad("window", "%v", err)
 		}
 		// The history an evaluation reads is warmup/window windows of every
 		// series: bounded, so that one rule's cost is.
 		if r.Warmup/r.Window > MaxWarmupWindows {
-			return bad("warmup %s is more than %d windows of %s: lengthen the window or shorten the warmup", fmtDuration(r.Warmup), MaxWarmupWindows, fmtDuration(r.Window))
+			return bad("warmup", "%s is more than %d windows of %s: lengthen the window or shorten the warmup", fmtDuration(r.Warmup), MaxWarmupWindows, fmtDuration(r.Window))
 		}
 	}
 	if math.IsNaN(r.Threshold) || math.Abs(r.Threshold) > MaxThreshold {
-		return bad("threshold must be between -%g and %g", MaxThreshold, MaxThreshold)
+		return bad("threshold", "must be between -%g and %g", MaxThreshold, MaxThreshold)
 	}
 	if r.Sensitivity > MaxSensitivity {
-		return bad("sensitivity must be at most %g", MaxSensitivity)
+		return bad("sensitivity", "must be at most %g", MaxSensitivity)
 	}
 	for _, l := range r.Filter.Levels {
 		if l.Rank() < 0 {
-			return bad("unknown level %q", l)
+			return bad("filter.level", "unknown level %q", l)
 		}
 	}
 	if r.Filter.MinSeverity != "" && r.Filter.MinSeverity.Rank() < 0 {
-		return bad("unknown min_severity %q", r.Filter.MinSeverity)
+		return bad("filter.min_severity", "unknown min_severity %q", r.Filter.MinSeverity)
+	}
+	if err := r.Filter.Check(); err != nil {
+		return bad("filter", "%v", err)
 	}
 	for i, t := range r.Notify {
 		if t.Type != "" && t.Type != "webhook" {
-			return bad("notify[%d]: unknown type %q", i, t.Type)
+			return bad(fmt.Sprintf("notify[%d].type", i), "unknown type %q", t.Type)
 		}
 	}
 	return nil
@@ -261,22 +369,6 @@ func (r *Rule) check() error {
 // useful and could cost without bound.
 const (
 	MaxThreshold     = 1e15
-	MaxSensitivity   = 1000
+	MaxSensitivity   = 1000.0
 	MaxWarmupWindows = 1440 // one day of 1-minute windows
 )
-
-// ParseDuration reads the API's Duration (a positive integer and one of s, m,
-// h, d), and Go's duration syntax besides.
-func ParseDuration(s string) (time.Duration, error) {
-	if len(s) >= 2 {
-		unit := map[byte]time.Duration{'s': time.Second, 'm': time.Minute, 'h': time.Hour, 'd': 24 * time.Hour}[s[len(s)-1]]
-		if n, err := strconv.Atoi(s[:len(s)-1]); err == nil && unit != 0 && n > 0 {
-			return time.Duration(n) * unit, nil
-		}
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 {
-		return 0, fmt.Errorf("not a duration: %q", s)
-	}
-	return d, nil
-}

@@ -1,6 +1,7 @@
 package alerting
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -21,7 +22,7 @@ func TestParseRuleKinds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Kind != KindLogCount || r.Filter.Service != "checkout" || len(r.Filter.Levels) != 2 || r.Filter.Levels[1] != event.LevelFatal ||
+	if r.Kind != KindLogCount || r.service() != "checkout" || len(r.Filter.Levels) != 2 || r.Filter.Levels[1] != event.LevelFatal ||
 		r.Filter.Text != "declined" || r.Window != 5*time.Minute || r.Op != OpGTE || r.Threshold != 10 || r.For != time.Minute ||
 		r.Severity != "critical" || r.Labels["team"] != "payments" || len(r.Notify) != 1 || r.Notify[0].Secret != "change-me-please" || !r.Enabled {
 		t.Errorf("log_count = %+v", r)
@@ -36,7 +37,7 @@ func TestParseRuleKinds(t *testing.T) {
 		t.Errorf("security (defaults) = %+v, %v", r, err)
 	}
 	r, err = parse(t, "heartbeat", `{"kind":"heartbeat","filter":{"service":"billing"},"enabled":false}`)
-	if err != nil || r.Grace != 30*time.Second || r.Filter.Service != "billing" || r.Enabled {
+	if err != nil || r.Grace != 30*time.Second || r.service() != "billing" || r.Enabled {
 		t.Errorf("heartbeat = %+v, %v", r, err)
 	}
 	r, err = parse(t, "anomaly", `{"kind":"anomaly","filter":{"name":"latency"}}`)
@@ -59,11 +60,41 @@ func TestParseRuleRefuses(t *testing.T) {
 		{"log_count", `{"window":"soon"}`, "window"},
 		{"log_count", `{"filter":{"level":["loud"]}}`, "level"},
 		{"anomaly", `{"filter":{"name":"x"},"window":"13s"}`, "13s"},
-		{"log_count", `{"notify":[{"type":"email","url":"x"}]}`, "notify"},
+		{"log_count", `{"notify":[{"type":"email","url":"x"}]}`, "notify[0].type"},
+		{"log_count", `{"window":"5s"}`, "window"},
+		{"log_count", `{"window":"1m30s"}`, "window"},
+		{"log_count", `{"for":"2d"}`, "for"},
+		{"anomaly", `{"filter":{"name":"x"},"warmup":"30s"}`, "warmup"},
+		{"log_count", `{"threshold":"ten"}`, "threshold"},
 	} {
-		if _, err := parse(t, c.kind, c.def); err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s %s: err %v, want one naming %q", c.kind, c.def, err, c.want)
+		_, err := parse(t, c.kind, c.def)
+		var re *RuleError
+		if err == nil || !strings.Contains(err.Error(), c.want) || !errors.As(err, &re) {
+			t.Errorf("%s %s: err %v, want a RuleError naming %q", c.kind, c.def, err, c.want)
 		}
+	}
+}
+
+// Define judges as ParseRule does, and stores the defaults; for: 0s is "at
+// once", as Prometheus-style rules write it.
+func TestDefine(t *testing.T) {
+	name, kind, stored, err := Define([]byte(`{"name":"n","kind":"log_count","threshold":1,"for":"0s"}`))
+	if err != nil || name != "n" || kind != KindLogCount {
+		t.Fatalf("Define: %q %q %v", name, kind, err)
+	}
+	r, err := parse(t, string(kind), string(stored))
+	if err != nil || r.For != 0 || r.Window != 5*time.Minute || r.Op != OpGT || r.Severity != "warning" || !r.Enabled {
+		t.Fatalf("stored %s: %+v, %v", stored, r, err)
+	}
+	for _, s := range []string{`"window":"5m"`, `"op":"gt"`, `"severity":"warning"`, `"enabled":true`} {
+		if !strings.Contains(string(stored), s) {
+			t.Errorf("stored %s lacks the default %s", stored, s)
+		}
+	}
+	_, _, _, err = Define([]byte(`{"name":"n","kind":"anomaly","filter":{"name":"cpu"},"window":"13s"}`))
+	var re *RuleError
+	if !errors.As(err, &re) || re.Field != "window" {
+		t.Fatalf("anomaly window 13s: %v, want a RuleError naming window", err)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/lightwatch/lightwatch/internal/impl/filter"
 	"github.com/lightwatch/lightwatch/internal/impl/secretbox"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 )
@@ -17,8 +18,14 @@ import (
 type ruleSet struct {
 	byKey map[RuleKey]*Rule
 	// byTenantKind lists the enabled rules events can nudge.
-	byTenantKind map[tenantKind][]*Rule
+	byTenantKind map[tenantKind][]nudged
 	loadedAt     time.Time
+}
+
+// nudged is an enabled rule with its compiled filter.
+type nudged struct {
+	rule    *Rule
+	matcher *filter.Matcher
 }
 
 type tenantKind struct {
@@ -27,13 +34,13 @@ type tenantKind struct {
 }
 
 func newRuleSet(rules []Rule, at time.Time) *ruleSet {
-	s := &ruleSet{byKey: make(map[RuleKey]*Rule, len(rules)), byTenantKind: map[tenantKind][]*Rule{}, loadedAt: at}
+	s := &ruleSet{byKey: make(map[RuleKey]*Rule, len(rules)), byTenantKind: map[tenantKind][]nudged{}, loadedAt: at}
 	for i := range rules {
 		r := &rules[i]
 		s.byKey[r.Key()] = r
 		if r.Enabled {
 			tk := tenantKind{r.Tenant, r.Kind}
-			s.byTenantKind[tk] = append(s.byTenantKind[tk], r)
+			s.byTenantKind[tk] = append(s.byTenantKind[tk], nudged{r, r.Filter.Compile()})
 		}
 	}
 	return s

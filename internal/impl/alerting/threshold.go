@@ -11,7 +11,7 @@ import (
 
 func (c *conditions) metricThreshold(ctx context.Context, r *Rule, now time.Time) ([]observation, error) {
 	series, err := windowSeries(ctx, c.store, store.MetricQuery{
-		Tenant: r.Tenant, Name: r.Filter.Name, Service: r.Filter.Service, Labels: r.Filter.Labels,
+		Tenant: r.Tenant, Name: r.Filter.Name, Service: r.service(), Labels: r.Filter.Labels,
 		From: now.Add(-r.Window), To: now,
 	})
 	if err != nil {

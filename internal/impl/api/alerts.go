@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/gen/queryapi"
+	"github.com/lightwatch/lightwatch/internal/impl/alerting"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 )
 
@@ -25,7 +26,7 @@ func (s *Server) ListAlerts(ctx context.Context, r queryapi.ListAlertsRequestObj
 	}
 	out := queryapi.ListAlerts200JSONResponse{Items: make([]queryapi.Alert, 0, len(page.Alerts)), NextCursor: nextCursor(page.Next, q.Window, digest)}
 	for _, a := range page.Alerts {
-		out.Items = append(out.Items, AlertJSON(a))
+		out.Items = append(out.Items, alertJSON(a))
 	}
 	return out, nil
 }
@@ -36,34 +37,17 @@ func (s *Server) GetAlert(ctx context.Context, r queryapi.GetAlertRequestObject)
 	if err != nil {
 		return nil, s.storeError(ctx, "get alert", err)
 	}
-	return queryapi.GetAlert200JSONResponse(AlertJSON(a)), nil
+	return queryapi.GetAlert200JSONResponse(alertJSON(a)), nil
 }
 
-// AlertJSON is an alert as the query API's Alert schema shows it; the alerting
-// engine publishes the same JSON on stream:alerts, so /ws/alerts and
-// GET /api/alerts agree byte for byte.
-func AlertJSON(a store.Alert) queryapi.Alert {
-	out := queryapi.Alert{
-		Id: a.ID, RuleId: a.RuleID, RuleName: a.RuleName, Labels: a.Labels, Severity: queryapi.AlertSeverity(a.Severity),
-		State: queryapi.AlertState(a.State), StartedAt: a.StartedAt, Value: a.Value,
-		FiredAt: timePtr(a.FiredAt), ResolvedAt: timePtr(a.ResolvedAt), Summary: strPtr(a.Summary), NotifyError: strPtr(a.NotifyError),
+// alertJSON converts the alerting engine's message at the edge: the same
+// JSON it publishes on stream:alerts, so /ws/alerts and GET /api/alerts agree
+// byte for byte (alerts_test.go proves it).
+func alertJSON(a store.Alert) queryapi.Alert {
+	m := alerting.NewAlertMessage(a)
+	return queryapi.Alert{
+		Id: m.ID, RuleId: m.RuleID, RuleName: m.RuleName, Labels: m.Labels, Severity: queryapi.AlertSeverity(m.Severity),
+		State: queryapi.AlertState(m.State), StartedAt: m.StartedAt, Value: m.Value,
+		FiredAt: m.FiredAt, ResolvedAt: m.ResolvedAt, Summary: m.Summary, NotifyError: m.NotifyError,
 	}
-	if out.Labels == nil {
-		out.Labels = map[string]string{}
-	}
-	return out
-}
-
-func timePtr(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	return &t
-}
-
-func strPtr(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
 }

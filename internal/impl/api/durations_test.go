@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/gen/queryapi"
+	"github.com/lightwatch/lightwatch/internal/impl/alerting"
 )
 
 // specPattern compiles the pattern of components/schemas/<name> of the query API document.
@@ -34,8 +35,9 @@ func everyDuration(f func(s string, d time.Duration)) {
 	}{{"s", time.Second}, {"m", time.Minute}, {"h", time.Hour}, {"d", 24 * time.Hour}}
 	for _, u := range units {
 		var edges []int
-		for _, lim := range durationLimits {
-			edges = append(edges, int(lim[0]/u.d), int(lim[1]/u.d))
+		for _, field := range []string{"window", "for", "warmup"} {
+			lo, hi, _ := alerting.DurationLimits(field)
+			edges = append(edges, int(lo/u.d), int(hi/u.d))
 		}
 		for p := 10; p <= 1000000; p *= 10 {
 			edges = append(edges, p)
@@ -59,18 +61,24 @@ func everyDuration(f func(s string, d time.Duration)) {
 // The documents state each rule duration's bounds as a pattern, so that
 // clients and Schemathesis know them; the server's limits must be the same.
 func TestRuleDurationPatternsMatchServerLimits(t *testing.T) {
-	if durationLimits["for"] != durationLimits["grace"] {
-		t.Fatalf("for and grace share the schema Hold but have limits %v and %v", durationLimits["for"], durationLimits["grace"])
+	forLo, forHi, _ := alerting.DurationLimits("for")
+	if graceLo, graceHi, _ := alerting.DurationLimits("grace"); forLo != graceLo || forHi != graceHi {
+		t.Fatalf("for and grace share the schema Hold but have different limits")
 	}
 	for schema, field := range map[string]string{"Window": "window", "Hold": "for", "Warmup": "warmup"} {
 		t.Run(schema, func(t *testing.T) {
 			t.Parallel()
-			re, lim := specPattern(t, schema), durationLimits[field]
-			everyDuration(func(s string, d time.Duration) {
-				if want := d >= lim[0] && d <= lim[1]; re.MatchString(s) != want {
-					t.Errorf("pattern matches %q: %v; server limits %v to %v", s, !want, lim[0], lim[1])
+			re := specPattern(t, schema)
+			lo, hi, _ := alerting.DurationLimits(field)
+			check := func(s string, d time.Duration) {
+				if want := d >= lo && d <= hi; re.MatchString(s) != want {
+					t.Errorf("pattern matches %q: %v; server limits %v to %v", s, !want, lo, hi)
 				}
-			})
+			}
+			everyDuration(check)
+			for _, zero := range []string{"0s", "0m", "0h", "0d"} {
+				check(zero, 0)
+			}
 		})
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/lightwatch/lightwatch/internal/gen/queryapi"
 	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/filter"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 )
 
@@ -40,7 +41,7 @@ func (s *Server) ListLogs(ctx context.Context, r queryapi.ListLogsRequestObject)
 	if err != nil {
 		return nil, err
 	}
-	q := store.LogQuery{Services: deref(p.Service), Host: deref(p.Host), Text: deref(p.Q), Attrs: attrs}
+	q := store.LogQuery{Filter: filter.Filter{Services: deref(p.Service), Host: deref(p.Host), Text: deref(p.Q), Attrs: attrs}}
 	for _, l := range deref(p.Level) {
 		q.Levels = append(q.Levels, event.Level(l))
 	}
@@ -60,11 +61,11 @@ func (s *Server) ListLogs(ctx context.Context, r queryapi.ListLogsRequestObject)
 // ListSecurityEvents implements GET /api/security-events.
 func (s *Server) ListSecurityEvents(ctx context.Context, r queryapi.ListSecurityEventsRequestObject) (queryapi.ListSecurityEventsResponseObject, error) {
 	p := r.Params
-	q := store.SecurityQuery{
+	q := store.SecurityQuery{Filter: filter.Filter{
 		Services: deref(p.Service), Categories: deref(p.Category),
 		MinSeverity: event.Severity(deref(p.MinSeverity)), SrcIP: deref(p.SrcIp), Actor: deref(p.Actor),
 		Outcome: string(deref(p.Outcome)), Text: deref(p.Q),
-	}
+	}}
 	for _, sev := range deref(p.Severity) {
 		q.Severities = append(q.Severities, event.Severity(sev))
 	}

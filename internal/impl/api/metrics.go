@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/gen/queryapi"
+	"github.com/lightwatch/lightwatch/internal/impl/duration"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 )
 
@@ -17,9 +18,9 @@ func step(s *string) (time.Duration, error) {
 	if s == nil {
 		return time.Minute, nil
 	}
-	d, ok := parseDuration(*s)
+	d, err := duration.Parse(*s)
 	switch {
-	case !ok:
+	case err != nil || d <= 0:
 		return 0, badParam("step", "want a duration such as 10s, 1m or 1h")
 	case d > 24*time.Hour:
 		return 0, badParam("step", "at most 1d")

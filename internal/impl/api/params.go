@@ -71,22 +71,6 @@ func pairs(name string, values *[]string) (map[string]string, error) {
 	return out, nil
 }
 
-// parseDuration reads the spec's Duration: a number and s, m, h or d.
-func parseDuration(s string) (time.Duration, bool) {
-	if len(s) < 2 {
-		return 0, false
-	}
-	n, err := strconv.Atoi(s[:len(s)-1])
-	if err != nil || n <= 0 {
-		return 0, false
-	}
-	unit := map[byte]time.Duration{'s': time.Second, 'm': time.Minute, 'h': time.Hour, 'd': 24 * time.Hour}[s[len(s)-1]]
-	if unit == 0 {
-		return 0, false
-	}
-	return time.Duration(n) * unit, true
-}
-
 // ExpandShorthand rewrites the query shorthands attr.<key>=<value> and
 // label.<key>=<value> into the spec's repeatable attr=<key>=<value> and
 // label=<key>=<value>, so that everything further in (validation, binding)

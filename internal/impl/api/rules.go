@@ -1,69 +1,20 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/lightwatch/lightwatch/internal/gen/queryapi"
+	"github.com/lightwatch/lightwatch/internal/impl/alerting"
 	"github.com/lightwatch/lightwatch/internal/impl/event"
 	"github.com/lightwatch/lightwatch/internal/impl/problem"
 	"github.com/lightwatch/lightwatch/internal/impl/secretbox"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 )
-
-// ruleDefaults are filled into a rule's definition when it omits them, per kind,
-// so that what is stored (and evaluated) is explicit.
-var ruleDefaults = map[string]map[string]any{
-	"metric_threshold": {"op": "gt", "window": "5m"},
-	"log_count":        {"op": "gt", "window": "5m"},
-	"security":         {"threshold": 0.0, "window": "5m"},
-	"heartbeat":        {"grace": "30s"},
-	"anomaly":          {"aggregate": "avg", "sensitivity": 3.0, "warmup": "30m", "window": "1m"},
-}
-
-// durationLimits bounds a rule's durations beyond what the schema says.
-var durationLimits = map[string][2]time.Duration{
-	"window": {10 * time.Second, 24 * time.Hour},
-	"for":    {0, 24 * time.Hour},
-	"grace":  {0, 24 * time.Hour},
-	"warmup": {time.Minute, 7 * 24 * time.Hour},
-}
-
-// ruleDefinition turns a body the middleware has validated against the spec
-// into the definition to store: checked durations, defaults filled in.
-func ruleDefinition(body *json.RawMessage) (map[string]any, error) {
-	var def map[string]any
-	if body == nil || json.Unmarshal(*body, &def) != nil {
-		return nil, problem.New(http.StatusBadRequest, "body must be an alert rule object")
-	}
-	kind, _ := def["kind"].(string)
-	for field, lim := range durationLimits {
-		v, ok := def[field].(string)
-		if !ok {
-			continue
-		}
-		d, ok := parseDuration(v)
-		if !ok || d < lim[0] || d > lim[1] {
-			p := problem.New(http.StatusBadRequest, fmt.Sprintf("body.%s: must be between %v and %v", field, lim[0], lim[1]))
-			p.Errors = []problem.FieldError{{Field: "body." + field, Message: fmt.Sprintf("must be between %v and %v", lim[0], lim[1])}}
-			return nil, p
-		}
-	}
-	for k, v := range ruleDefaults[kind] {
-		if _, ok := def[k]; !ok {
-			def[k] = v
-		}
-	}
-	for k, v := range map[string]any{"severity": "warning", "enabled": true, "labels": map[string]any{}, "notify": []any{}} {
-		if _, ok := def[k]; !ok {
-			def[k] = v
-		}
-	}
-	return def, nil
-}
 
 // publicRule is what the API shows of a stored rule: its definition without
 // webhook secrets, with id and times.
@@ -88,22 +39,28 @@ func publicRule(r store.Rule) (queryapi.AlertRule, error) {
 	}, nil
 }
 
+// storedRule judges a rule a client wrote with alerting.Define, the judge
+// the engine uses too, so that everything the engine would refuse is a 400
+// naming the field.
 func (s *Server) storedRule(ctx context.Context, id string, body *json.RawMessage) (store.Rule, error) {
-	def, err := ruleDefinition(body)
+	if body == nil {
+		return store.Rule{}, problem.New(http.StatusBadRequest, "body must be an alert rule object")
+	}
+	name, kind, def, err := alerting.Define(*body)
+	var re *alerting.RuleError
+	if errors.As(err, &re) {
+		p := problem.New(http.StatusBadRequest, "body."+re.Field+": "+re.Message)
+		p.Errors = []problem.FieldError{{Field: "body." + re.Field, Message: re.Message}}
+		return store.Rule{}, p
+	}
 	if err != nil {
 		return store.Rule{}, err
 	}
-	if err := s.sealSecrets(def); err != nil {
+	if def, err = s.sealSecrets(def); err != nil {
 		return store.Rule{}, err
-	}
-	b, err := json.Marshal(def)
-	if err != nil {
-		return store.Rule{}, fmt.Errorf("encode rule: %w", err)
 	}
 	now := s.now().UTC()
-	name, _ := def["name"].(string)
-	kind, _ := def["kind"].(string)
-	return store.Rule{ID: id, Tenant: caller(ctx).Tenant, Name: name, Kind: kind, Definition: b, CreatedAt: now, UpdatedAt: now}, nil
+	return store.Rule{ID: id, Tenant: caller(ctx).Tenant, Name: name, Kind: string(kind), Definition: def, CreatedAt: now, UpdatedAt: now}, nil
 }
 
 // ListAlertRules implements GET /api/alert-rules.
@@ -218,21 +175,33 @@ func (s *Server) ruleQuota(ctx context.Context, tenant string) error {
 // stored (see package secretbox); nil leaves them as sent.
 func (s *Server) SealSecrets(b *secretbox.Box) { s.secrets = b }
 
-// sealSecrets encrypts the secret of every notify target of def.
-func (s *Server) sealSecrets(def map[string]any) error {
-	targets, _ := def["notify"].([]any)
+// sealSecrets encrypts the secret of every notify target of the rule
+// definition def.
+func (s *Server) sealSecrets(def []byte) ([]byte, error) {
+	if s.secrets == nil || !bytes.Contains(def, []byte(`"secret"`)) {
+		return def, nil
+	}
+	var m map[string]any
+	if err := json.Unmarshal(def, &m); err != nil {
+		return nil, fmt.Errorf("decode rule: %w", err)
+	}
+	targets, _ := m["notify"].([]any)
 	for _, t := range targets {
-		m, ok := t.(map[string]any)
+		tm, ok := t.(map[string]any)
 		if !ok {
 			continue
 		}
-		if secret, ok := m["secret"].(string); ok {
+		if secret, ok := tm["secret"].(string); ok {
 			sealed, err := s.secrets.Seal(secret)
 			if err != nil {
-				return fmt.Errorf("seal webhook secret: %w", err)
+				return nil, fmt.Errorf("seal webhook secret: %w", err)
 			}
-			m["secret"] = sealed
+			tm["secret"] = sealed
 		}
 	}
-	return nil
+	out, err := json.Marshal(m)
+	if err != nil {
+		return nil, fmt.Errorf("encode rule: %w", err)
+	}
+	return out, nil
 }

@@ -360,12 +360,20 @@ func testAlertRulesCRUD(t *testing.T, s *server) {
 		{map[string]any{"name": "x", "kind": "log_count", "threshold": 1, "window": "5 minutes"}, "body.window"},
 		{map[string]any{"name": "x", "kind": "log_count", "threshold": 1, "window": "3d"}, "body.window"},
 		{map[string]any{"name": "x", "kind": "heartbeat", "notify": []map[string]string{{"type": "webhook", "url": "ftp://x"}}}, "body.notify[0].url"},
+		// The engine cannot cut a series into 13s points: the API refuses
+		// what the engine would, since both ask alerting.Define.
+		{map[string]any{"name": "x", "kind": "anomaly", "filter": map[string]any{"name": "cpu"}, "window": "13s"}, "body.window"},
 	}
 	for _, b := range bad {
 		r := s.send(http.MethodPost, "/api/alert-rules", adminKey, b.body)
 		if r.StatusCode != http.StatusBadRequest || !strings.Contains(string(r.Body), `"field":"`+b.field) {
 			t.Errorf("%v: %d %s, want 400 naming %s", b.body, r.StatusCode, r.Body, b.field)
 		}
+	}
+	// for: 0s is "at once", as Prometheus-style rules write it.
+	r = s.send(http.MethodPost, "/api/alert-rules", adminKey, map[string]any{"name": "at once", "kind": "log_count", "threshold": 1, "for": "0s"})
+	if r.StatusCode != http.StatusCreated || r.json(t)["for"] != "0s" {
+		t.Errorf("for: 0s: %d %s, want 201", r.StatusCode, r.Body)
 	}
 }
 

@@ -22,14 +22,15 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/apikey"
 	"github.com/lightwatch/lightwatch/internal/impl/config"
 	"github.com/lightwatch/lightwatch/internal/impl/contract"
+	"github.com/lightwatch/lightwatch/internal/impl/event"
 	"github.com/lightwatch/lightwatch/internal/impl/groupcommit"
 	"github.com/lightwatch/lightwatch/internal/impl/ingest"
 	"github.com/lightwatch/lightwatch/internal/impl/middleware"
 	"github.com/lightwatch/lightwatch/internal/impl/problem"
 	"github.com/lightwatch/lightwatch/internal/impl/ratelimit"
 	"github.com/lightwatch/lightwatch/internal/impl/realtime"
-	"github.com/lightwatch/lightwatch/internal/impl/secretbox"
 	"github.com/lightwatch/lightwatch/internal/impl/redisconn"
+	"github.com/lightwatch/lightwatch/internal/impl/secretbox"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/stream"
 	"github.com/lightwatch/lightwatch/internal/impl/streamforward"
@@ -122,6 +123,9 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	mux.HandleFunc("GET /readyz", a.ready)
+	if rep, ok := a.store.(store.StorageReporter); ok {
+		a.metrics.Registry.MustRegister(storageCollector{rep})
+	}
 	mux.Handle("GET /metrics", a.metrics.Handler())
 	if a.limiter, err = ratelimit.New(a.redis, ratelimit.Limit{Rate: cfg.RateLimit, Burst: cfg.RateBurst, Period: time.Second}); err != nil {
 		return nil, fmt.Errorf("rate limiter: %w", err)
@@ -169,6 +173,10 @@ func (a *App) ingestHandler() (http.Handler, error) {
 	srv, err := ingest.New(c, a.committer, a.metrics, a.logger)
 	if err != nil {
 		return nil, err
+	}
+	r := storeRetention(a.cfg)
+	for _, kind := range event.Kinds {
+		srv.RefuseOlderThan(kind, r.For(kind))
 	}
 	inner := http.NewServeMux()
 	ingestapi.HandlerWithOptions(

@@ -23,6 +23,7 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/apikey"
 	"github.com/lightwatch/lightwatch/internal/impl/app"
 	"github.com/lightwatch/lightwatch/internal/impl/config"
+	"github.com/lightwatch/lightwatch/internal/impl/redisconn"
 	"github.com/lightwatch/lightwatch/internal/impl/redistest"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/store/mongo/ferrettest"
@@ -53,6 +54,9 @@ func start(t testing.TB, edit func(*config.Config), opts ...app.Option) *server 
 	cfg.DataDir = t.TempDir()
 	cfg.BootstrapKey = adminKey
 	cfg.ShutdownTimeout = 10 * time.Second
+	// The tests' events carry fixed dates, older than the default
+	// retention; the retention tests set their own.
+	cfg.Retention, cfg.RetentionRollups = 0, 0
 	if edit != nil {
 		edit(&cfg)
 	}
@@ -70,15 +74,16 @@ func start(t testing.TB, edit func(*config.Config), opts ...app.Option) *server 
 	if err != nil {
 		t.Fatal(err)
 	}
-	opt, err := redis.ParseURL(cfg.RedisURL)
+	// The test's own client, made as the app makes its own (so a Sentinel URL works too).
+	rc, stopRedis, err := redisconn.Connect(ctx, cfg.RedisURL, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &server{t: t, URL: "http://" + ln.Addr().String(), app: a, redis: redis.NewClient(opt), cancel: cancel, done: make(chan error, 1), specs: map[string]routers.Router{"/ingest/": specRouter(t, ingestapi.GetSwagger), "/api/": specRouter(t, queryapi.GetSwagger)}}
+	s := &server{t: t, URL: "http://" + ln.Addr().String(), app: a, redis: rc, cancel: cancel, done: make(chan error, 1), specs: map[string]routers.Router{"/ingest/": specRouter(t, ingestapi.GetSwagger), "/api/": specRouter(t, queryapi.GetSwagger)}}
 	go func() { s.done <- a.Serve(ctx, ln) }()
 	t.Cleanup(func() {
 		s.stop()
-		_ = s.redis.Close()
+		stopRedis()
 		a.Close()
 	})
 	return s

@@ -242,3 +242,33 @@ func TestRealtimeClientsGetGoingAwayOnShutdown(t *testing.T) {
 		t.Fatalf("after shutdown: %v, want close 1001", err)
 	}
 }
+
+// A filter means the same on /api/* and /ws/*, and so do its bounds: the
+// spec's maxItems counts values as sent, so 21 copies of service=a are
+// refused on both, and 20 accepted on both.
+func TestFilterBoundsAgreeOnAPIAndWebSocket(t *testing.T) {
+	s := start(t, nil)
+	for _, tc := range []struct {
+		query  string
+		status int
+	}{
+		{strings.Repeat("service=a&", 21), http.StatusBadRequest},
+		{strings.Repeat("service=a&", 20), http.StatusOK},
+		{strings.Repeat("attr.k=v&", 17), http.StatusBadRequest},
+		{"level=loud", http.StatusBadRequest},
+	} {
+		if r := s.get("/api/logs?"+tc.query, adminKey); r.StatusCode != tc.status {
+			t.Errorf("/api/logs?%s: %d, want %d", tc.query, r.StatusCode, tc.status)
+		}
+		c, resp, err := s.dialWS("/ws/logs?"+tc.query, adminKey)
+		switch {
+		case tc.status == http.StatusOK && err != nil:
+			t.Errorf("/ws/logs?%s: %v, want a connection", tc.query, err)
+		case tc.status != http.StatusOK && (resp == nil || resp.StatusCode != tc.status):
+			t.Errorf("/ws/logs?%s: %v, want %d", tc.query, err, tc.status)
+		}
+		if c != nil {
+			_ = c.conn.Close()
+		}
+	}
+}

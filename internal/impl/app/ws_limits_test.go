@@ -15,8 +15,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/lightwatch/lightwatch/internal/impl/apikey"
-	"github.com/lightwatch/lightwatch/internal/impl/asyncapitest"
 	"github.com/lightwatch/lightwatch/internal/impl/app"
+	"github.com/lightwatch/lightwatch/internal/impl/asyncapitest"
 	"github.com/lightwatch/lightwatch/internal/impl/config"
 	"github.com/lightwatch/lightwatch/internal/impl/realtime"
 	"github.com/lightwatch/lightwatch/internal/impl/stream"

@@ -52,6 +52,15 @@ type Config struct {
 	AlertMaxSeries        int
 	AlertMaxAlertsPerRule int
 	SecretKey             string
+	// Retention: 0 keeps forever. The per-kind ones are nil when not set,
+	// which means Retention.
+	Retention           time.Duration
+	RetentionLogs       *time.Duration
+	RetentionMetrics    *time.Duration
+	RetentionSecurity   *time.Duration
+	RetentionHeartbeats *time.Duration
+	RetentionRollups    time.Duration
+	MaxDisk             int64 // bytes; 0: no cap
 }
 
 // Setting describes one configuration setting, for parsing and for documentation.
@@ -151,7 +160,7 @@ func settings() []setting {
 			str(func(c *Config) *string { return &c.MongoURI })},
 		{Setting{"mongo-db", "LIGHTWATCH_MONGO_DB", "lightwatch", "MongoDB database name"},
 			str(func(c *Config) *string { return &c.MongoDatabase })},
-		{Setting{"redis-url", "LIGHTWATCH_REDIS_URL", "", "Redis URL (redis://host:port/db); empty: an embedded in-process Redis (miniredis)"},
+		{Setting{"redis-url", "LIGHTWATCH_REDIS_URL", "", "Redis URL: redis://[user:password@]host:port/db, or through Sentinel (follows failovers) redis-sentinel://[user:password@]host:26379[,host:26379...]/master[/db][?sentinel_password=...] (rediss:// and rediss-sentinel:// for TLS); empty: an embedded in-process Redis (miniredis)"},
 			str(func(c *Config) *string { return &c.RedisURL })},
 		{Setting{"bootstrap-key", "LIGHTWATCH_BOOTSTRAP_KEY", "", "an API key that exists at start-up with scopes admin, ingest and read in tenant default; empty: one is generated on first start and kept in the data directory"},
 			str(func(c *Config) *string { return &c.BootstrapKey })},
@@ -207,6 +216,105 @@ func settings() []setting {
 			integer(func(c *Config) *int { return &c.AlertMaxAlertsPerRule })},
 		{Setting{"secret-key", "LIGHTWATCH_SECRET_KEY", "", "server key (32 bytes as 64 hex digits or base64: openssl rand -hex 32) that encrypts webhook secrets at rest; the same on every instance; empty: generated into the data directory with the embedded store, none (secrets stored in plaintext, with a warning) with MongoDB"},
 			str(func(c *Config) *string { return &c.SecretKey })},
+
+		{Setting{"retention", "LIGHTWATCH_RETENTION", "7d", "how long events are kept, by their ts (e.g. 7d, 36h; 0 keeps them forever); older ones are dropped, and refused when they arrive"},
+			retention(func(c *Config) *time.Duration { return &c.Retention })},
+		{Setting{"retention-logs", "LIGHTWATCH_RETENTION_LOGS", "", "retention of log events; empty: LIGHTWATCH_RETENTION"},
+			optionalRetention(func(c *Config) **time.Duration { return &c.RetentionLogs })},
+		{Setting{"retention-metrics", "LIGHTWATCH_RETENTION_METRICS", "", "retention of raw metric samples; empty: LIGHTWATCH_RETENTION"},
+			optionalRetention(func(c *Config) **time.Duration { return &c.RetentionMetrics })},
+		{Setting{"retention-security", "LIGHTWATCH_RETENTION_SECURITY", "", "retention of security events; empty: LIGHTWATCH_RETENTION"},
+			optionalRetention(func(c *Config) **time.Duration { return &c.RetentionSecurity })},
+		{Setting{"retention-heartbeats", "LIGHTWATCH_RETENTION_HEARTBEATS", "", "retention of heartbeats; empty: LIGHTWATCH_RETENTION"},
+			optionalRetention(func(c *Config) **time.Duration { return &c.RetentionHeartbeats })},
+		{Setting{"retention-rollups", "LIGHTWATCH_RETENTION_ROLLUPS", "90d", "retention of the per-minute metric rollups that metric queries read"},
+			retention(func(c *Config) *time.Duration { return &c.RetentionRollups })},
+		{Setting{"max-disk", "LIGHTWATCH_MAX_DISK", "", "embedded store: size its database may reach (e.g. 50GiB, 500MB); past it the oldest logs are dropped first, never the newest minutes; empty: no cap"},
+			byteSize(func(c *Config) *int64 { return &c.MaxDisk })},
+	}
+}
+
+// ParseRetention parses a retention: a Go duration, optionally led by whole
+// days ("7d", "1d12h", "36h"); "0" keeps forever.
+func ParseRetention(v string) (time.Duration, error) {
+	days, rest, hasDays := strings.Cut(v, "d")
+	var d time.Duration
+	if hasDays {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 0 || n > 100*365 {
+			return 0, fmt.Errorf("%q: want whole days before d, as in 7d", v)
+		}
+		d = time.Duration(n) * 24 * time.Hour
+	} else {
+		rest = v
+	}
+	if rest != "" {
+		x, err := time.ParseDuration(rest)
+		if err != nil {
+			return 0, fmt.Errorf("%q: want a duration such as 7d, 36h or 0", v)
+		}
+		d += x
+	}
+	if d < 0 {
+		return 0, fmt.Errorf("%q is negative", v)
+	}
+	return d, nil
+}
+
+func retention(f func(c *Config) *time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := ParseRetention(v)
+		*f(c) = d
+		return err
+	}
+}
+
+func optionalRetention(f func(c *Config) **time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		if v == "" {
+			*f(c) = nil
+			return nil
+		}
+		d, err := ParseRetention(v)
+		*f(c) = &d
+		return err
+	}
+}
+
+// byteUnits are the size suffixes ParseBytes accepts, longest first.
+var byteUnits = []struct {
+	suffix string
+	n      float64
+}{
+	{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40},
+	{"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12}, {"B", 1},
+}
+
+// ParseBytes parses a size such as 50GiB, 500MB or 1.5TB ("0": none).
+func ParseBytes(v string) (int64, error) {
+	num, mult := v, 1.0
+	for _, u := range byteUnits {
+		if x, ok := strings.CutSuffix(v, u.suffix); ok {
+			num, mult = strings.TrimSpace(x), u.n
+			break
+		}
+	}
+	f, err := strconv.ParseFloat(num, 64)
+	if err != nil || f < 0 || f*mult > 1<<62 {
+		return 0, fmt.Errorf("%q: want a size such as 50GiB or 500MB", v)
+	}
+	return int64(f * mult), nil
+}
+
+func byteSize(f func(c *Config) *int64) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		if v == "" {
+			*f(c) = 0
+			return nil
+		}
+		n, err := ParseBytes(v)
+		*f(c) = n
+		return err
 	}
 }
 

@@ -74,3 +74,41 @@ func TestStreamLengthAndZeroFlushInterval(t *testing.T) {
 		t.Errorf("flush interval 0: %v", c.WSFlushInterval)
 	}
 }
+
+func TestRetentionAndSizes(t *testing.T) {
+	for v, want := range map[string]time.Duration{"7d": 7 * 24 * time.Hour, "36h": 36 * time.Hour, "1d12h": 36 * time.Hour, "0": 0, "90d": 90 * 24 * time.Hour, "2s": 2 * time.Second} {
+		if got, err := config.ParseRetention(v); err != nil || got != want {
+			t.Errorf("ParseRetention(%q) = %v, %v; want %v", v, got, err, want)
+		}
+	}
+	for _, v := range []string{"", "d", "-1d", "7days", "1.5d", "-3h", "x"} {
+		if _, err := config.ParseRetention(v); err == nil && v != "" {
+			t.Errorf("ParseRetention(%q): got no error", v)
+		}
+	}
+	for v, want := range map[string]int64{"50GiB": 50 << 30, "500MB": 500e6, "1.5KiB": 1536, "0": 0, "123": 123, "2 MiB": 2 << 20} {
+		if got, err := config.ParseBytes(v); err != nil || got != want {
+			t.Errorf("ParseBytes(%q) = %v, %v; want %v", v, got, err, want)
+		}
+	}
+	for _, v := range []string{"", "GiB", "-1MB", "5XB", "1e30TB"} {
+		if _, err := config.ParseBytes(v); err == nil {
+			t.Errorf("ParseBytes(%q): got no error", v)
+		}
+	}
+	c, err := config.Load("t", nil, func(k string) string {
+		return map[string]string{"LIGHTWATCH_RETENTION": "2d", "LIGHTWATCH_RETENTION_LOGS": "1h", "LIGHTWATCH_MAX_DISK": "1GiB"}[k]
+	}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Retention != 48*time.Hour || c.RetentionLogs == nil || *c.RetentionLogs != time.Hour || c.RetentionMetrics != nil ||
+		c.RetentionRollups != 90*24*time.Hour || c.MaxDisk != 1<<30 {
+		t.Errorf("loaded %+v", c)
+	}
+	if _, err := config.Load("t", nil, func(k string) string {
+		return map[string]string{"LIGHTWATCH_RETENTION_SECURITY": "soon"}[k]
+	}, io.Discard); err == nil || !strings.Contains(err.Error(), "LIGHTWATCH_RETENTION_SECURITY") {
+		t.Errorf("bad retention: %v", err)
+	}
+}

@@ -42,6 +42,14 @@ type Server struct {
 	metrics *telemetry.Metrics
 	logger  *slog.Logger
 	now     func() time.Time
+	// maxAge refuses events whose ts is older than it, by kind (0: none).
+	maxAge map[event.Kind]time.Duration
+}
+
+// RefuseOlderThan makes the server refuse events of kind whose ts is older
+// than d when they arrive: the store would drop them at once (its retention).
+func (s *Server) RefuseOlderThan(kind event.Kind, d time.Duration) {
+	s.maxAge[kind] = d
 }
 
 var _ ingestapi.StrictServerInterface = (*Server)(nil)
@@ -56,7 +64,8 @@ var schemaOf = map[event.Kind]string{
 
 // New returns the ingest server validating against spec (the ingest document).
 func New(spec *contract.Spec, commit Committer, m *telemetry.Metrics, logger *slog.Logger) (*Server, error) {
-	s := &Server{schemas: map[event.Kind]*contract.EventSchema{}, commit: commit, metrics: m, logger: logger, now: time.Now}
+	s := &Server{schemas: map[event.Kind]*contract.EventSchema{}, commit: commit, metrics: m, logger: logger, now: time.Now,
+		maxAge: map[event.Kind]time.Duration{}}
 	for kind, name := range schemaOf {
 		es, err := spec.EventSchema(name)
 		if err != nil {
@@ -137,6 +146,9 @@ func (s *Server) ingest(ctx context.Context, kind event.Kind, jsonBody *json.Raw
 	for i, item := range items {
 		events[i] = normalize(kind, key.Tenant, received, item.(map[string]any))
 	}
+	if p := s.expired(kind, received, events); p != nil {
+		return problemResponse{p}
+	}
 	fresh, err := s.commit.Submit(ctx, events)
 	if err != nil {
 		s.metrics.EventsRejected.WithLabelValues(string(kind)).Add(float64(len(items)))
@@ -159,6 +171,32 @@ func (s *Server) ingest(ctx context.Context, kind event.Kind, jsonBody *json.Raw
 	s.metrics.EventsAccepted.WithLabelValues(string(kind)).Add(float64(len(events)))
 	s.metrics.EventsDuplicate.WithLabelValues(string(kind)).Add(float64(dups))
 	return acceptedResponse(res)
+}
+
+// expired refuses a batch holding events older than the kind's retention,
+// naming each: like an invalid event, it fails the whole request (a request
+// is stored whole or not at all), so the client can drop those and resend
+// the rest. Storing them would be a silent loss: the next retention pass
+// drops them.
+func (s *Server) expired(kind event.Kind, received time.Time, events []event.Event) *problem.Problem {
+	d := s.maxAge[kind]
+	if d <= 0 {
+		return nil
+	}
+	cutoff := received.Add(-d)
+	var errs []problem.FieldError
+	for i, e := range events {
+		if e.TS.Before(cutoff) {
+			errs = append(errs, problem.FieldError{Field: fmt.Sprintf("events[%d].ts", i),
+				Message: fmt.Sprintf("older than the retention of %s events (%s): it would be dropped at once", kind, d)})
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	s.metrics.EventsRejected.WithLabelValues(string(kind)).Add(float64(len(events)))
+	s.metrics.EventsExpired.WithLabelValues(string(kind)).Add(float64(len(errs)))
+	return contract.InvalidEvents(errs, len(errs))
 }
 
 // bodyProblem maps a body-splitting error to its problem; nil for nil.

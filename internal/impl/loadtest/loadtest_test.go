@@ -49,3 +49,16 @@ func TestParseMachineCPU(t *testing.T) {
 		t.Error("no cpu line accepted")
 	}
 }
+
+func TestParseMetricsSum(t *testing.T) {
+	text := `# HELP lightwatch_events_accepted_total Events
+lightwatch_events_accepted_total{kind="log"} 1500
+lightwatch_events_accepted_total{kind="metric"} 2.5e+03
+lightwatch_events_accepted_totally 7
+lightwatch_events_duplicate_total{kind="log"} 3
+`
+	got, err := ParseMetricsSum(strings.NewReader(text), "lightwatch_events_accepted_total")
+	if err != nil || got != 4000 {
+		t.Errorf("sum = %v, %v; want 4000", got, err)
+	}
+}

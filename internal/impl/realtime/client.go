@@ -41,7 +41,7 @@ type client struct {
 	closeText  string
 
 	mu     sync.Mutex
-	filter *filter
+	filter *subscription
 	// pending holds pre-encoded messages, oldest first. Data messages are
 	// shared with other clients and never modified.
 	pending      [][]byte
@@ -72,7 +72,7 @@ type limits struct {
 	replayBuffer  int
 }
 
-func newClient(conn *websocket.Conn, ch Channel, tenant string, f *filter, l limits, m clientMetrics) *client {
+func newClient(conn *websocket.Conn, ch Channel, tenant string, f *subscription, l limits, m clientMetrics) *client {
 	return &client{
 		conn: conn, channel: ch, tenant: tenant, filter: f, limits: l, m: m,
 		wake: make(chan struct{}, 1), done: make(chan struct{}), closeReq: make(chan struct{}),

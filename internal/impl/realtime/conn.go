@@ -15,7 +15,7 @@ import (
 // this goroutine, the writer and, with since, the resume in goroutines of
 // their own. clipped says since was raised to the start of the replay
 // window (clipSince): the client is told with a reset right after subscribed.
-func (s *Service) serveConn(reqCtx context.Context, conn *websocket.Conn, ch Channel, tenant string, f *filter, since *streamID, clipped bool) {
+func (s *Service) serveConn(reqCtx context.Context, conn *websocket.Conn, ch Channel, tenant string, f *subscription, since *streamID, clipped bool) {
 	c := newClient(conn, ch, tenant, f, s.limits, s.m.forChannel(ch))
 	// Queued before the client is registered, so that it is the first
 	// message: no entry can be delivered ahead of it.
@@ -104,7 +104,7 @@ func (s *Service) handleMessage(ctx context.Context, c *client, data []byte) err
 		return c.control(ctx, errorMessage(fmt.Sprintf("unknown message type %q: the server accepts subscribe", m.Type)), nil)
 	}
 	fv, perr := messageFilters(c.channel, m.Filters)
-	var f *filter
+	var f *subscription
 	if perr == nil {
 		f, perr = parseFilter(c.channel, fv)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/lightwatch/lightwatch/internal/impl/apikey"
+	"github.com/lightwatch/lightwatch/internal/impl/filter"
 	"github.com/lightwatch/lightwatch/internal/impl/middleware"
 	"github.com/lightwatch/lightwatch/internal/impl/problem"
 )
@@ -44,7 +45,7 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	fv, perr := queryFilters(ch, q)
-	var f *filter
+	var f *subscription
 	if perr == nil {
 		f, perr = parseFilter(ch, fv)
 	}
@@ -154,25 +155,25 @@ func unauthorized(w http.ResponseWriter, r *http.Request, detail string) {
 }
 
 // badParam is a 400 naming the query parameter, in the query API's form.
-func badParam(w http.ResponseWriter, r *http.Request, e *paramError) {
+func badParam(w http.ResponseWriter, r *http.Request, e *filter.ParamError) {
 	p := problem.New(http.StatusBadRequest, "query."+e.Param+": "+e.Message)
 	p.Errors = []problem.FieldError{{Field: "query." + e.Param, Message: e.Message}}
 	problem.Write(w, r, p)
 }
 
 // sinceParam reads the resume cursor: nil when absent.
-func sinceParam(vs []string) (*streamID, *paramError) {
+func sinceParam(vs []string) (*streamID, *filter.ParamError) {
 	switch len(vs) {
 	case 0:
 		return nil, nil
 	case 1:
 		id, err := parseStreamID(vs[0])
 		if err != nil {
-			return nil, &paramError{paramSince, err.Error()}
+			return nil, &filter.ParamError{Param: paramSince, Message: err.Error()}
 		}
 		return &id, nil
 	}
-	return nil, &paramError{paramSince, "give it at most once"}
+	return nil, &filter.ParamError{Param: paramSince, Message: "give it at most once"}
 }
 
 // waitReady waits, for a while, until the reader knows where it starts.

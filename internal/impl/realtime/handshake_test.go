@@ -41,6 +41,8 @@ func TestRefusalsComeBeforeTheUpgrade(t *testing.T) {
 		{"bad alert state", "/ws/alerts?state=open", acmeKey, 400, "query.state", ""},
 		{"bad alert severity", "/ws/alerts?severity=high", acmeKey, 400, "query.severity", ""},
 		{"alert severity twice", "/ws/alerts?severity=info&severity=critical", acmeKey, 400, "query.severity", "at most once"},
+		// The spec's maxItems counts values as sent, as /api/logs does.
+		{"21 copies of one service", "/ws/logs?" + strings.Repeat("service=a&", 21), acmeKey, 400, "query.service", "at most 20"},
 		{"malformed since", "/ws/logs?since=yesterday", acmeKey, 400, "query.since", ""},
 		{"since without sequence", "/ws/logs?since=1700000000000", acmeKey, 400, "query.since", ""},
 	} {

@@ -70,7 +70,7 @@ func compactLine(raw []byte) ([]byte, error) {
 // subscribedMessage tells the client which filters are in force, in the
 // form a subscribe message accepts, so that a client can read back what the
 // server understood.
-func subscribedMessage(ch Channel, f *filter) []byte {
+func subscribedMessage(ch Channel, f *subscription) []byte {
 	return mustJSON(struct {
 		Type    string          `json:"type"`
 		Channel Channel         `json:"channel"`

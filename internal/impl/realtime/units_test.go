@@ -3,13 +3,13 @@ package realtime
 import (
 	"encoding/json"
 	"net/url"
-	"slices"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/filter"
 	"github.com/lightwatch/lightwatch/internal/impl/stream"
 )
 
@@ -61,53 +61,6 @@ func TestFilterEchoIsASubscribeMessage(t *testing.T) {
 	}
 }
 
-func TestSeveritySetFollowsTheQueryAPI(t *testing.T) {
-	for _, tc := range []struct {
-		list []string
-		min  string
-		want []event.Severity
-	}{
-		{nil, "", event.Severities[:]},
-		{nil, "high", []event.Severity{"high", "critical"}},
-		{[]string{"low", "critical"}, "", []event.Severity{"low", "critical"}},
-		{[]string{"low", "high"}, "medium", []event.Severity{"high"}},
-		{[]string{"low"}, "high", nil},
-	} {
-		f := &filter{severities: severitySet(tc.list, tc.min)}
-		var got []event.Severity
-		for _, s := range event.Severities {
-			if f.matchSecurity(&event.Security{Severity: s}) {
-				got = append(got, s)
-			}
-		}
-		if !slices.Equal(got, tc.want) {
-			t.Errorf("severity=%v min_severity=%q admits %v, want %v", tc.list, tc.min, got, tc.want)
-		}
-	}
-}
-
-func TestTextAndAttributeMatching(t *testing.T) {
-	if !containsFoldASCII("Payment TIMEOUT", lowerASCII("timeOut")) || containsFoldASCII("time out", lowerASCII("timeout")) {
-		t.Error("q is a case-insensitive substring")
-	}
-	if !containsFoldASCII("anything", lowerASCII("x")[:0]) {
-		t.Error("the empty text is in every message")
-	}
-	for _, tc := range []struct {
-		filter string
-		value  any
-		want   bool
-	}{
-		{"402", float64(402), true}, {"402.0", float64(402), true}, {"4e2", float64(400), true},
-		{"402", "402", true}, {"402.0", "402", false}, {"Inf", float64(0), false},
-		{"true", true, true}, {"true", "true", true}, {"1", true, false}, {"false", false, true},
-	} {
-		if got := newAttrMatch("k", tc.filter).match(tc.value); got != tc.want {
-			t.Errorf("attr k=%s against %#v: %v, want %v", tc.filter, tc.value, got, tc.want)
-		}
-	}
-}
-
 // The reader encodes an entry once; every matching client queues the very
 // same bytes, and the message embeds the stream's JSON as it was.
 func TestDispatchSharesOneEncoding(t *testing.T) {
@@ -123,7 +76,7 @@ func TestDispatchSharesOneEncoding(t *testing.T) {
 	h := newHub()
 	l := limits{queueMessages: 10, queueBytes: 1 << 20, replayBuffer: 10}
 	all, _ := parseFilter(ChannelLogs, nil)
-	other, _ := parseFilter(ChannelLogs, filterValues{"service": {"b"}})
+	other, _ := parseFilter(ChannelLogs, filter.Values{"service": {"b"}})
 	c1, c2 := newClient(nil, ChannelLogs, "acme", all, l, clientMetrics{}), newClient(nil, ChannelLogs, "acme", all, l, clientMetrics{})
 	c3 := newClient(nil, ChannelLogs, "acme", other, l, clientMetrics{})
 	c4 := newClient(nil, ChannelLogs, "globex", all, l, clientMetrics{})

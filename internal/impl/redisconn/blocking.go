@@ -18,6 +18,14 @@ const unblockTimeout = time.Second
 // out; on a server without CLIENT ID it returns at its BLOCK timeout. After
 // a failed command, release the connection and take a new one: the wake-up
 // is bound to this connection's client id.
+//
+// With a Sentinel client the connection is to the master of the moment; a
+// failover closes it (go-redis drops every connection to the old master when
+// Sentinel announces the new one), so the read fails and its caller takes a
+// new connection, to the new master. A CLIENT UNBLOCK sent after a failover
+// reaches the new master, where the id may name another blocked reader: that
+// one returns as if its BLOCK timed out, which every reader treats as "read
+// again".
 func Blocking(ctx context.Context, client *redis.Client) (*redis.Conn, func()) {
 	conn := client.Conn()
 	stop := func() bool { return false }

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -31,6 +32,9 @@ const pingTimeout = 5 * time.Second
 // it (and the embedded server, if any). stop is safe to call more than once.
 //
 // An empty rawURL starts an embedded miniredis on 127.0.0.1 and a free port.
+// A redis-sentinel:// or rediss-sentinel:// URL (see parseSentinelURL) gives
+// a client that asks Redis Sentinel for the master and follows its failovers:
+// the same *redis.Client type, so every user of Redis follows them alike.
 // Otherwise rawURL is a go-redis URL (redis://, rediss:// or unix://). Errors
 // never include the URL, which may carry a password.
 //
@@ -41,10 +45,35 @@ func Connect(ctx context.Context, rawURL string, logger *slog.Logger) (*redis.Cl
 	if logger == nil {
 		logger = slog.Default()
 	}
-	if rawURL == "" {
+	switch {
+	case rawURL == "":
 		return connectEmbedded(ctx, logger)
+	case isSentinelURL(rawURL):
+		return connectSentinel(ctx, rawURL, logger)
 	}
 	return connectURL(ctx, rawURL, logger)
+}
+
+func connectSentinel(ctx context.Context, rawURL string, logger *slog.Logger) (*redis.Client, func(), error) {
+	opts, err := parseSentinelURL(rawURL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("redisconn: parse redis sentinel URL: %w", err)
+	}
+	opts.ContextTimeoutEnabled = true
+	client := redis.NewFailoverClient(opts)
+	where := fmt.Sprintf("master %q via sentinels %s", opts.MasterName, strings.Join(opts.SentinelAddrs, ","))
+	if err := ping(ctx, client); err != nil {
+		_ = client.Close()
+		return nil, nil, fmt.Errorf("redisconn: connect to redis %s: %w", where, err)
+	}
+	logger.InfoContext(ctx, "connected to redis through sentinel", "master", opts.MasterName,
+		"sentinels", opts.SentinelAddrs, "db", opts.DB)
+	stop := sync.OnceFunc(func() {
+		if err := client.Close(); err != nil {
+			logger.Warn("closing redis client", "master", opts.MasterName, "err", err)
+		}
+	})
+	return client, stop, nil
 }
 
 func connectURL(ctx context.Context, rawURL string, logger *slog.Logger) (*redis.Client, func(), error) {

@@ -60,7 +60,7 @@ func StartServer(t testing.TB) *Server {
 	dir := t.TempDir()
 	var lastErr error
 	for range portAttempts {
-		s, err := launch(t, bin, dir)
+		s, err := launch(t, bin, dir, nil)
 		if err == nil {
 			return s
 		}
@@ -72,21 +72,28 @@ func StartServer(t testing.TB) *Server {
 
 // launch starts one redis-server and waits until it answers PING. It returns
 // an error, rather than failing the test, when the server exits early, so that
-// StartServer can retry on another port.
-func launch(t testing.TB, bin, dir string) (*Server, error) {
+// StartServer can retry on another port. extra is appended to the command
+// line (e.g. --replicaof).
+func launch(t testing.TB, bin, dir string, extra []string) (*Server, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
 	}
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	out := &lockedWriter{w: &bytes.Buffer{}}
-	cmd := exec.Command(bin,
+	return launchArgs(t, bin, port, append([]string{
 		"--port", strconv.Itoa(port),
 		"--bind", "127.0.0.1",
 		"--save", "",
 		"--appendonly", "no",
 		"--dir", dir,
-	)
+	}, extra...))
+}
+
+// launchArgs runs bin with args, which make it listen on 127.0.0.1:port,
+// and waits until it answers PING.
+func launchArgs(t testing.TB, bin string, port int, args []string) (*Server, error) {
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	out := &lockedWriter{w: &bytes.Buffer{}}
+	cmd := exec.Command(bin, args...)
 	// Buffer redis-server's log: it explains a failed start.
 	cmd.Stdout = out
 	cmd.Stderr = out
@@ -107,7 +114,7 @@ func launch(t testing.TB, bin, dir string) (*Server, error) {
 
 	if err := s.waitReady(); err != nil {
 		s.Stop()
-		return nil, fmt.Errorf("%w; redis-server output:\n%s", err, out.String())
+		return nil, fmt.Errorf("%w; %s output:\n%s", err, bin, out.String())
 	}
 	return s, nil
 }

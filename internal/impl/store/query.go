@@ -6,6 +6,7 @@ import (
 
 	"github.com/lightwatch/lightwatch/internal/impl/apikey"
 	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/filter"
 )
 
 // Cursor is a keyset position in a time-ordered listing: the (TS, ID) of the
@@ -35,32 +36,21 @@ type Window struct {
 	After     *Cursor
 }
 
-// LogQuery selects log events. Empty fields do not filter.
+// LogQuery selects log events: those the filter admits (package filter
+// says what each field means; adapters translate it, and the shared filter
+// suite proves that they agree with filter.Matcher). It reads the log
+// fields: services, levels, host, text and attributes.
 type LogQuery struct {
 	Window
-	Services []string      // any of
-	Levels   []event.Level // any of
-	Host     string
-	// Text matches messages containing it, case-insensitively (ASCII).
-	Text string
-	// Attrs are attribute equalities, all of which must hold. A value matches
-	// a string attribute equal to it; when it is a decimal number (402, 0.5,
-	// 4.02e2), a number attribute numerically equal to it; when it is true or
-	// false, that boolean. So http.status=402 matches 402 and "402".
-	Attrs map[string]string
+	filter.Filter
 }
 
-// SecurityQuery selects security events. Empty fields do not filter.
+// SecurityQuery selects security events, as LogQuery does logs. It reads the
+// security fields: services, categories, severities, min severity, source
+// IP, actor, outcome and text.
 type SecurityQuery struct {
 	Window
-	Services    []string
-	Categories  []string
-	Severities  []event.Severity // any of
-	MinSeverity event.Severity   // at least this severe
-	SrcIP       string
-	Actor       string
-	Outcome     string
-	Text        string // like LogQuery.Text, on the message
+	filter.Filter
 }
 
 // MetricQuery selects the series of one metric and aggregates their points by Step.

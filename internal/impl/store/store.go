@@ -5,6 +5,7 @@ package store
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/apikey"
 	"github.com/lightwatch/lightwatch/internal/impl/event"
@@ -56,4 +57,53 @@ type Keys interface {
 	PutKey(ctx context.Context, k apikey.Key) error
 	// KeyByHash returns the key whose secret hashes to hash, or ErrNotFound.
 	KeyByHash(ctx context.Context, hash string) (apikey.Key, error)
+}
+
+// Retention says how long a store keeps each kind of data and how much disk
+// it may use. A zero duration or size means no limit.
+type Retention struct {
+	Logs, Metrics, Security, Heartbeats time.Duration // by event ts
+	Rollups                             time.Duration // metric rollups, by minute
+	// MaxDisk caps the store's files in bytes: past it, the oldest events are
+	// dropped first. Stores that cannot measure their files ignore it.
+	MaxDisk int64
+}
+
+// For returns the retention of kind.
+func (r Retention) For(kind event.Kind) time.Duration {
+	switch kind {
+	case event.KindLog:
+		return r.Logs
+	case event.KindMetric:
+		return r.Metrics
+	case event.KindSecurity:
+		return r.Security
+	case event.KindHeartbeat:
+		return r.Heartbeats
+	}
+	return 0
+}
+
+// Retainer is implemented by stores that enforce a Retention. They do so in
+// the background; EnforceRetention runs one pass now, as of now, and
+// returns how many events of each kind it dropped.
+type Retainer interface {
+	EnforceRetention(ctx context.Context, now time.Time) (map[event.Kind]int64, error)
+}
+
+// StorageStats is what a store reports about its disk and retention, for /metrics.
+type StorageStats struct {
+	// DiskBytes is the size of the store's files (database and, apart, its
+	// write-ahead log); zero when the store cannot tell.
+	DiskBytes, WALBytes int64
+	// Oldest is the ts of the oldest retained event of each kind it knows.
+	Oldest map[event.Kind]time.Time
+	// Dropped counts the events dropped since start, by kind and reason
+	// ("age" or "disk").
+	Dropped map[event.Kind]map[string]int64
+}
+
+// StorageReporter is implemented by stores that report StorageStats.
+type StorageReporter interface {
+	StorageStats(ctx context.Context) (StorageStats, error)
 }

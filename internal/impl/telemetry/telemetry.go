@@ -21,6 +21,7 @@ type Metrics struct {
 	EventsAccepted  *prometheus.CounterVec // kind
 	EventsRejected  *prometheus.CounterVec // kind
 	EventsDuplicate *prometheus.CounterVec // kind
+	EventsExpired   *prometheus.CounterVec // kind
 
 	StoreWriteSeconds prometheus.Histogram
 	StoreBatchEvents  prometheus.Histogram
@@ -54,6 +55,8 @@ func New() *Metrics {
 			"Events in rejected requests (invalid, too large, overloaded), by kind.", "kind"),
 		EventsDuplicate: f.counterVec("lightwatch_events_duplicate_total",
 			"Events acknowledged but not stored again because their id was already stored, by kind.", "kind"),
+		EventsExpired: f.counterVec("lightwatch_events_expired_total",
+			"Events refused on arrival because their ts is older than their kind's retention, by kind.", "kind"),
 		StoreWriteSeconds: f.histogram("lightwatch_store_write_seconds",
 			"Latency of one group-commit write to the store.", latency),
 		StoreBatchEvents: f.histogram("lightwatch_store_batch_events",

@@ -254,7 +254,7 @@ export interface components {
          */
         Window: string;
         /**
-         * @description A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+         * @description A rule's `for` or `grace`, from `0s` (at once) to a day, such as `0s`, `30s`, `5m`, `1h` or `1d`.
          * @example 1m
          */
         Hold: string;
@@ -573,6 +573,10 @@ export interface components {
             /** Format: double */
             sensitivity?: number;
             warmup?: components["schemas"]["Warmup"];
+            /**
+             * @description The width of one point of the series: whole minutes, or a multiple of 10s, 15s or 20s
+             *     (or 12s, which divides a minute); default 1m. Other widths, such as 13s, are refused.
+             */
             window?: components["schemas"]["Window"];
             name: string;
             description?: string;

@@ -36,24 +36,9 @@ func (s *Store) countLogs(ctx context.Context, q store.LogQuery, upTo int64) (in
 			return s.queryLogs(ctx, q)
 		})
 	}
-	p, err := listing.New(q.Window)
-	if err != nil {
+	k, _, empty, err := logsKeyset(q)
+	if err != nil || empty {
 		return 0, err
-	}
-	if err := listing.Text(q.Text); err != nil {
-		return 0, err
-	}
-	if p.Empty {
-		return 0, nil
-	}
-	k := &keyset{tsField: "ts_ns", plan: p}
-	k.in("service", listing.Distinct(q.Services))
-	k.in("level", listing.Strings(listing.Distinct(q.Levels)))
-	if q.Host != "" {
-		k.eq("host", q.Host)
-	}
-	if q.Text != "" {
-		k.contains("message", q.Text)
 	}
 	return countDocs(ctx, s.events[kindIndex(event.KindLog)], k, upTo)
 }
@@ -71,31 +56,9 @@ func (s *Store) countSecurity(ctx context.Context, q store.SecurityQuery, upTo i
 	if upTo < 1 {
 		return 0, errors.New("count cap must be at least 1")
 	}
-	p, err := listing.New(countWindow(q.Window))
-	if err != nil {
+	k, empty, err := securityKeyset(store.SecurityQuery{Window: countWindow(q.Window), Filter: q.Filter})
+	if err != nil || empty {
 		return 0, err
-	}
-	severities, filtered, err := listing.Severities(q.Severities, q.MinSeverity)
-	if err != nil {
-		return 0, err
-	}
-	if err := listing.Text(q.Text); err != nil {
-		return 0, err
-	}
-	if p.Empty || (filtered && len(severities) == 0) {
-		return 0, nil
-	}
-	k := &keyset{tsField: "ts_ns", plan: p}
-	k.in("severity", severities)
-	k.in("category", listing.Distinct(q.Categories))
-	k.in("service", listing.Distinct(q.Services))
-	for _, f := range [...]struct{ field, v string }{{"src_ip", q.SrcIP}, {"actor", q.Actor}, {"outcome", q.Outcome}} {
-		if f.v != "" {
-			k.eq(f.field, f.v)
-		}
-	}
-	if q.Text != "" {
-		k.contains("message", q.Text)
 	}
 	return countDocs(ctx, s.events[kindIndex(event.KindSecurity)], k, upTo)
 }

@@ -45,3 +45,17 @@ func TestOpenDatabaseThatHasIndexes(t *testing.T) {
 		}
 	}
 }
+
+// TestRetentionConformance skips until the adapter enforces retention (it
+// does not implement store.Retainer yet); the suite is ready for it.
+func TestRetentionConformance(t *testing.T) {
+	uri := ferrettest.Start(t)
+	storetest.RunRetention(t, func(t *testing.T, _ store.Retention) store.Store {
+		s, err := mongo.Open(context.Background(), uri, "retention")
+		if err != nil {
+			t.Fatalf("Open: %v", err)
+		}
+		t.Cleanup(func() { _ = s.Close() })
+		return s
+	})
+}

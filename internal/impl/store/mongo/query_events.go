@@ -7,6 +7,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/filter"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/store/internal/listing"
 )
@@ -22,21 +23,37 @@ func (s *Store) QueryLogs(ctx context.Context, q store.LogQuery) (store.Page, er
 }
 
 func (s *Store) queryLogs(ctx context.Context, q store.LogQuery) (store.Page, error) {
+	k, attrs, empty, err := logsKeyset(q)
+	if err != nil || empty {
+		return store.Page{Events: []event.Event{}}, err
+	}
+	var keep func(*logDoc) bool
+	if len(attrs) > 0 {
+		keep = func(d *logDoc) bool { return attrKeep(attrs, d.Base.Attrs) }
+	}
+	docs, err := findKeyset(ctx, s.events[kindIndex(event.KindLog)], k, keep)
+	if err != nil {
+		return store.Page{}, err
+	}
+	return eventPage(k.plan, docs), nil
+}
+
+// logsKeyset is the filter of QueryLogs and CountLogs. The attribute
+// equalities are only narrowed on the server (attrPrefilter): the caller
+// keeps the documents that attrKeep admits of attrs. empty means that
+// nothing can match.
+func logsKeyset(q store.LogQuery) (k *keyset, attrs []filter.Attr, empty bool, err error) {
 	p, err := listing.New(q.Window)
 	if err != nil {
-		return store.Page{}, err
+		return nil, nil, false, err
 	}
-	attrs, err := listing.Attrs(q.Attrs)
-	if err != nil {
-		return store.Page{}, err
-	}
-	if err := listing.Text(q.Text); err != nil {
-		return store.Page{}, err
+	if err := q.Filter.Check(); err != nil {
+		return nil, nil, false, err
 	}
 	if p.Empty {
-		return store.Page{Events: []event.Event{}}, nil
+		return nil, nil, true, nil
 	}
-	k := &keyset{tsField: "ts_ns", plan: p}
+	k = &keyset{tsField: "ts_ns", plan: p}
 	k.in("service", listing.Distinct(q.Services))
 	k.in("level", listing.Strings(listing.Distinct(q.Levels)))
 	if q.Host != "" {
@@ -45,16 +62,9 @@ func (s *Store) queryLogs(ctx context.Context, q store.LogQuery) (store.Page, er
 	if q.Text != "" {
 		k.contains("message", q.Text)
 	}
-	var keep func(*logDoc) bool
-	if len(attrs) > 0 {
-		k.and = append(k.and, attrPrefilter(attrs)...)
-		keep = func(d *logDoc) bool { return attrKeep(attrs, d.Base.Attrs) }
-	}
-	docs, err := findKeyset(ctx, s.events[kindIndex(event.KindLog)], k, keep)
-	if err != nil {
-		return store.Page{}, err
-	}
-	return eventPage(p, docs), nil
+	attrs = filter.Attrs(q.Attrs)
+	k.and = append(k.and, attrPrefilter(attrs)...)
+	return k, attrs, false, nil
 }
 
 // QuerySecurity evaluates every filter on the server.
@@ -67,22 +77,33 @@ func (s *Store) QuerySecurity(ctx context.Context, q store.SecurityQuery) (store
 }
 
 func (s *Store) querySecurity(ctx context.Context, q store.SecurityQuery) (store.Page, error) {
+	k, empty, err := securityKeyset(q)
+	if err != nil || empty {
+		return store.Page{Events: []event.Event{}}, err
+	}
+	docs, err := findKeyset[securityDoc](ctx, s.events[kindIndex(event.KindSecurity)], k, nil)
+	if err != nil {
+		return store.Page{}, err
+	}
+	return eventPage(k.plan, docs), nil
+}
+
+// securityKeyset is the filter of QuerySecurity and CountSecurity, all of it
+// evaluated on the server; empty means that nothing can match.
+func securityKeyset(q store.SecurityQuery) (k *keyset, empty bool, err error) {
 	p, err := listing.New(q.Window)
 	if err != nil {
-		return store.Page{}, err
+		return nil, false, err
 	}
-	severities, filtered, err := listing.Severities(q.Severities, q.MinSeverity)
-	if err != nil {
-		return store.Page{}, err
+	if err := q.Filter.Check(); err != nil {
+		return nil, false, err
 	}
-	if err := listing.Text(q.Text); err != nil {
-		return store.Page{}, err
-	}
+	severities, filtered := filter.Severities(q.Severities, q.MinSeverity)
 	if p.Empty || (filtered && len(severities) == 0) {
-		return store.Page{Events: []event.Event{}}, nil
+		return nil, true, nil
 	}
-	k := &keyset{tsField: "ts_ns", plan: p}
-	k.in("severity", severities)
+	k = &keyset{tsField: "ts_ns", plan: p}
+	k.in("severity", listing.Strings(severities))
 	k.in("category", listing.Distinct(q.Categories))
 	k.in("service", listing.Distinct(q.Services))
 	for _, f := range [...]struct{ field, v string }{{"src_ip", q.SrcIP}, {"actor", q.Actor}, {"outcome", q.Outcome}} {
@@ -93,11 +114,7 @@ func (s *Store) querySecurity(ctx context.Context, q store.SecurityQuery) (store
 	if q.Text != "" {
 		k.contains("message", q.Text)
 	}
-	docs, err := findKeyset[securityDoc](ctx, s.events[kindIndex(event.KindSecurity)], k, nil)
-	if err != nil {
-		return store.Page{}, err
-	}
-	return eventPage(p, docs), nil
+	return k, false, nil
 }
 
 // eventPage converts the fetched documents and cuts the page.
@@ -121,7 +138,7 @@ func eventPage[D any, P interface {
 // {k, v} element needs $elemMatch with two fields, which FerretDB does not
 // implement (nor equality with a whole element); "attrs.k" and "attrs.v" each
 // match any element, so they admit a superset, which attrKeep then narrows.
-func attrPrefilter(attrs []listing.Attr) []bson.D {
+func attrPrefilter(attrs []filter.Attr) []bson.D {
 	out := make([]bson.D, 0, 2*len(attrs))
 	for _, a := range attrs {
 		vals := bson.A{a.Str}
@@ -139,7 +156,7 @@ func attrPrefilter(attrs []listing.Attr) []bson.D {
 }
 
 // attrKeep reports whether stored attributes satisfy every equality.
-func attrKeep(attrs []listing.Attr, stored []kv) bool {
+func attrKeep(attrs []filter.Attr, stored []kv) bool {
 	for _, a := range attrs {
 		found := false
 		for _, p := range stored {

@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"runtime"
 	"strconv"
 	"testing"
 	"time"
@@ -44,4 +45,8 @@ func BenchmarkInsertEvents(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "events/s")
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.ReportMetric(float64(ms.Sys)/(1<<20), "MiB-sys")
+	b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "MiB-heap-inuse")
 }

@@ -9,22 +9,6 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 )
 
-// CountLogs counts with QueryLogs' statement turned into a count: the same
-// conditions and parts, no order, no columns but a constant, so that a count
-// over (service, level) reads only the covering index.
-func (s *Store) CountLogs(ctx context.Context, q store.LogQuery, upTo int64) (int64, error) {
-	q.Window = countWindow(q.Window)
-	k, err := logsKeyset(q)
-	if err != nil {
-		return 0, fmt.Errorf("count logs: %w", err)
-	}
-	n, err := s.count(ctx, k, upTo)
-	if err != nil {
-		return 0, fmt.Errorf("count logs: %w", err)
-	}
-	return n, nil
-}
-
 // CountSecurity is CountLogs for security events.
 func (s *Store) CountSecurity(ctx context.Context, q store.SecurityQuery, upTo int64) (int64, error) {
 	q.Window = countWindow(q.Window)

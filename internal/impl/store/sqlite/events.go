@@ -9,6 +9,7 @@ import (
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
 	"github.com/lightwatch/lightwatch/internal/impl/store/internal/check"
+	"github.com/lightwatch/lightwatch/internal/impl/store/internal/eventblock"
 	"github.com/lightwatch/lightwatch/internal/impl/store/internal/summary"
 )
 
@@ -50,6 +51,9 @@ func (t table) insertSQL() string {
 // re-preparation.
 func (s *Store) prepare(ctx context.Context) error {
 	for i, t := range tables {
+		if event.Kinds[i] == event.KindLog {
+			continue // logs.go
+		}
 		st, err := s.w.PrepareContext(ctx, t.insertSQL())
 		if err != nil {
 			return fmt.Errorf("prepare insert into %s: %w", t.name, err)
@@ -61,7 +65,8 @@ func (s *Store) prepare(ctx context.Context) error {
 
 // InsertEvents stores events in one transaction, with the rollups, metric
 // names and services they update, so the call is atomic: on error nothing of
-// it was stored, and a retry counts each sample exactly once.
+// it was stored, and a retry counts each sample exactly once. Its fresh logs
+// become one row of the log head (logs.go).
 func (s *Store) InsertEvents(ctx context.Context, events []event.Event) ([]bool, error) {
 	if len(events) == 0 {
 		return []bool{}, nil
@@ -69,14 +74,44 @@ func (s *Store) InsertEvents(ctx context.Context, events []event.Event) ([]bool,
 	// Encode before taking the write lock, so that concurrent callers overlap
 	// their CPU work with each other's transactions.
 	args := make([][]any, len(events))
+	var logs []event.Event
 	for i := range events {
+		if events[i].Kind == event.KindLog {
+			if err := check.Event(&events[i]); err != nil {
+				return nil, fmt.Errorf("insert events: %w", err)
+			}
+			logs = append(logs, events[i])
+			continue
+		}
 		a, err := bind(&events[i])
 		if err != nil {
 			return nil, fmt.Errorf("insert events: %w", err)
 		}
 		args[i] = a
 	}
+	var encoded eventblock.Encoded
+	if len(logs) > 0 {
+		var err error
+		if encoded, err = s.logs.fast.Encode(logs); err != nil {
+			return nil, fmt.Errorf("insert events: %w", err)
+		}
+	}
 	prepared := summary.Prepare(events)
+
+	l := s.logs
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	fresh := make([]bool, len(events))
+	freshLogs, err := l.freshLogs(ctx, s.r, events, fresh)
+	if err != nil {
+		return nil, fmt.Errorf("insert events: %w", err)
+	}
+	if len(freshLogs) > 0 && len(freshLogs) < len(logs) {
+		// Some were stored already: the head row holds only the new.
+		if encoded, err = l.fast.Encode(freshLogs); err != nil {
+			return nil, fmt.Errorf("insert events: %w", err)
+		}
+	}
 
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -85,8 +120,10 @@ func (s *Store) InsertEvents(ctx context.Context, events []event.Event) ([]bool,
 	defer func() { _ = tx.Rollback() }() // no-op after Commit
 
 	var stmts [len(tables)]*sql.Stmt
-	fresh := make([]bool, len(events))
 	for i := range events {
+		if events[i].Kind == event.KindLog {
+			continue
+		}
 		k := kindIndex(events[i].Kind)
 		if stmts[k] == nil {
 			stmts[k] = tx.StmtContext(ctx, s.insert[k])
@@ -101,12 +138,24 @@ func (s *Store) InsertEvents(ctx context.Context, events []event.Event) ([]bool,
 		}
 		fresh[i] = n == 1
 	}
+	var seq int64
+	if len(freshLogs) > 0 {
+		res, err := tx.ExecContext(ctx, "INSERT INTO log_head (ids, data) VALUES (?, ?)", encoded.IDs, encoded.Data)
+		if err != nil {
+			return nil, fmt.Errorf("insert events: log head: %w", err)
+		}
+		if seq, err = res.LastInsertId(); err != nil {
+			return nil, fmt.Errorf("insert events: log head: %w", err)
+		}
+	}
 	if err := s.writeSummary(ctx, tx, prepared.Summarize(fresh)); err != nil {
 		return nil, fmt.Errorf("insert events: %w", err)
 	}
+	l.at("insert before commit")
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("insert events: commit: %w", err)
 	}
+	l.appendHead(seq, freshLogs)
 	return fresh, nil
 }
 
@@ -173,6 +222,9 @@ func (s *Store) GetEvents(ctx context.Context, tenant string, ids []string) ([]e
 		}
 		in := "?" + strings.Repeat(", ?", len(chunk)-1)
 		for k, t := range tables {
+			if event.Kinds[k] == event.KindLog {
+				continue
+			}
 			q := "SELECT " + t.selectCols() + " FROM " + t.name + " WHERE tenant = ? AND id IN (" + in + ")"
 			var err error
 			out, err = s.query(ctx, event.Kinds[k], q, args, out)
@@ -181,7 +233,11 @@ func (s *Store) GetEvents(ctx context.Context, tenant string, ids []string) ([]e
 			}
 		}
 	}
-	return out, nil
+	logs, err := s.getLogs(ctx, tenant, ids)
+	if err != nil {
+		return nil, fmt.Errorf("get events: %w", err)
+	}
+	return append(out, logs...), nil
 }
 
 func (s *Store) query(ctx context.Context, kind event.Kind, q string, args []any, out []event.Event) ([]event.Event, error) {
@@ -200,8 +256,8 @@ func (s *Store) query(ctx context.Context, kind event.Kind, q string, args []any
 	return out, rows.Err()
 }
 
-// scan reads one row laid out as table.selectCols.
-func scan(rows *sql.Rows, kind event.Kind) (event.Event, error) {
+// scan reads one row laid out as table.selectCols, after the columns pre.
+func scan(rows *sql.Rows, kind event.Kind, pre ...any) (event.Event, error) {
 	e := event.Event{Kind: kind}
 	var (
 		ts       int64
@@ -231,7 +287,7 @@ func scan(rows *sql.Rows, kind event.Kind) (event.Event, error) {
 	default:
 		return e, fmt.Errorf("scan: unknown kind %q", kind)
 	}
-	if err := rows.Scan(append(common, own...)...); err != nil {
+	if err := rows.Scan(append(append(pre, common...), own...)...); err != nil {
 		return e, fmt.Errorf("scan %s: %w", kind, err)
 	}
 	e.TS = check.Time(ts)
@@ -256,6 +312,9 @@ func (s *Store) CountEvents(ctx context.Context, tenant string, kind event.Kind)
 	k := kindIndex(kind)
 	if k < 0 {
 		return 0, fmt.Errorf("count events: unknown kind %q", kind)
+	}
+	if kind == event.KindLog {
+		return s.logs.countAll(tenant), nil
 	}
 	var n int64
 	err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM "+tables[k].name+" WHERE tenant = ?", tenant).Scan(&n)

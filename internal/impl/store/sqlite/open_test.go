@@ -11,7 +11,7 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/event"
 )
 
-func openAt(t *testing.T, path string, opts ...Options) *Store {
+func openAt(t testing.TB, path string, opts ...Options) *Store {
 	t.Helper()
 	s, err := Open(context.Background(), path, opts...)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/filter"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 )
 
@@ -77,12 +78,12 @@ func BenchmarkQueryLogs(b *testing.B) {
 		q    store.LogQuery
 		page int // read this page (1: the first), following Next
 	}{
-		{"service+level", store.LogQuery{Services: []string{"payments"}, Levels: []event.Level{event.LevelError}}, 1},
-		{"service+level/page3", store.LogQuery{Services: []string{"payments"}, Levels: []event.Level{event.LevelError}}, 3},
-		{"services+levels", store.LogQuery{Services: []string{"payments", "auth"}, Levels: []event.Level{event.LevelError, event.LevelWarn}}, 1},
-		{"services+rare level", store.LogQuery{Services: []string{"payments", "auth"}, Levels: []event.Level{event.LevelFatal, event.LevelTrace}}, 1},
-		{"service", store.LogQuery{Services: []string{"search"}}, 1},
-		{"level+text", store.LogQuery{Levels: []event.Level{event.LevelError}, Text: "7 COMPLETED"}, 1},
+		{"service+level", store.LogQuery{Filter: filter.Filter{Services: []string{"payments"}, Levels: []event.Level{event.LevelError}}}, 1},
+		{"service+level/page3", store.LogQuery{Filter: filter.Filter{Services: []string{"payments"}, Levels: []event.Level{event.LevelError}}}, 3},
+		{"services+levels", store.LogQuery{Filter: filter.Filter{Services: []string{"payments", "auth"}, Levels: []event.Level{event.LevelError, event.LevelWarn}}}, 1},
+		{"services+rare level", store.LogQuery{Filter: filter.Filter{Services: []string{"payments", "auth"}, Levels: []event.Level{event.LevelFatal, event.LevelTrace}}}, 1},
+		{"service", store.LogQuery{Filter: filter.Filter{Services: []string{"search"}}}, 1},
+		{"level+text", store.LogQuery{Filter: filter.Filter{Levels: []event.Level{event.LevelError}, Text: "7 COMPLETED"}}, 1},
 		{"unfiltered/asc", store.LogQuery{Window: store.Window{Ascending: true}}, 1},
 	}
 	for _, sh := range shapes {

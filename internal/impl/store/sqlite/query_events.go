@@ -5,57 +5,10 @@ import (
 	"fmt"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/filter"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/store/internal/listing"
 )
-
-// QueryLogs splits on (service, level) when both are filtered, so that each
-// pair walks logs_tenant_service_level_ts in order; otherwise logs_tenant_ts
-// serves the range.
-func (s *Store) QueryLogs(ctx context.Context, q store.LogQuery) (store.Page, error) {
-	k, err := logsKeyset(q)
-	if err != nil {
-		return store.Page{}, fmt.Errorf("query logs: %w", err)
-	}
-	page, err := s.eventPage(ctx, event.KindLog, k)
-	if err != nil {
-		return store.Page{}, fmt.Errorf("query logs: %w", err)
-	}
-	return page, nil
-}
-
-// logsKeyset is QueryLogs' statement, apart so that tests can explain it.
-func logsKeyset(q store.LogQuery) (*keyset, error) {
-	k, err := eventKeyset(event.KindLog, q.Window)
-	if err != nil {
-		return nil, err
-	}
-	attrs, err := listing.Attrs(q.Attrs)
-	if err != nil {
-		return nil, err
-	}
-	if err := listing.Text(q.Text); err != nil {
-		return nil, err
-	}
-	services := listing.Distinct(q.Services)
-	levels := listing.Strings(listing.Distinct(q.Levels))
-	if len(services) > 0 && len(levels) > 0 {
-		k.split(keysetDim{"service", services}, keysetDim{"level", levels})
-	} else {
-		k.in("service", services)
-		k.in("level", levels)
-	}
-	if q.Host != "" {
-		k.where("host = ?", q.Host)
-	}
-	if q.Text != "" {
-		k.conds = append(k.conds, containsSQL("message", q.Text))
-	}
-	for _, a := range attrs {
-		k.conds = append(k.conds, attrSQL(a))
-	}
-	return k, nil
-}
 
 // QuerySecurity splits on severity when it is filtered (MinSeverity is), else
 // on category, each having an index that ends in ts.
@@ -81,16 +34,14 @@ func securityKeyset(q store.SecurityQuery) (k *keyset, empty bool, err error) {
 	if err != nil {
 		return nil, false, err
 	}
-	severities, filtered, err := listing.Severities(q.Severities, q.MinSeverity)
-	if err != nil {
+	if err := q.Filter.Check(); err != nil {
 		return nil, false, err
 	}
-	if filtered && len(severities) == 0 {
+	sevs, filtered := filter.Severities(q.Severities, q.MinSeverity)
+	if filtered && len(sevs) == 0 {
 		return nil, true, nil
 	}
-	if err := listing.Text(q.Text); err != nil {
-		return nil, false, err
-	}
+	severities := listing.Strings(sevs)
 	categories := listing.Distinct(q.Categories)
 	switch {
 	case len(severities) > 0:
@@ -137,21 +88,4 @@ func (s *Store) eventPage(ctx context.Context, kind event.Kind, k *keyset) (stor
 		page.Next = &store.Cursor{TS: last.TS, ID: last.ID}
 	}
 	return page, nil
-}
-
-// attrSQL matches an attribute by key and value type: json_each gives each
-// key unquoted (dotted keys need no JSON path escaping) with its JSON type, so
-// the string "1" and the boolean true (both of which SQLite would compare
-// equal to 1) stay apart.
-func attrSQL(a listing.Attr) keysetCond {
-	sql := "EXISTS (SELECT 1 FROM json_each(attrs) AS a WHERE a.key = ? AND ((a.type = 'text' AND a.value = ?)"
-	args := []any{a.Key, a.Str}
-	if a.IsNum {
-		sql += " OR (a.type IN ('integer', 'real') AND a.value = ?)"
-		args = append(args, a.Num)
-	}
-	if a.IsBool {
-		sql += " OR a.type = '" + a.Str + "'" // "true" or "false", the JSON type names
-	}
-	return keysetCond{sql + "))", args}
 }

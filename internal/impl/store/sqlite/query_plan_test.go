@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/filter"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 )
 
@@ -61,13 +61,6 @@ func TestQueryPlans(t *testing.T) {
 	w := store.Window{Tenant: "acme", From: now.Add(-6 * time.Hour), To: now, Limit: 100}
 	after := w
 	after.After = &store.Cursor{TS: now.Add(-time.Hour), ID: "01J"}
-	mustLogs := func(q store.LogQuery) *keyset {
-		k, err := logsKeyset(q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return k
-	}
 	mustSecurity := func(q store.SecurityQuery) *keyset {
 		k, _, err := securityKeyset(q)
 		if err != nil {
@@ -87,21 +80,8 @@ func TestQueryPlans(t *testing.T) {
 		k     *keyset
 		index string
 	}{
-		{"logs service and level", mustLogs(store.LogQuery{Window: w, Services: []string{"api"}, Levels: []event.Level{"error"}}),
-			"logs_tenant_service_level_ts"},
-		{"logs service and level after a cursor", mustLogs(store.LogQuery{Window: after, Services: []string{"api"}, Levels: []event.Level{"error"}}),
-			"logs_tenant_service_level_ts"},
-		{"logs services and levels", mustLogs(store.LogQuery{Window: w, Services: []string{"api", "web"}, Levels: []event.Level{"error", "fatal"}}),
-			"logs_tenant_service_level_ts"},
-		{"logs unfiltered", mustLogs(store.LogQuery{Window: w}), "logs_tenant_ts"},
-		// A service's logs of every level are not in ts order in the service
-		// index: the range in time order, filtered, returns the first page
-		// soonest unless the service is rare in the window.
-		{"logs service", mustLogs(store.LogQuery{Window: w, Services: []string{"api"}}), "logs_tenant_ts"},
-		{"logs level, text and attrs", mustLogs(store.LogQuery{Window: w, Levels: []event.Level{"error"}, Text: "timeout",
-			Attrs: map[string]string{"http.status": "502"}}), "logs_tenant_ts"},
-		{"security min severity", mustSecurity(store.SecurityQuery{Window: w, MinSeverity: "high"}), "security_events_tenant_severity_ts"},
-		{"security categories", mustSecurity(store.SecurityQuery{Window: after, Categories: []string{"authentication", "network"}}),
+		{"security min severity", mustSecurity(store.SecurityQuery{Window: w, Filter: filter.Filter{MinSeverity: "high"}}), "security_events_tenant_severity_ts"},
+		{"security categories", mustSecurity(store.SecurityQuery{Window: after, Filter: filter.Filter{Categories: []string{"authentication", "network"}}}),
 			"security_events_tenant_category_ts"},
 		{"security unfiltered", mustSecurity(store.SecurityQuery{Window: w}), "security_events_tenant_ts"},
 		{"alerts", mustAlerts(store.AlertQuery{Window: w}), "alerts_tenant_started"},

@@ -177,6 +177,29 @@ CREATE INDEX alerts_tenant_started ON alerts (tenant, started_at);
 CREATE INDEX alerts_tenant_rule_started ON alerts (tenant, rule_id, started_at);
 CREATE INDEX alerts_tenant_state_started ON alerts (tenant, state, started_at);
 `,
+	// 3: logs move to a head and compressed blocks (logs.go). The rows of
+	// the old logs table are moved into blocks by drainLegacyLogs at Open,
+	// which then drops it.
+	`
+CREATE TABLE log_head (
+	seq  INTEGER PRIMARY KEY, -- one row per InsertEvents call
+	ids  BLOB NOT NULL,       -- eventblock streams of the call's fresh logs
+	data BLOB NOT NULL
+) STRICT;
+
+CREATE TABLE log_blocks (
+	id      INTEGER PRIMARY KEY,
+	tenant  TEXT    NOT NULL,
+	service TEXT    NOT NULL,
+	min_ts  INTEGER NOT NULL,
+	max_ts  INTEGER NOT NULL,
+	count   INTEGER NOT NULL,
+	levels  TEXT    NOT NULL, -- JSON object: level -> count
+	ids     BLOB    NOT NULL,
+	data    BLOB    NOT NULL
+) STRICT;
+CREATE INDEX log_blocks_max_ts ON log_blocks (max_ts);
+`,
 }
 
 // migrate brings the schema to len(migrations), one transaction per step so

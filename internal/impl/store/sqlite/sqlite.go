@@ -12,13 +12,16 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
@@ -36,6 +39,20 @@ type Options struct {
 	// loss or OS crash can lose the last transactions. FULL also survives those,
 	// at the price of an fsync per commit.
 	Synchronous string
+	// BlockEvents is the most events a log block holds (default 1000).
+	BlockEvents int
+	// HeadEvents and HeadAge say when the log head is compacted into blocks:
+	// once it holds HeadEvents events (default 20,000) or its oldest event
+	// is HeadAge old (default a minute). Tests make them small.
+	HeadEvents int
+	HeadAge    time.Duration
+	// Retention is enforced in the background (retention.go).
+	Retention store.Retention
+	// upgradeChunk overrides legacyChunk (tests).
+	upgradeChunk int
+	// Logger receives what background work (compaction, retention) reports;
+	// default slog.Default().
+	Logger *slog.Logger
 }
 
 // writerCacheKiB is the writer's page cache (SQLite's default is 2000 KiB).
@@ -60,7 +77,15 @@ type Store struct {
 	ck     *checkpointer
 	// summary holds the rollup, metric name and service upserts of InsertEvents.
 	summary summaryStmts
+	logs    *logStore
+	logger  *slog.Logger
+	path    string
+	ret     retention
+	// upgradeChunk is how many old rows one upgrade transaction moves.
+	upgradeChunk int
 }
+
+func (s *Store) log() *slog.Logger { return s.logger }
 
 // Open opens (creating if needed) the database at path and brings its schema
 // up to date. path must be a file: ":memory:" would give each pool its own
@@ -68,9 +93,7 @@ type Store struct {
 func Open(ctx context.Context, path string, opts ...Options) (*Store, error) {
 	var o Options
 	for _, x := range opts {
-		if x.Synchronous != "" {
-			o.Synchronous = x.Synchronous
-		}
+		o = x
 	}
 	sync := strings.ToUpper(o.Synchronous)
 	switch sync {
@@ -87,6 +110,10 @@ func Open(ctx context.Context, path string, opts ...Options) (*Store, error) {
 	q := url.Values{}
 	q.Set("_busy_timeout", fmt.Sprint(busyTimeoutMS))
 	q.Set("_journal_mode", "WAL")
+	// A new database gives the pages of dropped blocks back to the file
+	// system on request (retention.go). This only takes effect on a new
+	// file; drainLegacyLogs converts an old one.
+	q.Set("_auto_vacuum", "INCREMENTAL")
 	q.Set("_synchronous", sync)
 	// IMMEDIATE takes the write lock at BEGIN, so a transaction never fails
 	// half-way with SQLITE_BUSY when it first writes.
@@ -103,7 +130,8 @@ func Open(ctx context.Context, path string, opts ...Options) (*Store, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
-	s := &Store{w: w}
+	s := &Store{w: w, logger: cmp.Or(o.Logger, slog.Default()), path: path, ret: retention{cfg: o.Retention},
+		upgradeChunk: cmp.Or(o.upgradeChunk, legacyChunk)}
 	if err := migrate(ctx, w); err != nil {
 		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", path, err), w.Close())
 	}
@@ -130,6 +158,19 @@ func Open(ctx context.Context, path string, opts ...Options) (*Store, error) {
 	if err := s.prepare(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", path, err), s.Close())
 	}
+	if s.logs, err = newLogStore(o); err != nil {
+		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", path, err), s.Close())
+	}
+	if err := s.logs.load(ctx, s.w); err != nil {
+		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", path, err), s.Close())
+	}
+	if err := s.drainLegacyLogs(ctx); err != nil {
+		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", path, err), s.Close())
+	}
+	cctx, cancel := context.WithCancel(context.Background())
+	s.logs.stop, s.logs.done = cancel, make(chan struct{})
+	go s.runCompactor(cctx)
+	s.startRetention()
 	return s, nil
 }
 
@@ -146,6 +187,10 @@ func (s *Store) Ping(ctx context.Context) error {
 	if err := s.ck.err(); err != nil {
 		return fmt.Errorf("sqlite: %w", err)
 	}
+	// Nor can a head that is never compacted be kept.
+	if err := s.logs.lastErr.Load(); err != nil {
+		return fmt.Errorf("sqlite: %w", *err)
+	}
 	return nil
 }
 
@@ -154,6 +199,18 @@ func (s *Store) Ping(ctx context.Context) error {
 // the database file.
 func (s *Store) Close() error {
 	var errs []error
+	s.stopRetention()
+	if l := s.logs; l != nil {
+		if l.stop != nil {
+			l.stop()
+			<-l.done
+			// A head left behind is safe, but blocks are smaller and
+			// quicker to open.
+			errs = append(errs, s.Compact(context.Background()))
+		}
+		l.fast.Close()
+		l.compact.Close()
+	}
 	if s.ck != nil {
 		errs = append(errs, s.ck.close())
 	}

@@ -120,3 +120,11 @@ func some(ids []string) string {
 	}
 	return fmt.Sprint(ids)
 }
+
+func sortedIDs(ids []string) []string { return slices.Sorted(slices.Values(ids)) }
+
+func sortedTimes(ts []time.Time) []time.Time {
+	out := slices.Clone(ts)
+	slices.SortFunc(out, func(a, b time.Time) int { return a.Compare(b) })
+	return out
+}

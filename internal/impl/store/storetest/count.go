@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/filter"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 )
 
@@ -27,16 +28,16 @@ func testCounts(t *testing.T, s store.Store) {
 	logCases := map[string]store.LogQuery{
 		"all":                 {Window: acme(store.Window{})},
 		"window":              {Window: acme(store.Window{From: corpusTS(40, 4), To: corpusTS(80, 4)})},
-		"service":             {Window: acme(store.Window{}), Services: []string{"payments"}},
-		"services and levels": {Window: acme(store.Window{}), Services: []string{"checkout", "search"}, Levels: []event.Level{"error", "fatal"}},
-		"one service, levels": {Window: acme(store.Window{}), Services: []string{"payments"}, Levels: []event.Level{"error", "fatal"}},
-		"level":               {Window: acme(store.Window{}), Levels: []event.Level{"warn"}},
-		"host":                {Window: acme(store.Window{}), Host: "web-2"},
-		"text":                {Window: acme(store.Window{}), Text: "100%"},
-		"text folds ASCII":    {Window: acme(store.Window{}), Text: "cole OUV"},
-		"attrs":               {Window: acme(store.Window{}), Attrs: map[string]string{"http.status": "402"}},
+		"service":             {Window: acme(store.Window{}), Filter: filter.Filter{Services: []string{"payments"}}},
+		"services and levels": {Window: acme(store.Window{}), Filter: filter.Filter{Services: []string{"checkout", "search"}, Levels: []event.Level{"error", "fatal"}}},
+		"one service, levels": {Window: acme(store.Window{}), Filter: filter.Filter{Services: []string{"payments"}, Levels: []event.Level{"error", "fatal"}}},
+		"level":               {Window: acme(store.Window{}), Filter: filter.Filter{Levels: []event.Level{"warn"}}},
+		"host":                {Window: acme(store.Window{}), Filter: filter.Filter{Host: "web-2"}},
+		"text":                {Window: acme(store.Window{}), Filter: filter.Filter{Text: "100%"}},
+		"text folds ASCII":    {Window: acme(store.Window{}), Filter: filter.Filter{Text: "cole OUV"}},
+		"attrs":               {Window: acme(store.Window{}), Filter: filter.Filter{Attrs: map[string]string{"http.status": "402"}}},
 		"combined": {Window: acme(store.Window{From: corpusTS(20, 4), To: corpusTS(90, 4)}),
-			Services: []string{"checkout", "payments"}, Levels: []event.Level{"info", "error", "fatal"}, Text: "O"},
+			Filter: filter.Filter{Services: []string{"checkout", "payments"}, Levels: []event.Level{"info", "error", "fatal"}, Text: "O"}},
 		"paging fields ignored": {Window: acme(store.Window{Limit: 3, Ascending: true, After: &store.Cursor{TS: corpusTS(50, 4), ID: "l001"}})},
 		"other tenant":          {Window: store.Window{Tenant: "other"}},
 		"unknown tenant":        {Window: store.Window{Tenant: "nobody"}},
@@ -60,12 +61,12 @@ func testCounts(t *testing.T, s store.Store) {
 	securityCases := map[string]store.SecurityQuery{
 		"all":                    {Window: acme(store.Window{})},
 		"window":                 {Window: acme(store.Window{From: corpusTS(18, 3), To: corpusTS(45, 3)})},
-		"min severity":           {Window: acme(store.Window{}), MinSeverity: "high"},
-		"min severity, category": {Window: acme(store.Window{}), MinSeverity: "medium", Categories: []string{"authentication"}},
-		"severities below min":   {Window: acme(store.Window{}), Severities: []event.Severity{"low"}, MinSeverity: "high"},
-		"service":                {Window: acme(store.Window{}), Services: []string{"gateway"}},
-		"actor, outcome, src ip": {Window: acme(store.Window{}), Actor: "bob", Outcome: "failure", SrcIP: "203.0.113.1"},
-		"text":                   {Window: acme(store.Window{}), Text: "R_N"},
+		"min severity":           {Window: acme(store.Window{}), Filter: filter.Filter{MinSeverity: "high"}},
+		"min severity, category": {Window: acme(store.Window{}), Filter: filter.Filter{MinSeverity: "medium", Categories: []string{"authentication"}}},
+		"severities below min":   {Window: acme(store.Window{}), Filter: filter.Filter{Severities: []event.Severity{"low"}, MinSeverity: "high"}},
+		"service":                {Window: acme(store.Window{}), Filter: filter.Filter{Services: []string{"gateway"}}},
+		"actor, outcome, src ip": {Window: acme(store.Window{}), Filter: filter.Filter{Actor: "bob", Outcome: "failure", SrcIP: "203.0.113.1"}},
+		"text":                   {Window: acme(store.Window{}), Filter: filter.Filter{Text: "R_N"}},
 		"other tenant":           {Window: store.Window{Tenant: "other"}},
 	}
 	for name, q := range securityCases {
@@ -90,8 +91,8 @@ func testCounts(t *testing.T, s store.Store) {
 
 	for name, q := range map[string]store.LogQuery{
 		"no tenant":      {},
-		"bad UTF-8":      {Window: acme(store.Window{}), Text: "\xff"},
-		"bad attr UTF-8": {Window: acme(store.Window{}), Attrs: map[string]string{"\xff": "x"}},
+		"bad UTF-8":      {Window: acme(store.Window{}), Filter: filter.Filter{Text: "\xff"}},
+		"bad attr UTF-8": {Window: acme(store.Window{}), Filter: filter.Filter{Attrs: map[string]string{"\xff": "x"}}},
 	} {
 		if _, err := s.CountLogs(ctx, q, 10); err == nil {
 			t.Errorf("CountLogs with %s: got no error", name)
@@ -102,7 +103,7 @@ func testCounts(t *testing.T, s store.Store) {
 	}
 	for name, q := range map[string]store.SecurityQuery{
 		"no tenant":            {},
-		"unknown min severity": {Window: acme(store.Window{}), MinSeverity: "severe"},
+		"unknown min severity": {Window: acme(store.Window{}), Filter: filter.Filter{MinSeverity: "severe"}},
 	} {
 		if _, err := s.CountSecurity(ctx, q, 10); err == nil {
 			t.Errorf("CountSecurity with %s: got no error", name)

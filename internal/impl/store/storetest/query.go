@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/filter"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 )
 
@@ -70,50 +71,49 @@ func testQueryLogs(t *testing.T, s store.Store) {
 	}{
 		{name: "all", pick: func(int) bool { return true }},
 		{name: "window", q: store.LogQuery{Window: w(40, 80)}, pick: func(i int) bool { return i >= 40 && i < 80 }},
-		{name: "service", q: store.LogQuery{Services: []string{"payments"}}, pick: func(i int) bool { return i%3 == 1 }},
-		{name: "services and levels", q: store.LogQuery{Services: []string{"checkout", "search"}, Levels: []event.Level{"error", "fatal"}},
+		{name: "service", q: store.LogQuery{Filter: filter.Filter{Services: []string{"payments"}}}, pick: func(i int) bool { return i%3 == 1 }},
+		{name: "services and levels", q: store.LogQuery{Filter: filter.Filter{Services: []string{"checkout", "search"}, Levels: []event.Level{"error", "fatal"}}},
 			pick: func(i int) bool { return i%3 != 1 && in((i/3)%5, 2, 4) }},
-		{name: "level", oneWay: true, q: store.LogQuery{Levels: []event.Level{"warn"}}, pick: func(i int) bool { return (i/3)%5 == 1 }},
-		{name: "service and level, limit 1", q: store.LogQuery{Services: []string{"payments"}, Levels: []event.Level{"error"}},
+		{name: "level", oneWay: true, q: store.LogQuery{Filter: filter.Filter{Levels: []event.Level{"warn"}}}, pick: func(i int) bool { return (i/3)%5 == 1 }},
+		{name: "service and level, limit 1", q: store.LogQuery{Filter: filter.Filter{Services: []string{"payments"}, Levels: []event.Level{"error"}}},
 			pick: func(i int) bool { return i%3 == 1 && (i/3)%5 == 2 }, limit: 1},
-		{name: "repeated values", oneWay: true, q: store.LogQuery{Services: []string{"payments", "payments"}, Levels: []event.Level{"error", "error"}},
+		{name: "repeated values", oneWay: true, q: store.LogQuery{Filter: filter.Filter{Services: []string{"payments", "payments"}, Levels: []event.Level{"error", "error"}}},
 			pick: func(i int) bool { return i%3 == 1 && (i/3)%5 == 2 }},
-		{name: "host", oneWay: true, q: store.LogQuery{Host: "web-2"}, pick: func(i int) bool { return i%4 == 2 }},
-		{name: "text percent is literal", oneWay: true, q: store.LogQuery{Text: "100%"}, pick: func(i int) bool { return i%10 == 2 }},
-		{name: "text", oneWay: true, q: store.LogQuery{Text: "100"}, pick: func(i int) bool { return in(i%10, 2, 3) }},
-		{name: "text underscore is literal", oneWay: true, q: store.LogQuery{Text: "E_N"}, pick: func(i int) bool { return i%10 == 4 }},
-		{name: "text dot is literal", oneWay: true, q: store.LogQuery{Text: "a.b.c"}, pick: func(i int) bool { return i%10 == 9 }},
-		{name: "text brackets", oneWay: true, q: store.LogQuery{Text: "(X)+ [Y]"}, pick: func(i int) bool { return i%10 == 9 }},
-		{name: "text backslash", oneWay: true, q: store.LogQuery{Text: `c:\TEMP\`}, pick: func(i int) bool { return i%10 == 8 }},
-		{name: "text folds ASCII", oneWay: true, q: store.LogQuery{Text: "cole OUV"}, pick: func(i int) bool { return i%10 == 6 }},
-		{name: "text folds only ASCII", oneWay: true, q: store.LogQuery{Text: "école"}, pick: none},
-		{name: "text no Unicode folding", oneWay: true, q: store.LogQuery{Text: "kelvin"}, pick: none},
-		{name: "text beside Kelvin sign", oneWay: true, q: store.LogQuery{Text: "ELVIN"}, pick: func(i int) bool { return i%10 == 7 }},
-		{name: "attr number and its string", oneWay: true, q: store.LogQuery{Attrs: map[string]string{"http.status": "402"}},
+		{name: "host", oneWay: true, q: store.LogQuery{Filter: filter.Filter{Host: "web-2"}}, pick: func(i int) bool { return i%4 == 2 }},
+		{name: "text percent is literal", oneWay: true, q: store.LogQuery{Filter: filter.Filter{Text: "100%"}}, pick: func(i int) bool { return i%10 == 2 }},
+		{name: "text", oneWay: true, q: store.LogQuery{Filter: filter.Filter{Text: "100"}}, pick: func(i int) bool { return in(i%10, 2, 3) }},
+		{name: "text underscore is literal", oneWay: true, q: store.LogQuery{Filter: filter.Filter{Text: "E_N"}}, pick: func(i int) bool { return i%10 == 4 }},
+		{name: "text dot is literal", oneWay: true, q: store.LogQuery{Filter: filter.Filter{Text: "a.b.c"}}, pick: func(i int) bool { return i%10 == 9 }},
+		{name: "text brackets", oneWay: true, q: store.LogQuery{Filter: filter.Filter{Text: "(X)+ [Y]"}}, pick: func(i int) bool { return i%10 == 9 }},
+		{name: "text backslash", oneWay: true, q: store.LogQuery{Filter: filter.Filter{Text: `c:\TEMP\`}}, pick: func(i int) bool { return i%10 == 8 }},
+		{name: "text folds ASCII", oneWay: true, q: store.LogQuery{Filter: filter.Filter{Text: "cole OUV"}}, pick: func(i int) bool { return i%10 == 6 }},
+		{name: "text folds only ASCII", oneWay: true, q: store.LogQuery{Filter: filter.Filter{Text: "école"}}, pick: none},
+		{name: "text no Unicode folding", oneWay: true, q: store.LogQuery{Filter: filter.Filter{Text: "kelvin"}}, pick: none},
+		{name: "text beside Kelvin sign", oneWay: true, q: store.LogQuery{Filter: filter.Filter{Text: "ELVIN"}}, pick: func(i int) bool { return i%10 == 7 }},
+		{name: "attr number and its string", oneWay: true, q: store.LogQuery{Filter: filter.Filter{Attrs: map[string]string{"http.status": "402"}}},
 			pick: func(i int) bool { return in(i%7, 0, 1) }},
-		{name: "attr number spelled otherwise", oneWay: true, q: store.LogQuery{Attrs: map[string]string{"http.status": "4.02e2"}},
+		{name: "attr number spelled otherwise", oneWay: true, q: store.LogQuery{Filter: filter.Filter{Attrs: map[string]string{"http.status": "4.02e2"}}},
 			pick: func(i int) bool { return i%7 == 0 }},
-		{name: "attr fraction", oneWay: true, q: store.LogQuery{Attrs: map[string]string{"http.status": "402.5"}},
+		{name: "attr fraction", oneWay: true, q: store.LogQuery{Filter: filter.Filter{Attrs: map[string]string{"http.status": "402.5"}}},
 			pick: func(i int) bool { return i%7 == 3 }},
-		{name: "attr true and its string", oneWay: true, q: store.LogQuery{Attrs: map[string]string{"retry": "true"}},
+		{name: "attr true and its string", oneWay: true, q: store.LogQuery{Filter: filter.Filter{Attrs: map[string]string{"retry": "true"}}},
 			pick: func(i int) bool { return in(i%7, 2, 3) }},
-		{name: "attr false", oneWay: true, q: store.LogQuery{Attrs: map[string]string{"retry": "false"}}, pick: func(i int) bool { return i%7 == 4 }},
-		{name: "attr 1 is not true", oneWay: true, q: store.LogQuery{Attrs: map[string]string{"retry": "1"}}, pick: none},
-		{name: "attr 1", oneWay: true, q: store.LogQuery{Attrs: map[string]string{"count": "1"}}, pick: func(i int) bool { return i%7 == 4 }},
-		{name: "attr key and value of different attrs", oneWay: true, q: store.LogQuery{Attrs: map[string]string{"a": "y"}}, pick: none},
-		{name: "attrs all hold", oneWay: true, q: store.LogQuery{Attrs: map[string]string{"a": "x", "b": "y"}}, pick: func(i int) bool { return i%7 == 5 }},
-		{name: "attrs dotted", oneWay: true, q: store.LogQuery{Attrs: map[string]string{"user.id": "u-1", "http.status": "402"}},
+		{name: "attr false", oneWay: true, q: store.LogQuery{Filter: filter.Filter{Attrs: map[string]string{"retry": "false"}}}, pick: func(i int) bool { return i%7 == 4 }},
+		{name: "attr 1 is not true", oneWay: true, q: store.LogQuery{Filter: filter.Filter{Attrs: map[string]string{"retry": "1"}}}, pick: none},
+		{name: "attr 1", oneWay: true, q: store.LogQuery{Filter: filter.Filter{Attrs: map[string]string{"count": "1"}}}, pick: func(i int) bool { return i%7 == 4 }},
+		{name: "attr key and value of different attrs", oneWay: true, q: store.LogQuery{Filter: filter.Filter{Attrs: map[string]string{"a": "y"}}}, pick: none},
+		{name: "attrs all hold", oneWay: true, q: store.LogQuery{Filter: filter.Filter{Attrs: map[string]string{"a": "x", "b": "y"}}}, pick: func(i int) bool { return i%7 == 5 }},
+		{name: "attrs dotted", oneWay: true, q: store.LogQuery{Filter: filter.Filter{Attrs: map[string]string{"user.id": "u-1", "http.status": "402"}}},
 			pick: func(i int) bool { return i%7 == 0 }},
-		{name: "attrs one fails", oneWay: true, q: store.LogQuery{Attrs: map[string]string{"user.id": "u-1", "retry": "true"}}, pick: none},
-		{name: "attr dollar key", oneWay: true, q: store.LogQuery{Attrs: map[string]string{"$weird.key": "v"}}, pick: func(i int) bool { return i%7 == 5 }},
-		{name: "attr missing", oneWay: true, q: store.LogQuery{Attrs: map[string]string{"nope": ""}}, pick: none},
+		{name: "attrs one fails", oneWay: true, q: store.LogQuery{Filter: filter.Filter{Attrs: map[string]string{"user.id": "u-1", "retry": "true"}}}, pick: none},
+		{name: "attr dollar key", oneWay: true, q: store.LogQuery{Filter: filter.Filter{Attrs: map[string]string{"$weird.key": "v"}}}, pick: func(i int) bool { return i%7 == 5 }},
+		{name: "attr missing", oneWay: true, q: store.LogQuery{Filter: filter.Filter{Attrs: map[string]string{"nope": ""}}}, pick: none},
 		{name: "combined", q: store.LogQuery{
-			Window:   w(20, 90),
-			Services: []string{"checkout", "payments"}, Levels: []event.Level{"info", "error", "fatal"},
-			Text: "O", Attrs: map[string]string{"http.status": "402"},
+			Window: w(20, 90),
+			Filter: filter.Filter{Services: []string{"checkout", "payments"}, Levels: []event.Level{"info", "error", "fatal"}, Text: "O", Attrs: map[string]string{"http.status": "402"}},
 		}},
 		{name: "combined with host", q: store.LogQuery{
-			Window: w(10, 95), Levels: []event.Level{"info", "warn"}, Host: "web-1", Text: "d",
+			Window: w(10, 95), Filter: filter.Filter{Levels: []event.Level{"info", "warn"}, Host: "web-1", Text: "d"},
 		}},
 		{name: "other tenant", q: store.LogQuery{Window: store.Window{Tenant: "other"}}, pick: func(i int) bool { return i%3 == 0 }},
 		{name: "unknown tenant", oneWay: true, q: store.LogQuery{Window: store.Window{Tenant: "nobody"}}, pick: none},
@@ -172,7 +172,7 @@ func testQueryEdges(t *testing.T, s store.Store) {
 		return p
 	}
 	// A few pages of payments + error, with page sizes around its count.
-	few := store.LogQuery{Window: store.Window{Tenant: "acme"}, Services: []string{"payments"}, Levels: []event.Level{"error"}}
+	few := store.LogQuery{Window: store.Window{Tenant: "acme"}, Filter: filter.Filter{Services: []string{"payments"}, Levels: []event.Level{"error"}}}
 	n := len(wantLogs(all, few))
 	for _, limit := range []int{n, n + 1, n - 1, (n + 1) / 2} {
 		q := few
@@ -233,14 +233,14 @@ func testQueryEdges(t *testing.T, s store.Store) {
 		"negative limit":   {Window: store.Window{Tenant: "acme", Limit: -1}},
 		"huge limit":       {Window: store.Window{Tenant: "acme", Limit: 1 << 40}},
 		"zero cursor time": {Window: store.Window{Tenant: "acme", Limit: 10, After: &store.Cursor{ID: "l001"}}},
-		"bad UTF-8 text":   {Window: store.Window{Tenant: "acme", Limit: 10}, Text: "\xff"},
+		"bad UTF-8 text":   {Window: store.Window{Tenant: "acme", Limit: 10}, Filter: filter.Filter{Text: "\xff"}},
 	} {
 		if _, err := s.QueryLogs(ctx, q); err == nil {
 			t.Errorf("QueryLogs with %s: got no error", name)
 		}
 	}
 	for name, q := range map[string]store.SecurityQuery{
-		"unknown min severity": {Window: store.Window{Tenant: "acme", Limit: 10}, MinSeverity: "severe"},
+		"unknown min severity": {Window: store.Window{Tenant: "acme", Limit: 10}, Filter: filter.Filter{MinSeverity: "severe"}},
 		"limit 0":              {Window: store.Window{Tenant: "acme"}},
 	} {
 		if _, err := s.QuerySecurity(ctx, q); err == nil {
@@ -262,32 +262,31 @@ func testQuerySecurity(t *testing.T, s store.Store) {
 		{name: "all", pick: func(int) bool { return true }},
 		{name: "window", q: store.SecurityQuery{Window: store.Window{From: corpusTS(18, 3), To: corpusTS(45, 3)}},
 			pick: func(i int) bool { return i >= 18 && i < 45 }},
-		{name: "categories", q: store.SecurityQuery{Categories: []string{"authentication", "network"}},
+		{name: "categories", q: store.SecurityQuery{Filter: filter.Filter{Categories: []string{"authentication", "network"}}},
 			pick: func(i int) bool { return in(i%4, 0, 2) }},
-		{name: "severity", oneWay: true, q: store.SecurityQuery{Severities: []event.Severity{"high"}}, pick: func(i int) bool { return sev(i) == 2 }},
-		{name: "repeated severity", oneWay: true, q: store.SecurityQuery{Severities: []event.Severity{"high", "high"}},
+		{name: "severity", oneWay: true, q: store.SecurityQuery{Filter: filter.Filter{Severities: []event.Severity{"high"}}}, pick: func(i int) bool { return sev(i) == 2 }},
+		{name: "repeated severity", oneWay: true, q: store.SecurityQuery{Filter: filter.Filter{Severities: []event.Severity{"high", "high"}}},
 			pick: func(i int) bool { return sev(i) == 2 }},
-		{name: "min severity", q: store.SecurityQuery{MinSeverity: "high"}, pick: func(i int) bool { return sev(i) >= 2 }},
-		{name: "severities and min", oneWay: true, q: store.SecurityQuery{Severities: []event.Severity{"low", "critical"}, MinSeverity: "medium"},
+		{name: "min severity", q: store.SecurityQuery{Filter: filter.Filter{MinSeverity: "high"}}, pick: func(i int) bool { return sev(i) >= 2 }},
+		{name: "severities and min", oneWay: true, q: store.SecurityQuery{Filter: filter.Filter{Severities: []event.Severity{"low", "critical"}, MinSeverity: "medium"}},
 			pick: func(i int) bool { return sev(i) == 3 }},
-		{name: "severities below min", oneWay: true, q: store.SecurityQuery{Severities: []event.Severity{"low"}, MinSeverity: "high"}, pick: none},
-		{name: "unknown severity", oneWay: true, q: store.SecurityQuery{Severities: []event.Severity{"severe"}}, pick: none},
-		{name: "min and category", oneWay: true, q: store.SecurityQuery{MinSeverity: "critical", Categories: []string{"malware"}},
+		{name: "severities below min", oneWay: true, q: store.SecurityQuery{Filter: filter.Filter{Severities: []event.Severity{"low"}, MinSeverity: "high"}}, pick: none},
+		{name: "unknown severity", oneWay: true, q: store.SecurityQuery{Filter: filter.Filter{Severities: []event.Severity{"severe"}}}, pick: none},
+		{name: "min and category", oneWay: true, q: store.SecurityQuery{Filter: filter.Filter{MinSeverity: "critical", Categories: []string{"malware"}}},
 			pick: func(i int) bool { return sev(i) == 3 && i%4 == 3 }},
 		{name: "severities and categories", q: store.SecurityQuery{
-			Severities: []event.Severity{"low", "medium"}, Categories: []string{"authorization", "malware"},
+			Filter: filter.Filter{Severities: []event.Severity{"low", "medium"}, Categories: []string{"authorization", "malware"}},
 		}, pick: func(i int) bool { return sev(i) <= 1 && in(i%4, 1, 3) }},
-		{name: "src ip", oneWay: true, q: store.SecurityQuery{SrcIP: "203.0.113.2"}, pick: func(i int) bool { return i%6 == 2 }},
-		{name: "actor", oneWay: true, q: store.SecurityQuery{Actor: "bob"}, pick: func(i int) bool { return (i/5)%3 == 1 }},
-		{name: "outcome", oneWay: true, q: store.SecurityQuery{Outcome: "failure"}, pick: func(i int) bool { return i%3 == 1 }},
-		{name: "text", oneWay: true, q: store.SecurityQuery{Text: "brute force"}, pick: func(i int) bool { return i%5 == 0 }},
-		{name: "text percent", oneWay: true, q: store.SecurityQuery{Text: "50%"}, pick: func(i int) bool { return i%5 == 1 }},
-		{name: "text underscore", oneWay: true, q: store.SecurityQuery{Text: "R_N"}, pick: func(i int) bool { return i%5 == 2 }},
-		{name: "service", oneWay: true, q: store.SecurityQuery{Services: []string{"gateway"}}, pick: func(i int) bool { return i%2 == 1 }},
+		{name: "src ip", oneWay: true, q: store.SecurityQuery{Filter: filter.Filter{SrcIP: "203.0.113.2"}}, pick: func(i int) bool { return i%6 == 2 }},
+		{name: "actor", oneWay: true, q: store.SecurityQuery{Filter: filter.Filter{Actor: "bob"}}, pick: func(i int) bool { return (i/5)%3 == 1 }},
+		{name: "outcome", oneWay: true, q: store.SecurityQuery{Filter: filter.Filter{Outcome: "failure"}}, pick: func(i int) bool { return i%3 == 1 }},
+		{name: "text", oneWay: true, q: store.SecurityQuery{Filter: filter.Filter{Text: "brute force"}}, pick: func(i int) bool { return i%5 == 0 }},
+		{name: "text percent", oneWay: true, q: store.SecurityQuery{Filter: filter.Filter{Text: "50%"}}, pick: func(i int) bool { return i%5 == 1 }},
+		{name: "text underscore", oneWay: true, q: store.SecurityQuery{Filter: filter.Filter{Text: "R_N"}}, pick: func(i int) bool { return i%5 == 2 }},
+		{name: "service", oneWay: true, q: store.SecurityQuery{Filter: filter.Filter{Services: []string{"gateway"}}}, pick: func(i int) bool { return i%2 == 1 }},
 		{name: "combined", q: store.SecurityQuery{
-			Window:   store.Window{From: corpusTS(9, 3), To: corpusTS(54, 3)},
-			Services: []string{"gateway"}, Categories: []string{"network", "authorization", "malware"},
-			MinSeverity: "medium", Outcome: "success", Text: "E",
+			Window: store.Window{From: corpusTS(9, 3), To: corpusTS(54, 3)},
+			Filter: filter.Filter{Services: []string{"gateway"}, Categories: []string{"network", "authorization", "malware"}, MinSeverity: "medium", Outcome: "success", Text: "E"},
 		}},
 		{name: "other tenant", q: store.SecurityQuery{Window: store.Window{Tenant: "other"}}, pick: func(i int) bool { return i%3 == 0 }},
 	}

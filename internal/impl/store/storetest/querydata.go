@@ -3,10 +3,10 @@ package storetest
 import (
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/filter"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 )
 
@@ -120,85 +120,26 @@ func corpus(n int, f func(tenant string, i int) event.Event) (mine, other []even
 
 func eventKey(e event.Event) (time.Time, string) { return e.TS, e.ID }
 
-// The oracles below say, in plain Go, which events a query selects; they
-// follow the doc comments of store.LogQuery and store.SecurityQuery.
+// The oracles below say which events a query selects: those in its tenant
+// and window that package filter's Matcher admits, so that the suite proves
+// every adapter agrees with the one definition of a filter (whose own table,
+// filtertest, states the expectations by hand).
 
 func wantLogs(all []event.Event, q store.LogQuery) []event.Event {
-	var out []event.Event
-	for _, e := range all {
-		if e.Tenant != q.Tenant || !inWindow(e.TS, q.From, q.To) ||
-			!anyOf(q.Services, e.Service) || !anyOf(q.Levels, e.Log.Level) ||
-			(q.Host != "" && e.Host != q.Host) || !containsFold(e.Log.Message, q.Text) {
-			continue
-		}
-		ok := true
-		for k, v := range q.Attrs {
-			ok = ok && attrEquals(e.Attributes, k, v)
-		}
-		if ok {
-			out = append(out, e)
-		}
-	}
-	return inOrder(out, q.Ascending, eventKey)
+	return want(all, q.Window, q.Filter, event.KindLog)
 }
 
 func wantSecurity(all []event.Event, q store.SecurityQuery) []event.Event {
-	rank := map[event.Severity]int{"low": 1, "medium": 2, "high": 3, "critical": 4}
+	return want(all, q.Window, q.Filter, event.KindSecurity)
+}
+
+func want(all []event.Event, w store.Window, f filter.Filter, kind event.Kind) []event.Event {
+	m := f.Compile()
 	var out []event.Event
 	for _, e := range all {
-		x := e.Security
-		if e.Tenant != q.Tenant || !inWindow(e.TS, q.From, q.To) ||
-			!anyOf(q.Services, e.Service) || !anyOf(q.Categories, x.Category) || !anyOf(q.Severities, x.Severity) ||
-			(q.MinSeverity != "" && rank[x.Severity] < rank[q.MinSeverity]) ||
-			(q.SrcIP != "" && x.SrcIP != q.SrcIP) || (q.Actor != "" && x.Actor != q.Actor) ||
-			(q.Outcome != "" && x.Outcome != q.Outcome) || !containsFold(x.Message, q.Text) {
-			continue
-		}
-		out = append(out, e)
-	}
-	return inOrder(out, q.Ascending, eventKey)
-}
-
-func anyOf[T comparable](set []T, v T) bool {
-	if len(set) == 0 {
-		return true
-	}
-	for _, x := range set {
-		if x == v {
-			return true
+		if e.Kind == kind && e.Tenant == w.Tenant && inWindow(e.TS, w.From, w.To) && m.Match(&e) {
+			out = append(out, e)
 		}
 	}
-	return false
-}
-
-// containsFold is substring search that folds ASCII letters only.
-func containsFold(s, sub string) bool {
-	lower := func(s string) string {
-		return strings.Map(func(r rune) rune {
-			if 'A' <= r && r <= 'Z' {
-				return r + 'a' - 'A'
-			}
-			return r
-		}, s)
-	}
-	return strings.Contains(lower(s), lower(sub))
-}
-
-// attrEquals: strings as they are, booleans as true/false, numbers
-// numerically.
-func attrEquals(attrs map[string]any, k, want string) bool {
-	v, ok := attrs[k]
-	if !ok {
-		return false
-	}
-	switch x := v.(type) {
-	case string:
-		return x == want
-	case bool:
-		return strconv.FormatBool(x) == want
-	case float64:
-		f, err := strconv.ParseFloat(want, 64)
-		return err == nil && f == x
-	}
-	return false
+	return inOrder(out, w.Ascending, eventKey)
 }

@@ -43,11 +43,14 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"QueryLogsContent", testQueryLogsContent},
 		{"QuerySecurity", testQuerySecurity},
 		{"QueryEdges", testQueryEdges},
+		{"SharedFilters", testSharedFilters},
 		{"Alerts", testAlerts},
 		{"AlertsRejectInvalid", testAlertsRejectInvalid},
 		{"ListAlerts", testListAlerts},
 		{"ListKeys", testListKeys},
 		{"RevokeKey", testRevokeKey},
+		{"IdempotentAcrossCompaction", testIdempotentAcrossCompaction},
+		{"PagingAcrossCompaction", testPagingAcrossCompaction},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

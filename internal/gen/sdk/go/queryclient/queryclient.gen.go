@@ -652,7 +652,7 @@ type AnomalyRule struct {
 	Enabled     *bool                 `json:"enabled,omitempty"`
 	Filter      MetricFilter          `json:"filter"`
 
-	// For A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+	// For A rule's `for` or `grace`, from `0s` (at once) to a day, such as `0s`, `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 1m
 	For         *Hold              `json:"for,omitempty"`
@@ -668,9 +668,8 @@ type AnomalyRule struct {
 	// Example: 30m
 	Warmup *Warmup `json:"warmup,omitempty"`
 
-	// Window A rule's evaluation window, from 10 seconds to a day, such as `30s`, `5m`, `1h` or `1d`.
-	//
-	// Example: 5m
+	// Window The width of one point of the series: whole minutes, or a multiple of 10s, 15s or 20s
+	// (or 12s, which divides a minute); default 1m. Other widths, such as 13s, are refused.
 	Window *Window `json:"window,omitempty"`
 }
 
@@ -778,12 +777,12 @@ type HeartbeatRule struct {
 	Enabled     *bool            `json:"enabled,omitempty"`
 	Filter      *HeartbeatFilter `json:"filter,omitempty"`
 
-	// For A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+	// For A rule's `for` or `grace`, from `0s` (at once) to a day, such as `0s`, `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 1m
 	For *Hold `json:"for,omitempty"`
 
-	// Grace A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+	// Grace A rule's `for` or `grace`, from `0s` (at once) to a day, such as `0s`, `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 1m
 	Grace    *Hold              `json:"grace,omitempty"`
@@ -797,7 +796,7 @@ type HeartbeatRule struct {
 // HeartbeatRuleKind defines model for HeartbeatRule.Kind.
 type HeartbeatRuleKind string
 
-// Hold A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+// Hold A rule's `for` or `grace`, from `0s` (at once) to a day, such as `0s`, `30s`, `5m`, `1h` or `1d`.
 //
 // Example: 1m
 type Hold = string
@@ -814,7 +813,7 @@ type LogCountRule struct {
 	Enabled     *bool      `json:"enabled,omitempty"`
 	Filter      *LogFilter `json:"filter,omitempty"`
 
-	// For A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+	// For A rule's `for` or `grace`, from `0s` (at once) to a day, such as `0s`, `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 1m
 	For    *Hold              `json:"for,omitempty"`
@@ -900,7 +899,7 @@ type MetricThresholdRule struct {
 	Enabled     *bool                        `json:"enabled,omitempty"`
 	Filter      MetricFilter                 `json:"filter"`
 
-	// For A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+	// For A rule's `for` or `grace`, from `0s` (at once) to a day, such as `0s`, `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 1m
 	For    *Hold                   `json:"for,omitempty"`
@@ -971,7 +970,7 @@ type SecurityRule struct {
 	Enabled     *bool           `json:"enabled,omitempty"`
 	Filter      *SecurityFilter `json:"filter,omitempty"`
 
-	// For A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
+	// For A rule's `for` or `grace`, from `0s` (at once) to a day, such as `0s`, `30s`, `5m`, `1h` or `1d`.
 	//
 	// Example: 1m
 	For       *Hold              `json:"for,omitempty"`

@@ -2,11 +2,9 @@ package listing
 
 import (
 	"math"
-	"slices"
 	"testing"
 	"time"
 
-	"github.com/lightwatch/lightwatch/internal/impl/event"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 )
 
@@ -61,64 +59,5 @@ func TestCut(t *testing.T) {
 		if keep != want[0] || more != want[1] {
 			t.Errorf("Cut(%d) = %d, %v; want %v, %v", n, keep, more, want[0], want[1])
 		}
-	}
-}
-
-func TestAttrs(t *testing.T) {
-	for v, num := range map[string]bool{
-		"402": true, "-0.5": true, ".5": true, "5.": true, "4.02e2": true, "1E-3": true, "+7": true,
-		"": false, "0x10": false, "1_000": false, "Inf": false, "NaN": false, "1e400": false, "4 02": false, "true": false,
-	} {
-		a, err := Attrs(map[string]string{"k": v})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if a[0].IsNum != num {
-			t.Errorf("%q: IsNum = %v, want %v", v, a[0].IsNum, num)
-		}
-	}
-	a, _ := Attrs(map[string]string{"n": "402", "b": "true", "s": "402x"})
-	if keys := []string{a[0].Key, a[1].Key, a[2].Key}; !slices.Equal(keys, []string{"b", "n", "s"}) {
-		t.Errorf("keys %v not sorted", keys)
-	}
-	for _, c := range []struct {
-		a    Attr
-		v    any
-		want bool
-	}{
-		{a[1], 402.0, true}, {a[1], "402", true}, {a[1], 402.5, false}, {a[1], true, false},
-		{a[0], true, true}, {a[0], "true", true}, {a[0], false, false}, {a[0], 1.0, false},
-		{a[2], "402x", true}, {a[2], 402.0, false},
-	} {
-		if got := c.a.Match(c.v); got != c.want {
-			t.Errorf("%s=%s Match(%#v) = %v, want %v", c.a.Key, c.a.Str, c.v, got, c.want)
-		}
-	}
-	if _, err := Attrs(map[string]string{"k": "\xff"}); err == nil {
-		t.Error("invalid UTF-8: got no error")
-	}
-}
-
-func TestSeverities(t *testing.T) {
-	cases := []struct {
-		list     []event.Severity
-		min      event.Severity
-		want     []string
-		filtered bool
-	}{
-		{nil, "", nil, false},
-		{nil, "high", []string{"high", "critical"}, true},
-		{[]event.Severity{"low", "critical", "low"}, "", []string{"low", "critical"}, true},
-		{[]event.Severity{"low", "critical"}, "medium", []string{"critical"}, true},
-		{[]event.Severity{"low"}, "high", []string{}, true},
-	}
-	for _, c := range cases {
-		got, filtered, err := Severities(c.list, c.min)
-		if err != nil || filtered != c.filtered || !slices.Equal(got, c.want) {
-			t.Errorf("Severities(%v, %q) = %v, %v, %v; want %v, %v", c.list, c.min, got, filtered, err, c.want, c.filtered)
-		}
-	}
-	if _, _, err := Severities(nil, "severe"); err == nil {
-		t.Error("unknown min severity: got no error")
 	}
 }

@@ -26,11 +26,11 @@ class HeartbeatRule:
         kind (HeartbeatRuleKind):
         name (str):
         filter_ (HeartbeatFilter | Unset):
-        grace (str | Unset): A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
-            Example: 1m.
+        grace (str | Unset): A rule's `for` or `grace`, from `0s` (at once) to a day, such as `0s`, `30s`, `5m`, `1h` or
+            `1d`. Example: 1m.
         description (str | Unset):
-        for_ (str | Unset): A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
-            Example: 1m.
+        for_ (str | Unset): A rule's `for` or `grace`, from `0s` (at once) to a day, such as `0s`, `30s`, `5m`, `1h` or
+            `1d`. Example: 1m.
         severity (AlertSeverity | Unset):
         labels (HeartbeatRuleLabels | Unset):
         notify (list[WebhookTarget] | Unset):

@@ -40,8 +40,8 @@ class MetricThresholdRule:
         window (str | Unset): A rule's evaluation window, from 10 seconds to a day, such as `30s`, `5m`, `1h` or `1d`.
             Example: 5m.
         description (str | Unset):
-        for_ (str | Unset): A rule's `for` or `grace`, from 1 second to a day, such as `30s`, `5m`, `1h` or `1d`.
-            Example: 1m.
+        for_ (str | Unset): A rule's `for` or `grace`, from `0s` (at once) to a day, such as `0s`, `30s`, `5m`, `1h` or
+            `1d`. Example: 1m.
         severity (AlertSeverity | Unset):
         labels (MetricThresholdRuleLabels | Unset):
         notify (list[WebhookTarget] | Unset):
