@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/duration"
@@ -334,17 +333,6 @@ func (r *Rule) check() error {
 		if _, err := anomalyStep(r.Window); err != nil {
 			return bad("window", "%v", err)
 		}
-		// The history an evaluation reads is warmup/window windows of every
-		// series: bounded, so that one rule's cost is.
-		if r.Warmup/r.Window > MaxWarmupWindows {
-			return bad("warmup", "%s is more than %d windows of %s: lengthen the window or shorten the warmup", fmtDuration(r.Warmup), MaxWarmupWindows, fmtDuration(r.Window))
-		}
-	}
-	if math.IsNaN(r.Threshold) || math.Abs(r.Threshold) > MaxThreshold {
-		return bad("threshold", "must be between -%g and %g", MaxThreshold, MaxThreshold)
-	}
-	if r.Sensitivity > MaxSensitivity {
-		return bad("sensitivity", "must be at most %g", MaxSensitivity)
 	}
 	for _, l := range r.Filter.Levels {
 		if l.Rank() < 0 {
@@ -364,11 +352,3 @@ func (r *Rule) check() error {
 	}
 	return nil
 }
-
-// Bounds of a rule's numbers: past them a rule could not mean anything
-// useful and could cost without bound.
-const (
-	MaxThreshold     = 1e15
-	MaxSensitivity   = 1000.0
-	MaxWarmupWindows = 1440 // one day of 1-minute windows
-)
