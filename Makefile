@@ -10,6 +10,7 @@ help:
 	@echo "make test             vet, generated-code check and all tests with -race"
 	@echo "make generate         regenerate internal/gen/ from openapi/"
 	@echo "make sdk              regenerate the Go, TypeScript and Python client SDKs in internal/gen/sdk/"
+	@echo "make console          rebuild the web console (web/console) into internal/impl/console/dist"
 	@echo "make schemathesis     Schemathesis against a live server, both specs (part of make test)"
 	@echo "make helm-check       render, validate and lint the Helm chart (part of make test)"
 	@echo "make load             end-to-end ingest load test (see README: Speed)"
@@ -37,7 +38,7 @@ check-generated:
 vet:
 	$(GO) vet ./...
 
-test: vet check-generated check-sdk asyncapi-tools
+test: vet check-generated check-sdk check-console asyncapi-tools
 	$(GO) test -race -count=1 -timeout 15m ./...
 	$(MAKE) --no-print-directory schemathesis
 	$(MAKE) --no-print-directory helm-check
@@ -128,3 +129,26 @@ $(ST_VENV)/.installed: openapi/schemathesis/requirements.txt
 
 schemathesis: schemathesis-tools
 	openapi/schemathesis/run.sh $(ST_VENV)/bin/schemathesis
+
+# The web console (docs/console.md): TypeScript sources in web/console, built
+# with the toolchain pinned in its package-lock.json (esbuild, typescript) into
+# internal/impl/console/dist, which is committed and embedded in the binary.
+CONSOLE := web/console
+CONSOLE_DIST := internal/impl/console/dist
+
+.PHONY: console console-tools check-console
+console: console-tools
+	cd $(CONSOLE) && node_modules/.bin/tsc --noEmit -p . && node build.mjs ../../$(CONSOLE_DIST)
+
+# Fails when the committed build is not what the sources (and the generated
+# TypeScript types of the specs) produce.
+check-console: console-tools
+	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
+	(cd $(CONSOLE) && node_modules/.bin/tsc --noEmit -p . && node build.mjs $$tmp/dist) || exit 1; \
+	diff -ru $(CONSOLE_DIST) $$tmp/dist > $$tmp/diff || { head -20 $$tmp/diff; echo "$(CONSOLE_DIST) differs from what $(CONSOLE) builds: run make console"; exit 1; }; \
+	echo "console build is up to date"
+
+console-tools: $(CONSOLE)/node_modules/.package-lock.json
+$(CONSOLE)/node_modules/.package-lock.json: $(CONSOLE)/package-lock.json $(CONSOLE)/package.json
+	npm ci --prefix $(CONSOLE) --ignore-scripts --no-audit --no-fund
+	@touch $@

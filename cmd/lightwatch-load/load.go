@@ -319,6 +319,9 @@ func (r *result) print(w io.Writer) {
 			fmt.Fprintf(w, "target       >= %d events/s: %s; RSS < %s: %s\n", targetBatchEventsPerSec, verdict(evps >= targetBatchEventsPerSec), mb(targetRSSBytes), verdict(peakMem > 0 && peakMem < targetRSSBytes))
 		case "single":
 			fmt.Fprintf(w, "target       >= %d requests/s: %s; RSS < %s: %s\n", targetSingleReqPerSec, verdict(float64(r.accepted)/secs >= targetSingleReqPerSec), mb(targetRSSBytes), verdict(peakMem > 0 && peakMem < targetRSSBytes))
+		case "single32":
+			fmt.Fprintf(w, "target       >= %d requests/s: %s; p99 < %s: %s\n", targetSingle32ReqPerSec, verdict(float64(r.accepted)/secs >= targetSingle32ReqPerSec),
+				targetSingle32P99, verdict(len(l) > 0 && percentile(l, 99) < targetSingle32P99))
 		}
 	}
 	fmt.Fprintf(w, "result       %s\n", map[bool]string{true: "ok", false: "FAILED (non-202 other than 429/503, or errors)"}[r.ok()])

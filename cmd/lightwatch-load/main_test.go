@@ -82,7 +82,7 @@ func TestBodies(t *testing.T) {
 
 func TestResolveScenarios(t *testing.T) {
 	o := options{scenario: "all", clients: defaultClients, batch: defaultBatch}
-	if scs, _ := resolveScenarios(o); len(scs) != 2 || scs[0].batch != 500 || scs[1].clients != 64 || !scs[1].preset {
+	if scs, _ := resolveScenarios(o); len(scs) != 3 || scs[0].batch != 500 || scs[1].clients != 64 || !scs[1].preset || scs[2].clients != 32 {
 		t.Errorf("all: %+v", scs)
 	}
 	o.batch, o.setBatch = 100, true

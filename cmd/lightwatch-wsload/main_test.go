@@ -151,7 +151,7 @@ func TestCollectLoss(t *testing.T) {
 
 func TestResolveScenarios(t *testing.T) {
 	o := options{scenario: "all", duration: defaultDuration, hold: defaultHold}
-	if scs, err := resolveScenarios(o); err != nil || len(scs) != 3 || !scs[2].idle() || scs[1].rate != 500 || !scs[0].preset {
+	if scs, err := resolveScenarios(o); err != nil || len(scs) != 6 || !scs[2].idle() || scs[1].rate != 500 || !scs[0].preset || !scs[4].perPost || scs[4].rate != 500 || scs[5].background != defaultBackground {
 		t.Errorf("all: %+v, %v", scs, err)
 	}
 	o = options{scenario: "idle", clients: 2000, setClients: true, hold: defaultHold}

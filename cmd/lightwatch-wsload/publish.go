@@ -48,6 +48,8 @@ type publisher struct {
 	service string
 	rate    int
 	every   time.Duration
+	// perRequest bounds the events of one POST.
+	perRequest int
 
 	mu       sync.Mutex
 	acked    bitmap // sequence numbers answered 202
@@ -61,7 +63,14 @@ type publisher struct {
 	lastAck  time.Time
 }
 
-func newPublisher(t *target, service string, rate int, every time.Duration, total int) *publisher {
+// newPublisher publishes rate events/s; every interval's events go in one
+// POST, or, with perPost, each in a POST of its own paced at rate.
+func newPublisher(t *target, service string, rate int, every time.Duration, total int, perPost bool) *publisher {
+	perRequest := maxBatch
+	if perPost {
+		perRequest = 1
+		every = max(time.Second/time.Duration(rate), time.Millisecond)
+	}
 	tr := &http.Transport{
 		Proxy:               nil, // loopback only; never through a proxy from the environment
 		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
@@ -73,7 +82,7 @@ func newPublisher(t *target, service string, rate int, every time.Duration, tota
 	return &publisher{
 		client: &http.Client{Transport: tr, Timeout: requestTimeout},
 		url:    t.base + "/ingest/logs", auth: "Bearer " + t.key, service: service,
-		rate: rate, every: every, acked: newBitmap(total),
+		rate: rate, every: every, perRequest: perRequest, acked: newBitmap(total),
 		statuses: map[int]int{}, errors: map[string]int{},
 	}
 }
@@ -107,7 +116,7 @@ func (p *publisher) run(ctx context.Context, start, from, to time.Time, total in
 			default:
 				break send // all in flight: the backlog goes with a later tick
 			}
-			first, n := next, int(min(due-next, maxBatch))
+			first, n := next, int(min(due-next, uint64(p.perRequest)))
 			next += uint64(n)
 			wg.Go(func() {
 				defer func() { <-sem }()

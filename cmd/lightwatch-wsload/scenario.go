@@ -73,6 +73,7 @@ type result struct {
 	rssPeak, rssEnd, hwm int64
 	rssSamples           int
 	rssErr               error
+	bg                   *publisher // the mixed scenario's batch ingest
 }
 
 func runScenario(ctx context.Context, t *target, sc scenario, o options) (*result, error) {
@@ -146,20 +147,30 @@ func runScenario(ctx context.Context, t *target, sc scenario, o options) (*resul
 		res.span = time.Since(t0)
 		res.cpu, res.cpuKnown = cpuSince(t, cpu0, cpuErr0)
 		// Then one probe event, which every idle client must receive.
-		pub = newPublisher(t, service, 1, o.interval, total)
+		pub = newPublisher(t, service, 1, o.interval, total, false)
 		now := time.Now()
 		win.from.Store(now.UnixNano())
 		win.to.Store(now.Add(time.Hour).UnixNano())
 		pub.post(ctx, 0, 1, now, now.Add(time.Hour))
 		res.drainTime, res.drained = waitDelivered(ctx, live, pub.ackedN, idleProbeTimeout)
 	} else {
-		pub = newPublisher(t, service, sc.rate, o.interval, total)
+		pub = newPublisher(t, service, sc.rate, o.interval, total, sc.perPost)
 		start := time.Now()
 		from := start.Add(o.warmup)
 		to := from.Add(o.duration)
 		win.from.Store(from.UnixNano())
 		win.to.Store(to.UnixNano())
+		var bgDone chan struct{}
+		if sc.background > 0 { // another service's batches, which the clients do not follow
+			bgTotal := int(math.Ceil(float64(sc.background) * (o.warmup + o.duration).Seconds()))
+			res.bg = newPublisher(t, service+"-batch", sc.background, o.interval, bgTotal, false)
+			bgDone = make(chan struct{})
+			go func() { defer close(bgDone); res.bg.run(ctx, start, from, to, bgTotal) }()
+		}
 		pub.run(ctx, start, from, to, total)
+		if bgDone != nil {
+			<-bgDone
+		}
 		res.span = time.Since(t0)
 		res.cpu, res.cpuKnown = cpuSince(t, cpu0, cpuErr0)
 		res.drainTime, res.drained = waitDelivered(ctx, live, pub.ackedN, o.drain)
@@ -382,11 +393,21 @@ func (r *result) print(w io.Writer) {
 		fmt.Fprintf(w, "probe        received by %d of %d clients (all of them within %s of the POST's answer)\n", r.connected-r.probeMissing, r.connected, ms(r.drainTime))
 	} else {
 		secs := o.duration.Seconds()
-		fmt.Fprintf(w, "rate         %d events/s, a batch every %s, %s warm-up + %s measured; target %d deliveries/s\n",
-			sc.rate, o.interval, o.warmup, o.duration, sc.rate*sc.clients)
+		pacing := "a batch every " + o.interval.String()
+		if sc.perPost {
+			pacing = "one event per POST"
+		}
+		fmt.Fprintf(w, "rate         %d events/s, %s, %s warm-up + %s measured; target %d deliveries/s\n",
+			sc.rate, pacing, o.warmup, o.duration, sc.rate*sc.clients)
 		fmt.Fprintf(w, "deliveries/s %.0f achieved (events sent in the measured window, received by all clients, / %s)\n", float64(r.measured)/secs, o.duration)
 		fmt.Fprintf(w, "published    %d events (%d in the window) in %d requests; ingest POST p50 %s p99 %s max %s\n",
 			r.published, r.measuredPublished, r.requests, ms(r.ingest.percentile(50)), ms(r.ingest.percentile(99)), ms(r.ingest.max))
+		if bg := r.bg; bg != nil {
+			bg.mu.Lock()
+			fmt.Fprintf(w, "background   %d events/s of batches of another service: %d events acked (%.0f/s in the window) in %d requests; non-202 %s; errors %s\n",
+				sc.background, bg.ackedN, float64(bg.measured)/secs, bg.requests, statusCounts(bg.statuses), counts(bg.errors))
+			bg.mu.Unlock()
+		}
 		fmt.Fprintf(w, "received     per client min %d max %d (of %d); all delivered: %s; duplicates %d; %d WebSocket messages\n",
 			r.recvMin, r.recvMax, r.published, drainText(r.drained, r.drainTime, o.drain), r.dups, r.frames)
 		fmt.Fprintf(w, "lost         %d events in %d clients (%d events in %d clients that never lagged)\n", r.lost, r.lostClients, r.lostNoLag, r.lostNoLagClients)
@@ -442,6 +463,18 @@ func (r *result) print(w io.Writer) {
 		case "fanout500":
 			fmt.Fprintf(w, "target       no loss for clients that keep up: %s (all clients: %s)\n",
 				verdict(r.lostNoLag == 0 && r.published > 0), verdict(r.lost == 0 && r.published > 0))
+		case "mixed":
+			fmt.Fprintf(w, "target       every client every event: %s; p99 <= %s: %s\n",
+				verdict(r.lost == 0 && r.laggedClients == 0 && r.connectFailures() == 0 && r.published > 0), ms(targetMixedP99),
+				verdict(r.lat.n > 0 && r.lat.percentile(99) <= targetMixedP99))
+		case "post100", "post500":
+			target := targetPost100P99
+			if sc.name == "post500" {
+				target = targetPost500P99
+			}
+			fmt.Fprintf(w, "target       every client every event, no lagged client: %s; p99 <= %s: %s\n",
+				verdict(r.lost == 0 && r.laggedClients == 0 && r.connectFailures() == 0 && r.published > 0), ms(target),
+				verdict(r.lat.n > 0 && r.lat.percentile(99) <= target))
 		case "idle":
 			peak := max(r.rssPeak, r.hwm)
 			fmt.Fprintf(w, "target       %d idle connections, RSS < %s: %s\n",

@@ -104,7 +104,7 @@ func (f *factory) target(ctx context.Context) (*target, error) {
 		err = fmt.Errorf("%w\n%s", err, s.LogTail())
 		return nil, errors.Join(err, cleanup())
 	}
-	desc := fmt.Sprintf("%s (spawned %s, pid %d, a fresh server for this scenario: embedded defaults, rate limiting off, data and log in %s)", s.Base, f.bin, s.Pid(), dir)
+	desc := fmt.Sprintf("%s (spawned %s, pid %d, a fresh server for this scenario: embedded defaults, rate limiting on above the offered load, data and log in %s)", s.Base, f.bin, s.Pid(), dir)
 	if len(o.serverEnv) > 0 {
 		desc += "; env " + strings.Join(o.serverEnv, " ")
 	}

@@ -12,6 +12,7 @@ run.sh and the README). They do two things the documents cannot:
    openapi/api.yaml's descriptions):
    - `from` is before `to`, and the range spans at most 31 days;
    - GET /api/metrics: the range holds at most 11,000 steps of `step`;
+     the hits histograms at most 10,000;
    - `cursor` is only ever a `next_cursor` the server issued for the same
      listing and filters (the stateful phase passes real ones along links);
    - an anomaly rule's `window` is a width the series can be cut into
@@ -39,7 +40,14 @@ DEFAULT_SPAN = {
     "/api/security-events": HOUR,
     "/api/metrics": HOUR,
     "/api/alerts": timedelta(hours=24),
+    "/api/logs/hits": HOUR,
+    "/api/security-events/hits": HOUR,
+    "/api/logs/fields/{field}/values": HOUR,
+    "/api/security-events/fields/{field}/values": HOUR,
 }
+
+# Operations with a step: the most steps the range may hold, and the default step.
+MAX_STEPS = {"/api/metrics": (MAX_POINTS, "1m"), "/api/logs/hits": (10000, None), "/api/security-events/hits": (10000, None)}
 
 
 @schemathesis.serializer("application/x-ndjson")
@@ -61,7 +69,7 @@ def map_case(ctx, case):
     query = dict(case.query)
     if "cursor" in query and not issued_cursor(query["cursor"]):
         del query["cursor"]
-    keep_range_valid(query, DEFAULT_SPAN[case.operation.path], step_of(case.operation.path, query))
+    keep_range_valid(query, DEFAULT_SPAN[case.operation.path], *step_of(case.operation.path, query))
     case.query = query
     return case
 
@@ -92,15 +100,18 @@ def issued_cursor(value):
 
 
 def step_of(path, query):
-    """The metric step in effect, or None for listings without one."""
-    if path != "/api/metrics":
-        return None
-    raw = query.get("step", "1m")
+    """The step in effect and the most steps allowed, or (None, None) without one."""
+    if path not in MAX_STEPS:
+        return None, None
+    most, default = MAX_STEPS[path]
+    raw = query.get("step", default)
+    if raw is None:
+        return None, None  # the server picks a step that fits
     units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
     try:
-        return timedelta(seconds=int(raw[:-1]) * units[raw[-1]])
-    except (KeyError, ValueError, TypeError, IndexError):
-        return None  # not a valid step: the request is rejected for it anyway
+        return min(timedelta(seconds=int(raw[:-1]) * units[raw[-1]]), MAX_RANGE), most
+    except (KeyError, ValueError, TypeError, IndexError, OverflowError):
+        return None, None  # not a valid step: the request is rejected for it anyway
 
 
 def parse_time(value):
@@ -117,7 +128,7 @@ def format_time(t):
     return t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def keep_range_valid(query, default_span, step):
+def keep_range_valid(query, default_span, step, most):
     given_from, given_to = parse_time(query.get("from")), parse_time(query.get("to"))
     if "from" in query and given_from is None or "to" in query and given_to is None:
         return  # a value Python cannot read: leave it to the server
@@ -126,7 +137,7 @@ def keep_range_valid(query, default_span, step):
         frm = given_from or to - default_span
     except OverflowError:
         frm = None
-    if frm is not None and valid_range(frm, to, step):
+    if frm is not None and valid_range(frm, to, step, most):
         return
     # Keep `to` as drawn and start the range an hour before it; an hour holds
     # at most 360 steps of the shortest step. Near year 1, move `to` instead.
@@ -141,8 +152,8 @@ def keep_range_valid(query, default_span, step):
     query["from"] = format_time(frm)
 
 
-def valid_range(frm, to, step):
+def valid_range(frm, to, step, most):
     span = to - frm
     if span <= timedelta(0) or span > MAX_RANGE:
         return False
-    return step is None or span // step <= MAX_POINTS
+    return step is None or span // step <= most

@@ -482,6 +482,27 @@ func (e Order) Valid() bool {
 	}
 }
 
+// Defines values for SecurityOutcome.
+const (
+	SecurityOutcomeFailure SecurityOutcome = "failure"
+	SecurityOutcomeSuccess SecurityOutcome = "success"
+	SecurityOutcomeUnknown SecurityOutcome = "unknown"
+)
+
+// Valid indicates whether the value is a known member of the SecurityOutcome enum.
+func (e SecurityOutcome) Valid() bool {
+	switch e {
+	case SecurityOutcomeFailure:
+		return true
+	case SecurityOutcomeSuccess:
+		return true
+	case SecurityOutcomeUnknown:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListAlertsParamsState.
 const (
 	ListAlertsParamsStateFiring   ListAlertsParamsState = "firing"
@@ -539,6 +560,27 @@ func (e ListLogsParamsOrder) Valid() bool {
 	}
 }
 
+// Defines values for LogHitsParamsGroupBy.
+const (
+	LogHitsParamsGroupByHost    LogHitsParamsGroupBy = "host"
+	LogHitsParamsGroupByLevel   LogHitsParamsGroupBy = "level"
+	LogHitsParamsGroupByService LogHitsParamsGroupBy = "service"
+)
+
+// Valid indicates whether the value is a known member of the LogHitsParamsGroupBy enum.
+func (e LogHitsParamsGroupBy) Valid() bool {
+	switch e {
+	case LogHitsParamsGroupByHost:
+		return true
+	case LogHitsParamsGroupByLevel:
+		return true
+	case LogHitsParamsGroupByService:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListSecurityEventsParamsOutcome.
 const (
 	ListSecurityEventsParamsOutcomeFailure ListSecurityEventsParamsOutcome = "failure"
@@ -572,6 +614,102 @@ func (e ListSecurityEventsParamsOrder) Valid() bool {
 	case ListSecurityEventsParamsOrderAsc:
 		return true
 	case ListSecurityEventsParamsOrderDesc:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SecurityFieldValuesParamsOutcome.
+const (
+	SecurityFieldValuesParamsOutcomeFailure SecurityFieldValuesParamsOutcome = "failure"
+	SecurityFieldValuesParamsOutcomeSuccess SecurityFieldValuesParamsOutcome = "success"
+	SecurityFieldValuesParamsOutcomeUnknown SecurityFieldValuesParamsOutcome = "unknown"
+)
+
+// Valid indicates whether the value is a known member of the SecurityFieldValuesParamsOutcome enum.
+func (e SecurityFieldValuesParamsOutcome) Valid() bool {
+	switch e {
+	case SecurityFieldValuesParamsOutcomeFailure:
+		return true
+	case SecurityFieldValuesParamsOutcomeSuccess:
+		return true
+	case SecurityFieldValuesParamsOutcomeUnknown:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SecurityFieldValuesParamsField.
+const (
+	SecurityFieldValuesParamsFieldActor    SecurityFieldValuesParamsField = "actor"
+	SecurityFieldValuesParamsFieldCategory SecurityFieldValuesParamsField = "category"
+	SecurityFieldValuesParamsFieldHost     SecurityFieldValuesParamsField = "host"
+	SecurityFieldValuesParamsFieldOutcome  SecurityFieldValuesParamsField = "outcome"
+	SecurityFieldValuesParamsFieldService  SecurityFieldValuesParamsField = "service"
+	SecurityFieldValuesParamsFieldSeverity SecurityFieldValuesParamsField = "severity"
+	SecurityFieldValuesParamsFieldSrcIp    SecurityFieldValuesParamsField = "src_ip"
+)
+
+// Valid indicates whether the value is a known member of the SecurityFieldValuesParamsField enum.
+func (e SecurityFieldValuesParamsField) Valid() bool {
+	switch e {
+	case SecurityFieldValuesParamsFieldActor:
+		return true
+	case SecurityFieldValuesParamsFieldCategory:
+		return true
+	case SecurityFieldValuesParamsFieldHost:
+		return true
+	case SecurityFieldValuesParamsFieldOutcome:
+		return true
+	case SecurityFieldValuesParamsFieldService:
+		return true
+	case SecurityFieldValuesParamsFieldSeverity:
+		return true
+	case SecurityFieldValuesParamsFieldSrcIp:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SecurityHitsParamsOutcome.
+const (
+	SecurityHitsParamsOutcomeFailure SecurityHitsParamsOutcome = "failure"
+	SecurityHitsParamsOutcomeSuccess SecurityHitsParamsOutcome = "success"
+	SecurityHitsParamsOutcomeUnknown SecurityHitsParamsOutcome = "unknown"
+)
+
+// Valid indicates whether the value is a known member of the SecurityHitsParamsOutcome enum.
+func (e SecurityHitsParamsOutcome) Valid() bool {
+	switch e {
+	case SecurityHitsParamsOutcomeFailure:
+		return true
+	case SecurityHitsParamsOutcomeSuccess:
+		return true
+	case SecurityHitsParamsOutcomeUnknown:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SecurityHitsParamsGroupBy.
+const (
+	SecurityHitsParamsGroupByCategory SecurityHitsParamsGroupBy = "category"
+	SecurityHitsParamsGroupByService  SecurityHitsParamsGroupBy = "service"
+	SecurityHitsParamsGroupBySeverity SecurityHitsParamsGroupBy = "severity"
+)
+
+// Valid indicates whether the value is a known member of the SecurityHitsParamsGroupBy enum.
+func (e SecurityHitsParamsGroupBy) Valid() bool {
+	switch e {
+	case SecurityHitsParamsGroupByCategory:
+		return true
+	case SecurityHitsParamsGroupByService:
+		return true
+	case SecurityHitsParamsGroupBySeverity:
 		return true
 	default:
 		return false
@@ -771,6 +909,15 @@ type FieldError struct {
 	Message string `json:"message"`
 }
 
+// FieldValues defines model for FieldValues.
+type FieldValues struct {
+	Field string `json:"field"`
+	Items []struct {
+		Count int64  `json:"count"`
+		Value string `json:"value"`
+	} `json:"items"`
+}
+
 // HeartbeatFilter defines model for HeartbeatFilter.
 type HeartbeatFilter struct {
 	// Service The service to watch; every service that sends heartbeats when absent.
@@ -802,6 +949,30 @@ type HeartbeatRule struct {
 // HeartbeatRuleKind defines model for HeartbeatRule.Kind.
 type HeartbeatRuleKind string
 
+// Hits defines model for Hits.
+type Hits struct {
+	// Buckets The steps holding events, oldest first.
+	Buckets []HitsBucket `json:"buckets"`
+	From    time.Time    `json:"from"`
+
+	// GroupBy The field counted per value
+	GroupBy *string `json:"group_by,omitempty"`
+
+	// Step The step used, such as `30s` or `5m`.
+	Step string    `json:"step"`
+	To   time.Time `json:"to"`
+}
+
+// HitsBucket defines model for HitsBucket.
+type HitsBucket struct {
+	// Groups With `group_by`, the count per value (`""` for events without the field).
+	Groups *map[string]int64 `json:"groups,omitempty"`
+	Total  int64             `json:"total"`
+
+	// Ts Start of the step.
+	Ts time.Time `json:"ts"`
+}
+
 // Hold A rule's `for` or `grace`, from `0s` (at once) to a day, such as `0s`, `30s`, `5m`, `1h` or `1d`.
 //
 // Example: 1m
@@ -812,6 +983,20 @@ type ID = string
 
 // Level defines model for Level.
 type Level string
+
+// LogContext defines model for LogContext.
+type LogContext struct {
+	// After The events just after it, oldest first.
+	After []Event `json:"after"`
+
+	// Before The events just before it, oldest first.
+	Before []Event `json:"before"`
+
+	// Event The canonical envelope every event is normalized to (the same JSON is published on the
+	// Redis streams and pushed over WebSocket). Exactly one of `log`, `metric`, `security`,
+	// `heartbeat` is present, matching `kind`.
+	Event Event `json:"event"`
+}
 
 // LogCountRule The number of logs matching `filter` over `window` compared with `threshold`.
 type LogCountRule struct {
@@ -1058,14 +1243,44 @@ type Cursor = string
 // From defines model for From.
 type From = time.Time
 
+// HitsStep defines model for HitsStep.
+type HitsStep = string
+
 // KeyTenant defines model for KeyTenant.
 type KeyTenant = Tenant
 
 // Limit defines model for Limit.
 type Limit = int
 
+// LogAttr defines model for LogAttr.
+type LogAttr = []string
+
+// LogHost defines model for LogHost.
+type LogHost = string
+
+// LogLevel defines model for LogLevel.
+type LogLevel = []Level
+
 // Order defines model for Order.
 type Order string
+
+// SecurityActor defines model for SecurityActor.
+type SecurityActor = string
+
+// SecurityCategory defines model for SecurityCategory.
+type SecurityCategory = []string
+
+// SecurityMinSeverity defines model for SecurityMinSeverity.
+type SecurityMinSeverity = Severity
+
+// SecurityOutcome defines model for SecurityOutcome.
+type SecurityOutcome string
+
+// SecuritySeverity defines model for SecuritySeverity.
+type SecuritySeverity = []Severity
+
+// SecuritySrcIP defines model for SecuritySrcIP.
+type SecuritySrcIP = string
 
 // Service defines model for Service.
 type Service = []ServiceName
@@ -1075,6 +1290,9 @@ type Text = string
 
 // To defines model for To.
 type To = time.Time
+
+// ValuesLimit defines model for ValuesLimit.
+type ValuesLimit = int
 
 // BadRequest RFC 9457 problem details.
 type BadRequest = Problem
@@ -1186,6 +1404,77 @@ type ListLogsParams struct {
 // ListLogsParamsOrder defines parameters for ListLogs.
 type ListLogsParamsOrder string
 
+// LogFieldValuesParams defines parameters for LogFieldValues.
+type LogFieldValuesParams struct {
+	// Service Only events of these services (repeatable).
+	Service *Service `form:"service,omitempty" json:"service,omitempty"`
+
+	// Level Only these levels (repeatable).
+	Level *LogLevel `form:"level,omitempty" json:"level,omitempty"`
+
+	// Host Only events of this host.
+	Host *LogHost `form:"host,omitempty" json:"host,omitempty"`
+
+	// Q Only events whose message contains this text (case-insensitive).
+	Q *Text `form:"q,omitempty" json:"q,omitempty"`
+
+	// Attr Attribute equality `key=value` (repeatable; all must hold), as for `/api/logs`.
+	Attr *LogAttr `form:"attr,omitempty" json:"attr,omitempty"`
+
+	// From Start of the time range, inclusive (RFC 3339); default one hour before `to`.
+	From *From `form:"from,omitempty" json:"from,omitempty"`
+
+	// To End of the time range, exclusive (RFC 3339); default now.
+	To *To `form:"to,omitempty" json:"to,omitempty"`
+
+	// Limit Most values returned.
+	Limit *ValuesLimit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// LogHitsParams defines parameters for LogHits.
+type LogHitsParams struct {
+	// Service Only events of these services (repeatable).
+	Service *Service `form:"service,omitempty" json:"service,omitempty"`
+
+	// Level Only these levels (repeatable).
+	Level *LogLevel `form:"level,omitempty" json:"level,omitempty"`
+
+	// Host Only events of this host.
+	Host *LogHost `form:"host,omitempty" json:"host,omitempty"`
+
+	// Q Only events whose message contains this text (case-insensitive).
+	Q *Text `form:"q,omitempty" json:"q,omitempty"`
+
+	// Attr Attribute equality `key=value` (repeatable; all must hold), as for `/api/logs`.
+	Attr *LogAttr `form:"attr,omitempty" json:"attr,omitempty"`
+
+	// From Start of the time range, inclusive (RFC 3339); default one hour before `to`.
+	From *From `form:"from,omitempty" json:"from,omitempty"`
+
+	// To End of the time range, exclusive (RFC 3339); default now.
+	To *To `form:"to,omitempty" json:"to,omitempty"`
+
+	// Step Width of a step, a whole number of seconds, minutes, hours or days (`1s` to `31d`;
+	// longer counts as `31d`); the range may hold at most 10,000 steps. Default: at most 120
+	// steps over the range.
+	Step *HitsStep `form:"step,omitempty" json:"step,omitempty"`
+
+	// GroupBy Count per value of this field too.
+	GroupBy *LogHitsParamsGroupBy `form:"group_by,omitempty" json:"group_by,omitempty"`
+}
+
+// LogHitsParamsGroupBy defines parameters for LogHits.
+type LogHitsParamsGroupBy string
+
+// LogContextParams defines parameters for LogContext.
+type LogContextParams struct {
+	// Before How many events before it.
+	Before *int `form:"before,omitempty" json:"before,omitempty"`
+
+	// After How many events after it.
+	After *int `form:"after,omitempty" json:"after,omitempty"`
+}
+
 // QueryMetricsParams defines parameters for QueryMetrics.
 type QueryMetricsParams struct {
 	// Name The metric name.
@@ -1255,6 +1544,95 @@ type ListSecurityEventsParamsOutcome string
 
 // ListSecurityEventsParamsOrder defines parameters for ListSecurityEvents.
 type ListSecurityEventsParamsOrder string
+
+// SecurityFieldValuesParams defines parameters for SecurityFieldValues.
+type SecurityFieldValuesParams struct {
+	// Service Only events of these services (repeatable).
+	Service *Service `form:"service,omitempty" json:"service,omitempty"`
+
+	// Category Only these categories (repeatable).
+	Category *SecurityCategory `form:"category,omitempty" json:"category,omitempty"`
+
+	// Severity Only these severities (repeatable).
+	Severity *SecuritySeverity `form:"severity,omitempty" json:"severity,omitempty"`
+
+	// MinSeverity Only events at least this severe.
+	MinSeverity *SecurityMinSeverity `form:"min_severity,omitempty" json:"min_severity,omitempty"`
+
+	// SrcIp Only events from this source address.
+	SrcIp *SecuritySrcIP `form:"src_ip,omitempty" json:"src_ip,omitempty"`
+
+	// Actor Only events of this actor.
+	Actor *SecurityActor `form:"actor,omitempty" json:"actor,omitempty"`
+
+	// Outcome Only events with this outcome.
+	Outcome *SecurityFieldValuesParamsOutcome `form:"outcome,omitempty" json:"outcome,omitempty"`
+
+	// Q Only events whose message contains this text (case-insensitive).
+	Q *Text `form:"q,omitempty" json:"q,omitempty"`
+
+	// From Start of the time range, inclusive (RFC 3339); default one hour before `to`.
+	From *From `form:"from,omitempty" json:"from,omitempty"`
+
+	// To End of the time range, exclusive (RFC 3339); default now.
+	To *To `form:"to,omitempty" json:"to,omitempty"`
+
+	// Limit Most values returned.
+	Limit *ValuesLimit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// SecurityFieldValuesParamsOutcome defines parameters for SecurityFieldValues.
+type SecurityFieldValuesParamsOutcome string
+
+// SecurityFieldValuesParamsField defines parameters for SecurityFieldValues.
+type SecurityFieldValuesParamsField string
+
+// SecurityHitsParams defines parameters for SecurityHits.
+type SecurityHitsParams struct {
+	// Service Only events of these services (repeatable).
+	Service *Service `form:"service,omitempty" json:"service,omitempty"`
+
+	// Category Only these categories (repeatable).
+	Category *SecurityCategory `form:"category,omitempty" json:"category,omitempty"`
+
+	// Severity Only these severities (repeatable).
+	Severity *SecuritySeverity `form:"severity,omitempty" json:"severity,omitempty"`
+
+	// MinSeverity Only events at least this severe.
+	MinSeverity *SecurityMinSeverity `form:"min_severity,omitempty" json:"min_severity,omitempty"`
+
+	// SrcIp Only events from this source address.
+	SrcIp *SecuritySrcIP `form:"src_ip,omitempty" json:"src_ip,omitempty"`
+
+	// Actor Only events of this actor.
+	Actor *SecurityActor `form:"actor,omitempty" json:"actor,omitempty"`
+
+	// Outcome Only events with this outcome.
+	Outcome *SecurityHitsParamsOutcome `form:"outcome,omitempty" json:"outcome,omitempty"`
+
+	// Q Only events whose message contains this text (case-insensitive).
+	Q *Text `form:"q,omitempty" json:"q,omitempty"`
+
+	// From Start of the time range, inclusive (RFC 3339); default one hour before `to`.
+	From *From `form:"from,omitempty" json:"from,omitempty"`
+
+	// To End of the time range, exclusive (RFC 3339); default now.
+	To *To `form:"to,omitempty" json:"to,omitempty"`
+
+	// Step Width of a step, a whole number of seconds, minutes, hours or days (`1s` to `31d`;
+	// longer counts as `31d`); the range may hold at most 10,000 steps. Default: at most 120
+	// steps over the range.
+	Step *HitsStep `form:"step,omitempty" json:"step,omitempty"`
+
+	// GroupBy Count per value of this field too.
+	GroupBy *SecurityHitsParamsGroupBy `form:"group_by,omitempty" json:"group_by,omitempty"`
+}
+
+// SecurityHitsParamsOutcome defines parameters for SecurityHits.
+type SecurityHitsParamsOutcome string
+
+// SecurityHitsParamsGroupBy defines parameters for SecurityHits.
+type SecurityHitsParamsGroupBy string
 
 // CreateAlertRuleJSONRequestBody defines body for CreateAlertRule for application/json ContentType.
 type CreateAlertRuleJSONRequestBody = AlertRuleInput
@@ -1509,6 +1887,15 @@ type ServerInterface interface {
 	// ListLogs List log events
 	// (GET /api/logs)
 	ListLogs(w http.ResponseWriter, r *http.Request, params ListLogsParams)
+	// LogFieldValues Top values of a log field
+	// (GET /api/logs/fields/{field}/values)
+	LogFieldValues(w http.ResponseWriter, r *http.Request, field string, params LogFieldValuesParams)
+	// LogHits Log events per time step
+	// (GET /api/logs/hits)
+	LogHits(w http.ResponseWriter, r *http.Request, params LogHitsParams)
+	// LogContext The log lines around one line
+	// (GET /api/logs/{id}/context)
+	LogContext(w http.ResponseWriter, r *http.Request, id ID, params LogContextParams)
 	// QueryMetrics Series of one metric
 	// (GET /api/metrics)
 	QueryMetrics(w http.ResponseWriter, r *http.Request, params QueryMetricsParams)
@@ -1518,6 +1905,12 @@ type ServerInterface interface {
 	// ListSecurityEvents List security events
 	// (GET /api/security-events)
 	ListSecurityEvents(w http.ResponseWriter, r *http.Request, params ListSecurityEventsParams)
+	// SecurityFieldValues Top values of a security event field
+	// (GET /api/security-events/fields/{field}/values)
+	SecurityFieldValues(w http.ResponseWriter, r *http.Request, field SecurityFieldValuesParamsField, params SecurityFieldValuesParams)
+	// SecurityHits Security events per time step
+	// (GET /api/security-events/hits)
+	SecurityHits(w http.ResponseWriter, r *http.Request, params SecurityHitsParams)
 	// ListServices The service registry
 	// (GET /api/services)
 	ListServices(w http.ResponseWriter, r *http.Request)
@@ -2056,6 +2449,331 @@ func (siw *ServerInterfaceWrapper) ListLogs(w http.ResponseWriter, r *http.Reque
 	handler.ServeHTTP(w, r)
 }
 
+// LogFieldValues operation middleware
+func (siw *ServerInterfaceWrapper) LogFieldValues(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "field" -------------
+	var field string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "field", r.PathValue("field"), &field, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "field", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params LogFieldValuesParams
+
+	// ------------- Optional query parameter "service" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "service", r.URL.Query(), &params.Service, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "service"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "service", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "level" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "level", r.URL.Query(), &params.Level, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "level"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "level", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "host" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "host", r.URL.Query(), &params.Host, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "host"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "host", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", r.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "q"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "q", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "attr" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "attr", r.URL.Query(), &params.Attr, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "attr"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "attr", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", r.URL.Query(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "from"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "from", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", r.URL.Query(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "to"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "to", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.LogFieldValues(w, r, field, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// LogHits operation middleware
+func (siw *ServerInterfaceWrapper) LogHits(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params LogHitsParams
+
+	// ------------- Optional query parameter "service" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "service", r.URL.Query(), &params.Service, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "service"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "service", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "level" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "level", r.URL.Query(), &params.Level, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "level"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "level", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "host" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "host", r.URL.Query(), &params.Host, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "host"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "host", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", r.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "q"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "q", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "attr" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "attr", r.URL.Query(), &params.Attr, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "attr"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "attr", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", r.URL.Query(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "from"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "from", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", r.URL.Query(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "to"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "to", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "step" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "step", r.URL.Query(), &params.Step, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "step"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "step", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "group_by" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "group_by", r.URL.Query(), &params.GroupBy, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "group_by"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "group_by", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.LogHits(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// LogContext operation middleware
+func (siw *ServerInterfaceWrapper) LogContext(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params LogContextParams
+
+	// ------------- Optional query parameter "before" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "before", r.URL.Query(), &params.Before, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "before"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "before", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", r.URL.Query(), &params.After, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "after"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "after", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.LogContext(w, r, id, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // QueryMetrics operation middleware
 func (siw *ServerInterfaceWrapper) QueryMetrics(w http.ResponseWriter, r *http.Request) {
 
@@ -2357,6 +3075,354 @@ func (siw *ServerInterfaceWrapper) ListSecurityEvents(w http.ResponseWriter, r *
 	handler.ServeHTTP(w, r)
 }
 
+// SecurityFieldValues operation middleware
+func (siw *ServerInterfaceWrapper) SecurityFieldValues(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "field" -------------
+	var field SecurityFieldValuesParamsField
+
+	err = runtime.BindStyledParameterWithOptions("simple", "field", r.PathValue("field"), &field, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "field", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SecurityFieldValuesParams
+
+	// ------------- Optional query parameter "service" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "service", r.URL.Query(), &params.Service, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "service"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "service", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "category" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "category", r.URL.Query(), &params.Category, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "category"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "category", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "severity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "severity", r.URL.Query(), &params.Severity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "severity"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "severity", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "min_severity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "min_severity", r.URL.Query(), &params.MinSeverity, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "min_severity"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "min_severity", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "src_ip" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "src_ip", r.URL.Query(), &params.SrcIp, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "src_ip"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "src_ip", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "actor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "actor", r.URL.Query(), &params.Actor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "actor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "actor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "outcome" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "outcome", r.URL.Query(), &params.Outcome, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "outcome"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "outcome", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", r.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "q"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "q", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", r.URL.Query(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "from"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "from", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", r.URL.Query(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "to"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "to", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.SecurityFieldValues(w, r, field, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// SecurityHits operation middleware
+func (siw *ServerInterfaceWrapper) SecurityHits(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SecurityHitsParams
+
+	// ------------- Optional query parameter "service" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "service", r.URL.Query(), &params.Service, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "service"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "service", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "category" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "category", r.URL.Query(), &params.Category, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "category"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "category", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "severity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "severity", r.URL.Query(), &params.Severity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "severity"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "severity", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "min_severity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "min_severity", r.URL.Query(), &params.MinSeverity, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "min_severity"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "min_severity", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "src_ip" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "src_ip", r.URL.Query(), &params.SrcIp, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "src_ip"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "src_ip", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "actor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "actor", r.URL.Query(), &params.Actor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "actor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "actor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "outcome" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "outcome", r.URL.Query(), &params.Outcome, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "outcome"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "outcome", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", r.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "q"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "q", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", r.URL.Query(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "from"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "from", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", r.URL.Query(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "to"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "to", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "step" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "step", r.URL.Query(), &params.Step, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "step"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "step", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "group_by" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "group_by", r.URL.Query(), &params.GroupBy, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "group_by"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "group_by", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.SecurityHits(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // ListServices operation middleware
 func (siw *ServerInterfaceWrapper) ListServices(w http.ResponseWriter, r *http.Request) {
 
@@ -2492,7 +3558,12 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	}
 
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/logs", wrapper.ListLogs)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/logs/hits", wrapper.LogHits)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/logs/fields/{field}/values", wrapper.LogFieldValues)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/logs/{id}/context", wrapper.LogContext)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/security-events", wrapper.ListSecurityEvents)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/security-events/hits", wrapper.SecurityHits)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/security-events/fields/{field}/values", wrapper.SecurityFieldValues)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/metrics", wrapper.QueryMetrics)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/metrics/names", wrapper.ListMetricNames)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/services", wrapper.ListServices)
@@ -4027,6 +5098,348 @@ func (response ListLogs503ApplicationProblemPlusJSONResponse) VisitListLogsRespo
 	return err
 }
 
+type LogFieldValuesRequestObject struct {
+	Field  string `json:"field"`
+	Params LogFieldValuesParams
+}
+
+type LogFieldValuesResponseObject interface {
+	VisitLogFieldValuesResponse(w http.ResponseWriter) error
+}
+
+type LogFieldValues200JSONResponse FieldValues
+
+func (response LogFieldValues200JSONResponse) VisitLogFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogFieldValues400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response LogFieldValues400ApplicationProblemPlusJSONResponse) VisitLogFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogFieldValues401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response LogFieldValues401ApplicationProblemPlusJSONResponse) VisitLogFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogFieldValues403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response LogFieldValues403ApplicationProblemPlusJSONResponse) VisitLogFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogFieldValues429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response LogFieldValues429ApplicationProblemPlusJSONResponse) VisitLogFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogFieldValues503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response LogFieldValues503ApplicationProblemPlusJSONResponse) VisitLogFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogHitsRequestObject struct {
+	Params LogHitsParams
+}
+
+type LogHitsResponseObject interface {
+	VisitLogHitsResponse(w http.ResponseWriter) error
+}
+
+type LogHits200JSONResponse Hits
+
+func (response LogHits200JSONResponse) VisitLogHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogHits400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response LogHits400ApplicationProblemPlusJSONResponse) VisitLogHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogHits401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response LogHits401ApplicationProblemPlusJSONResponse) VisitLogHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogHits403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response LogHits403ApplicationProblemPlusJSONResponse) VisitLogHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogHits429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response LogHits429ApplicationProblemPlusJSONResponse) VisitLogHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogHits503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response LogHits503ApplicationProblemPlusJSONResponse) VisitLogHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogContextRequestObject struct {
+	Id     ID `json:"id"`
+	Params LogContextParams
+}
+
+type LogContextResponseObject interface {
+	VisitLogContextResponse(w http.ResponseWriter) error
+}
+
+type LogContext200JSONResponse LogContext
+
+func (response LogContext200JSONResponse) VisitLogContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogContext400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response LogContext400ApplicationProblemPlusJSONResponse) VisitLogContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogContext401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response LogContext401ApplicationProblemPlusJSONResponse) VisitLogContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogContext403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response LogContext403ApplicationProblemPlusJSONResponse) VisitLogContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogContext404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response LogContext404ApplicationProblemPlusJSONResponse) VisitLogContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogContext429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response LogContext429ApplicationProblemPlusJSONResponse) VisitLogContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogContext503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response LogContext503ApplicationProblemPlusJSONResponse) VisitLogContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type QueryMetricsRequestObject struct {
 	Params QueryMetricsParams
 }
@@ -4336,6 +5749,223 @@ func (response ListSecurityEvents503ApplicationProblemPlusJSONResponse) VisitLis
 	return err
 }
 
+type SecurityFieldValuesRequestObject struct {
+	Field  SecurityFieldValuesParamsField `json:"field"`
+	Params SecurityFieldValuesParams
+}
+
+type SecurityFieldValuesResponseObject interface {
+	VisitSecurityFieldValuesResponse(w http.ResponseWriter) error
+}
+
+type SecurityFieldValues200JSONResponse FieldValues
+
+func (response SecurityFieldValues200JSONResponse) VisitSecurityFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SecurityFieldValues400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response SecurityFieldValues400ApplicationProblemPlusJSONResponse) VisitSecurityFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SecurityFieldValues401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response SecurityFieldValues401ApplicationProblemPlusJSONResponse) VisitSecurityFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SecurityFieldValues403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response SecurityFieldValues403ApplicationProblemPlusJSONResponse) VisitSecurityFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SecurityFieldValues429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response SecurityFieldValues429ApplicationProblemPlusJSONResponse) VisitSecurityFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SecurityFieldValues503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response SecurityFieldValues503ApplicationProblemPlusJSONResponse) VisitSecurityFieldValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SecurityHitsRequestObject struct {
+	Params SecurityHitsParams
+}
+
+type SecurityHitsResponseObject interface {
+	VisitSecurityHitsResponse(w http.ResponseWriter) error
+}
+
+type SecurityHits200JSONResponse Hits
+
+func (response SecurityHits200JSONResponse) VisitSecurityHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SecurityHits400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response SecurityHits400ApplicationProblemPlusJSONResponse) VisitSecurityHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SecurityHits401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response SecurityHits401ApplicationProblemPlusJSONResponse) VisitSecurityHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SecurityHits403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response SecurityHits403ApplicationProblemPlusJSONResponse) VisitSecurityHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SecurityHits429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response SecurityHits429ApplicationProblemPlusJSONResponse) VisitSecurityHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SecurityHits503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response SecurityHits503ApplicationProblemPlusJSONResponse) VisitSecurityHitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListServicesRequestObject struct {
 }
 
@@ -4467,6 +6097,15 @@ type StrictServerInterface interface {
 	// ListLogs List log events
 	// (GET /api/logs)
 	ListLogs(ctx context.Context, request ListLogsRequestObject) (ListLogsResponseObject, error)
+	// LogFieldValues Top values of a log field
+	// (GET /api/logs/fields/{field}/values)
+	LogFieldValues(ctx context.Context, request LogFieldValuesRequestObject) (LogFieldValuesResponseObject, error)
+	// LogHits Log events per time step
+	// (GET /api/logs/hits)
+	LogHits(ctx context.Context, request LogHitsRequestObject) (LogHitsResponseObject, error)
+	// LogContext The log lines around one line
+	// (GET /api/logs/{id}/context)
+	LogContext(ctx context.Context, request LogContextRequestObject) (LogContextResponseObject, error)
 	// QueryMetrics Series of one metric
 	// (GET /api/metrics)
 	QueryMetrics(ctx context.Context, request QueryMetricsRequestObject) (QueryMetricsResponseObject, error)
@@ -4476,6 +6115,12 @@ type StrictServerInterface interface {
 	// ListSecurityEvents List security events
 	// (GET /api/security-events)
 	ListSecurityEvents(ctx context.Context, request ListSecurityEventsRequestObject) (ListSecurityEventsResponseObject, error)
+	// SecurityFieldValues Top values of a security event field
+	// (GET /api/security-events/fields/{field}/values)
+	SecurityFieldValues(ctx context.Context, request SecurityFieldValuesRequestObject) (SecurityFieldValuesResponseObject, error)
+	// SecurityHits Security events per time step
+	// (GET /api/security-events/hits)
+	SecurityHits(ctx context.Context, request SecurityHitsRequestObject) (SecurityHitsResponseObject, error)
 	// ListServices The service registry
 	// (GET /api/services)
 	ListServices(ctx context.Context, request ListServicesRequestObject) (ListServicesResponseObject, error)
@@ -4849,6 +6494,86 @@ func (sh *strictHandler) ListLogs(w http.ResponseWriter, r *http.Request, params
 	}
 }
 
+// LogFieldValues operation middleware
+func (sh *strictHandler) LogFieldValues(w http.ResponseWriter, r *http.Request, field string, params LogFieldValuesParams) {
+	var request LogFieldValuesRequestObject
+
+	request.Field = field
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.LogFieldValues(ctx, request.(LogFieldValuesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "LogFieldValues")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(LogFieldValuesResponseObject); ok {
+		if err := validResponse.VisitLogFieldValuesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// LogHits operation middleware
+func (sh *strictHandler) LogHits(w http.ResponseWriter, r *http.Request, params LogHitsParams) {
+	var request LogHitsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.LogHits(ctx, request.(LogHitsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "LogHits")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(LogHitsResponseObject); ok {
+		if err := validResponse.VisitLogHitsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// LogContext operation middleware
+func (sh *strictHandler) LogContext(w http.ResponseWriter, r *http.Request, id ID, params LogContextParams) {
+	var request LogContextRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.LogContext(ctx, request.(LogContextRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "LogContext")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(LogContextResponseObject); ok {
+		if err := validResponse.VisitLogContextResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // QueryMetrics operation middleware
 func (sh *strictHandler) QueryMetrics(w http.ResponseWriter, r *http.Request, params QueryMetricsParams) {
 	var request QueryMetricsRequestObject
@@ -4925,6 +6650,59 @@ func (sh *strictHandler) ListSecurityEvents(w http.ResponseWriter, r *http.Reque
 	}
 }
 
+// SecurityFieldValues operation middleware
+func (sh *strictHandler) SecurityFieldValues(w http.ResponseWriter, r *http.Request, field SecurityFieldValuesParamsField, params SecurityFieldValuesParams) {
+	var request SecurityFieldValuesRequestObject
+
+	request.Field = field
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.SecurityFieldValues(ctx, request.(SecurityFieldValuesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SecurityFieldValues")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(SecurityFieldValuesResponseObject); ok {
+		if err := validResponse.VisitSecurityFieldValuesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// SecurityHits operation middleware
+func (sh *strictHandler) SecurityHits(w http.ResponseWriter, r *http.Request, params SecurityHitsParams) {
+	var request SecurityHitsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.SecurityHits(ctx, request.(SecurityHitsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SecurityHits")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(SecurityHitsResponseObject); ok {
+		if err := validResponse.VisitSecurityHitsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // ListServices operation middleware
 func (sh *strictHandler) ListServices(w http.ResponseWriter, r *http.Request) {
 	var request ListServicesRequestObject
@@ -4954,125 +6732,149 @@ func (sh *strictHandler) ListServices(w http.ResponseWriter, r *http.Request) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7D1rd9s2sn8Fl9t7IrWULPnVRD49XTdN0twmaW6Snu5Zy2vCJCRhTQIMAEpWY93ffg8G4EMUqIftPHY3",
-	"XxJLAsDhYDDvGXzwQp6knBGmpDf44E0IjoiAP98QJead05EiQn+MiAwFTRXlzBt4b0nIWSSR4miGqUKX",
-	"ZMQFQULPoWzc9XxPhhOSYD01oYwmWeIN+r6n5inxBh5lioyJ8BaLhe+lWOCEKPvcx5mQ3PHIdxOCAkau",
-	"1UUIIwLER0hNCEoFmVKeSZTiMfHRjKoJfC9xQtCIxnphDRDVq7zPiJh7vsdwouEwSy1Di69fEDZWE29w",
-	"1N/3NfT55xJ+qQRlY09D/1TwxIEghYXKIVQ0IUhgpsGjLIwzSacEtd48fYwODg4etU9QREY4ixXijKAJ",
-	"z0SO0EDxoAn2kX5wFfIRFwlW3sCLsCId/VDPBfCvZP6OMMyUG8cKfstBvyJziVo4SiiT8J35NbAAB4iz",
-	"eF55AT0nxHFMxINGpJs1lkD/RpCRN/D+sleS4575Ve5ZYDXoL2hCHWC/5FIhqkgiEWWAQ00KTY+PYZHq",
-	"0y3w3qDf6/maACy59uDjOur1vd9E5Doggf4YoBYjMyIVGlEhlZ9jqY24QAGWYePecljVCSM8yPM9wjRQ",
-	"Z/lHLEPv3LXdb4mY0pCsgvgbi+eITDWu7W5LgqQZLVFLkJRghS9j0tZQkus05hHxBkpkxA20nbsENuzK",
-	"ph22IL7SyyxgA56bafu94o2wEHiuf5VqHgP5c5Hoz+/ItVr/crMJlwQlREo8JijkTGFNzWpCJVLkWqFW",
-	"iCXpUCYJk1TRqXlj1yu+b2IV+0fHm1nFO74K6BMWudgEuV7HJhifNR4uvjtPWPieIDLlTBLYq59w9Ia8",
-	"z4gExGqEEcMtcJrGNMQa9L1U8MuYJN/9U+r3+LDlYX5tZpmHLmPiFBWCQJ8PjZFLHs0R1ad6imManVh+",
-	"D0sg/cISvhlREkddTQxPubikUUTYpwRcc83T1881r0QxDq8MUDwlAh74QCIZ8pT4+VtZHkolYrzOMRe+",
-	"94qrpzxj0ad8hVccySycABPVPLQKlIUXYHvH+QssxuRToxcIgVyHhEQS9dFL+lMOzkvM5pZY5Wfa9AcS",
-	"CawIAsGit5VcT3AmFYn0IW1WqVxPtqP3qkPh6b8znKkJF/RPEn0u4qYSJVRKysaalDN2xfiMwUb8zvAU",
-	"01hLi08NnFRaUaISZSUMJ0YTRVjjD4h5TKeEoYjEeH6vmyKzNOVCkegliSh+B4z1MxwNy0uC6tP0U4Iu",
-	"CB67lH7S6evnv5K5/isVmkUpanh+KAhWJLrAalux4XsUKHHlayOJHD8IMuVXOz4DWKfcXpXQw/W8utqg",
-	"CpV3VS4L8j6jQp+rM/1O9g38qqIKQPhVLJXKFr/8JwmVfohB7nOWZmbvo4jqrcDx6wquRziWxK+hP8dZ",
-	"VaWw2mezSnF77JQq1gE8w37o1/Dmexmj7zNif9aq3xIqcRz/NvIGZ9sp8Ocu8jX80yzZYEYgUObW2CAJ",
-	"noM2gDDjakJEd2VX7YZadDm3LiZCrR6LkV7BEuwy8H9MCEMUVHsSoVbJakQWkwcSBSMuAlAk73SYYnxJ",
-	"YtlMTY4pK+/GuKKj+QURosmwjrHUWqWiI8s90AjTOBMaUjpCmM273oBlcey7TrXk8XTHY62RdNHwyvBb",
-	"IxORZEoEVfNNtA4b+jYfDIYDFmrdZgLRcWawbEw2NAHNcts9lAorgDo3zlLCIv2brwnJ/JGjy2Gt+Z7M",
-	"kgSLufPFpzjOiHv74CekJlghJeh4TDRJUrUMOM+0dC4eyrLk0tqwK/wv353qXhSkWNmC/I2XkJtD2njK",
-	"XmOjQC6ftIKBbcXJzHF18PmKh2gLZg+PagT0TWbUGffJM4Zw3YYBdSQCJjBAVEnN0igzJIWl1UNalnVJ",
-	"NKJxrPeK+WhGLiecXyFJQkGURDEZKcQz1faHDJxaAY0CHwWlDAoQZhEKsjTKv+gOmed/PMl+RY1ZkpN3",
-	"QpSg4YWaCCInPNYEE/PxRcgzIzZJmFk6mRAs1CUB8sCMJzieOw9A47EvX3IHV1eTYIf3WJLmSw9YSxCF",
-	"dK/tPENYD4GdP0GBfkSAJIlJqCQQgpzgFJxSEdUTE8qwMkSa4DTVIGtSs7hpInvzMxBmFakNw3/JB9gJ",
-	"5eY0THjBx4/173b8yv42THsJ497lw+zsYvsb3T7mdxi+KMh2/sp4MmCTFr7HGdlCyXCBsPDXz1l6202D",
-	"a9CuH7yM+E2jq7uqtaTrzph3LAVqLb77Bs9eGvdVQYpvK2IwP46UjbjnezMsmJE1oaCKhjh2HrXqUzcp",
-	"q3UuZwgDSSIo0SwuxUJps3AkeALEzmcMCRISptAlmeAp5ZkYgIQN8HgsyBgrAh58gsPJkAUzyiI+C7Qh",
-	"oxGENQ8FpoeR4HGs104IZsDwpMIswiJCEZlSo620nvzx8rR9kutjEs0mhA2Zft6fHRlqCzH3HgS5l4+q",
-	"eeBbEzGYYZFkKUA0oZqHz12stAC9inU81ahOqB6e4GsPpLhGPhw0F+aXsFnX+XuOCYRpq7bKky85jwlm",
-	"+kcT4tgkMM35eGrGLkAv2DTlF33iHVx/Hf/erK7WnaYrSyT4ujqjf+zSaG9nLhlFeGsl4w8jkd9hMSZq",
-	"2WzquzzTJWEty6hc8yoiC/vVuEKve7SilN1BzTWUvPHVzCg9Hk7e9tbcH2a825qb0UhN9CGCIAynZSDJ",
-	"sIoBmk14TFBCWaaIBJcoRkkWK5rGRI/t96SP+kdS/7Lfk0PW4gL196WPZhMaTlBEpzQiUs+CNSpe8X7S",
-	"Rb9p+8+AIX3j08QS9Q+kjzAEKEeZJJE+2w0molUN7KFyaQKPgT9R68NZxsEvfGacv5eSiCmJrGa+wtWC",
-	"QqRCCCg/WWOtiIxBoY4V/EOcp+zJlDSF70LMONM8HxE2JTFPCdLEYYMhxlEkEhzTP0mEFEetIlT6P29/",
-	"e6V/T7PLmMoJiRAHm2jI3pCISiSVIDiRwILTzAyYEoH+IJdveXhFVLuLnlzjUMVz2H4+QkHMx1plNeJC",
-	"/5XrBIE/ZEGhvwDfTwWRhCkfJViFE83xjRLlZMRKCXqpSWgdqyk1hzoGP2y2i/xVXnvuMq4rStiKScO0",
-	"qArdCi1liogpji+kiaVXBhXxRWNfZbLKfbNUq5BkLHBENKVGfMbckb8l7TcHpVjSAYGL2idcKjf825kI",
-	"MR8XimSTSeAUJHy8itCYTEm8ibW9gEGaW1uVyelFSDFr8j8ogcMG50QNqwae8kkuBNpXX32X+3DsNFlL",
-	"yjqiC8aCszHJdZIlvubwL+zqMrCc08y3g12Y0PognW7ywADjFAiHIUkVuDFQ6/d3j3fwpJV2Rx3nOMx1",
-	"rpVJOFROj4HvhViRMW9wyqyjMZ6pkN/Ri7XkwOKZaGAmUoQXNN1MsMW7VCBwbZUskwZWaavJk+57JgTn",
-	"9pNOcJoSRqLddtNlxBdueSurlfSWiauE3/VuIDzvwwdlpPBmH9QyPl4bMafVGa0IQfAKUldGPI757ASl",
-	"WEqNMCxRYFOdupsR0+jJekpJHD3JXb917zaJI+eWCeIj0h13UQD5BV2IbQaQt3LJo3nX6EddffRd0K07",
-	"GDXIDQzreWhhTj8tbJ0dYisVYt5OxV3KR3HquXZJk/+mwsmJVbKK7ydYIUlYJFEh5oxRivCl3n4Tomh+",
-	"0VtY5U/B8B2BRp3DYVJfKiBIxVMYE3M2hoAFZmCw58oASuNMomCsZSDs7DIuP4fpWt/93axXeJPbmrob",
-	"dJT/aGP3VvbpGqPLefC5iz+dLsXYgCkZevWNAyroyQC1sEKchaStDylGEZ6X9qAe4KPgwPx3lOh/+xOz",
-	"Ut+aZNc4SSHRrJ/oU4CVIkI//B+t3plMJtH5Teus33l0ftbrPDr/0PMPFjdn/c739vPh4ubhWa9zZD8e",
-	"LG4eHp/1Ogf2877+fNjrtWVtlf3FTX95XP+w/HzTPzzstRM7B0Y+Or/ZP+t1Ds/bk5t+1P7GxYuf/1wj",
-	"n/7+wzr5VF7w7LTzd9z5s9d51L0YDIed8++cq77IlfH8sIDeDMbJZTYG+6JwR2qEggjyvRFWDQ7JJXfs",
-	"brxP82SjnWqzM+ZjWbEiDZcJjLVaeBrXGuSfn+m94ON7cdaVLv+vHGyZg/GNTrKKp+cuHrlK+MTpFSwc",
-	"gQ43YOmd28Ynt9alVYLh4rQlve2mXBUm+VZbVNrmxdYcr+7M+52Ta5cslq1VO5cGtuQn3xEVn/Ywbfb2",
-	"5wnVt8TNCimdN+Lr1VYHvCpjcOfP087fLwbn9q9e59HFoHv+rVPUlA95rmWK25dycUXmy8ZbkwOlNNSa",
-	"k0xMGvxuy+3udXEfWBjkV9+qAlHzJrzmlDm8kHg63sqrk0esqmMpU8eHnu9wTCb4estVE8q2HCmzZMuR",
-	"LkfDUsmNVCS9pY8B3AlFCgOE8qrBPY3O5j14C2GOj+Ptg3jK9u6JKlEsXAp8k4unho+yrKNIALKQbELD",
-	"GyKhZGXF7WBLprZz5607pJTsig+7QS6EKJK6N4LfMuUkzzrUC/t5vZYp0DBQNCNwOZFhx/A8Q0WgWp8H",
-	"nIfrb60Af417O7OdvmrUX6ZG/TG1aEt1fuVMbFKtX5HZJ8i6vzLru3yVoSCqi55D9FdO+IxB1WZeRbYD",
-	"w/1Sc/HN27twnxdPrGDmzdPH6NHh0fdFOVlEFKaxdFn/+gcnQsCn4VBFnoAz2FatmfI0H7yu8IVJWbLP",
-	"NVWy26Cz4sh34HRtrFmYAikb01wlEfv7A4n+1rHFVJ3nP4OwQiPKIAhHGfhVmvPAy1D1qraoqIrXRyrr",
-	"Hr7f3zxHDCeUjZeK/vTwExTgS56pwWWM2VVg3OpG6dMQIInnJoASx5sDJ1bXNgAWL+EiJUPOS+l2YyIV",
-	"xJ6wplSoUHAKhTx38FZmZTX+WGH3x4cbuX1C2cWtAo33ZEsvpUzexaGXR3Tzit5Nvj18yaekqtIUGdeo",
-	"5yPM7ELtL8PVV6OOuykpRfD7q3JyLwGLL8R952RI5vy5XSL3kHsUY6kultKbtlNQYJ4khN2HjVevqKmn",
-	"P8VGA4MsKN+zNanu2ppCPtWj3dgUnOmloOTHvjGSmEbV9LzbpV4V1TM5VvK3WrOnDn/ahpjNP4ZD2RCo",
-	"caWKx3wGMfeIgs02oePJpnzxt9Y+bsoFVyT1i/RNH+3rvw56kMi5lPSJstQVkusnW8TijuqxuH5P3vSP",
-	"5M1+T94c9D5JNK1snrJWGtecnXpt+//FcNhpcHT+USTvrpr0Jus6D33OsEg6WWojnn2LXI3Y7zViK8mv",
-	"waM82gm4Pba4/b6O24NeHbmts+McmTcVvO77hxDrzIObR4ub414FzQf6s8bz9yXej3uHDx3hzoPFTb/X",
-	"K4fqTw/LPYHvfoSdOcoHHJ/1Og/1/kC0tWGPlmXDruki2l5y+BfpmEmoV0ARiSmo+K1fXp4+7rz95XT/",
-	"6DjvmxD8rfOCjicKEkM6ehZWmSABMmXk7S56pQ+ktcQucXjVNR6UpnDHw/oL+t5MUEV+Y/G8LMqt+Z5t",
-	"NZnzJGcidpLYRKlU04b+X6Lf37ywzUcePTw+QYyj56+nxyimiggcSx8xzjqnbx8/f47CCRY4VERIlBIR",
-	"EqY6hIU8ItFyolcmaO1Ve4cPl2gOHv3jYG+v1aqGof/vv74ZZr3e/vGDVvvb7/yTHwad85v/1hRx2nmK",
-	"OyNNY+1v/9r+cf0sx6TvWgMgrG/bP7b2Njzzr66Htr9tDYc/bpq596Nz7o+tv9x25jfbmjZ6t12i5o9C",
-	"N2nIriBTHGfGWDV6TM5sekiW/b/qfHy7pIqjVV5T8oX+l5tMUUkvfau1N8MyLgkWRJxmmqQd5yrvn9EK",
-	"4tlFt9sN2ico0EZjYDrDgGvgfQY+YR8FYEcG8KXeCZNxf0XmsmirBmYGPLOEUJ8c0yOCWoXQZefjCEka",
-	"gVu4ZFKDvOapSJ6AMqua0QVuYttPzYdmRUMG3YpKAIlCKR5TBkRzUqsSA9pJiehYUSV4HGepPCmyfmmo",
-	"VyRjKpWYn5hySnkCi+shCWZ4TBJiakrKYkvzeItj2R2yITP+l6IDD2Km8uvUdlCBLwfoJ8Ag0gfuILwi",
-	"c/iDBBYg2Bjg9mY2hSrOIQuuO3HJ3mFYgFp2O7fcyHYXAYgKjFgqhwzWgYIMVWuK0EXg85FQv1J4rYKm",
-	"viIBIOB1sQsDFFOpEGZyptlziIWY1/robcxE1TIKYf3uxRRnkz30GgM1CGKpoXOJpakjaWl68RGN2gMk",
-	"oauYfSwjsyGzFIaFoFPbwo9nCkWZeUcCSuQYp7KLTpGBQe/HJc8Y4IyqHFuAYgvPyZBpUx9aQqBMQhkO",
-	"Roe9nqkoiWlImCRl9w3vNMXhhHT2u72Kz8orzwn630zT1enr557vTYmQ5mT1uz0zg6eE4ZRqXarb6x4Y",
-	"DjcBDrGHU7oHNNsBUtDfWdWkINPnETxNqqLW2CQ2Vzpz7fd6a/rLrPaVuXOJfV6bu2xNb5l87G5YYzbq",
-	"gTRnwkeXpnkH9BE67PWbwCrwsLfUCgkmHWyeVHYG0zP2H22eUW8utfC9o22eVO2FtKj2dIC9rTIuzbzx",
-	"WEIwDZidB8W/dfai8Q6uRYgBSwfRPAZXeLlhhcf3Jx7NtyAYK5dNnVHh0y4Bf6l5A6QK93sIBhgxwUco",
-	"nJDwSh9WytBRWdeneV5ulHjV2pLCI2YTh85WEwML96OXL174xEwypvF5LbUaKD1biuDEG3gpnifQ1XRR",
-	"NvvMQbWvWHqcygqxXG22SjJIVTnY29Nfyq7FUzfkyV65S5AjzlNvYOr3SkdTaU8veZH6vdIxpBWhRdmi",
-	"aeszaboQLJZPojUFahyjvxPH2JIjuI+2pmo0wxLZ2Eyt1dYLbh7boJwYrfP3Ny+W28c6uhXGlF3Bij+T",
-	"mFQJf+VkRLUB9W6z+qEw8Jsca91LHs3/skcjOLzPiFqz+rj6665LvyFpjMN1wIv6iN0esQDe2NvMsSr9",
-	"Hj8hD+4fbMWDTb9BmHC0DVyOjmyfj+MbxoxwtTnIzlx/4a+oD3sfzNYvzFHSNL5KPj+v0H6NMxw2H0St",
-	"K5l1IyuYv1g6Mq+xfkbRU/PzkYLZjTuSgu9WGp8t86E7qYx3FgBf6eVe6OUZUXcmlqq0OPtg+gVrk6Rs",
-	"F2wlSF2L2FYfef6zt9Daj22JtEyVb1bF125q6cfTiT7xkUBYIivM//3Y6X+CHLekfJ+CfAsXgPRWjrCj",
-	"y7lZzUQfoE0HVo2974t2fQVt365T4cJfBwrkYFNppYEbkrLF4A6cZuWpBk3Idh9EWEFDGduKk0rTUt3V",
-	"QX3/EO5ZkB/xooUNsNoHrwfznhu9N/QhK2lsz9ywsMVAc+/BFgPtfR5aSnxcJgwl/Q195cek8BmDF70w",
-	"IJ8R9ZQKe96aDbwVywuWcpteiiRyr/cvYYJ9bjfYDh4wyLGrcdC9D3YbFo289Fm5gR+X+prEP0D4VSW+",
-	"N5WYM4vTXUlnG204P9V3U4dzIs3r0caksVfX0g0LDySETU52aXWNAjMEhNeqGvGrKR6rvfkGjl1eEHRn",
-	"pn2n+IPJmb/f4INGsI9sI3pNTNLcyBSRCCIR4LiknIFI7qK3thcvFgSxStYGHmPKvvRT/Rm5ex6NrRxS",
-	"+Lh1fKMmws2BMF5lcyfVyFymQgW0Gs37x685OdAYhc3zqOqQAXeGsChERam9TMak/0DrCF8r1cEVmdse",
-	"dK6giybRW4ZbKpHHIjSBx6Ra5VBmmZ+XZRMeDm1d73biqXIpwScOGJSVL83H0d7YBh2STaXKLkEDEynf",
-	"KWbwjChbi7Oi65nNXNb0rsh8vRdfsxLngqL4aac1v7rtvyC3vWVkO/Kxqgaw9wF2u+apd1IydGeSaMbF",
-	"FWVjOBeUVdOtWvqUhDickAjFnF9lqUTkOqWCtLsI7qWZYRFJ9OzJuyHLUz4Oe4fA/KgqUmliKqFdsxZm",
-	"kOFhSkDL+1mCLgLChvKbGQ0hHjCijLgY4ZsKnW8XYbCXCdnnfdWO78lHpbF5e6L13YrqaaEt2V0bwyWV",
-	"RBDUOuwdtk+WKOqKkFRTlO8gqRXCeZZz3I9nmm2SPl9p7z6DFUWiY57BVUr19u6q4EZzzYjROxlr/k7W",
-	"UM7XYz5e7759oQfsanflN3U2OFfNBZ2QNnOr6znzZrU7Xs65Xcue2q2cG+8apRJNuFRNzk3oOtx41ebR",
-	"xqs2N+Iabg11+GjzvtKIvM9wTNUc9P8fIH8pqGL9BOE4RkkmFZrwOGp3EdRaT7hQE8yiIQuwUqJbSy79",
-	"wXyG5Wy6KWQl5s1uFedd9ArKx2yVI2JZQgQNcRzPUQsW/WGiVNo15Uw/HPb2g7Y/ZLbqUEIOtiaCYC+A",
-	"8gZru2xBIHptN31UsV+v5Nuv1SH9cP7dD567cDCvztuGfjbsH9y6vM0+c+/f1utdNrJd6/WO+dgeva8O",
-	"i0aHRYmkipyyX2znkjbJ7s0Ovyd5g1hKJGrlDVq/QyZzsZ03LrI589BAFhhAccetTbwHvaq4XmHIUiJQ",
-	"IBVJA9TCMR2zMo38d0avEUl5OGkDk9IKGiRM+khmiY8SynyU4GuwC/B0rGGAHHdp0kG76K3S6hwf1Sr4",
-	"oI4AyvId6fxLJYCw9EHPTBkygWeoWPxUoYRLhfp9v9frmfeBAiKLJZetARnYLy2qN0RH35XoNAnGbrZn",
-	"6zNvp0RUG601iD275bnYszvfGKF1XKK9QxF+HYIXmrruQZgBld5Gmm0rfOABG6XP4b+i8Kn1/4ZbUeCG",
-	"kqKeCgqp+tHJVuWzrfK+k3ZznB9aTm1JQnrw4qOKKkdXsAabrGjtYHnAV5HlEFlvC5aiBUFxuUYut3JR",
-	"tJPg2oP71NdaNSWz+6yFKbVukPcXIDIiuiIyipv5yxvQ/70J61fGZ6yKAVmUelFhVJV6XGc3YsuLCjtW",
-	"t1pHbnlflCe5XvYRzGnbXAd0st1N6up1Gmvl1jbNegoRtd+7nX1t3siWn9zyjapXu+7mJ6i2TCnf5fBO",
-	"rgKsUEywVLnmNCWiUXFaana0vfZUNqZfBwjIaQMEXMKCcBQJImWj/DX3sTR4MA63cWBsdqDAlTVNEJj7",
-	"bBpdKMd3gsDyBCqRveOmCYr8ChxXxqHMwpBICZVf+V3Tzf1bdvHpfPUd3JfvoFYD/lUba3Qg1DB1Wy9C",
-	"tfH0ejcCuA8kIQxRVr3hhQsLgnUVzOz9SzMszTXveo6PZhNs3POm69GQLbc98sFwp8rmEw9QkKUBapWD",
-	"bHCyenVM20dBDPe6tsyvQ2Zjh7VBEZ+xALV4HBEBV0AKYmK/SP8CI2yTJWOl2t/sd0OmQbMpOm2YH1i+",
-	"EaCWzdIhTCFcoqXt8iUYHcPi+zPqs9U+Xh+p1Donq/+kauvqPU15V4nKsaw2VF93MJculDtb7vVxdr6w",
-	"9cq5TmqqhveAedsnrdwRurnXRreUoJZ7rMrjl0vNNfQioK9Xpuaa+epcF2q6Kz4o10ybxA4Ow7KQvVtL",
-	"oXTOzBt0LMXvpLc4X/x/AAAA//8=",
+	"7H37d9s20ui/gqvtPZFaSpb8SBP75PRz06Tx3bxukt58ZyOvCZOQhDUFMAAoWY11//bvYAA+BUqUH0m6",
+	"61/aWASB4WAw7xl8aQV8GnNGmJKtwy+tCcEhEfDPd0SJRfd4pIjQf4ZEBoLGinLWOmy9JwFnoUSKozmm",
+	"Cp2TERcECf0OZeNey2vJYEKmWL86pYxOk2nrcOC11CImrcMWZYqMiWgtl0uvFWOBp0TZdZ8mQnLHkh8m",
+	"BPmMXKqzAEb4iI+QmhAUCzKjPJEoxmPioTlVE/hd4ilBIxrpiTVAVM/yOSFi0fJaDE81HGaqMrT48iVh",
+	"YzVpHR4Mdj0Nffp3Dr9UgrJxS0P/XPCpA0EKC5VCqOiUIIGZBo+yIEoknRHUfvf8Kdrb23vcOUIhGeEk",
+	"UogzgiY8ESlCfcX9OthHeuEi5CMupli1DlshVqSrF225AH5BlXyvSLwK9EcaqokGGiOpSOwhjOYTHhHE",
+	"kuk5EfqJNBvvoSlliSLSA3Al4gKFeCFR2x9IX5OFvzcI/aMhizgbE4ECnjAlEZbmQecIEAM4QVO8QBMe",
+	"hQgrNOVSoUHf6/f7AIPsod8Mbg7zx7v9IYOHiM+IyGfqDVkNrvToEq5irBQReuQ/Pw26j08/9buPT7/0",
+	"vYfLT3I6CU9/cKLu72TxgTDMlJs8FTxLd/2CaHzgcEqZhN/MU9/utY84ixaFvdfvBDiKiHhQS69mjtKX",
+	"/CDIqHXY+ttOfpJ3zFO5Y4HVoL+kU+oA+5VGKFVkKhFlQH76FNUtH8EkxdUt8K3DQb/v6bNjT3of/lx3",
+	"8L3WSz4+Vspx1PWv9DxRBJHPCY6oWiD/giyezHCUEB+1BYkJVvg8IkcIRxGaJlIBBXU8TWEjLpC/g2O6",
+	"E/GxhPNDLuOIh6R1qERC3N+GNSjFTwOsVDjC7q79ruwHr0RK/3xy+tOTVdIBzJyY+QYPs8dYCLzQT6Va",
+	"RHCkuZi2DGZecOnYrjcsWiAy05tsyIxKNOFS1W2YflbH3XYPDjZzt5d8/JLMSFQDipoQSVCkR8jivnQa",
+	"Ih3edGN9HV0bkEpobYDVNyJ0yTJf/+mjNiNzIhUaUSGVl57KjuZsPpZBLRvmMKvzTMBCGhFMH4JP6Z9Y",
+	"Bq1TF7LfkyARVC2OA+WSgK7Nx3poHWjwsH77H27e/hSip1iRMReLtWQQmEGUXIsUgnSJTWfw4f4GuItk",
+	"sdvfTBfpR76i7D2ZEf3P9cjHCkUES2W2QOp3alnmlLIzmc7alG9nYBT34E2iAq7nXAea1X6oRNwMryVb",
+	"O1sRpJROZRIERMqW1xphGiVCj0rYBeNztp5wN6DPkInFxjXJxInLRkwjR2qRQPab08d7EZy8XY9+rZNZ",
+	"quCJCAjCYSiIrJXnUgRnNK47ovsHTU6omNGANOAWBvcw+pqYNytdA/Hw4ms9zdaH8wO53CAH5xMuCZoS",
+	"KfGYoIAzhbXGBbugyKVC7QBL0qVMEiapojPzxa5P/HwjZvmBrwL6jIUuK4BcrrMCGJ/XKoD8Oir//9OK",
+	"k1ynAoJqJbUBlwhGwmspgGX9z9to9wkiY84kAQL6FYfvyOeEGK1H7yIxajaO44gGWAO7Ewt+HpHpT/+S",
+	"GvIvDbnpW/OWWbSiaaLM+NSCXm/TOQ8XiGp1eIYjGh5ZGxOmQBoNEn4ZURKFPU2hz7k4p2FI2NcEXJsb",
+	"x29PtJGBIhxcGKB4TAQs+EAiGfCYeOlXWeODSsR41dRYeq3XXD3nCQu/5ie85kgmwQSsD218FIGy8AJs",
+	"Hzh/icWYfG30AiGQy4CQUKIBekV/TcF5hdnCEqv8Rpv+QCKBFUFwIPW2kssJTqQyR7fejeNa2Y7eKQ6F",
+	"1f9gOFETLuifJPxWxE0lmlIpKRtrUrZaCGzEHwzPMI20CPvawEnFBdGgJTkMR8b7hbDGHxDzmM4IQyGJ",
+	"8OJWN0UmccyFIuErElL8ATjrNzgalpf4xdX0Kn4PZI6dSq90/Pbk7wSUwlhoFqV1PwBZEKxIeIZVU1nm",
+	"tShQ4srPRj45Hggy4xdbrgGsUzbXb/Rw/V5Vl1GZr2hVJAvyOaFCn6tP+pvsF3hFDw8A4RWxlCvf/Pxf",
+	"JFB6EYPcExYnZu/DkOqtwNHbAq5HOJLEq6A/xVlRz6m4Nwa3iJ1c79uDNVJ/SAVv2tSgnxNiH2t9tIRK",
+	"HEVvRq3DT808X6cu8jX800xZ439DoGGucd5N8QK0AYQZVxMieiu7ajfUosu5dRERavVYjPQMlmArDtoJ",
+	"YYiCj4KEqJ2zGpFE5IFE/ogLH7TbGx2mCJ+TSNZTk+OVlW9jXNHR4owIUefMj7QFDcMs90C5tUlHCLNF",
+	"r3XIkijyXKda8mi25bHWSDqr+WR4VstEZMGuXUd1sKFFO1MqLNS6zQSi48xg2fie0AQ0y6Z7KBVWpGi9",
+	"x4SF+pmnCcn8I0WXw3r3WjKZTrFx7aw8A7PAvX3wCKkJVkgJOh4TTZJUlQHniZbO2aImjuDmf+nuFPci",
+	"I0WvZPfDF5eQm0Jae8reYqNAlk9axsAacTJzXB18vhCVasDsYalaQN8lRp1xnzxjnVdtGFBHQmACh4gq",
+	"qVkaZYaksLR6SNuyLolGNIr0XjEPzcn5hPMLJEkgiJIoIiOFeKI63pCBK8mnoe8hP5dBPsIsRH4Sh+kP",
+	"JupyZ5L9ghqzJCXvKVGCBmdqIoic8EgTTMTHZxBgAjoxzhqjcAl1ToA8MONTHC2cB6D22OcfuYWtXSfY",
+	"4TtK0ry0wFqCyKR7ZecZwnoI7PwR8vUSPpIkIoGSQAhygmNwAYZUvzilDFvX8hTHsQZZk5rFTR3Zm8dA",
+	"mEWk1gx/kQ6wL+SbU+fM5+On+rkdv7K/Na+9gnEf0mH27Wz7a31R5jkMX2Zku3ht/BuwSUuvxRlpoGS4",
+	"QFh6G0IXxa/dNLgC7frBZcRvGl3cVa0lXXbHvGspUGvxvXd4/sr41DJSLLp30+NI2Yi3vNYcC2ZkTSCo",
+	"ogGOnEetuOomZbXK5QxhIEkgwhCSGAulzULwuWpi53OGBAkIU+icTPCM8kQcgoT18XgsyBgrAlkDBAeT",
+	"IfPnlIV87mtDRiMIax4KTA8jwaNIzz0lmAHDkwqzEIsQhWRGjbbSfvbx1XHnKNXHJJpPCBsyvd6fXRlo",
+	"CzH1Hvip65Gqhe9ZE9GfYzFNYoBoQjUPX7hYaQZ6Eet4plE9pXr4FF+2QIpr5MNBc2G+hM2qzt93vECY",
+	"tmqLPPmc84hgph+atIpNAtOcj+dm7BL0gk2vvNAn3sH11/Hvzepq1ZPrChgV3yjEaAsa7fXMJaMIN1Yy",
+	"PhqJ/AGLMVGVyLHLXZ4TVllGpZpX5pLdLXpk+72DFaXsBmquoeSNn2ZG6fFw8ppbcx/NeLc1N0+zViB7",
+	"gdM8A8OwikObxJJlrHCBMJomkaJxRPTYQV96aHAAWSy7fTlkbS7QYFd6aD6hwQSFdEZDIvVbMEfBVT+Y",
+	"9tAbbf8ZMKRnfJpYosGe9BCGpKhRIkmoz3aNiWhVA3uoXJrAU+BP1Ppwyjh4wefG+XsuiZiR0GrmK1zN",
+	"z0SqSYmwJ2usFZExKNSRgv8Q5yl7NiN1eS8BZpxpno8Im5GIxwRp4rARGuMoElMc0T9JiBRH7Sw96/+8",
+	"f/NaP4+T84jKCQkRB5toyN6RkEoklSB4KoEFx4kZMCMCfSTn73lwQVSnh55d4kBFC9h+PkJ+xMdaZTXi",
+	"Qv8r1Ql8b8j8TH8Bvh8LIglTHppiFUw0xzdKlJMRp1kpa1lNrjlUMfhls13krfLaU5dxXVDCVkwapkVV",
+	"4FZoKVNEzHB0ZtO4CoOyyIyxrxJZ5L5JrFVIMhY4JJpSw9pIcEn7TUHJpnRA4KL2ic19ua6JEPFxpkjW",
+	"mQROQcLHqwiN0vSXZgkpVmVyehFizOr8D0rgoMY5UcFqmjKTruRCoP301W+5DcdOnbWkrCM6Yyw4GZNU",
+	"JynxNYd/YVuXgeWc5n072IUJrQ/S2SYPDDBOgXAQkFiBGwO1//jwdAtPWm53VHGOg1TnWnkJp3k+K0+C",
+	"Qr7NqrKyhsZ4niRybS9WyYEFaQzu6UzuwkaCLSb2pDO7tkrmmQyrtFXnSfdaJgTn9pNOcBwTRsLtdtNl",
+	"xGdueSurlWyViSuH3/VtIDxvwwdlpPBmH1QZH2+NmNPqjFaEIHgFOZ8jHkV8foRiLKVGGJbIt+nVvc2I",
+	"qfVkPackCp+lrt+qd5tEoXPLBPEQ6Y17yIesgx7ENn1IwDvn4aJn9KOePvou6NYdjArkBob1PBS+wSRO",
+	"rPmIVRG1sp0Vz5hxhRQ4HmXq4X7LcwjijDuu/5qUCVaNv/xbysRSg4z67cw8C88zs2+LMFPhXDfT9kv5",
+	"Qk6V305pyg9UMDmy+mb2+wQrJAkLJcokvrHPET7XJ8FEa+o/9BoOiufgAxiBcZHCYVKTCiBIxWMYY9Pi",
+	"1QQz8F2kehGKo0Qif6zVASDyMi6/hRVf3f3tDHn4kuta/RvUtf9ou/9apvoa+9N58KlysLDzRFte0m0L",
+	"mroMbWVqa8qk6HmIR2GWW91rec1Qolf/FdZyCbyRrbtppp+NBU/is/OFG2hggaZGhYQoJgKVFMtsIq9l",
+	"eIi8IKENToK95CqmSZGBtPGfuwX8vb40Mu1g6pZiil8z2mALgkyKoCl4SbeqbnMtele2GNC19mg1EF/V",
+	"4iI10YzN7IPv2dBnwlSOcNT2h61hywcWWcho5onKk+46BawVRBxXOGoImIt2SwVbGnvX1BZBMTTAOJHO",
+	"XcrPcSmAD9RhJIBnvNu+ppk2VoizgHS02MMoxIsCVfWl7xna8oCyPOQPJmamgfX3XOJpDKm1A00lhaqV",
+	"dt/UPF21S6VQe8urT4Puz/bv/eXVo0/97oH9c2959ejhp353z/69q//e7/c7sjLL7vJqUB432M//vhrs",
+	"7/c7U/sOjHx8erX7qd/dP+1MrgZh5wfXETn5rcKQB7uPqgy5WJZz3P0H7v7Z7z7unR0Oh93Tn5yzZoUu",
+	"qfgBoxw8H+fJGJwXWaxDIxT0W681wqom2gGxHqZsBnPFLHQXVmquYQn/X4lUNlRA1TVZaK25YOoLN69v",
+	"6xBvHwCSuhMbvF05YubV7Bs8i0vXcStF27bT5zQm8rrHiI9lwUloNCffOCOzQNJaf+u3V+Re8vGtxGLy",
+	"iO69VlYmar4xBlJw5N8k4FKIjjuDPlmcxxHlyYMvTUIuayMWORg1h+9aBmPmcb3FWsDPWxd0lBxSjc1V",
+	"l1VZCoNuiYqve5g2B3PTIp5r4maFlE5r8fW60QEvSnnc/fO4+4+zw1P7r3738dlh7/RHp7DPFznRUt3t",
+	"Kj+7IIuyM6fOP5774epzCE3p1XbTbe9Udx9YGOQVv6oAUf0mvOWUuZSX2biR097byt01xZcNZ51S1nCk",
+	"TKYNR965UZBlqEGmRjF3Q6Ozfg/eQxT7boI5EC5v7n0uEsXS5ZSo8+BX8JGXEmb5nRaSTWh4RyRUm604",
+	"ZLfyBqw7pJRsiw+7QS6EWM/A7dn4aVK5Me9LFr+Boh6B5Ty1LbOvGMrykEyDEJuNdW0F+D6tyZnMeq9R",
+	"f58a9V1q0ZbqvMKZ2KRavybzr1BUdUFq/KUmXbyHTiC5R074nEE3m7RyeQuG+72WWpmvd+E+rY1bwcy7",
+	"50/R4/2Dn7Nq4ZAoTCPpsv71AydCwKvkUEWeQYDLFiUbR6gHblL4wWSk2nVlY+9MIU7rwOnaVCJh6l9t",
+	"ysoqidjnDyT6766tle2e/AbCCo0ogxwLysCvUl/mk2ciOZy4VEXrE1GqPtY/3p0ghqeUjUs13Xr4EfLx",
+	"OU/U4XmE2YVvQoVG6dMQIIkXJj4eRZvj4lbXNgBmH+EiJUPOpWzqMYGOPYJgTalQgOYUCmlq+LXMymJ6",
+	"yZadVYrtTLbJI7klW7qUEX8Th16asJN6Ozf59vA5n5GiSpMV1KC+hzCzE3W+D1dfhTpupqRkuU33ysmt",
+	"BGG/E/edkyGZ8+d2idxCammEpTorZa82U1DgPUkIuw0br1owWc1ujYwGBkmu6xofFeVTNZkJm4Clngoq",
+	"Ou0XI4lpWMy+vl5mbVYcmWIl/ao1e+rwp22Imv1zOJQ1oTJXJVDE55BSFVKw2SZ0PNlUDuRuQ5mX+kAT",
+	"yjQ730O7+l97fcjTL+X0oyR2BUUH0wbR0INqNHTQl1eDA3m125dXe/2vEs/Mm0qulcYVZ6ee2/7/bDjs",
+	"1jg6P2a1GasmvSmqSYPPcyym3SS2MeeBRa5G7M/Q3LOA2cdpvBlw+9Di9ucqbvf6VeS2Pz1MkXlVwOuu",
+	"tw/R5jS8fLC8etgvoHlP/63x/HOO94f9/UeOgPPe8mrQ7+dD9V+P8j2B336BnTlIBzz81O8+0vsD8e6a",
+	"PSrLhm1T4LS95PAv0jGTUI6GQhJRUPHbL14dP+2+f3G8e/AwbYvj/3f3JR1PFCS7dfVbWCWC+Mh0Cen0",
+	"0Gt9IK0ldo6Di57xoNSFOx45MlsEVeQNixZ5z4WK79kWCztPciIiJ4lNlIo1bej/S/THu5e24dXjRw+P",
+	"EOPo5O3sIYqoIgJH0kOMs+7x+6cnJyiYYIEDRYREMREBYapLWMBDEpbzeBNBK5/a339UojlY+pfDnZ12",
+	"u5gI8P//1w/DpN/fffig3fnxJ+/oyWH39Op/a4o47j7H3ZGmsc6P/9X5Zf1bjpd+ah8CYf3Y+aW9s2HN",
+	"/3It2vmxPRz+sunNnV+c7/7S/tt13/yhqWmjd9slaj5muklNfguZ4SgxxqrRY1Jm0087C7v4eLO0loNV",
+	"XpPzhcH3m85SqB54r7U3m2RHsCDiONEk7ThXaXukth/Nz3q9nt85Qr42Gn3T+AtcA58T8Al7yAc70qRV",
+	"6Z0wBVUXZCGzTt1gZsCaOYT65JgWQNQqhC47H4dI0hDcwjmTOkxLWrPkCaiirRhd4Ca2Lbo9aJA3ZNAh",
+	"LweQKBTjMWVANEeVImCgnZiIrhVVgkdREsujrKiDBnpGMqZSicWRqZaXRzC5HjLFDI/JlJiSwbyW3ixv",
+	"cSx7QzZkxv+SNVhDzBT2HtsGWfDjIfoVMIj0gdsLLsgC/kF8CxBsDHB78zaFIv0h8y+7Uc7eYZiP2nY7",
+	"G25kp4cARAVGLJVDBvNAvZ2q9LzpIfD5SChPzLxWfl3bKB8Q8DbbhUMUUakQZnKu2XOAhVhUWrNvLDTQ",
+	"Mgph/e3ZK86+7egtBmoQxFJD9xxLUybY1vTiIRp2DpGETpZ2WUbmQ5a2ahWCzmxXeJ4oFCbmGwkokWMc",
+	"yx46RgYGvR/nPGGAM6pSbAGKLTxHQ6ZNfej4gxIJVZYY7ff7pmAwogFhkuTNlVrHMQ4mpLvb6xd8Vq38",
+	"nKD/m2i6On570vJaMyKkOVmDXt+8wWPCcEy1LtXr9/YMh5sAh4AO10CzXSAFyNs0WkZGpichrCZV1krC",
+	"1K0UGi/u9vtr2oettg27cQeVtPXC2qKEumIEdz8ys1EPpDkTHjo3vZmgTdx+f1AHVoaHnVKnO3hpb/NL",
+	"eeNH/cbu481vVHsHLr3WQZOViq3ulsWWPbC3RcalmTceSwimAbNrQW+HKnvReAfXIsSApYNonoIrPN+w",
+	"zOP7Kw8XDQjGymVTRpr5tHPAX2neAOUPgz6CAUZM8BEKJiS40IeVMnSQl21rnpcaJa1i6WDmEbOJQ59W",
+	"UzMz92MrnTzziZl0WOPzKnWSyT1biuBp67AV48UULspY5k2rU1DtJ+Yep7wAOFWbrZIMUlUe7uzoH2XP",
+	"4qkX8OlOvktQ98Lj1qEpz84dTbk9XfIiDfq5Y0grQsu8A1/jM2mazCzLJ9GaAhWOMdiKYzTkCO6jraka",
+	"zbFENjZT6aT4kptla5QTo3X+8e5l+UaSqga21KybXcCMv5GIFAl/5WSElQHVC0z0ojDwhxRrvXMeLv62",
+	"Q0M4vL8TtWb2cfHptlO/I3GEg3XAi+qI7ZZYAm/sb+ZYhXa+X5EHD/Ya8WDTThZeOGgCl6Ph5rfj+IYx",
+	"I1zs/bQ11196K+rDzhez9UtzlDSNr5LPbyu0X+EM+/UHUetKZt7QCubvlo7MZ6x/I2uZ/O1IwezGDUnB",
+	"cyuNv5f50I1UxhsLgHt6uRV6+Z2oGxNLUVp8+mKaxGuTJO8RbyVIVYtoqo+c/NZaau3HdrwrU+W7VfG1",
+	"nVp6dzrRVz4SCEtkhfm/Hzv9T5DjlpRvU5A3cAHI1soRdtysYWYz0QfowoRV7UUyWTfWlWtktmtEu/TW",
+	"gZLed2SkgRuSvIPsFpxmZVWDJmSbyyKsoF+Y7bRMpbnGw3Vrx+6+vQvv7u7u2wCrXXg9mLd9uYgbxzmN",
+	"7ZhrRxoMNPdzNRhor4jUUuJumTB0bKm5NmRMMp8xeNEzA/J3op5TYc9bvYG3YnnBVG7TS5Gp3On/JUyw",
+	"b+0G28IDBjl2FQ6688Vuw7KWl/6eb+DdUl+d+AcI71XiW1OJObM43ZZ0mmjD6am+mTqcEmlajzYmta0Y",
+	"SxfoPJAQNjna5iYD5JshILxW1Yi/m+Kxypdv4Nj5xak3Zto3ij+YnPnbDT5oBHvI3jOiiUmaS35DEkIk",
+	"AhyXlDMQyT303rZax4IgVsjawGNM2fd+qr8hd0+jsYVDCn82jm9URLg5EMarbO7qHZm7sqiATtLp9SBr",
+	"Tg40e2KLNKo6ZMCdISwKUVFq7woz6T/QvMPTSrV/QRa2xagr6KJJ9JrhlkLkMQtN4DEpVjnkWeanedlE",
+	"Cwe2rreZeCrcOfOVAwZ55Uv9cbSXgEMDfFOpsk3QwETKt4oZ/E6UrcVZ0fXMZpY1vQuyWO/F16zEOaHI",
+	"Hm01573b/jty21tGtiUfK2oAO19gtyueeiclQ8c5ieZcXFA2hnNBWTHdqq1PSYCDCQlRxPlFEktELmMq",
+	"SKeH4NqxORahRL8/+zBkacrHfn8fmB9VWSpNRCV049fCDDI8TAlofv2W30NA2FB+M6cBxANGlBEXI3xX",
+	"oPNmEQZ7V5xd7147viUflcbm9YnWcyuqx5m2ZHdtrFXwCREEtff7+52jEkVdEBJL6EC0SlIrhPN7ynHv",
+	"zjTbJH3uae82gxVZomOawZVL9c72quBGc82I0RsZa95W1lDK1yM+Xu++fakHbGt3pbdD1zhX/0rX9ze5",
+	"DX/CbWsyB6zQVL72eufNN21vxDXcVO3w0abXBiDyOcERVQvQ/59A/pJfxPoRwlGEpolU0D+z00NQaz3h",
+	"Qk0wC4fMx0qJXiW59In5G6az6aaQlZj2Mlec99BrKB+zVY6IJVMiaICjaIHaMOmTiVJxz5QzPdnv7/od",
+	"b8hs1aGEHGxNBP6OD+UN1nZpQCB67o0X+u9WK/l2K3VIT05/etJae83/oAn9bNi/54I3GveBt/5tvd55",
+	"n/K1Xu+Ip61d7x0WtQ6LHEkFOWV/aOaS1jJhB0r95c4X+P9yZ5Z1JK/1AU65VGgE/gOW3exu78cxnW7x",
+	"lNsi+BzIks5VSsYeMpv9nF4t52XPqTAtXCVql1eFLpGdQyST8ZhIDZzxr6R53UMGvQfkIfJtbqbvIR/k",
+	"if6HZtb2pkEXz/NRGzOUXchyZOu6TTZ8yraGbC6oUtCvFylyqTouSwOa1OWd3jdERz/kN797LvUh7aVe",
+	"rz6s70FXLF+xeLkCpFxpjFzpLx4Oe8AR3aUkW2kEm1gYH6eSusnYF1w2YniZnNw8pZadX591G1KwDPwu",
+	"uW2R8GrsCXN677msi8t+4HGBu2HgZekBvD6/nVBVz15f8DmaYrZoxDfRCtuMiUC+VCTWDCyiYwb6mbkz",
+	"8A9GLxGJeTDpmNYTcK8zZmPiIR6bQtNoUeiVXeTo5ppDKLkaCzw13SqGzOBEEiyCSQ+9h9bsqR2VFciQ",
+	"7NbXHvpoH1ogC3fjxDS4kHrBIRvTmf5WrIykGez2bdf3Mtg13BZ6yt/EjrnnWs5RGq9QT79qgjytdFlP",
+	"zSWjDGgDocZmyrrmu9J7MuMva+YHJpYjs+cueSiQUw3zNKrJPfN0qqg5A9OEAelCtqvg9XnnFxoud4K8",
+	"5Xmtipqxz5RjUolomDmTi2a95aXplSptPUYTmmeaNMEtT3LIOCOdUstyPS7tno5osVwQcW1yeakzHKqN",
+	"EaEQ+5Y0rGNcaSv3Bipi9nkP9GfV6Ir05n6mGuFk0Zf1bq873lkD9XxVG9u014Wmd4ce9PvOrjRZZ5fN",
+	"wKRbUQeL6eF+G6DcJbcpkEENzzFUjaHBmUSM0PHknCdC3nuFb0fns6crogzKgqFcV6tB+ofr8i5TVF6v",
+	"9T1LL5eiRKLULkM/IVMh2En5lK1Nh8unwNFmw/9ZgTvwuuyW2iFzq4Ooqg2ml+mAOPOQTKYemlLmoSm+",
+	"NGxuNtYwQC25NGWXqbbHR5VOOVCvD+3vHGXzpVY7MPVe37wyZALPUTb5car7Dbx+v2++xwgSgyUXC4VK",
+	"51cW1Q2YqEWnKeR1Mw3bB+l6TLTY0LzGvWy3PNWX7M7XZkJnilAzACrN7qoQvNTUdQtOY6DS63iNmzp5",
+	"YYGNXt79v6KTt3KNIlwuDRc9Z31LoGHJIDxq1KaqnV8b3anPpwclrCEJgcJ/pyLP0X27RvRlLRQtD7jX",
+	"ux0C7H3GUrQgyO4oTuVWKoq2Elw7mnTWRw9zZvdNG0BUbl24vURMI6ILIiMVyjY379+fsP7O+JwVMSCL",
+	"Xnrg0dX8ye2ILW3e07W61TpyS/uPPkvjH3cQtrZNbEEn2z50XbyVeK3catIUNxNRu/3rxbHNF9k2D9f8",
+	"oqxJxNbx+GJr0vxb9m8UkscKRQRLlWpOMyJqFadSU+Hm2lN+qeU6QEBOGyDgLmuEw1AQKWvlr7nWuiZm",
+	"s98kUWBzogLc/F1rCsO14M2DRltBkPtb7FXhdVCkN4m7XH8yCQIiJXRYoVECPoT6Pqm36F29j9E3jtFX",
+	"eq3da2O1gfoKpq7rRajIxy0D9y/pBUH+hrC/b7ogVbcWuWLpEEL3hsxPOav+MZV6+t/AZvQ/DMfT/7Jn",
+	"3lmbkLcU/4rR8rwFeSnG4BWFXUGSZ5wz5eEpEzu941B5ipynKSxbvFOQvo3feUXZdV57L4KTt9u8cAwI",
+	"3eKFNxbh3y3Pvw/u/zWD+2Wed7M4f5VTrw35VxmzHuzmw6hdSAV4IHO/L4RRSYjOF3XsGDrapsy7s479",
+	"3nX4/J6T/VU42VcP+Ltlbiqa7+P+fxH/Y5ln3Urwv3i36foIGkTOJCEMUZZfiwGucrOijZKlsf05lijC",
+	"oKQT5qH5BJsKEHOxxpCVb9bwssArdKU5RH4S+6idD7IhfwrNbcyFJR0P+Xo235SYUDZktjytMijkc+aj",
+	"No8geYALJIgpL0T6CYyw93iYAI19Zn8bMgyRSkB2B973rcnso7YtBIfQcY4Wd8IquNcsvr+hK7d4Vcwd",
+	"dfNNyeo/qaHvh7xzOUoblxeOZfHO3nUHs9BUHhSEYjv5T6dL2xI3VR9MY9odUIjtSiv5HJvbufdyOWK5",
+	"x6pkelXq364nAVd14dXUKb36rgs1vZXwq+tN2ycJYuV5r+RepUuH8820B3ypREy2lqfL/wkAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -4,14 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"strings"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/lightwatch/lightwatch/internal/impl/event"
-	"github.com/lightwatch/lightwatch/internal/impl/redisconn"
 	"github.com/lightwatch/lightwatch/internal/impl/stream"
+	"github.com/lightwatch/lightwatch/internal/impl/streams"
 )
 
 // Group is the consumer group the engines share on the event streams: each
@@ -43,18 +40,13 @@ func (e *Engine) consumeLoop(ctx context.Context) {
 	}
 }
 
-// consumeOn reads on a connection of its own (redisconn.Blocking: a stop
-// wakes the read at once) until ctx is done or a read fails.
+// consumeOn reads with a reader of its own (on Redis a connection, which a
+// stop wakes at once) until ctx is done or a read fails.
 func (e *Engine) consumeOn(ctx context.Context) {
-	conn, release := redisconn.Blocking(ctx, e.redis)
-	defer release()
-	args := &redis.XReadGroupArgs{Group: Group, Consumer: e.opts.InstanceID, Count: readCount, Block: readBlock,
-		Streams: append(append([]string{}, eventStreams...), ">", ">", ">"), NoAck: e.opts.SoleConsumer}
+	rd := e.log.Reader(ctx)
+	defer rd.Close()
 	for ctx.Err() == nil {
-		res, err := conn.XReadGroup(ctx, args).Result()
-		if errors.Is(err, redis.Nil) {
-			continue
-		}
+		res, err := rd.ReadGroup(ctx, Group, e.opts.InstanceID, eventStreams, readCount, readBlock, e.opts.SoleConsumer)
 		if err != nil {
 			// Among others NOGROUP, when a stream or the group was deleted
 			// under us (FLUSHALL): the caller creates them again.
@@ -62,8 +54,8 @@ func (e *Engine) consumeOn(ctx context.Context) {
 			pause(ctx, retryPause)
 			return
 		}
-		for _, s := range res {
-			e.handle(ctx, s.Stream, s.Messages)
+		for _, b := range res {
+			e.handle(ctx, b.Stream, b.Messages)
 		}
 	}
 }
@@ -72,8 +64,7 @@ func (e *Engine) consumeOn(ctx context.Context) {
 // alerting judges the store, so older entries have nothing to add.
 func (e *Engine) createGroups(ctx context.Context) error {
 	for _, s := range eventStreams {
-		err := e.redis.XGroupCreateMkStream(ctx, s, Group, "$").Err()
-		if err != nil && !strings.HasPrefix(err.Error(), "BUSYGROUP") {
+		if err := e.log.CreateGroup(ctx, s, Group); err != nil {
 			return err
 		}
 	}
@@ -92,19 +83,17 @@ func (e *Engine) claimLoop(ctx context.Context) {
 		case <-t.C:
 		}
 		for _, s := range eventStreams {
-			start := "0-0"
+			start := streams.ID{}
 			for ctx.Err() == nil {
-				msgs, next, err := e.redis.XAutoClaim(ctx, &redis.XAutoClaimArgs{
-					Stream: s, Group: Group, Consumer: e.opts.InstanceID, MinIdle: e.opts.ClaimIdle, Start: start, Count: readCount,
-				}).Result()
+				msgs, next, err := e.log.AutoClaim(ctx, s, Group, e.opts.InstanceID, e.opts.ClaimIdle, start, readCount)
 				if err != nil {
-					if !strings.HasPrefix(err.Error(), "NOGROUP") {
+					if !errors.Is(err, streams.ErrNoGroup) {
 						e.redisFailed(ctx, "claim", "claim idle entries", err)
 					}
 					break
 				}
 				e.handle(ctx, s, msgs)
-				if next == "0-0" || next == "" {
+				if next.IsZero() {
 					break
 				}
 				start = next
@@ -116,7 +105,7 @@ func (e *Engine) claimLoop(ctx context.Context) {
 // handle matches entries against the rule set, nudges the rules they match
 // and acknowledges them. Entries are left unacknowledged when the nudges
 // cannot be sent, so that a claim retries them.
-func (e *Engine) handle(ctx context.Context, streamName string, msgs []redis.XMessage) {
+func (e *Engine) handle(ctx context.Context, streamName string, msgs []streams.Message) {
 	if len(msgs) == 0 {
 		return
 	}
@@ -124,16 +113,15 @@ func (e *Engine) handle(ctx context.Context, streamName string, msgs []redis.XMe
 	kind := streamKinds[streamName]
 	nudged := map[RuleKey]bool{}
 	var matched []*Rule
-	ids := make([]string, 0, len(msgs))
+	ids := make([]streams.ID, 0, len(msgs))
 	for _, m := range msgs {
 		ids = append(ids, m.ID)
-		tenant, _ := m.Values[stream.FieldTenant].(string)
+		tenant := m.Tenant
 		if len(rs.byTenantKind[tenantKind{tenant, kind}]) == 0 {
 			continue // no rule of the tenant can care: skip decoding
 		}
-		raw, _ := m.Values[stream.FieldEvent].(string)
 		var ev event.Event
-		if err := json.Unmarshal([]byte(raw), &ev); err != nil {
+		if err := json.Unmarshal(m.Event, &ev); err != nil {
 			continue
 		}
 		ev.Tenant = tenant
@@ -154,7 +142,7 @@ func (e *Engine) handle(ctx context.Context, streamName string, msgs []redis.XMe
 	if e.opts.SoleConsumer {
 		return // read with NOACK: nothing is pending
 	}
-	if err := e.redis.XAck(ctx, streamName, Group, ids...).Err(); err != nil {
+	if err := e.log.Ack(ctx, streamName, Group, ids...); err != nil {
 		e.redisFailed(ctx, "ack", "acknowledge entries", err)
 	}
 }
@@ -163,13 +151,11 @@ func (e *Engine) handle(ctx context.Context, streamName string, msgs []redis.XMe
 // unacknowledged entries left (else they would be lost, not claimed).
 func (e *Engine) leaveGroup(ctx context.Context) {
 	for _, s := range eventStreams {
-		pending, err := e.redis.XPendingExt(ctx, &redis.XPendingExtArgs{
-			Stream: s, Group: Group, Start: "-", End: "+", Count: 1, Consumer: e.opts.InstanceID,
-		}).Result()
-		if err != nil || len(pending) > 0 {
+		pending, err := e.log.Pending(ctx, s, Group, e.opts.InstanceID)
+		if err != nil || pending > 0 {
 			continue
 		}
-		_ = e.redis.XGroupDelConsumer(ctx, s, Group, e.opts.InstanceID).Err()
+		_ = e.log.DelConsumer(ctx, s, Group, e.opts.InstanceID)
 	}
 }
 

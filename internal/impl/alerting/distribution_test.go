@@ -14,6 +14,7 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/event"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/stream"
+	"github.com/lightwatch/lightwatch/internal/impl/streams"
 )
 
 // Two instances on one Redis and one store: each rule is held by one of them,
@@ -147,9 +148,9 @@ func TestRemoteNudge(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	b.handle(t.Context(), stream.Logs, []redis.XMessage{{ID: "1-1", Values: map[string]any{
-		stream.FieldEvent:  `{"id":"ev-1","tenant":"acme","kind":"log","ts":"` + ev.TS.Format(time.RFC3339Nano) + `","received_at":"` + ev.TS.Format(time.RFC3339Nano) + `","service":"checkout","log":{"level":"error","message":"boom"}}`,
-		stream.FieldTenant: tenant, stream.FieldKind: "log"}}})
+	b.handle(t.Context(), stream.Logs, []streams.Message{{ID: streams.ID{Ms: 1, Seq: 1}, Entry: streams.Entry{
+		Event:  []byte(`{"id":"ev-1","tenant":"acme","kind":"log","ts":"` + ev.TS.Format(time.RFC3339Nano) + `","received_at":"` + ev.TS.Format(time.RFC3339Nano) + `","service":"checkout","log":{"level":"error","message":"boom"}}`),
+		Tenant: tenant, Kind: "log"}}})
 	e.waitAlert(r.ID, "firing", inState(StateFiring))
 	if took := time.Since(start); took > 2*time.Second {
 		t.Errorf("fired %v after the nudge; a's tick is %v", took, opts.Interval)

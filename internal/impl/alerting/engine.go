@@ -14,9 +14,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/lightwatch/lightwatch/internal/impl/streams"
+
 	"github.com/lightwatch/lightwatch/internal/impl/alerting/webhook"
 	"github.com/lightwatch/lightwatch/internal/impl/secretbox"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
+	"github.com/lightwatch/lightwatch/internal/impl/supervise"
 )
 
 // Store is what the engine reads and writes.
@@ -28,15 +31,24 @@ type Store interface {
 
 // Deps are the engine's dependencies.
 type Deps struct {
-	Store  Store
-	Redis  *redis.Client
-	Logger *slog.Logger // nil: discard
+	Store Store
+	// Redis holds the rule leases, the nudges (pub/sub) and handed-over
+	// notifications.
+	Redis *redis.Client
+	// Streams are the event streams and stream:alerts: the in-process log
+	// of the embedded default, or Redis Streams. nil: Redis Streams on Redis.
+	Streams streams.Streams
+	Logger  *slog.Logger // nil: discard
 	// Registerer receives the engine's metrics; nil: a private registry.
 	Registerer prometheus.Registerer
 	// Sender delivers webhooks; nil: webhook.New(Options.Notify.Allow).
 	Sender Sender
 	// Secrets opens the webhook secrets the API sealed; nil: only plaintext.
 	Secrets *secretbox.Box
+	// Supervisor logs and counts panics in the engine's loops, evaluations
+	// and deliveries, which it survives (a loop restarts, an evaluation or a
+	// delivery is given up). The zero value only survives them.
+	Supervisor supervise.Supervisor
 }
 
 // Options tune the engine; zero values are the defaults.
@@ -50,6 +62,9 @@ type Options struct {
 	// LeaseTTL is how long a rule's lease lasts unless renewed: how long a
 	// dead instance's rules wait for another. Default 5s; at least 3 Intervals.
 	LeaseTTL time.Duration
+	// EvalTimeout bounds one rule's evaluation, its store reads included
+	// (LIGHTWATCH_QUERY_TIMEOUT). Default 30s.
+	EvalTimeout time.Duration
 	// ClaimIdle is how long an event stream entry may stay unacknowledged
 	// by a consumer (which died) before another takes it over. Default 30s.
 	ClaimIdle time.Duration
@@ -121,6 +136,7 @@ func (o *Options) defaults() {
 	def(&o.LeaseTTL, 5*time.Second)
 	o.LeaseTTL = max(o.LeaseTTL, 3*o.Interval)
 	def(&o.ClaimIdle, 30*time.Second)
+	def(&o.EvalTimeout, 30*time.Second)
 	def(&o.Notify.Budget, 5*time.Minute)
 	def(&o.Notify.RetryBase, time.Second)
 	def(&o.Notify.RetryMax, time.Minute)
@@ -167,6 +183,7 @@ func (o *Options) defaults() {
 type Engine struct {
 	store    Store
 	redis    *redis.Client
+	log      streams.Streams
 	logger   *slog.Logger
 	opts     Options
 	metrics  *metrics
@@ -175,6 +192,7 @@ type Engine struct {
 	rec      *recorder
 	leases   *leases
 	notifier *notifier
+	sv       supervise.Supervisor
 	queue    *queue
 
 	mu     sync.Mutex
@@ -205,18 +223,26 @@ func New(deps Deps, opts Options) *Engine {
 		sender = webhook.New(opts.Notify.Allow)
 	}
 	m := newMetrics(reg)
+	if deps.Streams == nil {
+		deps.Streams = streams.NewRedis(deps.Redis)
+	}
 	e := &Engine{
-		store: deps.Store, redis: deps.Redis, logger: logger, opts: opts, metrics: m,
+		store: deps.Store, redis: deps.Redis, log: deps.Streams, logger: logger, opts: opts, metrics: m,
 		rules:      newRules(deps.Store, logger, m, deps.Secrets),
 		cond:       &conditions{store: deps.Store, anomaly: !opts.DisableAnomaly, maxSeries: opts.MaxSeries},
-		rec:        &recorder{store: deps.Store, redis: deps.Redis, maxLen: opts.StreamMaxLen, metrics: m, logger: logger},
+		rec:        &recorder{store: deps.Store, log: deps.Streams, maxLen: opts.StreamMaxLen, metrics: m, logger: logger},
 		leases:     &leases{client: deps.Redis, owner: opts.InstanceID, ttl: opts.LeaseTTL},
 		queue:      newQueue(),
 		states:     map[RuleKey]*ruleState{},
 		refreshNow: make(chan struct{}, 1),
 		logged:     map[string]time.Time{},
 	}
+	e.sv = deps.Supervisor
+	if e.sv.Logger == nil {
+		e.sv.Logger = logger
+	}
 	e.notifier = newNotifier(sender, opts.Notify, e.noteDelivery, m, logger)
+	e.notifier.sv = e.sv
 	return e
 }
 
@@ -233,17 +259,17 @@ func (e *Engine) Run(ctx context.Context) error {
 		e.logger.ErrorContext(ctx, "load alert rules", "err", err)
 	}
 	var loops, eval sync.WaitGroup
-	loops.Go(func() { e.refreshLoop(ctx) })
-	loops.Go(func() { e.consumeLoop(ctx) })
-	loops.Go(func() { e.claimLoop(ctx) })
-	loops.Go(func() { e.subscribeLoop(ctx) })
-	eval.Go(func() { e.tickLoop(ctx) })
+	loops.Go(func() { e.sv.Loop(ctx, "alerting rule refresh", e.refreshLoop) })
+	loops.Go(func() { e.sv.Loop(ctx, "alerting consumer", e.consumeLoop) })
+	loops.Go(func() { e.sv.Loop(ctx, "alerting claimer", e.claimLoop) })
+	loops.Go(func() { e.sv.Loop(ctx, "alerting subscriber", e.subscribeLoop) })
+	eval.Go(func() { e.sv.Loop(ctx, "alerting ticker", e.tickLoop) })
 	for range e.opts.Workers {
-		eval.Go(func() { e.work(ctx) })
+		eval.Go(func() { e.sv.Loop(ctx, "alerting worker", e.work) })
 	}
 	nctx, stopNotify := context.WithCancel(context.WithoutCancel(ctx))
 	var notifyDone sync.WaitGroup
-	notifyDone.Go(func() { e.notifier.run(nctx) })
+	notifyDone.Go(func() { e.sv.Loop(nctx, "webhook notifier", e.notifier.run) })
 
 	<-ctx.Done()
 	// Leases go first, as soon as no evaluation can write any more, so that
@@ -313,8 +339,8 @@ func (e *Engine) work(ctx context.Context) {
 		if !ok {
 			return
 		}
-		ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		e.evaluate(ectx, k)
+		ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.opts.EvalTimeout)
+		e.sv.Recover("alerting evaluation", func() { e.evaluate(ectx, k) })
 		cancel()
 		e.queue.done(k)
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/store/sqlite"
 	"github.com/lightwatch/lightwatch/internal/impl/stream"
+	"github.com/lightwatch/lightwatch/internal/impl/streams"
 	"github.com/lightwatch/lightwatch/internal/impl/testwait"
 )
 
@@ -36,6 +37,7 @@ type env struct {
 	store *sqlite.Store
 	url   string
 	rdb   *redis.Client
+	log   streams.Streams // the event streams: Redis Streams on rdb, or in process for the embedded setup
 	pub   *stream.Publisher
 	clock *clock
 }
@@ -45,12 +47,18 @@ func newEnv(t *testing.T) *env {
 	return newEnvOn(t, redistest.Start(t))
 }
 
-// newEnvOn is newEnv on the Redis at url; "" is an embedded miniredis.
+// newEnvOn is newEnv on the Redis at url; "" is the embedded setup of
+// `make run`: in-process streams, and a miniredis for leases and nudges.
 func newEnvOn(t *testing.T, url string) *env {
 	t.Helper()
 	e := &env{t: t, store: openStore(t), url: url, clock: newClock(time.Date(2026, 11, 27, 12, 0, 30, 0, time.UTC))}
 	e.rdb = e.connect()
-	e.pub = stream.New(e.rdb, 0)
+	if url == "" {
+		e.log = streams.NewMemory()
+	} else {
+		e.log = streams.NewRedis(e.rdb)
+	}
+	e.pub = stream.New(e.log, 0)
 	return e
 }
 
@@ -98,8 +106,7 @@ func (e *env) waitGroup() {
 	e.t.Helper()
 	waitFor(e.t, "the consumer group", func() bool {
 		for _, s := range eventStreams {
-			groups, err := e.rdb.XInfoGroups(context.Background(), s).Result()
-			if err != nil || len(groups) != 1 {
+			if _, err := e.log.Pending(context.Background(), s, Group, "probe"); err != nil {
 				return false
 			}
 		}
@@ -123,7 +130,11 @@ func (e *env) start(opts Options, rdb ...*redis.Client) *instance {
 		client = rdb[0]
 	}
 	reg := prometheus.NewRegistry()
-	eng := New(Deps{Store: e.store, Redis: client, Registerer: reg,
+	log := e.log
+	if len(rdb) > 0 {
+		log = streams.NewRedis(client)
+	}
+	eng := New(Deps{Store: e.store, Redis: client, Streams: log, Registerer: reg,
 		Logger: slog.New(slog.NewTextHandler(testWriter{e.t}, &slog.HandlerOptions{Level: slog.LevelWarn}))}, opts)
 	ctx, cancel := context.WithCancel(context.Background())
 	in := &instance{Engine: eng, reg: reg, cancel: cancel, done: make(chan struct{})}
@@ -272,18 +283,18 @@ type streamed struct {
 // published returns stream:alerts' entries of a rule, oldest first.
 func (e *env) published(ruleID string) []streamed {
 	e.t.Helper()
-	msgs, err := e.rdb.XRange(context.Background(), stream.Alerts, "-", "+").Result()
+	msgs, err := e.log.Range(context.Background(), stream.Alerts, streams.ID{}, 0)
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	var out []streamed
 	for _, m := range msgs {
 		var a AlertMessage
-		if err := json.Unmarshal([]byte(m.Values[stream.FieldEvent].(string)), &a); err != nil {
+		if err := json.Unmarshal(m.Event, &a); err != nil {
 			e.t.Fatal(err)
 		}
 		if a.RuleID == ruleID {
-			out = append(out, streamed{tenant: m.Values[stream.FieldTenant].(string), kind: m.Values[stream.FieldKind].(string), alert: a})
+			out = append(out, streamed{tenant: m.Tenant, kind: m.Kind, alert: a})
 		}
 	}
 	return out

@@ -12,6 +12,7 @@ import (
 
 	"github.com/lightwatch/lightwatch/internal/impl/alerting/webhook"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
+	"github.com/lightwatch/lightwatch/internal/impl/supervise"
 )
 
 // Sender makes one delivery attempt and says whether another may succeed
@@ -69,6 +70,7 @@ type deliveryNote func(ctx context.Context, rule RuleKey, alertID, prefix, text 
 // that keeps failing is skipped for a while (breakers): its deliveries fail
 // fast instead of each waiting for a timeout.
 type notifier struct {
+	sv      supervise.Supervisor // set by the engine
 	sender  Sender
 	slots   chan struct{} // attempts under way, all tenants
 	opts    NotifyOptions
@@ -216,7 +218,7 @@ func (n *notifier) run(ctx context.Context) {
 		}
 		n.wg.Go(func() {
 			defer n.finished(d.rule.Tenant)
-			n.deliver(ctx, d)
+			n.sv.Recover("webhook sender", func() { n.deliver(ctx, d) })
 		})
 	}
 }

@@ -6,10 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/stream"
+	"github.com/lightwatch/lightwatch/internal/impl/streams"
 )
 
 // KindAlert is the kind field of stream:alerts entries.
@@ -19,7 +18,7 @@ const KindAlert = "alert"
 // stream:alerts for live consumers.
 type recorder struct {
 	store   store.Alerts
-	redis   *redis.Client
+	log     streams.Streams
 	maxLen  int64
 	metrics *metrics
 	logger  *slog.Logger
@@ -34,10 +33,8 @@ func (rc *recorder) record(ctx context.Context, a store.Alert) error {
 	}
 	b, err := json.Marshal(NewAlertMessage(a))
 	if err == nil {
-		err = rc.redis.XAdd(ctx, &redis.XAddArgs{
-			Stream: stream.Alerts, MaxLen: rc.maxLen, Approx: rc.maxLen > 0, ID: "*",
-			Values: []any{stream.FieldEvent, b, stream.FieldTenant, a.Tenant, stream.FieldKind, KindAlert},
-		}).Err()
+		err = rc.log.Add(ctx, rc.maxLen, []streams.Record{{Stream: stream.Alerts,
+			Entry: streams.Entry{Event: b, Tenant: a.Tenant, Kind: KindAlert}}})
 	}
 	if err != nil {
 		rc.metrics.redisErrors.WithLabelValues("publish").Inc()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/lightwatch/lightwatch/internal/impl/saturate"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 )
 
@@ -112,7 +113,7 @@ func fold(points []store.Point) store.Point {
 			continue
 		}
 		acc.Count += p.Count
-		acc.Sum += p.Sum
+		acc.Sum = saturate.Add(acc.Sum, p.Sum)
 		acc.Min = min(acc.Min, p.Min)
 		acc.Max = max(acc.Max, p.Max)
 	}

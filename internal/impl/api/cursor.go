@@ -16,7 +16,9 @@ import (
 // for by a digest: used with other filters, or by another tenant, it is
 // rejected rather than silently paging through something else. Positions are
 // not secret (they only say "after this time and id" within the caller's own
-// data), so no signature is needed.
+// data), so no signature is needed; but a client can forge one, so its range
+// is checked again on every page exactly as a first page's range is: a forged
+// cursor cannot widen a listing past the 31-day limit.
 type cursorBody struct {
 	TS     int64  `json:"t"`
 	ID     string `json:"i"`
@@ -82,6 +84,9 @@ func decodeCursor(s, digest string) (cursorBody, error) {
 	var c cursorBody
 	if err := json.Unmarshal(raw, &c); err != nil || c.ID == "" || c.Digest != digest || c.From >= c.To {
 		return cursorBody{}, bad
+	}
+	if time.Duration(c.To-c.From) > maxRange || c.To-c.From < 0 {
+		return cursorBody{}, badParam("cursor", "its range spans more than 31 days; start again without it")
 	}
 	return c, nil
 }

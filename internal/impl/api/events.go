@@ -3,6 +3,8 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -12,21 +14,55 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 )
 
+// maxPageBytes bounds one listing's response body. A page holds at most
+// 1,000 events, but events can be 64 KiB each: a page that would pass this
+// size ends early, with a next_cursor at its last event, so that no response
+// (and no slow reader of one) holds tens of megabytes.
+const maxPageBytes = 8 << 20
+
 // eventPage answers both event listings. The events are written as their
 // canonical envelope, which is what the spec's Event schema describes (the
-// same JSON the streams carry), so no conversion is needed.
+// same JSON the streams carry), so no conversion is needed. They are encoded
+// one at a time into the response, not as one document in memory.
 type eventPage struct {
-	Items      []event.Event `json:"items"`
-	NextCursor *string       `json:"next_cursor,omitempty"`
+	Items      []event.Event
+	NextCursor *string
+	window     store.Window // for a cursor when the page ends early
+	digest     string
 }
 
 func (p eventPage) write(w http.ResponseWriter) error {
-	if p.Items == nil {
-		p.Items = []event.Event{}
-	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
-	return json.NewEncoder(w).Encode(p)
+	if _, err := io.WriteString(w, `{"items":[`); err != nil {
+		return err
+	}
+	next, size := p.NextCursor, 0
+	for i := range p.Items {
+		b, err := json.Marshal(&p.Items[i])
+		if err != nil {
+			return fmt.Errorf("encode event %s: %w", p.Items[i].ID, err)
+		}
+		if i > 0 && size+len(b) > maxPageBytes {
+			last := p.Items[i-1]
+			next = nextCursor(&store.Cursor{TS: last.TS, ID: last.ID}, p.window, p.digest)
+			break
+		}
+		if i > 0 {
+			b = append([]byte{','}, b...)
+		}
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
+		size += len(b)
+	}
+	tail := "]}\n"
+	if next != nil {
+		c, _ := json.Marshal(*next) // a string: cannot fail
+		tail = `],"next_cursor":` + string(c) + "}\n"
+	}
+	_, err := io.WriteString(w, tail)
+	return err
 }
 
 func (p eventPage) VisitListLogsResponse(w http.ResponseWriter) error { return p.write(w) }
@@ -55,7 +91,7 @@ func (s *Server) ListLogs(ctx context.Context, r queryapi.ListLogsRequestObject)
 	if err != nil {
 		return nil, s.storeError(ctx, "query logs", err)
 	}
-	return eventPage{Items: page.Events, NextCursor: nextCursor(page.Next, q.Window, digest)}, nil
+	return eventPage{Items: page.Events, NextCursor: nextCursor(page.Next, q.Window, digest), window: q.Window, digest: digest}, nil
 }
 
 // ListSecurityEvents implements GET /api/security-events.
@@ -80,5 +116,5 @@ func (s *Server) ListSecurityEvents(ctx context.Context, r queryapi.ListSecurity
 	if err != nil {
 		return nil, s.storeError(ctx, "query security events", err)
 	}
-	return eventPage{Items: page.Events, NextCursor: nextCursor(page.Next, q.Window, digest)}, nil
+	return eventPage{Items: page.Events, NextCursor: nextCursor(page.Next, q.Window, digest), window: q.Window, digest: digest}, nil
 }

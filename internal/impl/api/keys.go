@@ -65,8 +65,12 @@ func (s *Server) CreateKey(ctx context.Context, r queryapi.CreateKeyRequestObjec
 	if err != nil {
 		return nil, err
 	}
+	id, err := apikey.NewID()
+	if err != nil {
+		return nil, err
+	}
 	hash := apikey.Hash(secret)
-	k := apikey.Key{ID: apikey.IDFromHash(hash), Name: r.Body.Name, Tenant: tenant, Hash: hash, CreatedAt: s.now().UTC()}
+	k := apikey.Key{ID: id, Name: r.Body.Name, Tenant: tenant, Hash: hash, CreatedAt: s.now().UTC()}
 	for _, sc := range r.Body.Scopes {
 		k.Scopes = append(k.Scopes, apikey.Scope(sc))
 	}

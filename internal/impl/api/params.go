@@ -2,10 +2,13 @@ package api
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	"github.com/lightwatch/lightwatch/internal/impl/contract"
 	"github.com/lightwatch/lightwatch/internal/impl/problem"
 )
 
@@ -69,6 +72,43 @@ func pairs(name string, values *[]string) (map[string]string, error) {
 		out[k] = val
 	}
 	return out, nil
+}
+
+// RejectUnstorableText answers 400 naming the parameter when a query
+// parameter's value is not valid UTF-8 or holds a NUL: no store can search
+// such text (SQLite's FTS and MongoDB refuse it), and a 503 would make
+// clients retry forever. It runs before ExpandShorthand, so that the name is
+// the one the client sent (attr.<key>).
+func RejectUnstorableText(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q, err := url.ParseQuery(r.URL.RawQuery)
+		if err != nil {
+			problem.Write(w, r, problem.New(http.StatusBadRequest, "query string: "+err.Error()))
+			return
+		}
+		for name, vs := range q {
+			declared := name
+			for _, prefix := range []string{"attr.", "label."} {
+				if strings.HasPrefix(name, prefix) {
+					declared = strings.TrimSuffix(prefix, ".")
+				}
+			}
+			if !contract.DeclaresQuery(r, declared) {
+				continue // ignored further in; and the operation may declare no 400
+			}
+			for _, v := range append([]string{name}, vs...) {
+				if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+					field := name
+					if !utf8.ValidString(field) || strings.ContainsRune(field, 0) {
+						field = strconv.QuoteToASCII(field)
+					}
+					problem.Write(w, r, badParam(field, "must be UTF-8 text without NUL characters"))
+					return
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // ExpandShorthand rewrites the query shorthands attr.<key>=<value> and

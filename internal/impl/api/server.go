@@ -51,6 +51,12 @@ func (s *Server) storeError(ctx context.Context, op string, err error) error {
 	if errors.Is(err, store.ErrNotFound) {
 		return problem.New(http.StatusNotFound, "no such item")
 	}
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		// QueryLimits' deadline: the client did not leave, the query was too slow.
+		p := problem.New(http.StatusServiceUnavailable, "the query took longer than the server allows (LIGHTWATCH_QUERY_TIMEOUT); narrow its time range or filters, or retry later")
+		p.RetryAfter = 5
+		return p
+	}
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}

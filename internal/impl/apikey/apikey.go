@@ -62,6 +62,36 @@ func Hash(secret string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// IDFromHash derives a key's public id from its hash, so that the same secret
-// always yields the same key id (bootstrap keys are idempotent across restarts).
-func IDFromHash(hash string) string { return "key_" + hash[:16] }
+// NewID returns a new random key id: "key_" and 16 hex digits. Ids are
+// public (listed, logged, in URLs), so they carry nothing of the secret: an id
+// derived from the secret's unsalted hash would let anyone who sees it test
+// guesses of a weak secret offline. Keys made before ids were random keep
+// their hash-derived ids and keep working, since keys are found by hash.
+func NewID() (string, error) {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("generate key id: %w", err)
+	}
+	return "key_" + hex.EncodeToString(b[:]), nil
+}
+
+// MinSecretLength is the shortest secret an operator may configure (the
+// bootstrap key). Generated secrets are 35 characters with 160 random bits.
+const MinSecretLength = 32
+
+// CheckStrength refuses a configured secret that is too short or too uniform
+// to be a random one: it is the admin key of every tenant, and the API
+// answers guesses as fast as the network allows.
+func CheckStrength(secret string) error {
+	if len(secret) < MinSecretLength {
+		return fmt.Errorf("the key has %d characters; use at least %d random ones (e.g. lw_$(openssl rand -hex 20))", len(secret), MinSecretLength)
+	}
+	distinct := map[rune]bool{}
+	for _, r := range secret {
+		distinct[r] = true
+	}
+	if len(distinct) < 10 {
+		return fmt.Errorf("the key uses only %d distinct characters; use a random one (e.g. lw_$(openssl rand -hex 20))", len(distinct))
+	}
+	return nil
+}

@@ -4,8 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"sync"
 	"time"
+
+	lru "github.com/hashicorp/golang-lru/v2"
+	"golang.org/x/time/rate"
 )
 
 // ErrUnknown means no active key has the given secret.
@@ -14,65 +18,152 @@ var ErrUnknown = errors.New("unknown or revoked api key")
 // ErrNotFound is what a Lookup returns for a hash it does not know.
 var ErrNotFound = errors.New("api key not found")
 
+// TooManyFailures is the error for a client address that has failed to
+// authenticate too often: its secrets this process does not already know are
+// not looked up until RetryAfter has passed.
+type TooManyFailures struct{ RetryAfter time.Duration }
+
+func (e *TooManyFailures) Error() string {
+	return fmt.Sprintf("too many failed authentications from this address; retry in %s", e.RetryAfter)
+}
+
 // Lookup finds a stored key by the hash of its secret. store.Keys satisfies it
 // through an adapter in package app, which maps the store's not-found error.
 type Lookup func(ctx context.Context, hash string) (Key, error)
 
+// Options tune an Authenticator; the zero value of each field is its default.
+type Options struct {
+	TTL time.Duration // how long an answer is cached (and a revoked key keeps working); default 10s
+	// LookupTimeout bounds one store lookup, so that authentication fails
+	// fast (503) instead of queueing behind slow queries; default 2s.
+	LookupTimeout time.Duration
+	// FailuresPerMinute is how many failed authentications one client address
+	// may make per minute (in bursts of as many); 0: no limit.
+	FailuresPerMinute int
+	// Size bounds each cache (known keys, unknown secrets, client addresses); default 10,000.
+	Size int
+}
+
 // Authenticator resolves secrets to keys. It caches answers for a short TTL so
-// that a busy agent does not cost a store round trip per request; a revoked key
-// therefore keeps working for up to one TTL.
+// that a busy agent does not cost a store round trip per request.
+//
+// Known keys and unknown secrets are cached apart, each in a bounded LRU, so
+// that a flood of random bearer tokens only evicts other random tokens, never
+// the valid keys agents use. Failed authentications are rate limited per
+// client address: past the limit, secrets that are not cached as valid are
+// answered TooManyFailures without a store lookup, so guessing is slow and a
+// flood cannot load the store.
 type Authenticator struct {
 	lookup Lookup
-	ttl    time.Duration
-	max    int
+	opts   Options
 	now    func() time.Time
 
-	mu    sync.Mutex
-	cache map[string]cached
+	known    *lru.Cache[string, cached]
+	unknown  *lru.Cache[string, time.Time] // hash -> expiry
+	failures *lru.Cache[string, *rate.Limiter]
+	mu       sync.Mutex // makes failures' get-or-add atomic
 }
 
 type cached struct {
 	key     Key
-	known   bool
 	expires time.Time
 }
 
-// NewAuthenticator returns an Authenticator over lookup, caching up to 10,000 answers for ttl.
+// NewAuthenticator returns an Authenticator over lookup, caching answers for ttl.
 func NewAuthenticator(lookup Lookup, ttl time.Duration) *Authenticator {
-	return &Authenticator{lookup: lookup, ttl: ttl, max: 10000, now: time.Now, cache: map[string]cached{}}
+	return NewAuthenticatorWithOptions(lookup, Options{TTL: ttl})
 }
 
-// Authenticate returns the active key whose secret this is, or ErrUnknown.
+// NewAuthenticatorWithOptions returns an Authenticator over lookup.
+func NewAuthenticatorWithOptions(lookup Lookup, o Options) *Authenticator {
+	if o.TTL <= 0 {
+		o.TTL = 10 * time.Second
+	}
+	if o.LookupTimeout <= 0 {
+		o.LookupTimeout = 2 * time.Second
+	}
+	if o.Size <= 0 {
+		o.Size = 10000
+	}
+	known, _ := lru.New[string, cached](o.Size) // errors only for a size <= 0
+	unknown, _ := lru.New[string, time.Time](o.Size)
+	failures, _ := lru.New[string, *rate.Limiter](o.Size)
+	return &Authenticator{lookup: lookup, opts: o, now: time.Now, known: known, unknown: unknown, failures: failures}
+}
+
+// Authenticate returns the active key whose secret this is, or ErrUnknown,
+// or *TooManyFailures for a client (see WithClient) that failed too often.
 func (a *Authenticator) Authenticate(ctx context.Context, secret string) (Key, error) {
+	client := clientFrom(ctx)
 	if secret == "" {
-		return Key{}, ErrUnknown
+		return Key{}, a.fail(client)
 	}
 	hash := Hash(secret)
 	now := a.now()
+	if c, ok := a.known.Get(hash); ok && now.Before(c.expires) {
+		if !c.key.Active() {
+			return Key{}, a.fail(client)
+		}
+		return c.key, nil
+	}
+	if exp, ok := a.unknown.Get(hash); ok && now.Before(exp) {
+		return Key{}, a.fail(client)
+	}
+	if err := a.blocked(client); err != nil {
+		return Key{}, err
+	}
+	lctx, cancel := context.WithTimeout(ctx, a.opts.LookupTimeout)
+	k, err := a.lookup(lctx, hash)
+	cancel()
+	switch {
+	case errors.Is(err, ErrNotFound):
+		a.unknown.Add(hash, now.Add(a.opts.TTL))
+		return Key{}, a.fail(client)
+	case err != nil:
+		return Key{}, fmt.Errorf("look up api key: %w", err)
+	}
+	a.known.Add(hash, cached{key: k, expires: now.Add(a.opts.TTL)})
+	if !k.Active() {
+		return Key{}, a.fail(client)
+	}
+	return k, nil
+}
+
+// limiter returns the client's failure limiter, or nil when there is no limit.
+func (a *Authenticator) limiter(client string) *rate.Limiter {
+	if a.opts.FailuresPerMinute <= 0 || client == "" {
+		return nil
+	}
 	a.mu.Lock()
-	c, ok := a.cache[hash]
-	a.mu.Unlock()
-	if !ok || now.After(c.expires) {
-		k, err := a.lookup(ctx, hash)
-		switch {
-		case errors.Is(err, ErrNotFound):
-			c = cached{expires: now.Add(a.ttl)}
-		case err != nil:
-			return Key{}, fmt.Errorf("look up api key: %w", err)
-		default:
-			c = cached{key: k, known: true, expires: now.Add(a.ttl)}
-		}
-		a.mu.Lock()
-		if len(a.cache) >= a.max {
-			clear(a.cache) // crude but bounded; a flood of random secrets cannot grow memory
-		}
-		a.cache[hash] = c
-		a.mu.Unlock()
+	defer a.mu.Unlock()
+	l, ok := a.failures.Get(client)
+	if !ok {
+		n := a.opts.FailuresPerMinute
+		l = rate.NewLimiter(rate.Every(time.Minute/time.Duration(n)), n)
+		a.failures.Add(client, l)
 	}
-	if !c.known || !c.key.Active() {
-		return Key{}, ErrUnknown
+	return l
+}
+
+// blocked reports whether the client has no failures left to spend.
+func (a *Authenticator) blocked(client string) error {
+	l := a.limiter(client)
+	if l == nil {
+		return nil
 	}
-	return c.key, nil
+	if tokens := l.TokensAt(a.now()); tokens < 1 {
+		wait := time.Duration((1 - tokens) * float64(time.Minute) / float64(a.opts.FailuresPerMinute))
+		return &TooManyFailures{RetryAfter: max(time.Second, wait)}
+	}
+	return nil
+}
+
+// fail spends one of the client's failures and returns ErrUnknown.
+func (a *Authenticator) fail(client string) error {
+	if l := a.limiter(client); l != nil {
+		l.AllowN(a.now(), 1)
+	}
+	return ErrUnknown
 }
 
 type keyCtx struct{}
@@ -86,10 +177,26 @@ func FromContext(ctx context.Context) (Key, bool) {
 	return k, ok
 }
 
+type clientCtx struct{}
+
+// WithClient returns ctx carrying the address of the client (host of
+// http.Request.RemoteAddr), whose failed authentications are counted.
+func WithClient(ctx context.Context, remoteAddr string) context.Context {
+	host, _, err := net.SplitHostPort(remoteAddr)
+	if err != nil {
+		host = remoteAddr
+	}
+	return context.WithValue(ctx, clientCtx{}, host)
+}
+
+func clientFrom(ctx context.Context) string {
+	c, _ := ctx.Value(clientCtx{}).(string)
+	return c
+}
+
 // Forget drops every cached answer, so that a key revoked through this
 // process stops working at once here (other processes notice within the TTL).
 func (a *Authenticator) Forget() {
-	a.mu.Lock()
-	clear(a.cache)
-	a.mu.Unlock()
+	a.known.Purge()
+	a.unknown.Purge()
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/lightwatch/lightwatch/internal/impl/alerting"
 	"github.com/lightwatch/lightwatch/internal/impl/alerting/webhook"
+	"github.com/lightwatch/lightwatch/internal/impl/supervise"
 )
 
 // WithAlerting changes the alerting engine's options after the configuration
@@ -27,7 +28,7 @@ func (a *App) newAlerting(interval, webhookRetryBudget time.Duration, anomaly bo
 	opts := alerting.Options{
 		Interval: interval, DisableAnomaly: !anomaly, Notify: alerting.NotifyOptions{Budget: webhookRetryBudget, Allow: allow,
 			TenantQueue: a.cfg.WebhookTenantQueue, TenantInFlight: a.cfg.WebhookTenantInFlight},
-		StreamMaxLen: a.cfg.StreamLength(),
+		StreamMaxLen: a.cfg.StreamLength(), EvalTimeout: a.cfg.QueryTimeout,
 		// The embedded Redis lives and dies with this process: no other
 		// engine could ever take over this one's stream entries.
 		SoleConsumer:     a.cfg.RedisURL == "",
@@ -38,7 +39,8 @@ func (a *App) newAlerting(interval, webhookRetryBudget time.Duration, anomaly bo
 		edit(&opts)
 	}
 	eng := alerting.New(
-		alerting.Deps{Store: a.store, Redis: a.redis, Logger: a.logger, Registerer: a.metrics.Registry, Secrets: a.secrets},
+		alerting.Deps{Store: a.store, Redis: a.redis, Streams: a.log, Logger: a.logger, Registerer: a.metrics.Registry, Secrets: a.secrets,
+			Supervisor: supervise.Supervisor{Logger: a.logger, Panics: a.metrics.LoopPanics}},
 		opts,
 	)
 	return func(ctx context.Context) {

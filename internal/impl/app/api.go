@@ -14,6 +14,7 @@ import (
 	"github.com/lightwatch/lightwatch/internal/gen/ingestapi"
 	"github.com/lightwatch/lightwatch/internal/gen/queryapi"
 	"github.com/lightwatch/lightwatch/internal/impl/api"
+	"github.com/lightwatch/lightwatch/internal/impl/console"
 	"github.com/lightwatch/lightwatch/internal/impl/contract"
 	"github.com/lightwatch/lightwatch/internal/impl/middleware"
 )
@@ -22,7 +23,7 @@ import (
 const apiBodyLimit = 1 << 20
 
 // apiHandler serves /api/*: the query API behind the shared chain, plus its
-// documents and Swagger UI, which need no key.
+// documents, Swagger UI and the web console at "/", which need no key.
 func (a *App) apiHandler(mux *http.ServeMux) error {
 	doc, err := queryapi.GetSwagger()
 	if err != nil {
@@ -43,7 +44,8 @@ func (a *App) apiHandler(mux *http.ServeMux) error {
 		}),
 		queryapi.StdHTTPServerOptions{BaseRouter: inner, ErrorHandlerFunc: api.RequestError},
 	)
-	mux.Handle("/api/", a.cors().Handler(a.guarded(c, inner, apiBodyLimit, api.ExpandShorthand, c.ValidateParams, c.ValidateJSONBody)))
+	mux.Handle("/api/", a.cors(a.guarded(c, inner, apiBodyLimit, api.RejectUnstorableText, api.ExpandShorthand, c.ValidateParams, c.ValidateJSONBody,
+		api.QueryLimits(a.cfg.QueryTimeout, a.cfg.QueryConcurrency))))
 
 	apiJSON, err := specJSON(doc)
 	if err != nil {
@@ -57,16 +59,23 @@ func (a *App) apiHandler(mux *http.ServeMux) error {
 	if err != nil {
 		return err
 	}
-	mux.Handle("GET /api/openapi.json", serveJSON(apiJSON))
-	mux.Handle("GET /api/openapi/ingest.json", serveJSON(ingestJSON))
+	ui, err := console.New()
+	if err != nil {
+		return err
+	}
+	ui.Mount(mux) // the web console at "/", needing no key to load (it asks for one)
+	anyOrigin := len(a.cfg.CORSOrigins) > 0
+	mux.Handle("GET /api/openapi.json", serveJSON(apiJSON, anyOrigin))
+	mux.Handle("GET /api/openapi/ingest.json", serveJSON(ingestJSON, anyOrigin))
 	mux.Handle("/api/docs/", v5emb.NewHandlerWithConfig(swgui.Config{
 		Title:       "Lightwatch",
 		SwaggerJSON: "/api/openapi.json",
 		BasePath:    "/api/docs/",
 		ShowTopBar:  true,
 		SettingsUI: map[string]string{
-			"urls":                     `[{url: "/api/openapi.json", name: "Query API"}, {url: "/api/openapi/ingest.json", name: "Ingest API"}]`,
-			"persistAuthorization":     "true",
+			"urls": `[{url: "/api/openapi.json", name: "Query API"}, {url: "/api/openapi/ingest.json", name: "Ingest API"}]`,
+			// No persistAuthorization: it would keep the key in the browser's
+			// localStorage, readable by any script on this origin, for good.
 			"defaultModelsExpandDepth": "1",
 		},
 	}))
@@ -74,9 +83,13 @@ func (a *App) apiHandler(mux *http.ServeMux) error {
 }
 
 // cors answers preflight requests and sets the CORS headers for the
-// configured origins; with none configured, browsers on other origins are
+// configured origins. With none configured it adds nothing at all (rs/cors
+// would read an empty list as "any origin"), so browsers on other origins are
 // refused as usual.
-func (a *App) cors() *cors.Cors {
+func (a *App) cors(h http.Handler) http.Handler {
+	if len(a.cfg.CORSOrigins) == 0 {
+		return h
+	}
 	return cors.New(cors.Options{
 		AllowedOrigins:   a.cfg.CORSOrigins,
 		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete},
@@ -84,7 +97,7 @@ func (a *App) cors() *cors.Cors {
 		ExposedHeaders:   []string{"Location", "Retry-After", middleware.RequestIDHeader},
 		MaxAge:           int((10 * time.Minute).Seconds()),
 		AllowCredentials: false, // keys travel in Authorization, never in cookies
-	})
+	}).Handler(h)
 }
 
 func specJSON(doc *openapi3.T) ([]byte, error) {
@@ -96,10 +109,14 @@ func specJSON(doc *openapi3.T) ([]byte, error) {
 	return b, nil
 }
 
-func serveJSON(b []byte) http.Handler {
+// serveJSON serves a public document; with CORS on (anyOrigin), any
+// browser tool may load it, since it holds nothing secret.
+func serveJSON(b []byte, anyOrigin bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Access-Control-Allow-Origin", "*") // public documents: any tool may load them
+		if anyOrigin {
+			w.Header().Set("Access-Control-Allow-Origin", "*")
+		}
 		_, _ = w.Write(b)
 	})
 }

@@ -34,6 +34,8 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/stream"
 	"github.com/lightwatch/lightwatch/internal/impl/streamforward"
+	"github.com/lightwatch/lightwatch/internal/impl/streams"
+	"github.com/lightwatch/lightwatch/internal/impl/supervise"
 	"github.com/lightwatch/lightwatch/internal/impl/telemetry"
 )
 
@@ -55,14 +57,16 @@ type App struct {
 	writers   int
 	redis     *redis.Client
 	stopRedis func()
-	// appended signals appends to the streams when Redis is embedded (this
-	// process its only writer); nil otherwise. See realtime.Options.Appended.
-	appended  <-chan struct{}
+	// log holds the event streams: in process when Redis is embedded
+	// (this process is then their only reader and writer), Redis Streams
+	// otherwise.
+	log       streams.Streams
 	committer *groupcommit.Committer
 	forwarder *streamforward.Forwarder
 	handler   http.Handler
 	authn     *apikey.Authenticator
 	limiter   *ratelimit.Limiter
+	readiness *readiness
 
 	realtimeRun      func(context.Context)
 	realtimeShutdown func(context.Context)
@@ -87,6 +91,7 @@ func WithStore(s store.Store, writers int) Option {
 // what a person starting the process must see (a generated key).
 func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog.Logger, out io.Writer, opts ...Option) (_ *App, err error) {
 	a := &App{cfg: cfg, logger: logger, metrics: telemetry.New()}
+	a.readiness = newReadiness(a.metrics.Registry)
 	for _, o := range opts {
 		o(a)
 	}
@@ -104,8 +109,10 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 	if a.redis, a.stopRedis, err = redisconn.Connect(ctx, cfg.RedisURL, logger); err != nil {
 		return nil, fmt.Errorf("connect redis: %w", err)
 	}
-	if cfg.RedisURL == "" && surfaces.Realtime {
-		a.appended = redisconn.WatchAppends(a.redis)
+	if cfg.RedisURL == "" {
+		a.log = streams.NewMemory()
+	} else {
+		a.log = streams.NewRedis(a.redis)
 	}
 	if a.secrets, err = openSecretBox(cfg, logger); err != nil {
 		return nil, err
@@ -113,11 +120,12 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 	if err := ensureBootstrapKey(ctx, a.store, cfg.BootstrapKey, cfg.DataDir, cfg.MongoURI == "", out, logger); err != nil {
 		return nil, err
 	}
-	a.forwarder = streamforward.New(stream.New(a.redis, cfg.StreamLength()), 1024, a.metrics, logger)
+	a.forwarder = streamforward.New(stream.New(a.log, cfg.StreamLength()), 1024, a.metrics, logger)
 	a.committer = groupcommit.New(a.store, groupcommit.Options{
 		MaxQueued: cfg.WriteQueue, MaxWait: cfg.WriteTimeout, Workers: a.writers,
 		OnCommit: a.forwarder.Forward, Metrics: a.metrics, Logger: logger,
 		Uncancelled: a.ownsStore && cfg.MongoURI == "", // the embedded SQLite store: see the option
+		Supervisor:  supervise.Supervisor{Logger: logger, Panics: a.metrics.LoopPanics},
 	})
 
 	mux := http.NewServeMux()
@@ -127,10 +135,18 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 		a.metrics.Registry.MustRegister(storageCollector{rep})
 	}
 	mux.Handle("GET /metrics", a.metrics.Handler())
-	if a.limiter, err = ratelimit.New(a.redis, ratelimit.Limit{Rate: cfg.RateLimit, Burst: cfg.RateBurst, Period: time.Second}); err != nil {
+	// The embedded Redis is this process's alone: count in process, with no
+	// round trip. A shared Redis gets local counts synced every RateLimitSync.
+	limOpts := ratelimit.Options{}
+	if cfg.RedisURL != "" {
+		limOpts = ratelimit.Options{Redis: a.redis, SyncInterval: cfg.RateLimitSync}
+	}
+	if a.limiter, err = ratelimit.New(ratelimit.Limit{Rate: cfg.RateLimit, Burst: cfg.RateBurst, Period: time.Second}, limOpts); err != nil {
 		return nil, fmt.Errorf("rate limiter: %w", err)
 	}
-	a.authn = apikey.NewAuthenticator(keyLookup(a.store), 10*time.Second)
+	a.authn = apikey.NewAuthenticatorWithOptions(keyLookup(a.store), apikey.Options{
+		TTL: 10 * time.Second, FailuresPerMinute: cfg.AuthFailureLimit,
+	})
 	if surfaces.Ingest {
 		h, err := a.ingestHandler()
 		if err != nil {
@@ -154,6 +170,9 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 		}
 	}
 	a.handler = middleware.Chain(mux,
+		middleware.Deadlines(cfg.BodyTimeout, cfg.ResponseTimeout),
+		middleware.SecurityHeaders,
+		middleware.ClientAddress,
 		middleware.Recover(logger),
 		middleware.RequestID,
 		middleware.AccessLog(logger, a.metrics),
@@ -207,20 +226,9 @@ func (a *App) responseError(w http.ResponseWriter, r *http.Request, err error) {
 	problem.Write(w, r, problem.New(http.StatusInternalServerError, "internal error"))
 }
 
-// ready answers 200 only when the store and Redis answer.
-func (a *App) ready(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
-	if err := a.store.Ping(ctx); err != nil {
-		problem.Write(w, r, problem.New(http.StatusServiceUnavailable, "store: "+err.Error()))
-		return
-	}
-	if err := a.redis.Ping(ctx).Err(); err != nil {
-		problem.Write(w, r, problem.New(http.StatusServiceUnavailable, "redis: "+err.Error()))
-		return
-	}
-	_, _ = io.WriteString(w, "ready\n")
-}
+// MaxHeaderBytes bounds a request's headers (net/http's default is 1 MiB):
+// Lightwatch's requests carry a key and a few standard headers.
+const MaxHeaderBytes = 64 << 10
 
 // Store is the store the App writes to.
 func (a *App) Store() store.Store { return a.store }
@@ -247,6 +255,26 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if a.realtimeRun != nil {
 		rtg.Go(func() { a.realtimeRun(rtCtx) })
 	}
+	// Readiness is checked every second whether or not anyone asks, so that
+	// /metrics (lightwatch_redis_up, lightwatch_alerting_active) and the log
+	// tell of an outage as it starts.
+	var probes sync.WaitGroup
+	probes.Go(func() {
+		t := time.NewTicker(readyTTL)
+		defer t.Stop()
+		for {
+			a.checkReadiness(ctx)
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	})
+	defer probes.Wait()
+	limCtx, stopLim := context.WithCancel(context.WithoutCancel(ctx))
+	var limg sync.WaitGroup
+	limg.Go(func() { a.limiter.Run(limCtx, a.rateSyncFailed()) })
 	alCtx, stopAlerting := context.WithCancel(context.WithoutCancel(ctx))
 	var alg sync.WaitGroup
 	if a.alertingRun != nil {
@@ -255,7 +283,8 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 
 	srv := &http.Server{
 		Handler:           a.handler,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: a.cfg.ReadHeaderTimeout,
+		MaxHeaderBytes:    MaxHeaderBytes,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(a.logger.Handler(), slog.LevelWarn),
 	}
@@ -287,8 +316,25 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	wg.Wait() // the committer drains its queue first, then the forwarder publishes what it produced
 	stopFwd()
 	fwg.Wait()
+	stopLim() // after the last request: its final sync carries every count
+	limg.Wait()
 	return err
 }
+
+// rateSyncFailed logs failed rate-limit syncs, at most one line per
+// syncLogEvery: while Redis is down every sync fails.
+func (a *App) rateSyncFailed() func(error) {
+	var last time.Time
+	return func(err error) {
+		if now := time.Now(); now.Sub(last) >= syncLogEvery {
+			last = now
+			a.logger.Warn("rate limit: sync with redis failed; each instance limits on its own until it works again", "err", err)
+		}
+	}
+}
+
+// syncLogEvery spaces out the warnings of a failing rate-limit sync.
+const syncLogEvery = 10 * time.Second
 
 // Close releases the store and Redis.
 func (a *App) Close() {

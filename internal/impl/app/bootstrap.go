@@ -47,13 +47,38 @@ func ensureBootstrapKey(ctx context.Context, keys store.Keys, secret, dataDir st
 	if secret == "" {
 		return nil // production without a bootstrap key: keys were created earlier
 	}
+	if err := apikey.CheckStrength(secret); err != nil {
+		return fmt.Errorf("LIGHTWATCH_BOOTSTRAP_KEY is too weak: %w", err)
+	}
+	// The key may exist already (a restart, another instance): keep it as it
+	// is, with its id and, if an admin revoked it, revoked.
 	hash := apikey.Hash(secret)
-	err := keys.PutKey(ctx, apikey.Key{
-		ID: apikey.IDFromHash(hash), Name: "bootstrap", Tenant: apikey.DefaultTenant,
+	exists := func() (bool, error) {
+		_, err := keys.KeyByHash(ctx, hash)
+		if errors.Is(err, store.ErrNotFound) {
+			return false, nil
+		}
+		return err == nil, err
+	}
+	if ok, err := exists(); ok || err != nil {
+		if err != nil {
+			return fmt.Errorf("look up bootstrap key: %w", err)
+		}
+		return nil
+	}
+	id, err := apikey.NewID()
+	if err != nil {
+		return err
+	}
+	err = keys.PutKey(ctx, apikey.Key{
+		ID: id, Name: "bootstrap", Tenant: apikey.DefaultTenant,
 		Scopes: []apikey.Scope{apikey.ScopeAdmin, apikey.ScopeIngest, apikey.ScopeRead},
 		Hash:   hash, CreatedAt: time.Now().UTC(),
 	})
 	if err != nil {
+		if ok, _ := exists(); ok {
+			return nil // another instance stored it first (the hash is unique)
+		}
 		return fmt.Errorf("store bootstrap key: %w", err)
 	}
 	return nil

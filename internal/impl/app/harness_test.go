@@ -43,6 +43,11 @@ type server struct {
 	specs  map[string]routers.Router // by path prefix: every answer is checked against its spec
 }
 
+// embeddedRedis, as the Redis URL of an edit, makes start run the embedded
+// default (in-process streams, embedded miniredis) instead of using a
+// redis-server.
+const embeddedRedis = "embedded"
+
 // start runs the whole system, on a redis-server of its own unless edit,
 // which changes the configuration first, names one.
 func start(t testing.TB, edit func(*config.Config), opts ...app.Option) *server {
@@ -60,8 +65,11 @@ func start(t testing.TB, edit func(*config.Config), opts ...app.Option) *server 
 	if edit != nil {
 		edit(&cfg)
 	}
-	if cfg.RedisURL == "" { // an edit may point several servers at one Redis
+	switch cfg.RedisURL {
+	case "": // an edit may point several servers at one Redis
 		cfg.RedisURL = redistest.Start(t)
+	case embeddedRedis: // the embedded default of `make run`
+		cfg.RedisURL = ""
 	}
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx, cancel := context.WithCancel(context.Background())
@@ -74,10 +82,14 @@ func start(t testing.TB, edit func(*config.Config), opts ...app.Option) *server 
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The test's own client, made as the app makes its own (so a Sentinel URL works too).
-	rc, stopRedis, err := redisconn.Connect(ctx, cfg.RedisURL, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
+	// The test's own client, made as the app makes its own (so a Sentinel URL
+	// works too); none for the embedded default, whose Redis is the app's own.
+	var rc *redis.Client
+	stopRedis := func() {}
+	if cfg.RedisURL != "" {
+		if rc, stopRedis, err = redisconn.Connect(ctx, cfg.RedisURL, slog.New(slog.DiscardHandler)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	s := &server{t: t, URL: "http://" + ln.Addr().String(), app: a, redis: rc, cancel: cancel, done: make(chan error, 1), specs: map[string]routers.Router{"/ingest/": specRouter(t, ingestapi.GetSwagger), "/api/": specRouter(t, queryapi.GetSwagger)}}
 	go func() { s.done <- a.Serve(ctx, ln) }()
@@ -111,7 +123,7 @@ func (s *server) putKey(tenant string, scopes ...apikey.Scope) string {
 		s.t.Fatal(err)
 	}
 	h := apikey.Hash(secret)
-	err = s.store().PutKey(context.Background(), apikey.Key{ID: apikey.IDFromHash(h), Name: "test", Tenant: tenant, Scopes: scopes, Hash: h, CreatedAt: time.Now().UTC()})
+	err = s.store().PutKey(context.Background(), apikey.Key{ID: "key_" + h[:16], Name: "test", Tenant: tenant, Scopes: scopes, Hash: h, CreatedAt: time.Now().UTC()})
 	if err != nil {
 		s.t.Fatal(err)
 	}

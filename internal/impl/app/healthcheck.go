@@ -21,7 +21,7 @@ const healthcheckTimeout = 3 * time.Second
 
 // Healthcheck asks the instance listening on addr (the configured listen
 // address, such as ":8080") whether it is ready: GET /readyz, which answers
-// 200 only when the store and Redis answer. Ready, not merely alive, because
+// 200 only when the store answers (Redis being down degrades, but does not stop, ingest). Ready, not merely alive, because
 // the orchestrator uses the answer to decide whether to route to the instance
 // (Traefik skips containers that are not healthy) and whether dependents may
 // start (compose's depends_on condition service_healthy).

@@ -24,8 +24,9 @@ import (
 //
 //	go test -run '^$' -bench QueryAPI -benchtime 1x -timeout 30m ./internal/impl/app/
 //
-// It reports p50 and p99 of a filtered log page and of a 24 h metric series at
-// step=1m. Loading the data takes a minute or two; it happens once per run.
+// It reports p50 and p99 of a filtered log page, of a 24 h metric series at
+// step=1m, and of the console's explorer queries: the 24 h hits histogram by
+// level (all services and one), the top services over 24 h and a line's context. Loading the data takes a minute or two; it happens once per run.
 func BenchmarkQueryAPI(b *testing.B) {
 	const logs = 1_000_000
 	ctx := context.Background()
@@ -72,14 +73,25 @@ func BenchmarkQueryAPI(b *testing.B) {
 
 	s := start(b, nil, app.WithStore(st, 1)).URL
 	from, to := now.Add(-12*time.Hour), now.Add(-6*time.Hour)
-	queries := map[string]string{
-		"logs":    "/api/logs?service=svc-3&level=error&limit=100&from=" + url.QueryEscape(from.Format(time.RFC3339)) + "&to=" + url.QueryEscape(to.Format(time.RFC3339)),
-		"metrics": "/api/metrics?name=latency_ms&service=api&label.route=/pay&step=1m&from=" + url.QueryEscape(now.Add(-24*time.Hour).Format(time.RFC3339)) + "&to=" + url.QueryEscape(now.Format(time.RFC3339)),
+	day := "from=" + url.QueryEscape(now.Add(-24*time.Hour).Format(time.RFC3339)) + "&to=" + url.QueryEscape(now.Format(time.RFC3339))
+	// runs is how often each is asked: the 24 h aggregates read every line of the day.
+	queries := map[string]struct {
+		path string
+		runs int
+	}{
+		"logs":    {"/api/logs?service=svc-3&level=error&limit=100&from=" + url.QueryEscape(from.Format(time.RFC3339)) + "&to=" + url.QueryEscape(to.Format(time.RFC3339)), 500},
+		"metrics": {"/api/metrics?name=latency_ms&service=api&label.route=/pay&step=1m&" + day, 500},
+		// The console's explorer: the histogram by level and the service suggestions over 24 h, and a line's context.
+		"hits_24h":     {"/api/logs/hits?group_by=level&" + day, 20},
+		"hits_svc_24h": {"/api/logs/hits?service=svc-3&group_by=level&" + day, 20},
+		"values_24h":   {"/api/logs/fields/service/values?" + day, 20},
+		"context":      {"/api/logs/log-0500000/context?before=50&after=50", 200},
 	}
 	b.ResetTimer()
-	for name, path := range queries {
-		lat := make([]time.Duration, 0, 500)
-		for range 500 {
+	for name, qr := range queries {
+		path := qr.path
+		lat := make([]time.Duration, 0, qr.runs)
+		for range qr.runs {
 			req, _ := http.NewRequest(http.MethodGet, s+path, nil)
 			req.Header.Set("Authorization", "Bearer "+adminKey)
 			start := time.Now()

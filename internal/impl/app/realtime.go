@@ -16,18 +16,17 @@ import (
 // neither closes nor waits for upgraded connections.
 func (a *App) realtimeHandler(mux *http.ServeMux) (run func(ctx context.Context), shutdown func(ctx context.Context), err error) {
 	opts := realtime.Options{
-		Redis:             a.redis,
+		Streams:           a.log,
 		Authenticator:     a.authn,
 		Metrics:           realtime.NewMetrics(a.metrics.Registry),
 		Logger:            a.logger,
 		FlushInterval:     flushInterval(a.cfg.WSFlushInterval),
-		Appended:          a.appended,
 		MaxConnsPerKey:    a.cfg.WSMaxConnsPerKey,
 		MaxConnsPerTenant: a.cfg.WSMaxConnsPerTenant,
 		MaxReplayAge:      a.cfg.WSReplayMaxAge,
 	}
 	if rate := a.cfg.WSHandshakeRate; rate > 0 {
-		l, err := ratelimit.New(a.redis, ratelimit.Limit{Rate: rate, Burst: 4 * rate, Period: time.Second})
+		l, err := ratelimit.New(ratelimit.Limit{Rate: rate, Burst: 4 * rate, Period: time.Second}, ratelimit.Options{Redis: a.redis})
 		if err != nil {
 			return nil, nil, fmt.Errorf("handshake rate limiter: %w", err)
 		}
@@ -41,6 +40,8 @@ func (a *App) realtimeHandler(mux *http.ServeMux) (run func(ctx context.Context)
 		return nil, nil, err
 	}
 	mux.Handle(realtime.PathPrefix, svc)
+	// Events the forwarder cannot publish reach live clients as lagged notices.
+	a.forwarder.OnMissed(svc.Missed)
 	run = func(ctx context.Context) {
 		if err := svc.Run(ctx); err != nil {
 			a.logger.Error("realtime reader stopped", "err", err)

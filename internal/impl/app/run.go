@@ -46,6 +46,7 @@ func banner(addr string, cfg config.Config, s Surfaces) string {
 		fmt.Fprintf(&b, "  ingest:   POST %s/ingest/{logs,metrics,security-events,heartbeats}\n", base)
 	}
 	if s.API {
+		fmt.Fprintf(&b, "  console:  %s/\n", base)
 		fmt.Fprintf(&b, "  query:    %s/api/logs (and more)   Swagger UI: %s/api/docs/\n", base, base)
 	}
 	if s.Realtime {

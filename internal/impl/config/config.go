@@ -61,6 +61,14 @@ type Config struct {
 	RetentionHeartbeats *time.Duration
 	RetentionRollups    time.Duration
 	MaxDisk             int64 // bytes; 0: no cap
+	// Hardening limits (docs/security.md).
+	QueryTimeout      time.Duration
+	QueryConcurrency  int
+	ReadHeaderTimeout time.Duration
+	BodyTimeout       time.Duration
+	ResponseTimeout   time.Duration
+	AuthFailureLimit  int
+	RateLimitSync time.Duration
 }
 
 // Setting describes one configuration setting, for parsing and for documentation.
@@ -124,6 +132,17 @@ func duration(f func(c *Config) *time.Duration) func(*Config, string) error {
 	}
 }
 
+func positive(f func(c *Config) *int) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("want a positive integer, got %q", v)
+		}
+		*f(c) = n
+		return nil
+	}
+}
+
 func onOff(f func(c *Config) *bool) func(*Config, string) error {
 	return func(c *Config, v string) error {
 		switch v {
@@ -160,13 +179,13 @@ func settings() []setting {
 			str(func(c *Config) *string { return &c.MongoURI })},
 		{Setting{"mongo-db", "LIGHTWATCH_MONGO_DB", "lightwatch", "MongoDB database name"},
 			str(func(c *Config) *string { return &c.MongoDatabase })},
-		{Setting{"redis-url", "LIGHTWATCH_REDIS_URL", "", "Redis URL: redis://[user:password@]host:port/db, or through Sentinel (follows failovers) redis-sentinel://[user:password@]host:26379[,host:26379...]/master[/db][?sentinel_password=...] (rediss:// and rediss-sentinel:// for TLS); empty: an embedded in-process Redis (miniredis)"},
+		{Setting{"redis-url", "LIGHTWATCH_REDIS_URL", "", "Redis URL: redis://[user:password@]host:port/db, or through Sentinel (follows failovers) redis-sentinel://[user:password@]host:26379[,host:26379...]/master[/db][?sentinel_password=...] (rediss:// and rediss-sentinel:// for TLS); empty: in-process streams and rate limits, and an embedded miniredis for alerting's leases"},
 			str(func(c *Config) *string { return &c.RedisURL })},
 		{Setting{"bootstrap-key", "LIGHTWATCH_BOOTSTRAP_KEY", "", "an API key that exists at start-up with scopes admin, ingest and read in tenant default; empty: one is generated on first start and kept in the data directory"},
 			str(func(c *Config) *string { return &c.BootstrapKey })},
 		{Setting{"stream-maxlen", "LIGHTWATCH_STREAM_MAXLEN", "", "approximate maximum length of each Redis stream (XADD MAXLEN ~), which bounds how far back live clients can resume; empty: 100000 with a Redis server, 10000 with the embedded one, which holds streams in this process's memory"},
 			optionalInteger(func(c *Config) *int64 { return &c.StreamMaxLen })},
-		{Setting{"rate-limit", "LIGHTWATCH_RATE_LIMIT", "2000", "requests per second allowed per API key, counted in Redis; 0 turns rate limiting off"},
+		{Setting{"rate-limit", "LIGHTWATCH_RATE_LIMIT", "2000", "requests per second allowed per API key (counted in process, shared through Redis when a Redis URL is set); 0 turns rate limiting off"},
 			integer(func(c *Config) *int { return &c.RateLimit })},
 		{Setting{"rate-burst", "LIGHTWATCH_RATE_BURST", "4000", "requests an API key may send at once above its rate"},
 			integer(func(c *Config) *int { return &c.RateBurst })},
@@ -231,6 +250,22 @@ func settings() []setting {
 			retention(func(c *Config) *time.Duration { return &c.RetentionRollups })},
 		{Setting{"max-disk", "LIGHTWATCH_MAX_DISK", "", "embedded store: size its database may reach (e.g. 50GiB, 500MB); past it the oldest logs are dropped first, never the newest minutes; empty: no cap"},
 			byteSize(func(c *Config) *int64 { return &c.MaxDisk })},
+		// Hardening limits: docs/security.md explains each.
+		{Setting{"query-timeout", "LIGHTWATCH_QUERY_TIMEOUT", "15s", "longest one query API or alerting read may take; past it the request is answered 503 with Retry-After"},
+			duration(func(c *Config) *time.Duration { return &c.QueryTimeout })},
+		{Setting{"query-concurrency", "LIGHTWATCH_QUERY_CONCURRENCY", "2", "query API reads one tenant may run at once; more wait (within the query timeout) so that one tenant cannot take every store connection"},
+			positive(func(c *Config) *int { return &c.QueryConcurrency })},
+		{Setting{"read-header-timeout", "LIGHTWATCH_READ_HEADER_TIMEOUT", "10s", "longest a client may take to send a request's headers (slow clients are cut off)"},
+			duration(func(c *Config) *time.Duration { return &c.ReadHeaderTimeout })},
+		{Setting{"body-timeout", "LIGHTWATCH_BODY_TIMEOUT", "60s", "longest a client may take to send a request body (not WebSockets)"},
+			duration(func(c *Config) *time.Duration { return &c.BodyTimeout })},
+		{Setting{"response-timeout", "LIGHTWATCH_RESPONSE_TIMEOUT", "60s", "longest one HTTP request may take until its response is written, for clients that do not read it (not WebSockets)"},
+			duration(func(c *Config) *time.Duration { return &c.ResponseTimeout })},
+		{Setting{"auth-failure-limit", "LIGHTWATCH_AUTH_FAILURE_LIMIT", "60", "failed authentications one client address may make per minute; beyond it, keys this process does not already know are answered 429; 0: no limit"},
+			integer(func(c *Config) *int { return &c.AuthFailureLimit })},
+		// Per-request cost and live path (issue 16).
+		{Setting{"rate-limit-sync", "LIGHTWATCH_RATE_LIMIT_SYNC", "100ms", "with a Redis URL: how often each instance's local rate-limit counts are exchanged through Redis (instances may together exceed a key's limit by (instances-1) x (burst + rate x this) around a sync); 0 asks Redis on every request. The embedded default counts in process"},
+			nonNegativeDuration(func(c *Config) *time.Duration { return &c.RateLimitSync })},
 	}
 }
 
@@ -368,10 +403,9 @@ const (
 )
 
 // StreamLength is the MAXLEN of each stream: the configured one, or by default
-// one that suits where the streams live. The embedded Redis keeps them in this
-// process's memory and scans a stream from its start on every read, so there
-// a tenth of a real server's length keeps memory and read cost down, at the
-// price of a shorter history for resuming live clients.
+// one that suits where the streams live. The embedded default keeps them in
+// this process's memory, so there a tenth of a real server's length keeps
+// memory down, at the price of a shorter history for resuming live clients.
 func (c Config) StreamLength() int64 {
 	switch {
 	case c.StreamMaxLen > 0:

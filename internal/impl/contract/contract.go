@@ -178,3 +178,14 @@ func paramProblem(err error) *problem.Problem {
 	p.Detail = err.Error()
 	return p
 }
+
+// DeclaresQuery reports whether the request's operation (see Route) has a
+// query parameter of that name; without a matched operation, false.
+func DeclaresQuery(r *http.Request, name string) bool {
+	m, ok := r.Context().Value(routeCtx{}).(matched)
+	if !ok {
+		return false
+	}
+	return m.route.Operation.Parameters.GetByInAndName(openapi3.ParameterInQuery, name) != nil ||
+		m.route.PathItem.Parameters.GetByInAndName(openapi3.ParameterInQuery, name) != nil
+}

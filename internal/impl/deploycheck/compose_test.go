@@ -29,6 +29,12 @@ const testKey = "lw_compose_test_key_0123456789abcdef"
 // by Traefik under the prefix the seed names.
 var lightwatchServices = map[string]string{"ingest": "/ingest/", "api": "/api/", "realtime": "/ws/"}
 
+// The web console's router sends its page and assets to api.
+const (
+	consoleRouter   = "console"
+	consoleMatchers = "[{/ true} {/assets/ false}]"
+)
+
 func loadCompose(t *testing.T, env map[string]string, files ...string) *types.Project {
 	t.Helper()
 	p, err := deploycheck.LoadCompose(context.Background(), env, files...)

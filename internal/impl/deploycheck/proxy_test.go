@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -12,7 +11,7 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/deploycheck"
 )
 
-// gateway stands in for Traefik: it routes by the path prefixes of the
+// gateway stands in for Traefik: it routes by the path rules of the
 // compose labels (deploycheck.Routes) and balances round-robin over each
 // service's instances, as Traefik's default weighted round robin does with
 // equal weights. WebSocket upgrades pass through httputil.ReverseProxy,
@@ -24,13 +23,13 @@ type gateway struct {
 }
 
 type gatewayRoute struct {
-	prefix    string
+	route     deploycheck.Route
 	instances []*url.URL
 	proxies   []*httputil.ReverseProxy
 	next      atomic.Uint64
 }
 
-// newGateway routes every route's prefix to the instances of its backend.
+// newGateway routes every route's paths to the instances of its backend.
 func newGateway(t *testing.T, routes []deploycheck.Route, instances map[string][]string) *gateway {
 	t.Helper()
 	g := &gateway{requests: map[string]int{}}
@@ -39,7 +38,7 @@ func newGateway(t *testing.T, routes []deploycheck.Route, instances map[string][
 		if len(bases) == 0 {
 			t.Fatalf("no instance of %s for router %s", r.Backend, r.Router)
 		}
-		gr := &gatewayRoute{prefix: r.Prefix}
+		gr := &gatewayRoute{route: r}
 		for _, b := range bases {
 			u, err := url.Parse(b)
 			if err != nil {
@@ -60,7 +59,7 @@ func newGateway(t *testing.T, routes []deploycheck.Route, instances map[string][
 
 func (g *gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	for _, gr := range g.routes {
-		if !strings.HasPrefix(r.URL.Path, gr.prefix) {
+		if !gr.route.Matches(r.URL.Path) {
 			continue
 		}
 		i := int((gr.next.Add(1) - 1) % uint64(len(gr.instances)))

@@ -8,11 +8,12 @@ import (
 )
 
 // Route is what Traefik makes of one router in a container's labels: requests
-// whose path starts with Prefix go to every healthy container of the compose
-// service Backend, on Port.
+// whose path one of Matchers admits go to every healthy container of the
+// compose service Backend, on Port. Prefix is the first matcher's path.
 type Route struct {
 	Router      string
 	Prefix      string
+	Matchers    []Matcher
 	Backend     string // compose service
 	Port        string
 	HealthPath  string
@@ -36,7 +37,7 @@ func Routes(p *types.Project) ([]Route, error) {
 			continue
 		}
 		for rname, r := range cfg.Routers {
-			prefix, err := PathPrefix(r.Rule)
+			ms, err := PathRule(r.Rule)
 			if err != nil {
 				return nil, fmt.Errorf("service %s, router %s: %w", name, rname, err)
 			}
@@ -44,7 +45,7 @@ func Routes(p *types.Project) ([]Route, error) {
 			if !ok {
 				return nil, fmt.Errorf("service %s, router %s: its service %q is not defined on the same container", name, rname, r.Service)
 			}
-			route := Route{Router: rname, Prefix: prefix, Backend: name, Port: s.LoadBalancer.Server.Port, Middlewares: r.Middlewares, TLS: r.TLS}
+			route := Route{Router: rname, Prefix: ms[0].Path, Matchers: ms, Backend: name, Port: s.LoadBalancer.Server.Port, Middlewares: r.Middlewares, TLS: r.TLS}
 			if hc := s.LoadBalancer.HealthCheck; hc != nil {
 				route.HealthPath = hc.Path
 			}
@@ -53,4 +54,14 @@ func Routes(p *types.Project) ([]Route, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Prefix < out[j].Prefix })
 	return out, nil
+}
+
+// Matches reports whether the route takes a request for path.
+func (r Route) Matches(path string) bool {
+	for _, m := range r.Matchers {
+		if m.Matches(path) {
+			return true
+		}
+	}
+	return false
 }

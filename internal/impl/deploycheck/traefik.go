@@ -225,17 +225,47 @@ func FromLabels(labels map[string]string) (cfg HTTPConfig, enabled bool, err err
 	return cfg, enabled, nil
 }
 
-// pathPrefixRule is the only rule form the deployment uses.
-var pathPrefixRule = regexp.MustCompile("^PathPrefix\\(`(/[^`]*)`\\)$")
+// ruleMatcher is one of the two rule forms the deployment uses; a rule is one
+// of them or several joined by ||.
+var ruleMatcher = regexp.MustCompile("^(PathPrefix|Path)\\(`(/[^`]*)`\\)$")
+
+// Matcher is one matcher of a router's rule: the path itself (Path) or
+// every path under it (PathPrefix).
+type Matcher struct {
+	Path  string
+	Exact bool
+}
+
+// Matches reports whether the matcher admits path.
+func (m Matcher) Matches(path string) bool {
+	if m.Exact {
+		return path == m.Path
+	}
+	return strings.HasPrefix(path, m.Path)
+}
+
+// PathRule reads a rule of Path(`/p`) and PathPrefix(`/p/`) matchers joined
+// by ||, or returns an error for any other rule.
+func PathRule(rule string) ([]Matcher, error) {
+	var out []Matcher
+	for _, part := range strings.Split(rule, "||") {
+		m := ruleMatcher.FindStringSubmatch(strings.TrimSpace(part))
+		if m == nil {
+			return nil, fmt.Errorf("rule %q: want PathPrefix(`/prefix/`) or Path(`/path`), joined by ||", rule)
+		}
+		out = append(out, Matcher{Path: m[2], Exact: m[1] == "Path"})
+	}
+	return out, nil
+}
 
 // PathPrefix returns the prefix of a rule PathPrefix(`/p/`), or an error for
 // any other rule.
 func PathPrefix(rule string) (string, error) {
-	m := pathPrefixRule.FindStringSubmatch(rule)
-	if m == nil {
+	ms, err := PathRule(rule)
+	if err != nil || len(ms) != 1 || ms[0].Exact {
 		return "", fmt.Errorf("rule %q: want PathPrefix(`/prefix/`)", rule)
 	}
-	return m[1], nil
+	return ms[0].Path, nil
 }
 
 // MiddlewareRefs lists the middlewares routes refer to, sorted and unique.

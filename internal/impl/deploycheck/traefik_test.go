@@ -1,6 +1,7 @@
 package deploycheck_test
 
 import (
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -18,13 +19,17 @@ func TestTraefikRoutesTheSeedsPrefixes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(routes) != len(lightwatchServices) {
-		t.Fatalf("routes = %+v, want one per service of %v", routes, lightwatchServices)
+	if len(routes) != len(lightwatchServices)+1 {
+		t.Fatalf("routes = %+v, want one per service of %v and the console's", routes, lightwatchServices)
 	}
 	dynamic := readDynamic(t)
 	for _, r := range routes {
-		if want, ok := lightwatchServices[r.Backend]; !ok || r.Prefix != want {
-			t.Errorf("router %s sends %s to %s; want %s under %s", r.Router, r.Prefix, r.Backend, r.Backend, want)
+		if r.Router == consoleRouter {
+			if r.Backend != "api" || fmt.Sprint(r.Matchers) != consoleMatchers {
+				t.Errorf("router %s sends %v to %s; want %s to api", r.Router, r.Matchers, r.Backend, consoleMatchers)
+			}
+		} else if want, ok := lightwatchServices[r.Backend]; !ok || r.Prefix != want || len(r.Matchers) != 1 || r.Matchers[0].Exact {
+			t.Errorf("router %s sends %v to %s; want %s under %s", r.Router, r.Matchers, r.Backend, r.Backend, want)
 		}
 		s := p.Services[r.Backend]
 		if len(s.Expose) != 1 || r.Port != s.Expose[0] {
@@ -58,11 +63,12 @@ func TestTraefikRoutesTheSeedsPrefixes(t *testing.T) {
 		"/ingest/logs": "ingest", "/ingest/security-events": "ingest",
 		"/api/logs": "api", "/api/docs/": "api", "/api/openapi.json": "api",
 		"/ws/logs": "realtime", "/ws/alerts": "realtime",
-		"/metrics": "", "/readyz": "", "/healthz": "", "/ingestion": "", "/": "",
+		"/": "api", "/assets/app.js": "api", // the web console
+		"/metrics": "", "/readyz": "", "/healthz": "", "/ingestion": "", "/index.html": "", "/assets": "",
 	} {
 		got := ""
 		for _, r := range routes {
-			if strings.HasPrefix(path, r.Prefix) {
+			if r.Matches(path) {
 				if got != "" {
 					t.Errorf("%s matches two routers", path)
 				}
@@ -124,11 +130,11 @@ func TestTraefikTLSOverride(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(routes) != len(lightwatchServices) {
+	if len(routes) != len(lightwatchServices)+1 {
 		t.Fatalf("routes = %+v", routes)
 	}
 	for _, r := range routes {
-		if r.Prefix != lightwatchServices[r.Backend] {
+		if r.Router != consoleRouter && r.Prefix != lightwatchServices[r.Backend] || r.Router == consoleRouter && fmt.Sprint(r.Matchers) != consoleMatchers {
 			t.Errorf("the override changed router %s to %s", r.Router, r.Prefix)
 		}
 		if r.TLS == nil || len(r.TLS.Domains) != 1 || r.TLS.Domains[0].Main != env["LIGHTWATCH_DOMAIN"] {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/supervise"
 	"github.com/lightwatch/lightwatch/internal/impl/telemetry"
 )
 
@@ -45,6 +46,10 @@ type Options struct {
 	Metrics    *telemetry.Metrics
 	Logger     *slog.Logger
 	WriteLimit time.Duration // deadline of one store write; default 30s
+	// Supervisor logs and counts a panic in a write (a store adapter's bug
+	// meeting a bad value): the batch's requests are answered with an error
+	// and the committer goes on.
+	Supervisor supervise.Supervisor
 	// Uncancelled hands writes a context that is never cancelled, instead of
 	// one with WriteLimit's deadline. It suits the embedded SQLite store, whose
 	// driver (modernc) pays for a cancellable context on every statement: it
@@ -66,8 +71,9 @@ type Committer struct {
 }
 
 type request struct {
-	events []event.Event
-	done   chan result // buffered: the writer never blocks on a requester that gave up
+	events   []event.Event
+	done     chan result // buffered: the writer never blocks on a requester that gave up
+	answered bool        // set by the worker that wrote it (one goroutine per batch)
 }
 
 type result struct {
@@ -171,7 +177,26 @@ func (c *Committer) work(ctx context.Context) {
 				break fill
 			}
 		}
-		c.commit(batch, n)
+		c.commitSafely(batch, n)
+	}
+}
+
+// ErrPanicked answers the requests of a write that panicked.
+var ErrPanicked = errors.New("store write failed unexpectedly")
+
+// commitSafely is commit, answering with ErrPanicked whatever requests a
+// panic left unanswered, so that the panic costs one batch, not the process.
+func (c *Committer) commitSafely(batch []*request, n int) {
+	if !c.opts.Supervisor.Recover("group commit", func() { c.commit(batch, n) }) {
+		return
+	}
+	c.opts.Metrics.StoreWriteErrors.Inc()
+	for _, r := range batch {
+		if !r.answered {
+			c.release(len(r.events))
+			r.answered = true
+			r.done <- result{err: ErrPanicked}
+		}
 	}
 }
 
@@ -180,6 +205,24 @@ func (c *Committer) commit(batch []*request, n int) {
 	for _, r := range batch {
 		all = append(all, r.events...)
 	}
+	fresh, err := c.write(all)
+	if err != nil && len(batch) > 1 {
+		// One request's events may be what the store refuses (a value it
+		// cannot hold, a bug in an adapter): that must not fail the requests
+		// that happened to share its write. Each is retried alone, so only
+		// the request whose write fails on its own is answered with an error.
+		c.opts.Logger.Warn("group commit failed; retrying its requests one by one", "events", n, "requests", len(batch), "err", err)
+		for _, r := range batch {
+			fresh, err := c.write(r.events)
+			c.reply([]*request{r}, r.events, fresh, err)
+		}
+		return
+	}
+	c.reply(batch, all, fresh, err)
+}
+
+// write stores events in one store write and records its metrics.
+func (c *Committer) write(all []event.Event) ([]bool, error) {
 	// The write gets its own deadline, not a request's: it serves many requests,
 	// and a shutdown must not abort a write whose events were accepted.
 	ctx, cancel := context.Background(), context.CancelFunc(func() {})
@@ -187,24 +230,35 @@ func (c *Committer) commit(batch []*request, n int) {
 		ctx, cancel = context.WithTimeout(ctx, c.opts.WriteLimit)
 	}
 	start := time.Now()
-	fresh, err := c.w.InsertEvents(ctx, all)
+	var fresh []bool
+	var err error
+	if c.opts.Supervisor.Recover("group commit", func() { fresh, err = c.w.InsertEvents(ctx, all) }) {
+		fresh, err = nil, ErrPanicked // and the requests of a shared write are retried alone
+	}
 	cancel()
 	c.opts.Metrics.StoreWriteSeconds.Observe(time.Since(start).Seconds())
-	c.opts.Metrics.StoreBatchEvents.Observe(float64(n))
-	if err == nil && len(fresh) != n {
-		err = fmt.Errorf("store returned %d results for %d events", len(fresh), n)
+	c.opts.Metrics.StoreBatchEvents.Observe(float64(len(all)))
+	if err == nil && len(fresh) != len(all) {
+		err = fmt.Errorf("store returned %d results for %d events", len(fresh), len(all))
 	}
 	if err != nil {
 		c.opts.Metrics.StoreWriteErrors.Inc()
-		c.opts.Logger.Error("group commit failed", "events", n, "requests", len(batch), "err", err)
+		c.opts.Logger.Error("group commit failed", "events", len(all), "err", err)
 	}
+	return fresh, err
+}
+
+func (c *Committer) release(n int) {
 	c.mu.Lock()
 	c.queued -= n
 	c.mu.Unlock()
+}
 
+// reply hands what a write newly stored to OnCommit and answers its requests.
+func (c *Committer) reply(batch []*request, all []event.Event, fresh []bool, err error) {
 	// Hand on before replying, so that an acknowledged event is already queued for the live path.
 	if err == nil && c.opts.OnCommit != nil {
-		stored := make([]event.Event, 0, n)
+		stored := make([]event.Event, 0, len(all))
 		for i, f := range fresh {
 			if f {
 				stored = append(stored, all[i])
@@ -221,6 +275,8 @@ func (c *Committer) commit(batch []*request, n int) {
 			res.fresh = fresh[off : off+len(r.events) : off+len(r.events)]
 		}
 		off += len(r.events)
+		c.release(len(r.events))
+		r.answered = true
 		r.done <- res
 	}
 }

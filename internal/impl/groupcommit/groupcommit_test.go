@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -223,5 +224,106 @@ func TestWriteContexts(t *testing.T) {
 		if cancellable == uncancelled || deadline == uncancelled {
 			t.Errorf("Uncancelled %v: write context cancellable %v, deadline %v", uncancelled, cancellable, deadline)
 		}
+	}
+}
+
+// poisonWriter refuses any write that holds an event whose id starts with "poison".
+type poisonWriter struct{ *gatedWriter }
+
+func (w poisonWriter) InsertEvents(ctx context.Context, evs []event.Event) ([]bool, error) {
+	for _, e := range evs {
+		if strings.HasPrefix(e.ID, "poison") {
+			return nil, errors.New("store refuses " + e.ID)
+		}
+	}
+	return w.gatedWriter.InsertEvents(ctx, evs)
+}
+
+// One request's events that the store refuses must not fail the requests that
+// share its write: they are retried alone and succeed; only it fails.
+func TestOneRequestsFailureDoesNotFailOthersInItsWrite(t *testing.T) {
+	w := poisonWriter{newWriter()}
+	w.gate = make(chan struct{})
+	var handed int
+	var mu sync.Mutex
+	c := groupcommit.New(w, groupcommit.Options{OnCommit: func(e []event.Event) { mu.Lock(); handed += len(e); mu.Unlock() }})
+	run(t, c)
+
+	// The first write holds the writer; a poisoned request and 5 good ones queue up behind it, into one write.
+	type res struct {
+		name string
+		err  error
+	}
+	results := make(chan res, 7)
+	go func() { _, err := c.Submit(context.Background(), events("first", 1)); results <- res{"first", err} }()
+	<-w.entered
+	go func() { _, err := c.Submit(context.Background(), events("poison", 2)); results <- res{"poison", err} }()
+	waitQueued(t, c, 3)
+	for i := range 5 {
+		go func() {
+			_, err := c.Submit(context.Background(), events(fmt.Sprint("good", i), 3))
+			results <- res{"good", err}
+		}()
+	}
+	waitQueued(t, c, 18)
+	close(w.gate)
+	for range 7 {
+		r := <-results
+		switch {
+		case r.name == "poison" && r.err == nil:
+			t.Error("the poisoned request succeeded")
+		case r.name != "poison" && r.err != nil:
+			t.Errorf("a %s request failed with the poisoned one: %v", r.name, r.err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if handed != 16 {
+		t.Errorf("handed on %d events, want 16", handed)
+	}
+	if c.Queued() != 0 {
+		t.Errorf("%d events still counted as queued", c.Queued())
+	}
+}
+
+// panicWriter panics on a write that holds an event whose id starts with "panic".
+type panicWriter struct{ *gatedWriter }
+
+func (w panicWriter) InsertEvents(ctx context.Context, evs []event.Event) ([]bool, error) {
+	for _, e := range evs {
+		if strings.HasPrefix(e.ID, "panic") {
+			panic("adapter bug")
+		}
+	}
+	return w.gatedWriter.InsertEvents(ctx, evs)
+}
+
+// A panicking write fails its own request only; the committer goes on.
+func TestPanicInAWriteFailsOnlyItsRequest(t *testing.T) {
+	w := panicWriter{newWriter()}
+	w.gate = make(chan struct{})
+	c := groupcommit.New(w, groupcommit.Options{})
+	run(t, c)
+	errs := make(chan error, 3)
+	go func() { _, err := c.Submit(context.Background(), events("first", 1)); errs <- err }()
+	<-w.entered
+	bad := make(chan error, 1)
+	go func() { _, err := c.Submit(context.Background(), events("panic", 1)); bad <- err }()
+	waitQueued(t, c, 2)
+	for i := range 2 {
+		go func() { _, err := c.Submit(context.Background(), events(fmt.Sprint("ok", i), 1)); errs <- err }()
+	}
+	waitQueued(t, c, 4)
+	close(w.gate)
+	if err := <-bad; !errors.Is(err, groupcommit.ErrPanicked) {
+		t.Errorf("the panicking request: %v, want ErrPanicked", err)
+	}
+	for range 3 {
+		if err := <-errs; err != nil {
+			t.Errorf("another request: %v", err)
+		}
+	}
+	if _, err := c.Submit(context.Background(), events("later", 1)); err != nil {
+		t.Errorf("after the panic: %v", err)
 	}
 }

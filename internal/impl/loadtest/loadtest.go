@@ -75,10 +75,17 @@ type Server struct {
 }
 
 // Spawn starts bin on a free port of 127.0.0.1 with its data in dir/data,
-// its logs (stderr) in dir/server.log and its stdout in dir/server.out, key as bootstrap key, rate limiting off and
+// its logs (stderr) in dir/server.log and its stdout in dir/server.out, key as bootstrap key, rate limiting on at
+// SpawnRateLimit and
 // log level warn; extraEnv (NAME=VALUE) comes last and so wins. Inherited
 // LIGHTWATCH_* variables are not passed on. The process inherits this one's
 // resource limits.
+// SpawnRateLimit is the per-key rate limit (requests/s) of spawned servers:
+// rate limiting on, as in the default configuration, so that every request
+// pays for being counted, with a limit far above what a load test offers, so
+// that none is refused. -server-env LIGHTWATCH_RATE_LIMIT=0 turns it off.
+const SpawnRateLimit = "1000000"
+
 func Spawn(bin, dir, key string, extraEnv []string) (*Server, error) {
 	port, err := FreePort()
 	if err != nil {
@@ -107,7 +114,7 @@ func Spawn(bin, dir, key string, extraEnv []string) (*Server, error) {
 		"LIGHTWATCH_ADDR="+addr,
 		"LIGHTWATCH_DATA_DIR="+filepath.Join(dir, "data"),
 		"LIGHTWATCH_BOOTSTRAP_KEY="+key,
-		"LIGHTWATCH_RATE_LIMIT=0",
+		"LIGHTWATCH_RATE_LIMIT="+SpawnRateLimit,
 		"LIGHTWATCH_LOG_LEVEL=warn",
 	)
 	env = append(env, extraEnv...)

@@ -41,7 +41,7 @@ func logRequest(logger *slog.Logger, m *telemetry.Metrics, r *http.Request, info
 	if route == "" {
 		route = "unmatched"
 	}
-	m.HTTPRequests.WithLabelValues(route, r.Method, strconv.Itoa(status)).Inc()
+	m.HTTPRequests.WithLabelValues(route, methodLabel(r.Method), strconv.Itoa(status)).Inc()
 	m.HTTPDuration.WithLabelValues(route).Observe(elapsed.Seconds())
 	level := slog.LevelInfo
 	if status >= 500 {
@@ -59,6 +59,18 @@ func logRequest(logger *slog.Logger, m *telemetry.Metrics, r *http.Request, info
 		slog.String("key_id", info.KeyID),
 		slog.String("tenant", info.Tenant),
 	)
+}
+
+// methodLabel is the method as a metric label: the standard methods by name,
+// anything else as "other". A method is any token a client sends, and each
+// new label value is a time series kept for the life of the process.
+func methodLabel(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodConnect, http.MethodOptions, http.MethodTrace:
+		return m
+	}
+	return "other"
 }
 
 // asRecorder reuses the recorder an outer middleware installed, so that all of

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
 	"strings"
 
@@ -20,6 +21,14 @@ type Authenticator interface {
 // beyond a valid key (e.g. an unknown route, answered 404 further in).
 type ScopeFunc func(r *http.Request) (scope apikey.Scope, ok bool)
 
+// ClientAddress records the client's address in the request context, where
+// the authenticator counts failed authentications per address.
+func ClientAddress(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(apikey.WithClient(r.Context(), r.RemoteAddr)))
+	})
+}
+
 // Auth requires `Authorization: Bearer <key>`: 401 when it is missing or
 // unknown, 403 when the key lacks the scope the route needs. The key goes into
 // the request context; the tenant of everything the request touches is the key's.
@@ -34,6 +43,12 @@ func Auth(authn Authenticator, scopeFor ScopeFunc, logger *slog.Logger) Middlewa
 			key, err := authn.Authenticate(r.Context(), secret)
 			if errors.Is(err, apikey.ErrUnknown) {
 				unauthorized(w, r, "unknown or revoked API key")
+				return
+			}
+			if tooMany, ok := errors.AsType[*apikey.TooManyFailures](err); ok {
+				p := problem.New(http.StatusTooManyRequests, "too many failed authentications from this address; retry later")
+				p.RetryAfter = int(math.Ceil(tooMany.RetryAfter.Seconds()))
+				problem.Write(w, r, p)
 				return
 			}
 			if err != nil {

@@ -1,16 +1,35 @@
 // Package ratelimit limits requests per key (for example per tenant or API
-// key) with counters kept in Redis, so that several ingest instances behind a
-// load balancer enforce one shared limit instead of one limit each.
+// key) with GCRA, the generic cell rate algorithm: each key keeps one
+// timestamp, its theoretical arrival time (TAT).
 //
-// It wraps github.com/go-redis/redis_rate (GCRA in one Lua script, atomic in
-// Redis, one round trip per call) rather than hand-written Lua. The script
-// reads Redis's TIME, so instances with skewed clocks still agree.
+// The counting is local first: every Allow is decided in this process from a
+// bucket in memory, with no round trip. When a Redis client is given, the
+// buckets are synchronised with Redis every SyncInterval, so that several
+// ingest instances behind a load balancer enforce one shared limit: each
+// sync adds the requests this instance admitted since the last one to the
+// key's shared TAT (a Lua script, atomic in Redis, reading Redis's TIME so
+// that skewed clocks agree) and takes the shared TAT back. The shared value
+// uses the format and key ("rate:" + key) of github.com/go-redis/redis_rate.
+//
+// A key an instance has not seen lately is first read from Redis, once, so
+// that a new instance or a tenant moving between instances starts from the
+// shared state rather than a whole budget.
+//
+// Tolerance: between two syncs an instance decides from what it last knew, so
+// N instances together can admit up to (N-1) × (Burst + Rate × SyncInterval)
+// more than the limit would allow in the window around one sync. Every
+// admitted request still reaches the shared TAT, so the excess is paid back
+// afterwards and over time the shared rate holds exactly. With one instance
+// (or none sharing Redis) the limit is exact.
+//
+// SyncInterval 0 keeps the previous design, one Redis round trip per request
+// (go-redis/redis_rate): exact across instances, far slower.
 package ratelimit
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/go-redis/redis_rate/v10"
@@ -26,7 +45,7 @@ type Limit struct {
 }
 
 // Unlimited reports whether the limit lets everything through without
-// asking Redis; callers use it to leave out rate-limit response headers.
+// counting; callers use it to leave out rate-limit response headers.
 func (l Limit) Unlimited() bool { return l.Rate == 0 }
 
 func (l Limit) validate() error {
@@ -44,6 +63,9 @@ func (l Limit) validate() error {
 	return nil
 }
 
+// emission is the time one request takes from the budget: Period/Rate.
+func (l Limit) emission() time.Duration { return l.Period / time.Duration(l.Rate) }
+
 // Decision is the outcome of one Allow call.
 type Decision struct {
 	Allowed bool
@@ -55,49 +77,95 @@ type Decision struct {
 	Remaining int
 }
 
-// Limiter applies one Limit to any number of keys. It is safe for concurrent
-// use, and Limiters on different processes that share a Redis and a Limit
-// share their counters.
-type Limiter struct {
-	rl    *redis_rate.Limiter
-	limit redis_rate.Limit
+// Options configure a Limiter.
+type Options struct {
+	// Redis, when not nil, shares the limit with every Limiter using the same
+	// Redis and Limit. nil keeps the counts in this process only.
+	Redis *redis.Client
+	// SyncInterval is how often local counts are exchanged with Redis (Run
+	// does it). 0 with a Redis client asks Redis on every request instead.
+	SyncInterval time.Duration
 }
 
-// New returns a Limiter for limit. client may be nil when limit is
-// unlimited, since no Redis call is then made.
-func New(client *redis.Client, limit Limit) (*Limiter, error) {
+// Limiter applies one Limit to any number of keys. It is safe for concurrent
+// use.
+type Limiter struct {
+	limit Limit
+	local *buckets            // nil when unlimited or in per-request mode
+	exact *redis_rate.Limiter // per-request mode: SyncInterval 0 with Redis
+	sync  *syncer             // nil without Redis
+}
+
+// New returns a Limiter for limit. Call Run when opts.Redis and
+// opts.SyncInterval are set.
+func New(limit Limit, opts Options) (*Limiter, error) {
 	if err := limit.validate(); err != nil {
 		return nil, fmt.Errorf("ratelimit: invalid limit: %w", err)
 	}
-	if limit.Unlimited() {
-		return &Limiter{}, nil
+	if opts.SyncInterval < 0 {
+		return nil, fmt.Errorf("ratelimit: sync interval %s is negative", opts.SyncInterval)
 	}
-	if client == nil {
-		return nil, errors.New("ratelimit: a limited Limiter needs a Redis client")
+	l := &Limiter{limit: limit}
+	switch {
+	case limit.Unlimited():
+	case opts.Redis != nil && opts.SyncInterval == 0:
+		l.exact = redis_rate.NewLimiter(opts.Redis)
+	default:
+		l.local = newBuckets(limit)
+		if opts.Redis != nil {
+			l.sync = &syncer{client: opts.Redis, interval: opts.SyncInterval, buckets: l.local,
+				em: strconv.FormatFloat(l.local.emission.Seconds(), 'f', -1, 64)}
+		}
 	}
-	return &Limiter{
-		rl:    redis_rate.NewLimiter(client),
-		limit: redis_rate.Limit{Rate: limit.Rate, Burst: limit.Burst, Period: limit.Period},
-	}, nil
+	return l, nil
 }
 
 // Allow counts one request against key and says whether it may proceed.
-// Keys are stored in Redis as "rate:" + key; callers namespace them (e.g.
-// "ingest:" + tenant) so different limits never share a counter.
+// Callers namespace keys (e.g. "ingest:" + tenant) so different limits never
+// share a counter.
 //
-// An error means Redis could not be asked; whether to fail open or closed is
-// the caller's policy.
+// An error means Redis could not be asked, which only happens when Redis is
+// asked on every request (SyncInterval 0); whether to fail open or closed is
+// then the caller's policy. Local-first limiters never fail: while Redis is
+// away each instance keeps limiting on its own.
 func (l *Limiter) Allow(ctx context.Context, key string) (Decision, error) {
-	if l.rl == nil {
-		return Decision{Allowed: true, Remaining: -1}, nil
+	switch {
+	case l.local != nil:
+		if l.sync != nil && !l.local.known(key) {
+			l.sync.learn(ctx, key)
+		}
+		return l.local.allow(key, time.Now()), nil
+	case l.exact != nil:
+		res, err := l.exact.Allow(ctx, key, redis_rate.Limit{Rate: l.limit.Rate, Burst: l.limit.Burst, Period: l.limit.Period})
+		if err != nil {
+			return Decision{}, fmt.Errorf("ratelimit: allow %q: %w", key, err)
+		}
+		d := Decision{Allowed: res.Allowed > 0, Remaining: res.Remaining}
+		if !d.Allowed {
+			d.RetryAfter = max(res.RetryAfter, 0)
+		}
+		return d, nil
 	}
-	res, err := l.rl.Allow(ctx, key, l.limit)
-	if err != nil {
-		return Decision{}, fmt.Errorf("ratelimit: allow %q: %w", key, err)
+	return Decision{Allowed: true, Remaining: -1}, nil
+}
+
+// Run synchronises the local buckets with Redis every SyncInterval until ctx
+// is done, then once more so that the last counts are not lost. It returns at
+// once when there is nothing to synchronise. Failed syncs are passed to
+// onError (which may be nil) and retried at the next interval.
+func (l *Limiter) Run(ctx context.Context, onError func(error)) {
+	if l.sync == nil {
+		return
 	}
-	d := Decision{Allowed: res.Allowed > 0, Remaining: res.Remaining}
-	if !d.Allowed {
-		d.RetryAfter = max(res.RetryAfter, 0)
+	l.sync.run(ctx, onError)
+}
+
+// Sync exchanges the local counts with Redis now: it adds what this instance
+// admitted since the last sync to the shared state and takes that state back.
+// Run calls it every SyncInterval.
+func (l *Limiter) Sync(ctx context.Context) error {
+	if l.sync == nil {
+		return nil
 	}
-	return d, nil
+	return l.sync.once(ctx)
 }

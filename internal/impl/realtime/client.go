@@ -82,12 +82,13 @@ func newClient(conn *websocket.Conn, ch Channel, tenant string, f *subscription,
 // deliver is the live path, called by the reader goroutine for each entry
 // of the client's channel and tenant. It never blocks: with the queue full
 // the message is dropped and counted, so one slow client cannot hold up the
-// others.
-func (c *client) deliver(e *entry) {
+// others. matched, when not nil, caches the entry's match against each
+// distinct filter (keyed by its normalized form) for this dispatch.
+func (c *client) deliver(e *entry, matched map[string]bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	// At or before last: delivered already, or before the resume point.
-	if !c.last.less(e.id) || !c.filter.match(e) {
+	if !c.last.less(e.id) || !c.matches(e, matched) {
 		return
 	}
 	if c.replaying {
@@ -108,6 +109,20 @@ func (c *client) deliver(e *entry) {
 		return
 	}
 	c.appendLocked(e.msg)
+}
+
+// matches reports whether e passes c's filter, through matched when given.
+// The caller holds c.mu, under which the filter may change.
+func (c *client) matches(e *entry, matched map[string]bool) bool {
+	if matched == nil {
+		return c.filter.match(e)
+	}
+	ok, seen := matched[string(c.filter.echo)]
+	if !seen {
+		ok = c.filter.match(e)
+		matched[string(c.filter.echo)] = ok
+	}
+	return ok
 }
 
 // deliverWait is the replay path: it waits for room rather than drop, since

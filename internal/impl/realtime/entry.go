@@ -5,10 +5,9 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/lightwatch/lightwatch/internal/impl/event"
 	"github.com/lightwatch/lightwatch/internal/impl/stream"
+	"github.com/lightwatch/lightwatch/internal/impl/streams"
 )
 
 // entry is one stream entry made ready for delivery: decoded once for
@@ -27,35 +26,26 @@ type entry struct {
 // errOtherTenant says an entry was skipped before decoding.
 var errOtherTenant = errors.New("entry of another tenant")
 
-// entryTenant reads the tenant field, which the publisher copies out of the
-// envelope so that entries of tenants nobody watches are skipped undecoded.
-func entryTenant(m redis.XMessage) string {
-	t, _ := m.Values[stream.FieldTenant].(string)
-	return t
-}
-
 // decodeEntry decodes and encodes one entry of ch. want, when not "",
 // is the only tenant of interest: entries of others return errOtherTenant
-// without being decoded.
-func decodeEntry(ch Channel, m redis.XMessage, want string) (*entry, error) {
-	id, ok := mustParseStreamID(m.ID)
-	if !ok {
-		return nil, fmt.Errorf("entry id %q is not <ms>-<seq>", m.ID)
-	}
-	tenant := entryTenant(m)
+// without being decoded. The tenant field, which the publisher copies out of
+// the envelope, is what lets entries of tenants nobody watches be skipped
+// undecoded.
+func decodeEntry(ch Channel, m streams.Message, want string) (*entry, error) {
+	id := streamID{m.ID.Ms, m.ID.Seq}
+	tenant := m.Tenant
 	if tenant == "" {
-		return nil, fmt.Errorf("entry %s has no %s field", m.ID, stream.FieldTenant)
+		return nil, fmt.Errorf("entry %s has no %s field", id, stream.FieldTenant)
 	}
 	if want != "" && tenant != want {
 		return nil, errOtherTenant
 	}
-	s, ok := m.Values[stream.FieldEvent].(string)
-	if !ok {
-		return nil, fmt.Errorf("entry %s has no %s field", m.ID, stream.FieldEvent)
+	if len(m.Event) == 0 {
+		return nil, fmt.Errorf("entry %s has no %s field", id, stream.FieldEvent)
 	}
-	raw, err := compactLine([]byte(s))
+	raw, err := compactLine(m.Event)
 	if err != nil {
-		return nil, fmt.Errorf("entry %s: %s is not JSON: %w", m.ID, stream.FieldEvent, err)
+		return nil, fmt.Errorf("entry %s: %s is not JSON: %w", id, stream.FieldEvent, err)
 	}
 	e := &entry{id: id, tenant: tenant}
 	if ch == ChannelAlerts {
@@ -69,9 +59,9 @@ func decodeEntry(ch Channel, m redis.XMessage, want string) (*entry, error) {
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("entry %s: decode %s: %w", m.ID, stream.FieldEvent, err)
+		return nil, fmt.Errorf("entry %s: decode %s: %w", id, stream.FieldEvent, err)
 	}
-	e.msg = dataMessage(ch, m.ID, raw)
+	e.msg = dataMessage(ch, id.String(), raw)
 	return e, nil
 }
 

@@ -119,6 +119,11 @@ func (s *Service) authenticate(w http.ResponseWriter, r *http.Request) (apikey.K
 	case errors.Is(err, apikey.ErrUnknown):
 		unauthorized(w, r, "unknown or revoked API key")
 		return apikey.Key{}, "", false
+	case errors.As(err, new(*apikey.TooManyFailures)):
+		p := problem.New(http.StatusTooManyRequests, "too many failed authentications from this address; retry later")
+		p.RetryAfter = 60
+		problem.Write(w, r, p)
+		return apikey.Key{}, "", false
 	case err != nil:
 		s.logger.ErrorContext(r.Context(), "realtime: authenticate", "err", err, "request_id", middleware.InfoFrom(r.Context()).RequestID)
 		p := problem.New(http.StatusServiceUnavailable, "cannot check the API key now; retry shortly")

@@ -26,6 +26,7 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/redisconn"
 	"github.com/lightwatch/lightwatch/internal/impl/redistest"
 	"github.com/lightwatch/lightwatch/internal/impl/stream"
+	"github.com/lightwatch/lightwatch/internal/impl/streams"
 	"github.com/lightwatch/lightwatch/internal/impl/testwait"
 )
 
@@ -74,10 +75,12 @@ func connectRedis(t testing.TB, url string) *redis.Client {
 	return client
 }
 
-// harness is one realtime instance served over HTTP, against rdb.
+// harness is one realtime instance served over HTTP, against rdb, or
+// against the in-process streams when rdb is nil.
 type harness struct {
 	t     testing.TB
 	rdb   *redis.Client
+	log   streams.Streams
 	svc   *Service
 	reg   *prometheus.Registry
 	wsURL string // ws://host:port
@@ -86,8 +89,12 @@ type harness struct {
 func newHarness(t testing.TB, rdb *redis.Client, edit func(*Options)) *harness {
 	t.Helper()
 	reg := prometheus.NewRegistry()
+	var log streams.Streams = streams.NewMemory()
+	if rdb != nil {
+		log = streams.NewRedis(rdb)
+	}
 	o := Options{
-		Redis: rdb, Authenticator: testKeys, Metrics: NewMetrics(reg),
+		Streams: log, Authenticator: testKeys, Metrics: NewMetrics(reg),
 		Logger:    slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		ReadBlock: 100 * time.Millisecond,
 	}
@@ -116,13 +123,13 @@ func newHarness(t testing.TB, rdb *redis.Client, edit func(*Options)) *harness {
 		}
 		srv.Close()
 	})
-	return &harness{t: t, rdb: rdb, svc: svc, reg: reg, wsURL: "ws" + strings.TrimPrefix(srv.URL, "http")}
+	return &harness{t: t, rdb: rdb, log: o.Streams, svc: svc, reg: reg, wsURL: "ws" + strings.TrimPrefix(srv.URL, "http")}
 }
 
 // publish appends events to their streams as the ingest path does.
 func (h *harness) publish(events ...event.Event) {
 	h.t.Helper()
-	if err := stream.New(h.rdb, 0).Publish(context.Background(), events); err != nil {
+	if err := stream.New(h.log, 0).Publish(context.Background(), events); err != nil {
 		h.t.Fatalf("publish: %v", err)
 	}
 }
@@ -134,24 +141,27 @@ func (h *harness) publishAlert(tenant string, alert map[string]any) string {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	id, err := h.rdb.XAdd(context.Background(), &redis.XAddArgs{Stream: stream.Alerts, ID: "*",
-		Values: []any{stream.FieldEvent, b, stream.FieldTenant, tenant, stream.FieldKind, "alert"}}).Result()
+	if err := h.log.Add(context.Background(), 0, []streams.Record{{Stream: stream.Alerts,
+		Entry: streams.Entry{Event: b, Tenant: tenant, Kind: "alert"}}}); err != nil {
+		h.t.Fatalf("publish alert: %v", err)
+	}
+	id, _, err := h.log.Last(context.Background(), stream.Alerts)
 	if err != nil {
 		h.t.Fatalf("publish alert: %v", err)
 	}
-	return id
+	return id.String()
 }
 
 // entryIDs returns the ids of a stream's entries, oldest first.
 func (h *harness) entryIDs(name string) []string {
 	h.t.Helper()
-	msgs, err := h.rdb.XRange(context.Background(), name, "-", "+").Result()
+	msgs, err := h.log.Range(context.Background(), name, streams.ID{}, 0)
 	if err != nil {
 		h.t.Fatal(err)
 	}
 	ids := make([]string, len(msgs))
 	for i, m := range msgs {
-		ids[i] = m.ID
+		ids[i] = m.ID.String()
 	}
 	return ids
 }

@@ -16,10 +16,20 @@ type hub struct {
 	// conns counts connections being served, so that Shutdown can wait for
 	// them; it is incremented under mu only while not closing.
 	conns sync.WaitGroup
+	// matched holds, during one dispatch, whether the entry matches each
+	// distinct filter (by its normalized form) already tried: clients with
+	// the same filters share one match. Only the reader goroutine
+	// dispatches, so it needs no lock of its own.
+	matched map[string]bool
 }
 
+// shareMatchesFrom is the number of a tenant's clients on a channel from
+// which dispatch matches each distinct filter once: below it, a match per
+// client costs less than looking the filter up.
+const shareMatchesFrom = 8
+
 func newHub() *hub {
-	h := &hub{}
+	h := &hub{matched: map[string]bool{}}
 	for i := range h.subs {
 		h.subs[i] = map[string]map[*client]struct{}{}
 	}
@@ -68,12 +78,20 @@ func (h *hub) watched(ch int, tenant string) bool {
 // dispatch offers e to every connection of its channel and tenant. Each
 // delivery only takes that client's lock briefly, never waits on its
 // socket, so holding the read lock throughout is cheap and keeps the set
-// stable.
+// stable. Every client is sent the same bytes (e.msg), and with many
+// clients each distinct filter is matched once (see matched). Only the
+// reader goroutine calls it.
 func (h *hub) dispatch(ch int, e *entry) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
-	for c := range h.subs[ch][e.tenant] {
-		c.deliver(e)
+	set := h.subs[ch][e.tenant]
+	var matched map[string]bool
+	if len(set) >= shareMatchesFrom {
+		matched = h.matched
+		clear(matched)
+	}
+	for c := range set {
+		c.deliver(e, matched)
 	}
 }
 

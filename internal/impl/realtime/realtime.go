@@ -15,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/lightwatch/lightwatch/internal/impl/apikey"
+	"github.com/lightwatch/lightwatch/internal/impl/streams"
 )
 
 // Keepalive and limits of the WebSocket contract; the AsyncAPI document
@@ -64,9 +65,13 @@ type Authenticator interface {
 	Authenticate(ctx context.Context, secret string) (apikey.Key, error)
 }
 
-// Options configure a Service. Redis and Authenticator are required; zero
-// values elsewhere mean the defaults.
+// Options configure a Service. Streams (or Redis) and Authenticator are
+// required; zero values elsewhere mean the defaults.
 type Options struct {
+	// Streams is the log the events are read from: the in-process one of
+	// the embedded default, or Redis Streams.
+	Streams streams.Streams
+	// Redis, when Streams is nil, reads Redis Streams through it.
 	Redis         *redis.Client
 	Authenticator Authenticator
 	// Metrics: nil registers a private set nobody scrapes.
@@ -97,18 +102,12 @@ type Options struct {
 	// as one frame. It bounds the latency batching adds; negative disables
 	// it (every wake-up writes).
 	FlushInterval time.Duration
-	// ReadBlock is the XREAD BLOCK timeout: an upper bound on how long Run
-	// takes to notice that its context is done.
+	// ReadBlock is how long one read of the streams waits for entries (on
+	// Redis the XREAD BLOCK timeout): an upper bound on how long Run takes
+	// to notice that its context is done.
 	ReadBlock time.Duration
-	// Appended, when not nil, receives a value after each append to the
-	// streams (redisconn.WatchAppends), and the reader polls on it instead
-	// of blocking in XREAD. Only for a Redis that this process alone writes
-	// to, the embedded one, where a blocked XREAD costs a scan of every
-	// stream per command; ReadBlock then bounds how long a missed wake-up
-	// could delay delivery.
-	Appended <-chan struct{}
-	// ReadCount and ReplayChunk are the COUNT of XREAD (per stream) and of
-	// each XRANGE of a replay.
+	// ReadCount and ReplayChunk bound the entries of one read (per stream)
+	// and of each range read of a replay.
 	ReadCount   int
 	ReplayChunk int
 
@@ -122,7 +121,7 @@ type Options struct {
 	// starts at now minus MaxReplayAge, after a reset (reason replay_limit).
 	MaxReplayAge time.Duration
 
-	// afterReplayRead, when set (by tests), runs after each XRANGE of a
+	// afterReplayRead, when set (by tests), runs after each range read of a
 	// replay, so that a test can add entries while a replay is under way.
 	afterReplayRead func()
 }
@@ -130,7 +129,7 @@ type Options struct {
 // Service is the realtime service of one instance: an http.Handler for
 // /ws/{channel}, the stream reader (Run) and the connections' shutdown.
 type Service struct {
-	redis        *redis.Client
+	log          streams.Streams
 	authn        Authenticator
 	logger       *slog.Logger
 	m            *Metrics
@@ -152,8 +151,11 @@ type Service struct {
 // New builds a Service; it does no I/O. Serve it at /ws/, call Run in a
 // goroutine, and Shutdown when the server stops.
 func New(o Options) (*Service, error) {
-	if o.Redis == nil || o.Authenticator == nil {
-		return nil, errors.New("realtime: Options.Redis and Options.Authenticator are required")
+	if o.Streams == nil && o.Redis != nil {
+		o.Streams = streams.NewRedis(o.Redis)
+	}
+	if o.Streams == nil || o.Authenticator == nil {
+		return nil, errors.New("realtime: Options.Streams (or Redis) and Options.Authenticator are required")
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -162,7 +164,7 @@ func New(o Options) (*Service, error) {
 		o.Metrics = NewMetrics(prometheus.NewRegistry())
 	}
 	s := &Service{
-		redis:  o.Redis,
+		log:    o.Streams,
 		authn:  o.Authenticator,
 		logger: o.Logger,
 		m:      o.Metrics,
@@ -187,9 +189,9 @@ func New(o Options) (*Service, error) {
 		afterReplayRead: o.afterReplayRead,
 	}
 	s.reader = &reader{
-		redis: o.Redis, hub: s.hub, logger: o.Logger, m: o.Metrics,
+		log: o.Streams, hub: s.hub, logger: o.Logger, m: o.Metrics,
 		block: orDefault(o.ReadBlock, DefaultReadBlock), count: int64(orDefault(o.ReadCount, DefaultReadCount)),
-		ready: make(chan struct{}), appended: o.Appended,
+		ready: make(chan struct{}),
 	}
 	s.upgrader = websocket.Upgrader{
 		HandshakeTimeout: 10 * time.Second,

@@ -3,10 +3,10 @@ package realtime
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/gorilla/websocket"
-	"github.com/redis/go-redis/v9"
+
+	"github.com/lightwatch/lightwatch/internal/impl/streams"
 )
 
 // resume delivers what a client missed after since, then hands it over to
@@ -80,17 +80,16 @@ func (s *Service) replay(ctx context.Context, c *client, since streamID) error {
 func (s *Service) replayRange(ctx context.Context, c *client, from streamID) (streamID, error) {
 	name := c.channel.stream()
 	for {
-		msgs, err := s.redis.XRangeN(ctx, name, from.next().String(), "+", s.replayChunk).Result()
-		if err != nil && !errors.Is(err, redis.Nil) {
-			return from, fmt.Errorf("XRANGE %s: %w", name, err)
+		next := from.next()
+		msgs, err := s.log.Range(ctx, name, streams.ID{Ms: next.ms, Seq: next.seq}, s.replayChunk)
+		if err != nil {
+			return from, err
 		}
 		if s.afterReplayRead != nil {
 			s.afterReplayRead()
 		}
 		for _, m := range msgs {
-			if id, ok := mustParseStreamID(m.ID); ok {
-				from = id
-			}
+			from = streamID{m.ID.Ms, m.ID.Seq}
 			e, err := decodeEntry(c.channel, m, c.tenant)
 			if errors.Is(err, errOtherTenant) {
 				continue
@@ -113,16 +112,6 @@ func (s *Service) replayRange(ctx context.Context, c *client, from streamID) (st
 // oldest returns the id of the stream's first entry; ok is false when the
 // stream holds none.
 func (s *Service) oldest(ctx context.Context, name string) (streamID, bool, error) {
-	msgs, err := s.redis.XRangeN(ctx, name, "-", "+", 1).Result()
-	if err != nil && !errors.Is(err, redis.Nil) {
-		return streamID{}, false, fmt.Errorf("XRANGE %s: %w", name, err)
-	}
-	if len(msgs) == 0 {
-		return streamID{}, false, nil
-	}
-	id, ok := mustParseStreamID(msgs[0].ID)
-	if !ok {
-		return streamID{}, false, fmt.Errorf("XRANGE %s: entry id %q is not <ms>-<seq>", name, msgs[0].ID)
-	}
-	return id, true, nil
+	id, ok, err := s.log.First(ctx, name)
+	return streamID{id.Ms, id.Seq}, ok, err
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/lightwatch/lightwatch/internal/impl/stream"
+	"github.com/lightwatch/lightwatch/internal/impl/streams"
 )
 
 // resumeCase connects with since=<cursor of history[from]> while more
@@ -44,7 +45,7 @@ func TestResumeHasNoGapAndNoDuplicate(t *testing.T) {
 			publish := func() {
 				defer close(published)
 				for chunk := range slices.Chunk(during, 10) {
-					if err := stream.New(rdb, 0).Publish(context.Background(), chunk); err != nil {
+					if err := stream.New(streams.NewRedis(rdb), 0).Publish(context.Background(), chunk); err != nil {
 						t.Errorf("publish: %v", err)
 						return
 					}

@@ -29,12 +29,6 @@ func parseStreamID(s string) (streamID, error) {
 	return streamID{ms, seq}, nil
 }
 
-// mustParseStreamID is for ids Redis itself produced.
-func mustParseStreamID(s string) (streamID, bool) {
-	id, err := parseStreamID(s)
-	return id, err == nil
-}
-
 func (a streamID) less(b streamID) bool {
 	return a.ms < b.ms || (a.ms == b.ms && a.seq < b.seq)
 }

@@ -6,11 +6,10 @@ import (
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
 	"github.com/lightwatch/lightwatch/internal/impl/filter"
-	"github.com/lightwatch/lightwatch/internal/impl/stream"
+	"github.com/lightwatch/lightwatch/internal/impl/streams"
 )
 
 func TestStreamIDs(t *testing.T) {
@@ -65,8 +64,8 @@ func TestFilterEchoIsASubscribeMessage(t *testing.T) {
 // same bytes, and the message embeds the stream's JSON as it was.
 func TestDispatchSharesOneEncoding(t *testing.T) {
 	raw := `{"id":"e1","tenant":"acme","kind":"log","ts":"2026-11-27T12:00:00Z","received_at":"2026-11-27T12:00:00Z","service":"a","log":{"level":"info","message":"hi"}}`
-	e, err := decodeEntry(ChannelLogs, redis.XMessage{ID: "5-1", Values: map[string]any{
-		stream.FieldEvent: raw, stream.FieldTenant: "acme", stream.FieldKind: "log"}}, "")
+	e, err := decodeEntry(ChannelLogs, streams.Message{ID: streams.ID{Ms: 5, Seq: 1}, Entry: streams.Entry{
+		Event: []byte(raw), Tenant: "acme", Kind: "log"}}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,6 +91,49 @@ func TestDispatchSharesOneEncoding(t *testing.T) {
 	}
 }
 
+// With many clients of a tenant, dispatch matches each distinct filter once
+// and still delivers exactly to the clients whose filters match.
+func TestDispatchMatchesEachDistinctFilterOnce(t *testing.T) {
+	raw := `{"id":"e1","tenant":"acme","kind":"log","ts":"2026-11-27T12:00:00Z","received_at":"2026-11-27T12:00:00Z","service":"a","log":{"level":"info","message":"hi"}}`
+	e, err := decodeEntry(ChannelLogs, streams.Message{ID: streams.ID{Ms: 5, Seq: 1}, Entry: streams.Entry{
+		Event: []byte(raw), Tenant: "acme", Kind: "log"}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHub()
+	l := limits{queueMessages: 10, queueBytes: 1 << 20, replayBuffer: 10}
+	var hit, miss []*client
+	for range 3 * shareMatchesFrom {
+		// Each client compiles its own filters, as connections do.
+		fa, _ := parseFilter(ChannelLogs, filter.Values{"service": {"a"}})
+		fb, _ := parseFilter(ChannelLogs, filter.Values{"service": {"b"}})
+		all, _ := parseFilter(ChannelLogs, nil)
+		for j, f := range []*subscription{fa, fb, all} {
+			c := newClient(nil, ChannelLogs, "acme", f, l, clientMetrics{})
+			h.add(c)
+			if j == 1 {
+				miss = append(miss, c)
+			} else {
+				hit = append(hit, c)
+			}
+		}
+	}
+	h.dispatch(ChannelLogs.index(), e)
+	if len(h.matched) != 3 {
+		t.Errorf("%d filters matched, want the 3 distinct ones", len(h.matched))
+	}
+	for _, c := range hit {
+		if len(c.pending) != 1 || &c.pending[0][0] != &hit[0].pending[0][0] {
+			t.Fatal("a matching client did not get the shared message")
+		}
+	}
+	for _, c := range miss {
+		if len(c.pending) != 0 {
+			t.Fatal("a client whose filter does not match got the entry")
+		}
+	}
+}
+
 // Over the bound, messages are dropped, and the next take ends with a
 // lagged message counting them, before anything newer.
 func TestQueueDropsAndReportsLag(t *testing.T) {
@@ -102,14 +144,14 @@ func TestQueueDropsAndReportsLag(t *testing.T) {
 		return &entry{id: streamID{1, seq}, tenant: "acme", event: &event.Event{Log: &event.Log{}}, msg: []byte{byte('0' + seq)}}
 	}
 	for seq := uint64(1); seq <= 5; seq++ {
-		c.deliver(entry(seq))
+		c.deliver(entry(seq), nil)
 	}
-	c.deliver(entry(3)) // already past: not even counted
+	c.deliver(entry(3), nil) // already past: not even counted
 	got := c.take()
 	if len(got) != 3 || string(got[0]) != "1" || string(got[1]) != "2" || string(got[2]) != `{"type":"lagged","dropped":3}` {
 		t.Fatalf("take = %q", got)
 	}
-	c.deliver(entry(6))
+	c.deliver(entry(6), nil)
 	if got := c.take(); len(got) != 1 || string(got[0]) != "6" {
 		t.Fatalf("take after lag = %q", got)
 	}

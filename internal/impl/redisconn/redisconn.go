@@ -1,8 +1,10 @@
-// Package redisconn opens the Redis client that Lightwatch's streams and rate
-// limits share. With no URL configured it embeds a miniredis server, so that
-// `make run` and a single-binary install need no external service; the rest of
-// the code still talks to it through go-redis over TCP, so the embedded and the
-// external setups exercise the same client code path.
+// Package redisconn opens the Redis client that Lightwatch's streams, rate
+// limits and alerting coordination share. With no URL configured it embeds a
+// miniredis server, so that `make run` and a single-binary install need no
+// external service. In that embedded default only alerting's coordination
+// (rule leases, nudges over pub/sub, handed-over notifications: a few
+// commands a second) goes to it; the hot path does not: the streams are the
+// in-process log of package streams and rate limits count in process.
 //
 // The embedded server is for development and small single-instance installs:
 // it keeps everything in memory, loses it on restart, cannot be shared by

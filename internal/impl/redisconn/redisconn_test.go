@@ -196,49 +196,6 @@ func TestEmbeddedExpiresKeys(t *testing.T) {
 	}
 }
 
-// WatchAppends wakes its receiver after an XADD, alone or in a pipeline, and
-// not after other commands; wake-ups coalesce into one.
-func TestWatchAppends(t *testing.T) {
-	ctx := testContext(t)
-	client, stop, err := redisconn.Connect(ctx, "", discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
-	appended := redisconn.WatchAppends(client)
-	pending := func() bool {
-		select {
-		case <-appended:
-			return true
-		default:
-			return false
-		}
-	}
-	if err := client.Set(ctx, "k", "v", 0).Err(); err != nil {
-		t.Fatal(err)
-	}
-	if pending() {
-		t.Fatal("SET woke the receiver")
-	}
-	for range 3 {
-		if err := client.XAdd(ctx, &redis.XAddArgs{Stream: "s", Values: []any{"k", "v"}}).Err(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if !pending() || pending() {
-		t.Fatal("three XADDs: want exactly one pending wake-up")
-	}
-	pipe := client.Pipeline()
-	pipe.Incr(ctx, "n")
-	pipe.XAdd(ctx, &redis.XAddArgs{Stream: "s", Values: []any{"k", "v"}})
-	if _, err := pipe.Exec(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if !pending() {
-		t.Fatal("pipelined XADD: no wake-up")
-	}
-}
-
 // A read blocked forever on a Blocking connection returns once its context
 // is done: the connection's client is woken with CLIENT UNBLOCK.
 func TestBlockingReadEndsWithItsContext(t *testing.T) {

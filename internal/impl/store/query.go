@@ -217,3 +217,53 @@ type KeyAdmin interface {
 	// ErrNotFound when the tenant has no such key. Revoking twice keeps the first time.
 	RevokeKey(ctx context.Context, tenant, id string, at time.Time) error
 }
+
+// Histogram says how Explore's hits are counted: per Step (aligned to the
+// Unix epoch, as metric steps are) and, when GroupBy is set, per value of that
+// field (logs: level, service or host; security events: severity, category or
+// service).
+type Histogram struct {
+	Step    time.Duration
+	GroupBy string
+}
+
+// Hit is the number of events in the step starting at TS whose GroupBy field
+// is Group ("" without GroupBy, and for events without the field).
+type Hit struct {
+	TS    time.Time
+	Group string
+	Count int64
+}
+
+// FieldValue is one value of a field and how many events have it.
+type FieldValue struct {
+	Value string
+	Count int64
+}
+
+// Explore answers the console's overview questions about the events a
+// listing selects, without reading them out: how many per time step (the
+// hits histogram) and which values a field takes (filter suggestions).
+//
+// Contract, shared by every adapter and proven by storetest.RunExplore:
+//   - The query selects exactly what QueryLogs/QuerySecurity would list over
+//     all its pages: q.Limit, q.After and q.Ascending are ignored, the other
+//     fields validate as for the listing (same errors).
+//   - Hits come sorted by (TS, Group), only non-zero ones; TS is the start
+//     of the step holding the event's ts, floored to a multiple of Step since
+//     the Unix epoch (also before 1970). Step must be positive; callers bound
+//     the number of steps (the API allows 10,000).
+//   - Field values leave out events without the field (or with it empty),
+//     come sorted by Count descending then Value ascending (bytewise), at most
+//     limit (1 to 1,000). Log fields: service, level, host and attr.<key>
+//     (an attribute: strings as they are, numbers in decimal as Go's
+//     strconv.FormatFloat(v, 'f', -1, 64) writes them, booleans as true and
+//     false; a string and a number that read alike count as one value).
+//     Security fields: service, host, severity, category, actor, src_ip, outcome.
+//   - An unknown group or field is an error, not an empty answer.
+type Explore interface {
+	LogHits(ctx context.Context, q LogQuery, h Histogram) ([]Hit, error)
+	SecurityHits(ctx context.Context, q SecurityQuery, h Histogram) ([]Hit, error)
+	LogFieldValues(ctx context.Context, q LogQuery, field string, limit int) ([]FieldValue, error)
+	SecurityFieldValues(ctx context.Context, q SecurityQuery, field string, limit int) ([]FieldValue, error)
+}

@@ -22,6 +22,7 @@ type Store interface {
 	Events
 	Queries
 	Counts
+	Explore
 	Metrics
 	Services
 	Alerts

@@ -8,6 +8,7 @@ import (
 
 	"github.com/lightwatch/lightwatch/internal/impl/redistest"
 	"github.com/lightwatch/lightwatch/internal/impl/stream"
+	"github.com/lightwatch/lightwatch/internal/impl/streams"
 )
 
 // BenchmarkPublish measures the write path: 500-event batches of ~200-byte
@@ -22,7 +23,7 @@ func BenchmarkPublish(b *testing.B) {
 func benchPublish(b *testing.B, client *redis.Client) {
 	const batch = 500
 	ctx := context.Background()
-	p := stream.New(client, 100_000)
+	p := stream.New(streams.NewRedis(client), 100_000)
 	events := logs(batch)
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -1,9 +1,13 @@
-// Package stream publishes accepted events to Redis Streams, one stream per
+// Package stream publishes accepted events to the streams (package streams:
+// Redis Streams, or the in-process log of the embedded default), one stream per
 // event kind, so that consumers (live tail, alerting, heartbeat tracking)
 // read only the kind they care about.
 package stream
 
-import "github.com/lightwatch/lightwatch/internal/impl/event"
+import (
+	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/streams"
+)
 
 // Stream names. They are shared with every consumer; never change them.
 const (
@@ -18,9 +22,9 @@ const (
 // Entry field names. Tenant and kind are copied out of the envelope so that a
 // consumer can skip other tenants' entries without decoding the JSON.
 const (
-	FieldEvent  = "event"  // the event.Event envelope, JSON-encoded
-	FieldTenant = "tenant" // event.Event.Tenant
-	FieldKind   = "kind"   // event.Event.Kind
+	FieldEvent  = streams.FieldEvent  // the event.Event envelope, JSON-encoded
+	FieldTenant = streams.FieldTenant // event.Event.Tenant
+	FieldKind   = streams.FieldKind   // event.Event.Kind
 )
 
 // Name returns the stream an event of the given kind is published to, or ""

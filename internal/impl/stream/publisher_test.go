@@ -13,6 +13,7 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/redisconn"
 	"github.com/lightwatch/lightwatch/internal/impl/redistest"
 	"github.com/lightwatch/lightwatch/internal/impl/stream"
+	"github.com/lightwatch/lightwatch/internal/impl/streams"
 )
 
 func TestName(t *testing.T) {
@@ -49,7 +50,7 @@ func TestPublishRoutesByKind(t *testing.T) {
 					events = append(events, sample(i, tenant, k))
 				}
 			}
-			if err := stream.New(client, 1000).Publish(ctx, events); err != nil {
+			if err := stream.New(streams.NewRedis(client), 1000).Publish(ctx, events); err != nil {
 				t.Fatalf("Publish: %v", err)
 			}
 
@@ -101,7 +102,7 @@ func TestPublishKeepsOrderAcrossPipelines(t *testing.T) {
 	ctx := testContext(t)
 	client := realRedis(t)
 	events := logs(1234) // three pipelines, the last one partial
-	if err := stream.New(client, 0).Publish(ctx, events); err != nil {
+	if err := stream.New(streams.NewRedis(client), 0).Publish(ctx, events); err != nil {
 		t.Fatalf("Publish: %v", err)
 	}
 	entries, err := client.XRange(ctx, stream.Logs, "-", "+").Result()
@@ -126,7 +127,7 @@ func TestPublishTrimsApproximately(t *testing.T) {
 	ctx := testContext(t)
 	client := realRedis(t)
 	const maxLen, published = 1000, 20_000
-	p := stream.New(client, maxLen)
+	p := stream.New(streams.NewRedis(client), maxLen)
 	for range published / 500 {
 		if err := p.Publish(ctx, logs(500)); err != nil {
 			t.Fatalf("Publish: %v", err)
@@ -163,7 +164,7 @@ func streamNodeMaxEntries(t *testing.T, client *redis.Client) int64 {
 func TestPublishWithoutMaxLenKeepsEverything(t *testing.T) {
 	ctx := testContext(t)
 	client := realRedis(t)
-	if err := stream.New(client, 0).Publish(ctx, logs(700)); err != nil {
+	if err := stream.New(streams.NewRedis(client), 0).Publish(ctx, logs(700)); err != nil {
 		t.Fatalf("Publish: %v", err)
 	}
 	if n := client.XLen(ctx, stream.Logs).Val(); n != 700 {
@@ -179,7 +180,7 @@ func TestPublishFailsWhenRedisIsDown(t *testing.T) {
 		t.Fatalf("connect: %v", err)
 	}
 	t.Cleanup(stop)
-	p := stream.New(client, 1000)
+	p := stream.New(streams.NewRedis(client), 1000)
 	if err := p.Publish(ctx, logs(10)); err != nil {
 		t.Fatalf("Publish while up: %v", err)
 	}
@@ -189,7 +190,7 @@ func TestPublishFailsWhenRedisIsDown(t *testing.T) {
 	if err == nil {
 		t.Fatal("Publish with Redis down succeeded, want an error")
 	}
-	if !strings.Contains(err.Error(), "stream: publish events 0-9 of 10") {
+	if !strings.Contains(err.Error(), "stream: publish 10 events") || !strings.Contains(err.Error(), "records 0-9 of 10") {
 		t.Errorf("error %q lacks context", err)
 	}
 }
@@ -199,7 +200,7 @@ func TestPublishRejectsUnknownKindBeforeSending(t *testing.T) {
 	client := realRedis(t)
 	events := logs(3)
 	events[2].Kind = "trace"
-	err := stream.New(client, 1000).Publish(ctx, events)
+	err := stream.New(streams.NewRedis(client), 1000).Publish(ctx, events)
 	if err == nil || !strings.Contains(err.Error(), `unknown kind "trace"`) {
 		t.Fatalf("Publish = %v, want an unknown-kind error", err)
 	}
@@ -210,7 +211,7 @@ func TestPublishRejectsUnknownKindBeforeSending(t *testing.T) {
 
 func TestPublishEmptyIsNoop(t *testing.T) {
 	// A nil client proves no Redis call is made.
-	if err := stream.New(nil, 1000).Publish(t.Context(), nil); err != nil {
+	if err := stream.New(streams.NewMemory(), 1000).Publish(t.Context(), nil); err != nil {
 		t.Fatalf("Publish(nil) = %v", err)
 	}
 }

@@ -2,6 +2,11 @@
 // the request path. Streams are the live path and the store is the record, so
 // a slow or absent Redis must never hold up an acknowledgement: the hand-off
 // queue is bounded, and events that find it full are dropped and counted.
+//
+// Dropped is never silent for live clients: events that find the queue full
+// (a slow Redis, or a publisher starved of CPU) or whose publish fails are
+// handed to the Missed hook, which the realtime service uses to send a
+// lagged message to every connection whose filters the events match.
 package streamforward
 
 import (
@@ -11,6 +16,7 @@ import (
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/supervise"
 	"github.com/lightwatch/lightwatch/internal/impl/telemetry"
 )
 
@@ -46,7 +52,13 @@ type Forwarder struct {
 	dropped, lastWarn atomic.Int64
 	metrics           *telemetry.Metrics
 	logger            *slog.Logger
+	missed            func([]event.Event)
 }
+
+// OnMissed sets the hook that learns of events that will never reach the
+// streams (see the package doc). Call it before Forward and Run; fn must not
+// block for long, since drops happen on the committer's path.
+func (f *Forwarder) OnMissed(fn func(events []event.Event)) { f.missed = fn }
 
 // New returns a forwarder holding at most queueBatches batches and
 // MaxQueuedEvents events; call Run.
@@ -67,6 +79,9 @@ func (f *Forwarder) Forward(events []event.Event) {
 	}
 	f.queued.Add(-n)
 	f.metrics.StreamDropped.Add(float64(len(events)))
+	if f.missed != nil {
+		f.missed(events)
+	}
 	f.dropped.Add(n)
 	now, last := time.Now().UnixNano(), f.lastWarn.Load()
 	if now-last >= int64(dropLogEvery) && f.lastWarn.CompareAndSwap(last, now) {
@@ -81,17 +96,26 @@ func (f *Forwarder) Run(ctx context.Context) {
 	for {
 		select {
 		case evs := <-f.queue:
-			f.publish(evs)
+			f.publishSafely(evs)
 		case <-ctx.Done():
 			for {
 				select {
 				case evs := <-f.queue:
-					f.publish(evs)
+					f.publishSafely(evs)
 				default:
 					return
 				}
 			}
 		}
+	}
+}
+
+// publishSafely is publish, surviving a panic (one bad event meeting an
+// encoder bug): the batch counts as not published, the forwarder goes on.
+func (f *Forwarder) publishSafely(events []event.Event) {
+	sv := supervise.Supervisor{Logger: f.logger, Panics: f.metrics.LoopPanics}
+	if sv.Recover("stream forwarder", func() { f.publish(events) }) {
+		f.metrics.StreamPublishErrors.Add(float64(len(events)))
 	}
 }
 
@@ -105,6 +129,9 @@ func (f *Forwarder) publish(events []event.Event) {
 	if err != nil {
 		f.metrics.StreamPublishErrors.Add(float64(len(events)))
 		f.logger.Error("publish to redis streams failed; events are stored but missed the live path", "events", len(events), "err", err)
+		if f.missed != nil { // some may have made it (see stream.Publisher): clients hear of at most this many lost
+			f.missed(events)
+		}
 		return
 	}
 	f.metrics.StreamPublished.Add(float64(len(events)))

@@ -2,6 +2,7 @@ package streamforward_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -43,6 +44,8 @@ func TestQueueIsBoundedInEvents(t *testing.T) {
 	pub := &gatedPublisher{entered: make(chan struct{}), gate: make(chan struct{})}
 	m := telemetry.New()
 	f := streamforward.New(pub, 1024, m, slog.New(slog.DiscardHandler))
+	var missed int
+	f.OnMissed(func(evs []event.Event) { missed += len(evs) }) // called by Forward, on this goroutine
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { f.Run(ctx); close(done) }()
@@ -59,6 +62,9 @@ func TestQueueIsBoundedInEvents(t *testing.T) {
 	f.Forward(batch(size))
 	if got := testutil.ToFloat64(m.StreamDropped); got != 2*size {
 		t.Errorf("dropped %v events, want %d", got, 2*size)
+	}
+	if missed != 2*size {
+		t.Errorf("the missed hook heard of %d events, want the %d dropped", missed, 2*size)
 	}
 
 	close(pub.gate)
@@ -80,5 +86,34 @@ func TestOversizedBatchPassesAnEmptyQueue(t *testing.T) {
 	f.Run(ctx)
 	if pub.got != streamforward.MaxQueuedEvents+1 || testutil.ToFloat64(m.StreamDropped) != 0 {
 		t.Errorf("published %d, dropped %v; want all published", pub.got, testutil.ToFloat64(m.StreamDropped))
+	}
+}
+
+type failingPublisher struct{}
+
+func (failingPublisher) Publish(context.Context, []event.Event) error {
+	return errors.New("redis is down")
+}
+
+// A failed publish is a loss for live clients too: the hook hears of it.
+func TestFailedPublishIsMissed(t *testing.T) {
+	m := telemetry.New()
+	f := streamforward.New(failingPublisher{}, 8, m, slog.New(slog.DiscardHandler))
+	got := make(chan int, 1)
+	f.OnMissed(func(evs []event.Event) { got <- len(evs) })
+	f.Forward(batch(7))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	f.Run(ctx) // publishes what is queued, then returns
+	select {
+	case n := <-got:
+		if n != 7 {
+			t.Fatalf("missed hook heard of %d events, want 7", n)
+		}
+	default:
+		t.Fatal("a failed publish did not reach the missed hook")
+	}
+	if e := testutil.ToFloat64(m.StreamPublishErrors); e != 7 {
+		t.Errorf("publish errors = %v, want 7", e)
 	}
 }

@@ -35,6 +35,9 @@ type Metrics struct {
 
 	RateLimited     prometheus.Counter
 	RateLimitErrors prometheus.Counter
+
+	// LoopPanics counts panics recovered in long-lived loops, by loop (package supervise).
+	LoopPanics *prometheus.CounterVec
 }
 
 // New creates the metrics on a fresh registry, with Go runtime and process collectors.
@@ -77,6 +80,8 @@ func New() *Metrics {
 			"Requests answered 429."),
 		RateLimitErrors: f.counter("lightwatch_rate_limit_errors_total",
 			"Rate-limit checks that failed (Redis unreachable); such requests are let through."),
+		LoopPanics: f.counterVec("lightwatch_loop_panics_total",
+			"Panics recovered in long-lived loops (committer, forwarder, alerting, webhooks), by loop; each is logged with its stack.", "loop"),
 	}
 }
 

@@ -21,6 +21,73 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/logs/hits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Log events per time step
+         * @description How many log events the listing with the same filters selects, per `step` (aligned to
+         *     the Unix epoch) over the range, optionally per value of one field: the histogram above
+         *     a log search. Steps without events are left out. Without `step` the server picks one
+         *     giving at most 120 steps over the range.
+         */
+        get: operations["logHits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/logs/fields/{field}/values": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Top values of a log field
+         * @description The most frequent values of one field among the log events the listing with the same
+         *     filters selects, with their counts (most frequent first): suggestions for filters.
+         *     Fields: `service`, `level`, `host` and `attr.<key>` (an attribute; numbers and booleans
+         *     written as text).
+         */
+        get: operations["logFieldValues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/logs/{id}/context": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The log lines around one line
+         * @description The log event with this id and the events of the same service (and host, when it has
+         *     one) just before and after it in (time, id) order, within a day either side.
+         */
+        get: operations["logContext"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/security-events": {
         parameters: {
             query?: never;
@@ -30,6 +97,48 @@ export interface paths {
         };
         /** List security events */
         get: operations["listSecurityEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security-events/hits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Security events per time step
+         * @description Like `/api/logs/hits`, for security events (the listing's filters, grouped by
+         *     `severity`, `category` or `service`).
+         */
+        get: operations["securityHits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security-events/fields/{field}/values": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Top values of a security event field
+         * @description Like `/api/logs/fields/{field}/values`, for security events. Fields: `service`, `host`,
+         *     `severity`, `category`, `actor`, `src_ip`, `outcome`.
+         */
+        get: operations["securityFieldValues"];
         put?: never;
         post?: never;
         delete?: never;
@@ -325,6 +434,46 @@ export interface components {
             items: components["schemas"]["Event"][];
             /** @description Present while more items follow; pass it as `cursor`. */
             next_cursor?: string;
+        };
+        Hits: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** @description The step used, such as `30s` or `5m`. */
+            step: string;
+            /** @description The field counted per value */
+            group_by?: string;
+            /** @description The steps holding events, oldest first. */
+            buckets: components["schemas"]["HitsBucket"][];
+        };
+        HitsBucket: {
+            /**
+             * Format: date-time
+             * @description Start of the step.
+             */
+            ts: string;
+            /** Format: int64 */
+            total: number;
+            /** @description With `group_by`, the count per value (`""` for events without the field). */
+            groups?: {
+                [key: string]: number;
+            };
+        };
+        FieldValues: {
+            field: string;
+            items: {
+                value: string;
+                /** Format: int64 */
+                count: number;
+            }[];
+        };
+        LogContext: {
+            event: components["schemas"]["Event"];
+            /** @description The events just before it, oldest first. */
+            before: components["schemas"]["Event"][];
+            /** @description The events just after it, oldest first. */
+            after: components["schemas"]["Event"][];
         };
         MetricPoint: {
             /**
@@ -744,6 +893,32 @@ export interface components {
         Limit: number;
         /** @description `desc` (newest first, default) or `asc`. */
         Order: "desc" | "asc";
+        /** @description Only these levels (repeatable). */
+        LogLevel: components["schemas"]["Level"][];
+        /** @description Only events of this host. */
+        LogHost: string;
+        /** @description Attribute equality `key=value` (repeatable; all must hold), as for `/api/logs`. */
+        LogAttr: string[];
+        /** @description Only these categories (repeatable). */
+        SecurityCategory: string[];
+        /** @description Only these severities (repeatable). */
+        SecuritySeverity: components["schemas"]["Severity"][];
+        /** @description Only events at least this severe. */
+        SecurityMinSeverity: components["schemas"]["Severity"];
+        /** @description Only events from this source address. */
+        SecuritySrcIP: string;
+        /** @description Only events of this actor. */
+        SecurityActor: string;
+        /** @description Only events with this outcome. */
+        SecurityOutcome: "success" | "failure" | "unknown";
+        /**
+         * @description Width of a step, a whole number of seconds, minutes, hours or days (`1s` to `31d`;
+         *     longer counts as `31d`); the range may hold at most 10,000 steps. Default: at most 120
+         *     steps over the range.
+         */
+        HitsStep: string;
+        /** @description Most values returned. */
+        ValuesLimit: number;
         /** @description The `next_cursor` of the previous page, with the same filters. */
         Cursor: string;
     };
@@ -806,6 +981,133 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    logHits: {
+        parameters: {
+            query?: {
+                /** @description Only events of these services (repeatable). */
+                service?: components["parameters"]["Service"];
+                /** @description Only these levels (repeatable). */
+                level?: components["parameters"]["LogLevel"];
+                /** @description Only events of this host. */
+                host?: components["parameters"]["LogHost"];
+                /** @description Only events whose message contains this text (case-insensitive). */
+                q?: components["parameters"]["Text"];
+                /** @description Attribute equality `key=value` (repeatable; all must hold), as for `/api/logs`. */
+                attr?: components["parameters"]["LogAttr"];
+                /** @description Start of the time range, inclusive (RFC 3339); default one hour before `to`. */
+                from?: components["parameters"]["From"];
+                /** @description End of the time range, exclusive (RFC 3339); default now. */
+                to?: components["parameters"]["To"];
+                /**
+                 * @description Width of a step, a whole number of seconds, minutes, hours or days (`1s` to `31d`;
+                 *     longer counts as `31d`); the range may hold at most 10,000 steps. Default: at most 120
+                 *     steps over the range.
+                 */
+                step?: components["parameters"]["HitsStep"];
+                /** @description Count per value of this field too. */
+                group_by?: "level" | "service" | "host";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The counts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Hits"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    logFieldValues: {
+        parameters: {
+            query?: {
+                /** @description Only events of these services (repeatable). */
+                service?: components["parameters"]["Service"];
+                /** @description Only these levels (repeatable). */
+                level?: components["parameters"]["LogLevel"];
+                /** @description Only events of this host. */
+                host?: components["parameters"]["LogHost"];
+                /** @description Only events whose message contains this text (case-insensitive). */
+                q?: components["parameters"]["Text"];
+                /** @description Attribute equality `key=value` (repeatable; all must hold), as for `/api/logs`. */
+                attr?: components["parameters"]["LogAttr"];
+                /** @description Start of the time range, inclusive (RFC 3339); default one hour before `to`. */
+                from?: components["parameters"]["From"];
+                /** @description End of the time range, exclusive (RFC 3339); default now. */
+                to?: components["parameters"]["To"];
+                /** @description Most values returned. */
+                limit?: components["parameters"]["ValuesLimit"];
+            };
+            header?: never;
+            path: {
+                /** @description The field. */
+                field: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The values. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldValues"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    logContext: {
+        parameters: {
+            query?: {
+                /** @description How many events before it. */
+                before?: number;
+                /** @description How many events after it. */
+                after?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The log event's id. */
+                id: components["schemas"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event and its neighbours. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogContext"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     listSecurityEvents: {
         parameters: {
             query?: {
@@ -849,6 +1151,111 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EventPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    securityHits: {
+        parameters: {
+            query?: {
+                /** @description Only events of these services (repeatable). */
+                service?: components["parameters"]["Service"];
+                /** @description Only these categories (repeatable). */
+                category?: components["parameters"]["SecurityCategory"];
+                /** @description Only these severities (repeatable). */
+                severity?: components["parameters"]["SecuritySeverity"];
+                /** @description Only events at least this severe. */
+                min_severity?: components["parameters"]["SecurityMinSeverity"];
+                /** @description Only events from this source address. */
+                src_ip?: components["parameters"]["SecuritySrcIP"];
+                /** @description Only events of this actor. */
+                actor?: components["parameters"]["SecurityActor"];
+                /** @description Only events with this outcome. */
+                outcome?: components["parameters"]["SecurityOutcome"];
+                /** @description Only events whose message contains this text (case-insensitive). */
+                q?: components["parameters"]["Text"];
+                /** @description Start of the time range, inclusive (RFC 3339); default one hour before `to`. */
+                from?: components["parameters"]["From"];
+                /** @description End of the time range, exclusive (RFC 3339); default now. */
+                to?: components["parameters"]["To"];
+                /**
+                 * @description Width of a step, a whole number of seconds, minutes, hours or days (`1s` to `31d`;
+                 *     longer counts as `31d`); the range may hold at most 10,000 steps. Default: at most 120
+                 *     steps over the range.
+                 */
+                step?: components["parameters"]["HitsStep"];
+                /** @description Count per value of this field too. */
+                group_by?: "severity" | "category" | "service";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The counts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Hits"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    securityFieldValues: {
+        parameters: {
+            query?: {
+                /** @description Only events of these services (repeatable). */
+                service?: components["parameters"]["Service"];
+                /** @description Only these categories (repeatable). */
+                category?: components["parameters"]["SecurityCategory"];
+                /** @description Only these severities (repeatable). */
+                severity?: components["parameters"]["SecuritySeverity"];
+                /** @description Only events at least this severe. */
+                min_severity?: components["parameters"]["SecurityMinSeverity"];
+                /** @description Only events from this source address. */
+                src_ip?: components["parameters"]["SecuritySrcIP"];
+                /** @description Only events of this actor. */
+                actor?: components["parameters"]["SecurityActor"];
+                /** @description Only events with this outcome. */
+                outcome?: components["parameters"]["SecurityOutcome"];
+                /** @description Only events whose message contains this text (case-insensitive). */
+                q?: components["parameters"]["Text"];
+                /** @description Start of the time range, inclusive (RFC 3339); default one hour before `to`. */
+                from?: components["parameters"]["From"];
+                /** @description End of the time range, exclusive (RFC 3339); default now. */
+                to?: components["parameters"]["To"];
+                /** @description Most values returned. */
+                limit?: components["parameters"]["ValuesLimit"];
+            };
+            header?: never;
+            path: {
+                /** @description The field. */
+                field: "service" | "host" | "severity" | "category" | "actor" | "src_ip" | "outcome";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The values. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldValues"];
                 };
             };
             400: components["responses"]["BadRequest"];

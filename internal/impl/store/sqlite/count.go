@@ -50,6 +50,13 @@ func (s *Store) count(ctx context.Context, k *keyset, upTo int64) (int64, error)
 // countSQL counts the rows k selects, at most upTo: the parts joined by UNION
 // ALL under one LIMIT, which SQLite stops at.
 func (k *keyset) countSQL(upTo int64) (string, []any) {
+	inner, args := k.rowsSQL("1")
+	return "SELECT COUNT(*) FROM (" + inner + " LIMIT ?)", append(args, upTo)
+}
+
+// rowsSQL selects cols of every row k selects, in no order: the parts joined
+// by UNION ALL.
+func (k *keyset) rowsSQL(cols string) (string, []any) {
 	var (
 		b    strings.Builder
 		args []any
@@ -58,12 +65,11 @@ func (k *keyset) countSQL(upTo int64) (string, []any) {
 	if len(parts) == 0 {
 		parts = [][]keysetCond{nil}
 	}
-	b.WriteString("SELECT COUNT(*) FROM (")
 	for i, eqs := range parts {
 		if i > 0 {
 			b.WriteString(" UNION ALL ")
 		}
-		b.WriteString("SELECT 1 FROM " + k.table + " WHERE tenant = ?")
+		b.WriteString("SELECT " + cols + " FROM " + k.table + " WHERE tenant = ?")
 		args = append(args, k.plan.Tenant)
 		for _, c := range eqs {
 			b.WriteString(" AND " + c.sql)
@@ -76,7 +82,5 @@ func (k *keyset) countSQL(upTo int64) (string, []any) {
 			args = append(args, c.args...)
 		}
 	}
-	b.WriteString(" LIMIT ?)")
-	args = append(args, upTo)
 	return b.String(), args
 }

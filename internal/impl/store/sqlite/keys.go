@@ -43,7 +43,7 @@ const keyCols = "id, name, tenant, scopes, hash, created_at, revoked_at"
 
 // KeyByHash uses the UNIQUE index on hash.
 func (s *Store) KeyByHash(ctx context.Context, hash string) (apikey.Key, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT "+keyCols+" FROM api_keys WHERE hash = ?", hash)
+	rows, err := s.k.QueryContext(ctx, "SELECT "+keyCols+" FROM api_keys WHERE hash = ?", hash)
 	if err != nil {
 		return apikey.Key{}, fmt.Errorf("key by hash: %w", err)
 	}

@@ -19,12 +19,14 @@ type summaryStmts struct {
 }
 
 // upsertRollupSQL adds a batch's part of a bucket to the stored bucket. The
-// primary key is the conflict target, so each call is one B-tree lookup.
+// primary key is the conflict target, so each call is one B-tree lookup. The
+// sum saturates at ±MaxFloat64 (see package saturate): a +Inf sum would turn
+// NaN on the next negative overflow, which SQLite stores as NULL and refuses.
 const upsertRollupSQL = `INSERT INTO metric_rollups (series, minute, count, sum, min, max)
 VALUES (?, ?, ?, ?, ?, ?)
 ON CONFLICT (series, minute) DO UPDATE SET
 	count = count + excluded.count,
-	sum = sum + excluded.sum,
+	sum = max(-1.7976931348623157e308, min(1.7976931348623157e308, sum + excluded.sum)),
 	min = min(min, excluded.min),
 	max = max(max, excluded.max)`
 

@@ -73,6 +73,7 @@ const busyTimeoutMS = 5000
 type Store struct {
 	w      *sql.DB // exactly one connection: SQLite's single writer
 	r      *sql.DB // query_only connections
+	k      *sql.DB // one query_only connection for API key lookups: slow queries cannot hold up authentication
 	insert [len(event.Kinds)]*sql.Stmt
 	ck     *checkpointer
 	// summary holds the rollup, metric name and service upserts of InsertEvents.
@@ -147,6 +148,11 @@ func Open(ctx context.Context, path string, opts ...Options) (*Store, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	s.r = r
+	if s.k, err = sql.Open("sqlite", path+"?"+rq.Encode()); err != nil {
+		return nil, errors.Join(fmt.Errorf("open sqlite %s key reader: %w", path, err), s.Close())
+	}
+	s.k.SetMaxOpenConns(1)
+	s.k.SetMaxIdleConns(1)
 
 	cq := url.Values{}
 	cq.Set("_busy_timeout", fmt.Sprint(busyTimeoutMS))
@@ -223,9 +229,25 @@ func (s *Store) Close() error {
 	if s.r != nil {
 		errs = append(errs, s.r.Close())
 	}
+	if s.k != nil {
+		errs = append(errs, s.k.Close())
+	}
 	errs = append(errs, s.w.Close())
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("close sqlite: %w", err)
+	}
+	return nil
+}
+
+// PingReads checks the read pool and the checkpointer, never the writer: a
+// readiness probe must not queue behind (or delay) a group commit.
+func (s *Store) PingReads(ctx context.Context) error {
+	var one int
+	if err := s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("ping sqlite reader: %w", err)
+	}
+	if err := s.ck.err(); err != nil {
+		return fmt.Errorf("sqlite: %w", err)
 	}
 	return nil
 }

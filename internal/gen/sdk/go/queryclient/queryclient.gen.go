@@ -476,6 +476,27 @@ func (e Order) Valid() bool {
 	}
 }
 
+// Defines values for SecurityOutcome.
+const (
+	SecurityOutcomeFailure SecurityOutcome = "failure"
+	SecurityOutcomeSuccess SecurityOutcome = "success"
+	SecurityOutcomeUnknown SecurityOutcome = "unknown"
+)
+
+// Valid indicates whether the value is a known member of the SecurityOutcome enum.
+func (e SecurityOutcome) Valid() bool {
+	switch e {
+	case SecurityOutcomeFailure:
+		return true
+	case SecurityOutcomeSuccess:
+		return true
+	case SecurityOutcomeUnknown:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListAlertsParamsState.
 const (
 	ListAlertsParamsStateFiring   ListAlertsParamsState = "firing"
@@ -533,6 +554,27 @@ func (e ListLogsParamsOrder) Valid() bool {
 	}
 }
 
+// Defines values for LogHitsParamsGroupBy.
+const (
+	LogHitsParamsGroupByHost    LogHitsParamsGroupBy = "host"
+	LogHitsParamsGroupByLevel   LogHitsParamsGroupBy = "level"
+	LogHitsParamsGroupByService LogHitsParamsGroupBy = "service"
+)
+
+// Valid indicates whether the value is a known member of the LogHitsParamsGroupBy enum.
+func (e LogHitsParamsGroupBy) Valid() bool {
+	switch e {
+	case LogHitsParamsGroupByHost:
+		return true
+	case LogHitsParamsGroupByLevel:
+		return true
+	case LogHitsParamsGroupByService:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListSecurityEventsParamsOutcome.
 const (
 	ListSecurityEventsParamsOutcomeFailure ListSecurityEventsParamsOutcome = "failure"
@@ -566,6 +608,102 @@ func (e ListSecurityEventsParamsOrder) Valid() bool {
 	case ListSecurityEventsParamsOrderAsc:
 		return true
 	case ListSecurityEventsParamsOrderDesc:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SecurityFieldValuesParamsOutcome.
+const (
+	SecurityFieldValuesParamsOutcomeFailure SecurityFieldValuesParamsOutcome = "failure"
+	SecurityFieldValuesParamsOutcomeSuccess SecurityFieldValuesParamsOutcome = "success"
+	SecurityFieldValuesParamsOutcomeUnknown SecurityFieldValuesParamsOutcome = "unknown"
+)
+
+// Valid indicates whether the value is a known member of the SecurityFieldValuesParamsOutcome enum.
+func (e SecurityFieldValuesParamsOutcome) Valid() bool {
+	switch e {
+	case SecurityFieldValuesParamsOutcomeFailure:
+		return true
+	case SecurityFieldValuesParamsOutcomeSuccess:
+		return true
+	case SecurityFieldValuesParamsOutcomeUnknown:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SecurityFieldValuesParamsField.
+const (
+	SecurityFieldValuesParamsFieldActor    SecurityFieldValuesParamsField = "actor"
+	SecurityFieldValuesParamsFieldCategory SecurityFieldValuesParamsField = "category"
+	SecurityFieldValuesParamsFieldHost     SecurityFieldValuesParamsField = "host"
+	SecurityFieldValuesParamsFieldOutcome  SecurityFieldValuesParamsField = "outcome"
+	SecurityFieldValuesParamsFieldService  SecurityFieldValuesParamsField = "service"
+	SecurityFieldValuesParamsFieldSeverity SecurityFieldValuesParamsField = "severity"
+	SecurityFieldValuesParamsFieldSrcIp    SecurityFieldValuesParamsField = "src_ip"
+)
+
+// Valid indicates whether the value is a known member of the SecurityFieldValuesParamsField enum.
+func (e SecurityFieldValuesParamsField) Valid() bool {
+	switch e {
+	case SecurityFieldValuesParamsFieldActor:
+		return true
+	case SecurityFieldValuesParamsFieldCategory:
+		return true
+	case SecurityFieldValuesParamsFieldHost:
+		return true
+	case SecurityFieldValuesParamsFieldOutcome:
+		return true
+	case SecurityFieldValuesParamsFieldService:
+		return true
+	case SecurityFieldValuesParamsFieldSeverity:
+		return true
+	case SecurityFieldValuesParamsFieldSrcIp:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SecurityHitsParamsOutcome.
+const (
+	SecurityHitsParamsOutcomeFailure SecurityHitsParamsOutcome = "failure"
+	SecurityHitsParamsOutcomeSuccess SecurityHitsParamsOutcome = "success"
+	SecurityHitsParamsOutcomeUnknown SecurityHitsParamsOutcome = "unknown"
+)
+
+// Valid indicates whether the value is a known member of the SecurityHitsParamsOutcome enum.
+func (e SecurityHitsParamsOutcome) Valid() bool {
+	switch e {
+	case SecurityHitsParamsOutcomeFailure:
+		return true
+	case SecurityHitsParamsOutcomeSuccess:
+		return true
+	case SecurityHitsParamsOutcomeUnknown:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SecurityHitsParamsGroupBy.
+const (
+	SecurityHitsParamsGroupByCategory SecurityHitsParamsGroupBy = "category"
+	SecurityHitsParamsGroupByService  SecurityHitsParamsGroupBy = "service"
+	SecurityHitsParamsGroupBySeverity SecurityHitsParamsGroupBy = "severity"
+)
+
+// Valid indicates whether the value is a known member of the SecurityHitsParamsGroupBy enum.
+func (e SecurityHitsParamsGroupBy) Valid() bool {
+	switch e {
+	case SecurityHitsParamsGroupByCategory:
+		return true
+	case SecurityHitsParamsGroupByService:
+		return true
+	case SecurityHitsParamsGroupBySeverity:
 		return true
 	default:
 		return false
@@ -765,6 +903,15 @@ type FieldError struct {
 	Message string `json:"message"`
 }
 
+// FieldValues defines model for FieldValues.
+type FieldValues struct {
+	Field string `json:"field"`
+	Items []struct {
+		Count int64  `json:"count"`
+		Value string `json:"value"`
+	} `json:"items"`
+}
+
 // HeartbeatFilter defines model for HeartbeatFilter.
 type HeartbeatFilter struct {
 	// Service The service to watch; every service that sends heartbeats when absent.
@@ -796,6 +943,30 @@ type HeartbeatRule struct {
 // HeartbeatRuleKind defines model for HeartbeatRule.Kind.
 type HeartbeatRuleKind string
 
+// Hits defines model for Hits.
+type Hits struct {
+	// Buckets The steps holding events, oldest first.
+	Buckets []HitsBucket `json:"buckets"`
+	From    time.Time    `json:"from"`
+
+	// GroupBy The field counted per value
+	GroupBy *string `json:"group_by,omitempty"`
+
+	// Step The step used, such as `30s` or `5m`.
+	Step string    `json:"step"`
+	To   time.Time `json:"to"`
+}
+
+// HitsBucket defines model for HitsBucket.
+type HitsBucket struct {
+	// Groups With `group_by`, the count per value (`""` for events without the field).
+	Groups *map[string]int64 `json:"groups,omitempty"`
+	Total  int64             `json:"total"`
+
+	// Ts Start of the step.
+	Ts time.Time `json:"ts"`
+}
+
 // Hold A rule's `for` or `grace`, from `0s` (at once) to a day, such as `0s`, `30s`, `5m`, `1h` or `1d`.
 //
 // Example: 1m
@@ -806,6 +977,20 @@ type ID = string
 
 // Level defines model for Level.
 type Level string
+
+// LogContext defines model for LogContext.
+type LogContext struct {
+	// After The events just after it, oldest first.
+	After []Event `json:"after"`
+
+	// Before The events just before it, oldest first.
+	Before []Event `json:"before"`
+
+	// Event The canonical envelope every event is normalized to (the same JSON is published on the
+	// Redis streams and pushed over WebSocket). Exactly one of `log`, `metric`, `security`,
+	// `heartbeat` is present, matching `kind`.
+	Event Event `json:"event"`
+}
 
 // LogCountRule The number of logs matching `filter` over `window` compared with `threshold`.
 type LogCountRule struct {
@@ -1052,14 +1237,44 @@ type Cursor = string
 // From defines model for From.
 type From = time.Time
 
+// HitsStep defines model for HitsStep.
+type HitsStep = string
+
 // KeyTenant defines model for KeyTenant.
 type KeyTenant = Tenant
 
 // Limit defines model for Limit.
 type Limit = int
 
+// LogAttr defines model for LogAttr.
+type LogAttr = []string
+
+// LogHost defines model for LogHost.
+type LogHost = string
+
+// LogLevel defines model for LogLevel.
+type LogLevel = []Level
+
 // Order defines model for Order.
 type Order string
+
+// SecurityActor defines model for SecurityActor.
+type SecurityActor = string
+
+// SecurityCategory defines model for SecurityCategory.
+type SecurityCategory = []string
+
+// SecurityMinSeverity defines model for SecurityMinSeverity.
+type SecurityMinSeverity = Severity
+
+// SecurityOutcome defines model for SecurityOutcome.
+type SecurityOutcome string
+
+// SecuritySeverity defines model for SecuritySeverity.
+type SecuritySeverity = []Severity
+
+// SecuritySrcIP defines model for SecuritySrcIP.
+type SecuritySrcIP = string
 
 // Service defines model for Service.
 type Service = []ServiceName
@@ -1069,6 +1284,9 @@ type Text = string
 
 // To defines model for To.
 type To = time.Time
+
+// ValuesLimit defines model for ValuesLimit.
+type ValuesLimit = int
 
 // BadRequest RFC 9457 problem details.
 type BadRequest = Problem
@@ -1180,6 +1398,77 @@ type ListLogsParams struct {
 // ListLogsParamsOrder defines parameters for ListLogs.
 type ListLogsParamsOrder string
 
+// LogFieldValuesParams defines parameters for LogFieldValues.
+type LogFieldValuesParams struct {
+	// Service Only events of these services (repeatable).
+	Service *Service `form:"service,omitempty" json:"service,omitempty"`
+
+	// Level Only these levels (repeatable).
+	Level *LogLevel `form:"level,omitempty" json:"level,omitempty"`
+
+	// Host Only events of this host.
+	Host *LogHost `form:"host,omitempty" json:"host,omitempty"`
+
+	// Q Only events whose message contains this text (case-insensitive).
+	Q *Text `form:"q,omitempty" json:"q,omitempty"`
+
+	// Attr Attribute equality `key=value` (repeatable; all must hold), as for `/api/logs`.
+	Attr *LogAttr `form:"attr,omitempty" json:"attr,omitempty"`
+
+	// From Start of the time range, inclusive (RFC 3339); default one hour before `to`.
+	From *From `form:"from,omitempty" json:"from,omitempty"`
+
+	// To End of the time range, exclusive (RFC 3339); default now.
+	To *To `form:"to,omitempty" json:"to,omitempty"`
+
+	// Limit Most values returned.
+	Limit *ValuesLimit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// LogHitsParams defines parameters for LogHits.
+type LogHitsParams struct {
+	// Service Only events of these services (repeatable).
+	Service *Service `form:"service,omitempty" json:"service,omitempty"`
+
+	// Level Only these levels (repeatable).
+	Level *LogLevel `form:"level,omitempty" json:"level,omitempty"`
+
+	// Host Only events of this host.
+	Host *LogHost `form:"host,omitempty" json:"host,omitempty"`
+
+	// Q Only events whose message contains this text (case-insensitive).
+	Q *Text `form:"q,omitempty" json:"q,omitempty"`
+
+	// Attr Attribute equality `key=value` (repeatable; all must hold), as for `/api/logs`.
+	Attr *LogAttr `form:"attr,omitempty" json:"attr,omitempty"`
+
+	// From Start of the time range, inclusive (RFC 3339); default one hour before `to`.
+	From *From `form:"from,omitempty" json:"from,omitempty"`
+
+	// To End of the time range, exclusive (RFC 3339); default now.
+	To *To `form:"to,omitempty" json:"to,omitempty"`
+
+	// Step Width of a step, a whole number of seconds, minutes, hours or days (`1s` to `31d`;
+	// longer counts as `31d`); the range may hold at most 10,000 steps. Default: at most 120
+	// steps over the range.
+	Step *HitsStep `form:"step,omitempty" json:"step,omitempty"`
+
+	// GroupBy Count per value of this field too.
+	GroupBy *LogHitsParamsGroupBy `form:"group_by,omitempty" json:"group_by,omitempty"`
+}
+
+// LogHitsParamsGroupBy defines parameters for LogHits.
+type LogHitsParamsGroupBy string
+
+// LogContextParams defines parameters for LogContext.
+type LogContextParams struct {
+	// Before How many events before it.
+	Before *int `form:"before,omitempty" json:"before,omitempty"`
+
+	// After How many events after it.
+	After *int `form:"after,omitempty" json:"after,omitempty"`
+}
+
 // QueryMetricsParams defines parameters for QueryMetrics.
 type QueryMetricsParams struct {
 	// Name The metric name.
@@ -1249,6 +1538,95 @@ type ListSecurityEventsParamsOutcome string
 
 // ListSecurityEventsParamsOrder defines parameters for ListSecurityEvents.
 type ListSecurityEventsParamsOrder string
+
+// SecurityFieldValuesParams defines parameters for SecurityFieldValues.
+type SecurityFieldValuesParams struct {
+	// Service Only events of these services (repeatable).
+	Service *Service `form:"service,omitempty" json:"service,omitempty"`
+
+	// Category Only these categories (repeatable).
+	Category *SecurityCategory `form:"category,omitempty" json:"category,omitempty"`
+
+	// Severity Only these severities (repeatable).
+	Severity *SecuritySeverity `form:"severity,omitempty" json:"severity,omitempty"`
+
+	// MinSeverity Only events at least this severe.
+	MinSeverity *SecurityMinSeverity `form:"min_severity,omitempty" json:"min_severity,omitempty"`
+
+	// SrcIp Only events from this source address.
+	SrcIp *SecuritySrcIP `form:"src_ip,omitempty" json:"src_ip,omitempty"`
+
+	// Actor Only events of this actor.
+	Actor *SecurityActor `form:"actor,omitempty" json:"actor,omitempty"`
+
+	// Outcome Only events with this outcome.
+	Outcome *SecurityFieldValuesParamsOutcome `form:"outcome,omitempty" json:"outcome,omitempty"`
+
+	// Q Only events whose message contains this text (case-insensitive).
+	Q *Text `form:"q,omitempty" json:"q,omitempty"`
+
+	// From Start of the time range, inclusive (RFC 3339); default one hour before `to`.
+	From *From `form:"from,omitempty" json:"from,omitempty"`
+
+	// To End of the time range, exclusive (RFC 3339); default now.
+	To *To `form:"to,omitempty" json:"to,omitempty"`
+
+	// Limit Most values returned.
+	Limit *ValuesLimit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// SecurityFieldValuesParamsOutcome defines parameters for SecurityFieldValues.
+type SecurityFieldValuesParamsOutcome string
+
+// SecurityFieldValuesParamsField defines parameters for SecurityFieldValues.
+type SecurityFieldValuesParamsField string
+
+// SecurityHitsParams defines parameters for SecurityHits.
+type SecurityHitsParams struct {
+	// Service Only events of these services (repeatable).
+	Service *Service `form:"service,omitempty" json:"service,omitempty"`
+
+	// Category Only these categories (repeatable).
+	Category *SecurityCategory `form:"category,omitempty" json:"category,omitempty"`
+
+	// Severity Only these severities (repeatable).
+	Severity *SecuritySeverity `form:"severity,omitempty" json:"severity,omitempty"`
+
+	// MinSeverity Only events at least this severe.
+	MinSeverity *SecurityMinSeverity `form:"min_severity,omitempty" json:"min_severity,omitempty"`
+
+	// SrcIp Only events from this source address.
+	SrcIp *SecuritySrcIP `form:"src_ip,omitempty" json:"src_ip,omitempty"`
+
+	// Actor Only events of this actor.
+	Actor *SecurityActor `form:"actor,omitempty" json:"actor,omitempty"`
+
+	// Outcome Only events with this outcome.
+	Outcome *SecurityHitsParamsOutcome `form:"outcome,omitempty" json:"outcome,omitempty"`
+
+	// Q Only events whose message contains this text (case-insensitive).
+	Q *Text `form:"q,omitempty" json:"q,omitempty"`
+
+	// From Start of the time range, inclusive (RFC 3339); default one hour before `to`.
+	From *From `form:"from,omitempty" json:"from,omitempty"`
+
+	// To End of the time range, exclusive (RFC 3339); default now.
+	To *To `form:"to,omitempty" json:"to,omitempty"`
+
+	// Step Width of a step, a whole number of seconds, minutes, hours or days (`1s` to `31d`;
+	// longer counts as `31d`); the range may hold at most 10,000 steps. Default: at most 120
+	// steps over the range.
+	Step *HitsStep `form:"step,omitempty" json:"step,omitempty"`
+
+	// GroupBy Count per value of this field too.
+	GroupBy *SecurityHitsParamsGroupBy `form:"group_by,omitempty" json:"group_by,omitempty"`
+}
+
+// SecurityHitsParamsOutcome defines parameters for SecurityHits.
+type SecurityHitsParamsOutcome string
+
+// SecurityHitsParamsGroupBy defines parameters for SecurityHits.
+type SecurityHitsParamsGroupBy string
 
 // CreateAlertRuleJSONRequestBody defines body for CreateAlertRule for application/json ContentType.
 type CreateAlertRuleJSONRequestBody = AlertRuleInput
@@ -1639,6 +2017,34 @@ type ClientInterface interface {
 	// Corresponds with GET /api/logs (the `ListLogs` operationId).
 	ListLogs(ctx context.Context, params *ListLogsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// LogFieldValues Top values of a log field
+	//
+	// The most frequent values of one field among the log events the listing with the same
+	// filters selects, with their counts (most frequent first): suggestions for filters.
+	// Fields: `service`, `level`, `host` and `attr.<key>` (an attribute; numbers and booleans
+	// written as text).
+	//
+	// Corresponds with GET /api/logs/fields/{field}/values (the `LogFieldValues` operationId).
+	LogFieldValues(ctx context.Context, field string, params *LogFieldValuesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// LogHits Log events per time step
+	//
+	// How many log events the listing with the same filters selects, per `step` (aligned to
+	// the Unix epoch) over the range, optionally per value of one field: the histogram above
+	// a log search. Steps without events are left out. Without `step` the server picks one
+	// giving at most 120 steps over the range.
+	//
+	// Corresponds with GET /api/logs/hits (the `LogHits` operationId).
+	LogHits(ctx context.Context, params *LogHitsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// LogContext The log lines around one line
+	//
+	// The log event with this id and the events of the same service (and host, when it has
+	// one) just before and after it in (time, id) order, within a day either side.
+	//
+	// Corresponds with GET /api/logs/{id}/context (the `LogContext` operationId).
+	LogContext(ctx context.Context, id ID, params *LogContextParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// QueryMetrics Series of one metric
 	//
 	// Every series (service + labels) of the metric that matches the filters, with one point
@@ -1658,6 +2064,22 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /api/security-events (the `ListSecurityEvents` operationId).
 	ListSecurityEvents(ctx context.Context, params *ListSecurityEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SecurityFieldValues Top values of a security event field
+	//
+	// Like `/api/logs/fields/{field}/values`, for security events. Fields: `service`, `host`,
+	// `severity`, `category`, `actor`, `src_ip`, `outcome`.
+	//
+	// Corresponds with GET /api/security-events/fields/{field}/values (the `SecurityFieldValues` operationId).
+	SecurityFieldValues(ctx context.Context, field SecurityFieldValuesParamsField, params *SecurityFieldValuesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SecurityHits Security events per time step
+	//
+	// Like `/api/logs/hits`, for security events (the listing's filters, grouped by
+	// `severity`, `category` or `service`).
+	//
+	// Corresponds with GET /api/security-events/hits (the `SecurityHits` operationId).
+	SecurityHits(ctx context.Context, params *SecurityHitsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListServices The service registry
 	//
@@ -1920,6 +2342,64 @@ func (c *Client) ListLogs(ctx context.Context, params *ListLogsParams, reqEditor
 	return c.Client.Do(req)
 }
 
+// LogFieldValues Top values of a log field
+//
+// The most frequent values of one field among the log events the listing with the same
+// filters selects, with their counts (most frequent first): suggestions for filters.
+// Fields: `service`, `level`, `host` and `attr.<key>` (an attribute; numbers and booleans
+// written as text).
+//
+// Corresponds with GET /api/logs/fields/{field}/values (the `LogFieldValues` operationId).
+func (c *Client) LogFieldValues(ctx context.Context, field string, params *LogFieldValuesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewLogFieldValuesRequest(c.Server, field, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// LogHits Log events per time step
+//
+// How many log events the listing with the same filters selects, per `step` (aligned to
+// the Unix epoch) over the range, optionally per value of one field: the histogram above
+// a log search. Steps without events are left out. Without `step` the server picks one
+// giving at most 120 steps over the range.
+//
+// Corresponds with GET /api/logs/hits (the `LogHits` operationId).
+func (c *Client) LogHits(ctx context.Context, params *LogHitsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewLogHitsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// LogContext The log lines around one line
+//
+// The log event with this id and the events of the same service (and host, when it has
+// one) just before and after it in (time, id) order, within a day either side.
+//
+// Corresponds with GET /api/logs/{id}/context (the `LogContext` operationId).
+func (c *Client) LogContext(ctx context.Context, id ID, params *LogContextParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewLogContextRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // QueryMetrics Series of one metric
 //
 // Every series (service + labels) of the metric that matches the filters, with one point
@@ -1960,6 +2440,42 @@ func (c *Client) ListMetricNames(ctx context.Context, reqEditors ...RequestEdito
 // Corresponds with GET /api/security-events (the `ListSecurityEvents` operationId).
 func (c *Client) ListSecurityEvents(ctx context.Context, params *ListSecurityEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListSecurityEventsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SecurityFieldValues Top values of a security event field
+//
+// Like `/api/logs/fields/{field}/values`, for security events. Fields: `service`, `host`,
+// `severity`, `category`, `actor`, `src_ip`, `outcome`.
+//
+// Corresponds with GET /api/security-events/fields/{field}/values (the `SecurityFieldValues` operationId).
+func (c *Client) SecurityFieldValues(ctx context.Context, field SecurityFieldValuesParamsField, params *SecurityFieldValuesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSecurityFieldValuesRequest(c.Server, field, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SecurityHits Security events per time step
+//
+// Like `/api/logs/hits`, for security events (the listing's filters, grouped by
+// `severity`, `category` or `service`).
+//
+// Corresponds with GET /api/security-events/hits (the `SecurityHits` operationId).
+func (c *Client) SecurityHits(ctx context.Context, params *SecurityHitsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSecurityHitsRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -2710,6 +3226,374 @@ func NewListLogsRequest(server string, params *ListLogsParams) (*http.Request, e
 	return req, nil
 }
 
+// NewLogFieldValuesRequest constructs an http.Request for the LogFieldValues method
+func NewLogFieldValuesRequest(server string, field string, params *LogFieldValuesParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "field", field, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/logs/fields/%s/values", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Service != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "service", *params.Service, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Level != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "level", *params.Level, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Host != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "host", *params.Host, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Q != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", *params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Attr != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "attr", *params.Attr, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.From != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "from", *params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.To != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "to", *params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewLogHitsRequest constructs an http.Request for the LogHits method
+func NewLogHitsRequest(server string, params *LogHitsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/logs/hits")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Service != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "service", *params.Service, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Level != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "level", *params.Level, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Host != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "host", *params.Host, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Q != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", *params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Attr != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "attr", *params.Attr, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.From != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "from", *params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.To != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "to", *params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Step != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "step", *params.Step, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.GroupBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "group_by", *params.GroupBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewLogContextRequest constructs an http.Request for the LogContext method
+func NewLogContextRequest(server string, id ID, params *LogContextParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/logs/%s/context", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Before != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewQueryMetricsRequest constructs an http.Request for the QueryMetrics method
 func NewQueryMetricsRequest(server string, params *QueryMetricsParams) (*http.Request, error) {
 	var err error
@@ -3045,6 +3929,373 @@ func NewListSecurityEventsRequest(server string, params *ListSecurityEventsParam
 	return req, nil
 }
 
+// NewSecurityFieldValuesRequest constructs an http.Request for the SecurityFieldValues method
+func NewSecurityFieldValuesRequest(server string, field SecurityFieldValuesParamsField, params *SecurityFieldValuesParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "field", field, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/security-events/fields/%s/values", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Service != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "service", *params.Service, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Category != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "category", *params.Category, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Severity != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "severity", *params.Severity, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.MinSeverity != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "min_severity", *params.MinSeverity, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SrcIp != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "src_ip", *params.SrcIp, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Actor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "actor", *params.Actor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Outcome != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "outcome", *params.Outcome, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Q != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", *params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.From != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "from", *params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.To != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "to", *params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewSecurityHitsRequest constructs an http.Request for the SecurityHits method
+func NewSecurityHitsRequest(server string, params *SecurityHitsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/security-events/hits")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Service != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "service", *params.Service, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Category != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "category", *params.Category, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Severity != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "severity", *params.Severity, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.MinSeverity != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "min_severity", *params.MinSeverity, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SrcIp != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "src_ip", *params.SrcIp, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Actor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "actor", *params.Actor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Outcome != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "outcome", *params.Outcome, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Q != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", *params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.From != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "from", *params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.To != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "to", *params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Step != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "step", *params.Step, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.GroupBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "group_by", *params.GroupBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListServicesRequest constructs an http.Request for the ListServices method
 func NewListServicesRequest(server string) (*http.Request, error) {
 	var err error
@@ -3234,6 +4485,40 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/logs (the `ListLogs` operationId).
 	ListLogsWithResponse(ctx context.Context, params *ListLogsParams, reqEditors ...RequestEditorFn) (*ListLogsResponse, error)
 
+	// LogFieldValuesWithResponse Top values of a log field
+	//
+	// The most frequent values of one field among the log events the listing with the same
+	// filters selects, with their counts (most frequent first): suggestions for filters.
+	// Fields: `service`, `level`, `host` and `attr.<key>` (an attribute; numbers and booleans
+	// written as text).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/logs/fields/{field}/values (the `LogFieldValues` operationId).
+	LogFieldValuesWithResponse(ctx context.Context, field string, params *LogFieldValuesParams, reqEditors ...RequestEditorFn) (*LogFieldValuesResponse, error)
+
+	// LogHitsWithResponse Log events per time step
+	//
+	// How many log events the listing with the same filters selects, per `step` (aligned to
+	// the Unix epoch) over the range, optionally per value of one field: the histogram above
+	// a log search. Steps without events are left out. Without `step` the server picks one
+	// giving at most 120 steps over the range.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/logs/hits (the `LogHits` operationId).
+	LogHitsWithResponse(ctx context.Context, params *LogHitsParams, reqEditors ...RequestEditorFn) (*LogHitsResponse, error)
+
+	// LogContextWithResponse The log lines around one line
+	//
+	// The log event with this id and the events of the same service (and host, when it has
+	// one) just before and after it in (time, id) order, within a day either side.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/logs/{id}/context (the `LogContext` operationId).
+	LogContextWithResponse(ctx context.Context, id ID, params *LogContextParams, reqEditors ...RequestEditorFn) (*LogContextResponse, error)
+
 	// QueryMetricsWithResponse Series of one metric
 	//
 	// Every series (service + labels) of the metric that matches the filters, with one point
@@ -3259,6 +4544,26 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /api/security-events (the `ListSecurityEvents` operationId).
 	ListSecurityEventsWithResponse(ctx context.Context, params *ListSecurityEventsParams, reqEditors ...RequestEditorFn) (*ListSecurityEventsResponse, error)
+
+	// SecurityFieldValuesWithResponse Top values of a security event field
+	//
+	// Like `/api/logs/fields/{field}/values`, for security events. Fields: `service`, `host`,
+	// `severity`, `category`, `actor`, `src_ip`, `outcome`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/security-events/fields/{field}/values (the `SecurityFieldValues` operationId).
+	SecurityFieldValuesWithResponse(ctx context.Context, field SecurityFieldValuesParamsField, params *SecurityFieldValuesParams, reqEditors ...RequestEditorFn) (*SecurityFieldValuesResponse, error)
+
+	// SecurityHitsWithResponse Security events per time step
+	//
+	// Like `/api/logs/hits`, for security events (the listing's filters, grouped by
+	// `severity`, `category` or `service`).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/security-events/hits (the `SecurityHits` operationId).
+	SecurityHitsWithResponse(ctx context.Context, params *SecurityHitsParams, reqEditors ...RequestEditorFn) (*SecurityHitsResponse, error)
 
 	// ListServicesWithResponse The service registry
 	//
@@ -4438,6 +5743,283 @@ func (r ListLogsResponse) ContentType() string {
 	return ""
 }
 
+// LogFieldValuesResponse429Headers the declared response headers of an HTTP 429 response for LogFieldValues
+type LogFieldValuesResponse429Headers struct {
+	RetryAfter *int
+}
+
+// LogFieldValuesResponse503Headers the declared response headers of an HTTP 503 response for LogFieldValues
+type LogFieldValuesResponse503Headers struct {
+	RetryAfter *int
+}
+
+type LogFieldValuesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *FieldValues
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *LogFieldValuesResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *LogFieldValuesResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r LogFieldValuesResponse) GetJSON200() *FieldValues {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r LogFieldValuesResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r LogFieldValuesResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r LogFieldValuesResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r LogFieldValuesResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r LogFieldValuesResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r LogFieldValuesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r LogFieldValuesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r LogFieldValuesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r LogFieldValuesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// LogHitsResponse429Headers the declared response headers of an HTTP 429 response for LogHits
+type LogHitsResponse429Headers struct {
+	RetryAfter *int
+}
+
+// LogHitsResponse503Headers the declared response headers of an HTTP 503 response for LogHits
+type LogHitsResponse503Headers struct {
+	RetryAfter *int
+}
+
+type LogHitsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Hits
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *LogHitsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *LogHitsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r LogHitsResponse) GetJSON200() *Hits {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r LogHitsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r LogHitsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r LogHitsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r LogHitsResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r LogHitsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r LogHitsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r LogHitsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r LogHitsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r LogHitsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// LogContextResponse429Headers the declared response headers of an HTTP 429 response for LogContext
+type LogContextResponse429Headers struct {
+	RetryAfter *int
+}
+
+// LogContextResponse503Headers the declared response headers of an HTTP 503 response for LogContext
+type LogContextResponse503Headers struct {
+	RetryAfter *int
+}
+
+type LogContextResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LogContext
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *LogContextResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *LogContextResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r LogContextResponse) GetJSON200() *LogContext {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r LogContextResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r LogContextResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r LogContextResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r LogContextResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r LogContextResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r LogContextResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r LogContextResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r LogContextResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r LogContextResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r LogContextResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // QueryMetricsResponse429Headers the declared response headers of an HTTP 429 response for QueryMetrics
 type QueryMetricsResponse429Headers struct {
 	RetryAfter *int
@@ -4699,6 +6281,186 @@ func (r ListSecurityEventsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListSecurityEventsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// SecurityFieldValuesResponse429Headers the declared response headers of an HTTP 429 response for SecurityFieldValues
+type SecurityFieldValuesResponse429Headers struct {
+	RetryAfter *int
+}
+
+// SecurityFieldValuesResponse503Headers the declared response headers of an HTTP 503 response for SecurityFieldValues
+type SecurityFieldValuesResponse503Headers struct {
+	RetryAfter *int
+}
+
+type SecurityFieldValuesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *FieldValues
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *SecurityFieldValuesResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *SecurityFieldValuesResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SecurityFieldValuesResponse) GetJSON200() *FieldValues {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r SecurityFieldValuesResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r SecurityFieldValuesResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r SecurityFieldValuesResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r SecurityFieldValuesResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r SecurityFieldValuesResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r SecurityFieldValuesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SecurityFieldValuesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SecurityFieldValuesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SecurityFieldValuesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// SecurityHitsResponse429Headers the declared response headers of an HTTP 429 response for SecurityHits
+type SecurityHitsResponse429Headers struct {
+	RetryAfter *int
+}
+
+// SecurityHitsResponse503Headers the declared response headers of an HTTP 503 response for SecurityHits
+type SecurityHitsResponse503Headers struct {
+	RetryAfter *int
+}
+
+type SecurityHitsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Hits
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *SecurityHitsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *SecurityHitsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SecurityHitsResponse) GetJSON200() *Hits {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r SecurityHitsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r SecurityHitsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r SecurityHitsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r SecurityHitsResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r SecurityHitsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r SecurityHitsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SecurityHitsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SecurityHitsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SecurityHitsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -5000,6 +6762,58 @@ func (c *ClientWithResponses) ListLogsWithResponse(ctx context.Context, params *
 	return ParseListLogsResponse(rsp)
 }
 
+// LogFieldValuesWithResponse Top values of a log field
+//
+// The most frequent values of one field among the log events the listing with the same
+// filters selects, with their counts (most frequent first): suggestions for filters.
+// Fields: `service`, `level`, `host` and `attr.<key>` (an attribute; numbers and booleans
+// written as text).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/logs/fields/{field}/values (the `LogFieldValues` operationId).
+func (c *ClientWithResponses) LogFieldValuesWithResponse(ctx context.Context, field string, params *LogFieldValuesParams, reqEditors ...RequestEditorFn) (*LogFieldValuesResponse, error) {
+	rsp, err := c.LogFieldValues(ctx, field, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseLogFieldValuesResponse(rsp)
+}
+
+// LogHitsWithResponse Log events per time step
+//
+// How many log events the listing with the same filters selects, per `step` (aligned to
+// the Unix epoch) over the range, optionally per value of one field: the histogram above
+// a log search. Steps without events are left out. Without `step` the server picks one
+// giving at most 120 steps over the range.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/logs/hits (the `LogHits` operationId).
+func (c *ClientWithResponses) LogHitsWithResponse(ctx context.Context, params *LogHitsParams, reqEditors ...RequestEditorFn) (*LogHitsResponse, error) {
+	rsp, err := c.LogHits(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseLogHitsResponse(rsp)
+}
+
+// LogContextWithResponse The log lines around one line
+//
+// The log event with this id and the events of the same service (and host, when it has
+// one) just before and after it in (time, id) order, within a day either side.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/logs/{id}/context (the `LogContext` operationId).
+func (c *ClientWithResponses) LogContextWithResponse(ctx context.Context, id ID, params *LogContextParams, reqEditors ...RequestEditorFn) (*LogContextResponse, error) {
+	rsp, err := c.LogContext(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseLogContextResponse(rsp)
+}
+
 // QueryMetricsWithResponse Series of one metric
 //
 // Every series (service + labels) of the metric that matches the filters, with one point
@@ -5042,6 +6856,38 @@ func (c *ClientWithResponses) ListSecurityEventsWithResponse(ctx context.Context
 		return nil, err
 	}
 	return ParseListSecurityEventsResponse(rsp)
+}
+
+// SecurityFieldValuesWithResponse Top values of a security event field
+//
+// Like `/api/logs/fields/{field}/values`, for security events. Fields: `service`, `host`,
+// `severity`, `category`, `actor`, `src_ip`, `outcome`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/security-events/fields/{field}/values (the `SecurityFieldValues` operationId).
+func (c *ClientWithResponses) SecurityFieldValuesWithResponse(ctx context.Context, field SecurityFieldValuesParamsField, params *SecurityFieldValuesParams, reqEditors ...RequestEditorFn) (*SecurityFieldValuesResponse, error) {
+	rsp, err := c.SecurityFieldValues(ctx, field, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSecurityFieldValuesResponse(rsp)
+}
+
+// SecurityHitsWithResponse Security events per time step
+//
+// Like `/api/logs/hits`, for security events (the listing's filters, grouped by
+// `severity`, `category` or `service`).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/security-events/hits (the `SecurityHits` operationId).
+func (c *ClientWithResponses) SecurityHitsWithResponse(ctx context.Context, params *SecurityHitsParams, reqEditors ...RequestEditorFn) (*SecurityHitsResponse, error) {
+	rsp, err := c.SecurityHits(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSecurityHitsResponse(rsp)
 }
 
 // ListServicesWithResponse The service registry
@@ -6163,6 +8009,265 @@ func ParseListLogsResponse(rsp *http.Response) (*ListLogsResponse, error) {
 	return response, nil
 }
 
+// ParseLogFieldValuesResponse parses an HTTP response from a LogFieldValuesWithResponse call
+func ParseLogFieldValuesResponse(rsp *http.Response) (*LogFieldValuesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &LogFieldValuesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest FieldValues
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers LogFieldValuesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers LogFieldValuesResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseLogHitsResponse parses an HTTP response from a LogHitsWithResponse call
+func ParseLogHitsResponse(rsp *http.Response) (*LogHitsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &LogHitsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Hits
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers LogHitsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers LogHitsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseLogContextResponse parses an HTTP response from a LogContextWithResponse call
+func ParseLogContextResponse(rsp *http.Response) (*LogContextResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &LogContextResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LogContext
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers LogContextResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers LogContextResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseQueryMetricsResponse parses an HTTP response from a QueryMetricsWithResponse call
 func ParseQueryMetricsResponse(rsp *http.Response) (*QueryMetricsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -6397,6 +8502,174 @@ func ParseListSecurityEventsResponse(rsp *http.Response) (*ListSecurityEventsRes
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ListSecurityEventsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSecurityFieldValuesResponse parses an HTTP response from a SecurityFieldValuesWithResponse call
+func ParseSecurityFieldValuesResponse(rsp *http.Response) (*SecurityFieldValuesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SecurityFieldValuesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest FieldValues
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers SecurityFieldValuesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers SecurityFieldValuesResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSecurityHitsResponse parses an HTTP response from a SecurityHitsWithResponse call
+func ParseSecurityHitsResponse(rsp *http.Response) (*SecurityHitsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SecurityHitsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Hits
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers SecurityHitsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers SecurityHitsResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/lightwatch/lightwatch/internal/impl/saturate"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/store/internal/check"
 )
@@ -139,11 +140,11 @@ func (acc *Acc) Add(ts, count int64, sum, lo, hi float64) {
 	if !ok {
 		i = len(acc.points)
 		acc.at[start] = i
-		acc.points = append(acc.points, store.Point{TS: check.Time(start), Count: count, Sum: sum, Min: lo, Max: hi})
+		acc.points = append(acc.points, store.Point{TS: check.Time(start), Count: count, Sum: saturate.Clamp(sum), Min: lo, Max: hi})
 	} else {
 		p := &acc.points[i]
 		p.Count += count
-		p.Sum += sum
+		p.Sum = saturate.Add(p.Sum, sum)
 		p.Min = min(p.Min, lo)
 		p.Max = max(p.Max, hi)
 	}

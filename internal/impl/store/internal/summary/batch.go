@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/saturate"
 )
 
 // Rollup is the part of one series-minute bucket that a batch contributes:
@@ -140,7 +141,7 @@ func addRollup(rollups map[rollupKey]*Rollup, e *event.Event, m *event.Metric, t
 		return
 	}
 	r.Count++
-	r.Sum += m.Value
+	r.Sum = saturate.Add(r.Sum, m.Value)
 	r.Min = min(r.Min, m.Value)
 	r.Max = max(r.Max, m.Value)
 }

@@ -26,10 +26,15 @@ from .event_metric_type import EventMetricType
 from .event_page import EventPage
 from .event_security import EventSecurity
 from .field_error import FieldError
+from .field_values import FieldValues
+from .field_values_items_item import FieldValuesItemsItem
 from .heartbeat_filter import HeartbeatFilter
 from .heartbeat_rule import HeartbeatRule
 from .heartbeat_rule_kind import HeartbeatRuleKind
 from .heartbeat_rule_labels import HeartbeatRuleLabels
+from .hits import Hits
+from .hits_bucket import HitsBucket
+from .hits_bucket_groups import HitsBucketGroups
 from .level import Level
 from .list_alert_rules_response_200 import ListAlertRulesResponse200
 from .list_alerts_order import ListAlertsOrder
@@ -40,10 +45,12 @@ from .list_metric_names_response_200 import ListMetricNamesResponse200
 from .list_security_events_order import ListSecurityEventsOrder
 from .list_security_events_outcome import ListSecurityEventsOutcome
 from .list_services_response_200 import ListServicesResponse200
+from .log_context import LogContext
 from .log_count_rule import LogCountRule
 from .log_count_rule_kind import LogCountRuleKind
 from .log_count_rule_labels import LogCountRuleLabels
 from .log_filter import LogFilter
+from .log_hits_group_by import LogHitsGroupBy
 from .metric_filter import MetricFilter
 from .metric_filter_labels import MetricFilterLabels
 from .metric_name_info import MetricNameInfo
@@ -61,7 +68,11 @@ from .problem import Problem
 from .rule_common import RuleCommon
 from .rule_common_labels import RuleCommonLabels
 from .scope import Scope
+from .security_field_values_field import SecurityFieldValuesField
+from .security_field_values_outcome import SecurityFieldValuesOutcome
 from .security_filter import SecurityFilter
+from .security_hits_group_by import SecurityHitsGroupBy
+from .security_hits_outcome import SecurityHitsOutcome
 from .security_rule import SecurityRule
 from .security_rule_kind import SecurityRuleKind
 from .security_rule_labels import SecurityRuleLabels
@@ -99,10 +110,15 @@ __all__ = (
     "EventPage",
     "EventSecurity",
     "FieldError",
+    "FieldValues",
+    "FieldValuesItemsItem",
     "HeartbeatFilter",
     "HeartbeatRule",
     "HeartbeatRuleKind",
     "HeartbeatRuleLabels",
+    "Hits",
+    "HitsBucket",
+    "HitsBucketGroups",
     "Level",
     "ListAlertRulesResponse200",
     "ListAlertsOrder",
@@ -113,10 +129,12 @@ __all__ = (
     "ListSecurityEventsOrder",
     "ListSecurityEventsOutcome",
     "ListServicesResponse200",
+    "LogContext",
     "LogCountRule",
     "LogCountRuleKind",
     "LogCountRuleLabels",
     "LogFilter",
+    "LogHitsGroupBy",
     "MetricFilter",
     "MetricFilterLabels",
     "MetricNameInfo",
@@ -134,7 +152,11 @@ __all__ = (
     "RuleCommon",
     "RuleCommonLabels",
     "Scope",
+    "SecurityFieldValuesField",
+    "SecurityFieldValuesOutcome",
     "SecurityFilter",
+    "SecurityHitsGroupBy",
+    "SecurityHitsOutcome",
     "SecurityRule",
     "SecurityRuleKind",
     "SecurityRuleLabels",
