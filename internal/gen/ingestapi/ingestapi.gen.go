@@ -266,6 +266,8 @@ type Heartbeat struct {
 
 	// Ts When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
 	// (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+	// More than one minute after that time, it is stored as that time plus one minute: client
+	// clocks drift, but a timestamp far ahead would stay "the latest" for good.
 	//
 	//
 	// Example: 2026-11-27T10:00:00Z
@@ -337,6 +339,8 @@ type LogEvent struct {
 
 	// Ts When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
 	// (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+	// More than one minute after that time, it is stored as that time plus one minute: client
+	// clocks drift, but a timestamp far ahead would stay "the latest" for good.
 	//
 	//
 	// Example: 2026-11-27T10:00:00Z
@@ -385,6 +389,8 @@ type MetricSample struct {
 
 	// Ts When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
 	// (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+	// More than one minute after that time, it is stored as that time plus one minute: client
+	// clocks drift, but a timestamp far ahead would stay "the latest" for good.
 	//
 	//
 	// Example: 2026-11-27T10:00:00Z
@@ -492,6 +498,8 @@ type SecurityEvent struct {
 
 	// Ts When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
 	// (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+	// More than one minute after that time, it is stored as that time plus one minute: client
+	// clocks drift, but a timestamp far ahead would stay "the latest" for good.
 	//
 	//
 	// Example: 2026-11-27T10:00:00Z
@@ -514,6 +522,8 @@ type ServiceName = string
 
 // Timestamp When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
 // (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+// More than one minute after that time, it is stored as that time plus one minute: client
+// clocks drift, but a timestamp far ahead would stay "the latest" for good.
 //
 // Example: 2026-11-27T10:00:00Z
 type Timestamp = time.Time
@@ -4809,74 +4819,75 @@ var swaggerSpec = []string{
 	"c3839f+ORmaDb9ro+ExktOxy4Ze9DCIS2cVOPaxIZBe7Dcv9laYDDo5K503r4OhiB9WCg6OL3XZduxz0",
 	"tru9br+/3X1VH8bOyye2NpYgVKGoO1nDLTpP7b0nV3rqDOreWs9qsSdWe6obvZnePa0uSZzIVOUrvrl4",
 	"xuNzldunIt3lsjeFT8hKf2Ysy7jkCbRQatze3n4dgnOvTQy3VQT5dvy2XYb4LjjTBvq7r37AVR0Mdvsj",
-	"2bJlxOQ555kByaTyHnx/iqT/+lUPq9jdgTFZ+wv/OsEenTER81o4i+YxFxfYA7saqDLoDXY7/X5n8Oq4",
-	"3xv28P+/I6iXcX7M8g7WVzfjt/q7rVcnP7w+/Sf+c9LrvD5t/7N/8qrjv1wPbv45OOn1K98GJ73OS/f9",
-	"n4PBLj5sdxrFr0IQ+ooE6ESeMTMi3s9tw775oJandRwoqsmEa6fpvsFyDgdbKP8mTCdAylSsUhdn2IYO",
-	"LVZFjKmc6SkAM2PGXCqdlEeTKMgNa18OAXU6JJwxZ5rr5t7uy7LmVpRennW73ajtLMNNsfTVxqjW1dZu",
-	"brz3bL2lKfmPmUygErtqwHCZkKQelrZSIgYTlhJo4XvGsmUAiIEZ17w7ku/Je1sEn1p2TgGb3CGVl7dW",
-	"catyEMYFQ45kK6pGvA6hHscvE4SKKKwcl8m4JmdCu2ZUr0Sg4yyOZLQaODuE6S8iiyjkOLrq0Jd2dyRH",
-	"ch/GiMWIJ17xchySweVMpXwIYkKksXpch5bKnxQRBnZ6PUiFsaiL0OmAkSxedCVxHknJg9ZqsNUQiAJC",
-	"eqcIUPNetbJz3s8/kvuygoCVOGloDXqDtiN5lIZANJys2vO/Ujhblo9TYWYoORBmjOQXnlBTmrO5j4Bx",
-	"UjTqpam44GDyMRLYmGtD03eQ8HmmLJfxYljG470wEImERImGAL6vSHwLlWtQlxKEOwI4Z+e8iK8bScMm",
-	"fAi6KdKPjlag1mFWgxWaIvxc3IIVaTqSbrEMDHqDLrx31I3konLrYwen3PrwMK47Rfxf4gIAGXw7PHjn",
-	"aOb4rjN8y+29788DEE0P4Q1tYHC+onO+cK4iXHuJVFPWMJJjlSyom3oBqPg5g4CkgxeMKt8AGNCKrjqp",
-	"mM7sJdJOh370xH4o5sKaYekWqB1RgxYS8ZgvlPQBH+sHPMgkXTnhEcJOf3ski0IZMRqyDezhlw72s3Ls",
-	"orUzeO36HVXi76P2XlU/bzgpQDOy3Gwve9sNtXSBDB8uPLM03USbgvZ9OEIqYu7NrP6Q5X7G4hnvDLq9",
-	"ilUiOCxnFFxcDy5yEAYXXBsHtv1uzxVRGZcsE8EwQBl023HNGfGwLW628O+U2w2qVu3kl9ehHQp/ECmn",
-	"6C2kepgIjZNcEsH6eT1/vNXO+AJILiIpsSClgyQYBu/NgYu6qJ0NHfR6m+TB8r2t8lTiTRjs3KdA5awm",
-	"FenfXaR2nIYKbd9daHkqDksMXt9dYvWAUlX+IIG6ysxPTlForsgiJ6co4Jp8Pmd6gXNaW0BPHmVMPvJu",
-	"NjWoOJQiSEAC8uqWJePY1E8XrmWTIFEgWq9pbY9cAE3T2tbr+f/cdCvruC5+kwd1yfu6lRV8zEEkv473",
-	"OVjopqByrNCv6KPOeT3lwmZuch++mDchocDZOE8puD5rjFasN0bHUnGArQIEQjhUU2OZmYXwPzy2Sofw",
-	"Ic2RRb4RNmyGERRz/TmUjAlNsRtMFidSWhEdJYhwtSJ3BCVyfGB5pGTPxe2VJ0zG3HE+RpFR3vhA7gs3",
-	"3E45L915Qge3jA+4zDLyYEBBw8g66NgsMyudTxQ3KDS5w7YhRKSxnpx2189EFMd+oAODXt8LBiEJZ8hO",
-	"sFU2Tnl7j1gICjXYGRL0lgc9GzkRirje/LW6zd7gQtZTEGxQwpevbFVSFCDZragzKCcaOlBe2La95S9E",
-	"SWPOOoZjXWTdJUZQ+vYuhTSlY7ksNTfTMFXT0BmTlRZTIVna7sJHxyP+1lmyt84nM+1QD8o0BD/nnOwb",
-	"nkGezc30rAjjb0xB8LI/aFDq7jFM1DJDKDRopEQXajMXaSoKFbgc3v9bhhjVP4WkEjcNDhX6O0aHFTzh",
-	"8CoOisKKUQ6gOIlAKqf/ErIsCytCS3iej7mW3HLT9UfduHYl6l83jNjbVu4YtG/8Oy0rqTnLYadq6jSf",
-	"0P1b2M2QRumX9l4pmbujjkUVqNAU5s5S2i4CMhuHf4jl7hg81f19lnyGYnY5cPzmlo4+4T/lt/LDhnX8",
-	"qIy9YxxY+gmH0fLBfE5vRV3Oy5PzNqpsKWcXHFRum/t7MJVKe7IzG7ss6C3XabMxo0nTSdT1blcNhWpS",
-	"Mimn5YFESvJadfGWH1i5Pk7iSPgV3LKhvKWt2Fgbh+YrPVuGozYOrsnnhoKH50fFadINx5ALKwmFYZQW",
-	"vc1nSCdefuj80O2/6vZGwc3NSF6PgiWU0mvOJDjo9HaPe9vOJNjt9Xp/pxOofr/RixlbkCCQcAp9TOiF",
-	"VE1dw7Sx6L3i3GE4KtxA7g2cLHqhsNy6d5CSV16gYxeuv7WpvDvlB03hTd1ub3XObx6n91RSk/yxdZ/+",
-	"9r10H5dIggq8vE+/Go7JP1rTCoOX9xlXNXPBUwrxYye6PUYjy/Jnqf3PLrUfkaPoWXB/FtyfBfdnwf1Z",
-	"cH8W3J8F92fB/Vlw/3MI7tA6+nYcFsEZ9ec/lJ4zCnUQtv2rbPUinW+5aNCta6Trm40+vI9Mz1NuTBEa",
-	"YFXpt3th4ODwExhuO3nWJJL+yO1BOj+idtblUoKqjNnZEqn8gZv65tiYFfaudCEOu579gN/FD4gr7ygI",
-	"Wo4CIGZp2n5K7XO/Gg2CIoDj0UmjbzD/A9DaffjkPVLb3jzT7Xej2yy3T0u7JaSiZHNm+TxLmeW/DlaL",
-	"Wjy2Qgcq0RozZkAqlA5F7E6fN+Eu9ubYV/OMvf9aNOwUg5JIngJ/b4/HcOexLfArYawJwSj3k2/4UgtL",
-	"gWoukcwqOX5k5o9Kjs9hI09Mi45C/jgiwR+C7p7Fgj+FWPDksFqIBpWQzEZhYB+on+DfC+FyJuLZMj6S",
-	"LBIGEHAt05u0rUPfyjOVfDcqScspfjQxXBOV3dwVLrdvoAyq26tYA12oe5nTTE2822wZ+R05STRy0fcr",
-	"ZsaaMdIbhzexbcLO5liwBtwscgA/FXCGz46rZ8fVs+Pq2XH17Lh6dlw9O66eHVfPjqs/ruNKSKvoyKEX",
-	"Ah8nHbvPW8vDuVXxuC6duhNrH5dvPlTN9hu9uCwG/5SJ45ZZhcot1Xk1eR0HTfnnt3uVPCDV4/pFZqAg",
-	"9yea77ffVvKer18GtgGslpBQBYJwVI6m9oTGQ4+LmzWGoyDPfIH6GEc4yIdAxtoQ7gEbg7spuLzh8Rky",
-	"fifIKCHAHxidVfdfsef9jl7d8NwlkKrchHF/REh98rfbsIASxP0aFBgXGUw8DqCam9x164nPTF7k+i7T",
-	"GbkrlyBLWUyp2xsRAgGuOVcFIrDLuVQm57+9L4NKX3zC8WVfTKouoZAyMq0uhLuDtaFTdK/VKh6Wiazu",
-	"ebNU0ZEi0fmyJ6uizoZO3B8t6zmvfz1YLqUtXNE1Ua26qqPgIZi42tFnSPzXhMQy/vwBkFimQr8/Is6X",
-	"aSRvA8Ui2+RTSkfLzM+3plz2KlxzUuRmOHQKXJHbt8zk2+8NXj0AEtYz8d4bFpaaVJaf5W7XhyPXj1Ew",
-	"7HV3BuEm8HgIGDR18RkQ/jUBoZ6O6P6gUEvLfH9gKPNtehC6AyBqadCeFieKhJ4B5ekMyqybAUudKWeZ",
-	"7DKo57CsiQwv/bXTQNVgF8vMjpUsjUtAwaqqmeuGRe7CImlfLZPeA3ClId3d/eUNSvXnbDBsQqBSjL4w",
-	"zPiMnU4n8513EONzLronNAj6vf/6h+7Lfrff63V3HgY/jSN5xp9/TfxZSX92fwCqZ0i8BwKl6lxssUxs",
-	"XfS3stzMNjs3/QUsdPfK/tGByxJ9pNXcMpGG8KNmEyYZ7KepWjSdK3SeTTvjGrCqIjR6CGwko8rVL3RX",
-	"k5EsyxadSs6nIu84tKLme9ajPbicMVt2idqj3lD0dXsklWu5uEWmXhElY6ondNuUv60LPvGc1Yv6KcaR",
-	"pIUY1o3thb+myG56hiJLFC6znYaUH8r/SStJgf+hxvin9HdFoPRILr+7mvzNNy3nsqh4RffqCWcLizwO",
-	"s/TRUO8i/IgtFQ6ZKBxJ+lL2VaqEu+OdhW0qCisOKqqGQeTu7YQtiAp/1dnypwIiix7jYBounfF5ctcd",
-	"Xu5qMPzk6MhJtT672vrdNW5pRpKV6Zq7MOjtuFOa7vJ8t4ZlYrs9d9xz6cYqsvvTi4IbV9aoOV2sn1Ki",
-	"PBhzny2TeuUyfxXHR5lx1J4obvzdrHWWXlx89KuOgJ4+Ugao3Xt0Ur3haMWQ8Q81rin7yzuKTk6C/qvt",
-	"7Z2XO1XrRmHZ+E8yJ8DcTP+zyWcSnJ6S8eK+6nj9jqh1Tl5gQT0ma+12VgIXaI1TFZ+DSzDarqZvpBWr",
-	"tNSt5iEdC8nI37Xqu7oHM97ZlIB/hQ67z6z4T+dhIaLJ3E5+nCuFbtm46K9ZThuvs4Bo05UeEaHO3fyy",
-	"jWhe3owxko/mh8QVfjE2KThjqqb+UpdG9tiF41rWUiYbB+OWKFq5d/SFAV42X9wcQ3HNJSCP5JiXN0Jq",
-	"QmppXdbjlQtpuuu3t0TF5Whem3FsVaNUtsT1RiRf3prjzdq/D57XL185Wf5QWIX9zQX46Jwj5VajcYLK",
-	"XUwO2f7Hfa1aeh1kq2zZRlq5/QY3ju91vYY1Q3Il/f0xv0JwLe7ItGLOv0lx9ROTKhg2cpib05uHMI/V",
-	"63LuyzyeBPfvAeRL6nlWxP6E6I84uvXx+PiIEloDp5X81ZygwWJ8KzNovNdohR9UQb8G74jl+BSRvAs/",
-	"snzKTTiSJp+bEGbCWDXVDD/j4HAmBUsrvzsxnCYEBWUH/CuWtD0gwZzydVdReySdHP1A1F5e5BXdDshL",
-	"k/rvi8nlRVLfF5arzcwrn91NfEhElRvQTq4DZg7IevDq3shbugp+znnOuwnP7OwxiLxyd9czKD+D8ncB",
-	"Zb8LngqX6RbqW2C5cvCzzAfvrq42e2BnojhBamCnt1PYG8h6hSpgMeXLI3sM5sLESk7ElEwcmcg43W5N",
-	"F4hdzhbdW8Dv2HX26c40/WZ79LfaO04v3zAf1Wzt9RHeBm7FbX40ypVwXVoP4nHI9crl7v5Z9vET7Um3",
-	"H6BVm4RHntm6o0unztlUcP1cp8Ew2CKe7htby4KvhfXXfVAQd3lgxh90XH3/a3Gliz/zWfZ9uYnpqg53",
-	"FUrGVZby8uoInUtofc64PC7u34Sv7/7bSVRvVZo6W/pIPsDaHsIy29/yBuS2S0Qy45pDLuMZk1OekDou",
-	"NIxVQtdeIGH6iwzdEF7QFRluPxN+8QVRb8JjlSBMzVmWlfd3gGRWXPDy5paxuuCb8/qN5FpiP39ByXjh",
-	"Prg0glOsW6t86u4ZMGzOSxTswpeaHYAV0qTvF9N8JDV3BFaYE4pOvDDgpcuO90zSSKnRqghayOLRSLai",
-	"JSmeFfWceVvEWSGcuriJ6+J5qDkzSt5E7S4gXQ7hnrdykN+CNoy7Qqi8a6HhTiBo1e4Pau9B9LcOCbEd",
-	"kmKj0Buw6WqceW5omuheC3f62N+OQsK0J/nlLrw5vfm/AAAA//8=",
+	"2bJlxOQ555kByaTyHnx/iqT/+lUPq9jdgTFZ+wv/OsEenTER81o4i+YxFxfYA9sdyU/lKQUlOcyFzOuO",
+	"fCwdgguUXXp4ykeQpbmpFB16Zj+ScaricwOJFhMbwji3wKA0BMOEaWAzzhK4VHmaoDC2gFFALgNmubGj",
+	"gETgqVLJajjNoDfY7fT7ncGr435v2MP//46sp4xGZJZ3sKm6s6HV3229Ovnh9ek/8Z+TXuf1afuf/ZNX",
+	"Hf/lenDzz8FJr1/5NjjpdV667/8cDHbxYbvTKCQW4tpX3CZOMBszI+L93Dbs7g9qeabIzaWaTLh2+vgb",
+	"LOfQuoVSesJ0AqTyxSp10ZBt6BBJVYStysmjAtYzZsyl0kl5gIpC8bD25RBQ80TyHnOmuW7u7b4sa25F",
+	"6eVZt9uN2s5+3RTxX22Mal1t7ebG+/jWW5qSl5vJBCoRtgYMlwnpE2Fp0SViMGEpJxcecixbhqkYmHHN",
+	"uyP5nnzMRYisZefcES3hqZcKV9G1clzHhWyOZCuqxuUOoX7aQCYIaFFYOdSTcU0uj3bN9F+Jk8dZHMlo",
+	"Nbx3CNNfRBZRYHR01aEv7e5IjuQ+jJFj4Hb06qHbkQwuZyrlQxATIo3VQ0W0VP48izCw0+tBKoxFjYnO",
+	"MIxk8aIrifNIqii0VkPChkAUENI7RRid9/2VnfPRCCO5Lys4XYnmhtagN2g7kkeZzWNMPZphz/9KQXdZ",
+	"Pk6FmaF8Q8g2kl94Qk1pzuY+TsfJ+ggdqbjgYPIxEtiYa0PTd5DweaYsl/FiWEYNvjAQiYQEnoYww69I",
+	"fAuVa1CXEoQ7qDhn57yIAhxJwyZ8CLopHpEOgKBuZFZDKpriEF10hRVpOpJusQwMeoMuvHfUjeSiEErJ",
+	"0Tvl1gexcd0pohQTF6bI4NvhwTtHM8d3nTRcbu99f2qBaHoIb2gDg/NonfOFc2jh2kukmrKGkRyrZEHd",
+	"1AtA9dSZLSQdD2FU+QbAgFZ01UnFdGYvkXY69KMn9kMxF9YMS+dF7SAdtJCIx3yhpA9LWT+GQobzyjmU",
+	"EHb62yNZFMqIHZIFYw+/dLCflcMhrZ3Ba9fvqHJKIGrvVa0IDecZaEaWm+1lb7uhli6QecYFkZYGpmjT",
+	"0QIfNJGKmHtjsD8Kup+xeMY7g26vYjsJDssZBRd9hIschMEF18aBbb/bc0VUxiXLRDAMUFLedlxzRjxs",
+	"i5st/DvldoNCWDuf5pm/Q+EPIuUUY4ZUDxOhcZJLIlg/VegP4doZXwBJbyTLFqR0kATD4L05cLEhtROs",
+	"g15vk9RavrdVnp28CYOd+xSonCilIv27i9QO/VCh7bsLLc/uYYnB67tLrB6jqsofJPZXmfnJKYr2FVnk",
+	"5BTFcJPP50wvcE5rC+jJozw5gLybTQ2qN6UIEpAYv7plyYQ39dOFa9kkSBSI1mta2yMX5tO0tvV6/j83",
+	"3co6risJ5Odd8r5uZQUfc1zKr+N9jj+6KagcfvQr+qjTaE+5sJmb3Icv5k1IKHA2zlM6ApA1xlTWG6PD",
+	"szjAVgECIRyqqbHMzEL4Hx5bpUP4kObIIt8IGzbDCIq5/rRMxoSmCBMmi3MzrYgOPES4WpE7KBM5PrA8",
+	"+LLnogvLczBj7jgfo/gtbyIhJ4sbbqecl+48oeNlxoeFZhn5WaCgYWQddLiXmZXOJ4obFJrckeAQItKr",
+	"T0676yc3isNJ0IFBr+8Fg5CEM2Qn2Cobp7y9RywEhRrsDAl6y+OojZwIRVxvpFvdZm9wIeuJEjaYCpav",
+	"bFUSKSDZragzKCcaOvZeWOC9fTJESWPOOoZjXWSDJkZQeiAvhTSl+7ssNTfTMFXT0Jm8lRZTIVna7sJH",
+	"xyP+1lmyt84nM+1QD8pkCT/nnKwwnkGezc30rDhs0Jgo4WV/0KDU3WOYTjsu9HykRBcQNBdpKgpFvRze",
+	"/1sGQtU/haS4Nw3uWMz5HaPDCp5weBU3SmFrKQdQnJcgldN/CVmWhRWhJTzPx1xLbrnp+gN5XLsS9a8b",
+	"RuwtQHcM2jf+nZaV1JzlsFM1dZpP6P4trHtIo/RLe6+UzN2BzKIKVGgKo2wpbRdho43DP8Rydwye6v4+",
+	"Sz5DMbscOH5zS0ef8J/yW/lhwzp+VMbeMQ4s/YTDaPmQQ6e3oi7n5cl5G1W2lLMLDiq3zf09mEqlPdmZ",
+	"jV0W9JbrtNmYd6XpvOx6t6vmTDUpmZTT8kAiJXmtunjLD6xcHydxJPwKbtlQ3h5YbKyNQ/OVni2DZhsH",
+	"1+QZRMHD86PizOuGw9KFlYSCRUqL3uaTrhMvP3R+6PZfdXuj4OZmJK9HwRJK6TVnEhx0ervHvW1nEuz2",
+	"er2/0zlZv9/oxYwtSBBIOAVoJvRCqqauYdpY9F5xOjIcFc4q9wZOFr1Q2JfdO0jJKy/Q4RDX39pU3p2Y",
+	"hKbwpu5dsDrnN4/TeyoJVP7Yuk9/+166j0t3QQVe3qdfDYf5H61phcHL+4yrml/hKYX4sRPdHqORZfmz",
+	"1P5nl9qPyJ31LLg/C+7Pgvuz4P4suD8L7s+C+7Pg/iy4/zkEd2gdfTsOi+CM+vMfSs8ZhToI2/5VtnqR",
+	"zrdczOrWNdL1zUYf3kem5yk3pggNsKr0270wcHD4CQy3nTxrEkl/5PYgnR9RO+tyKUFVxuxsiVT+WFB9",
+	"c2zMXXtXUhOHXc9+wO/iB8SVdxQELUcBELM0bT+l9rlfjQZBEcDx6KTRN5j/AWjtPnzyHgl4b57p9rvR",
+	"bZbbp6XdElJRsjmzfJ6lzPJfB6tFLR5boQOVaI0ZMyAVSocidmfkm3AXe3Psq3nG3n8tGnaKQUkkT4G/",
+	"t8djuFPjFviVMNaEYJT7yTd8qYWlQDWX7maVHD8y80clx+ewkSemRUchfxyR4A9Bd89iwZ9CLHhyWC1E",
+	"g0pIZqMwsA/UT/DvhXA5E/FsGR9JFgkDCLiW6U3a1qFv5ZlKvhuVpOUUP5oYronKbu4Kl9s3UAbV7VWs",
+	"gS7Uvcy8pibebbaM/I6cJBq56PsVM2PNGOmNw5vYNmFncyxYA24WmYqfCjjDZ8fVs+Pq2XH17Lh6dlw9",
+	"O66eHVfPjqtnx9Uf13ElpFV05NALgY+Tjt3nreXh3Kp4XJdO3Ym1j8s3H6pm+41eXGmDf8r0dsvcR+WW",
+	"6ryavI6Dpiz5271KtpJqUoEif1GQ+xPN99tvK9nZ168s2wBWS0ioAkE4KkdTe0LjocfF/R/DUZBnvkB9",
+	"jCMc5EMgY20I94CNwd0UXN5D+QwZvxNklBDgD4zOqvuv2PN+R69ueO7SXFXu67g/IqQ+Rd1tWEBp7H4N",
+	"CoyLPCseB1DNTe66m8XnTy8ykpdJl9zFUJClLKYE840IgQDXnKsCEdhlhiqvELi9L4NKX3xa9GVfTKou",
+	"oZAyMq0uhLsptqFTdPvWKh6W6bbuef9V0ZEiHfuyJ6uizoZO3B8t65m5fz1YLqUtXNE1Ua26qqPgIZi4",
+	"2tFnSPzXhMQy/vwBkFgmbL8/Is6XyS5vA8UiJ+ZTSkfL/NS3Job2Klxz6uZmOHQKXJGBuMw33O8NXj0A",
+	"EtbzBd8bFpaaVJaf5W7XhyPXj1Ew7HV3BuEm8HgIGDR18RkQ/jUBoZ6O6P6gUEsefX9gKLOCehC6AyBq",
+	"ydqeFieKtKMBZRMNytygAUudKWeZkjOoZ9qsiQwv/eXYQNVgF8v8k5VckktAwaqq+fWGRYbFIrVgLd/f",
+	"A3ClISnf/eUNSkjobDBsQqBSjL4wzPi8ok4n8513EOMzQ7onNAj6vf/6h+7Lfrff63V3HgY/jSN5xp9/",
+	"TfxZSX92fwCq53G8BwKl6lxssUxsXfS3stzMNjs3/TUxdEPM/tGBy2V9pNXcMpGG8KNmEyYZ7KepWjSd",
+	"K3SeTTvjGrCqIjR6CGwko8oFNXSjlJEsyxadSs6nIjs6tKLm2+CjPbicMVt2idqj3lD0dXsklWu5uOum",
+	"XhElY6ondNuUv60LPvGc1Yv6KcaRpIUY1o3thb+myMF6hiJLFC5zsoaUH8r/SSupi/+hxvin9HdFoPRI",
+	"Lr+7mvz9PC3nsqh4RffqaXELizwOs/TRUO8i/IgtFQ6ZKBxJ+lL2VaqEu+OdhW0qCisOKqqGQeRuF4Ut",
+	"iAp/1dnypwIiix7jYBquxvHZfNcdXu4CM/zk6MhJtT672voNO25pRpKVSaW7MOjtuFOa7op/t4ZlYrs9",
+	"d9xz6cYq7iCgFwU3rqxRc7r+P6VEeTDmPqcn9cpl/iqOjzLjqD1R3PgbZOssvbie6VcdAT19pAxQu53p",
+	"pHoP04oh4x9qXFP2lzcpnZwE/Vfb2zsvd6rWjcKy8Z9kToC5mf5nk88kOD0l48V91fH6TVbrnLzAgnpM",
+	"1todsgQu0BqnKj4Hl2C0XU3fSCtWaalbzUM6FpKRv2vVd3UPZryz6ZqAFTrsPrPiP52HhYgmczv5ca4U",
+	"ugvkor9mOW28dAOiTRePRIQ6d/PLNqJ5eX/HSD6aHxJX+MXYpOCMqZr6q2ca2WMXjmtZS5lsHIxbomjl",
+	"dtQXBnjZfHG/DcU1l4A8kmNeZjXWhNTSutzMK9fmdNfvmImKK9y8NuPYqkapbInrjUi+vNvHm7V/Hzyv",
+	"XxFzsvyhsAr7+xXw0TlHyq1G4wSVG6Mcsv2P+1q19DrIVtmyjbRyRw9uHN/reg1rhuRKkv5jfoXgWtzk",
+	"acWcf5Pi6icmVTBs5DA3pzcPYR6rl/rcl3k8Ce7fA8iX1POsiP0J0R9xdOvj8fERJbQGTiv5qzlBg8X4",
+	"VmbQePvSCj+ogn4N3hHL8SkieRd+ZPmUm3AkTT43IcyEsWqqGX7GweFMCpZWfndiOE0ICsoO+FcsaXtA",
+	"gjnl666i9kg6OfqBqL28biy6HZCXJvXfF5PL666+LyxXm5lXPrv7ApGIKve0nVwHzByQ9eDVvZG3dBX8",
+	"nPOcdxOe2dljEHnlhrFnUH4G5e8Cyn4XPBUu013Zt8By5eBnmQ/eXbBt9sDORHGC1MBOb6ewN5D1ClXA",
+	"YsqXR/YYzIWJlZyIKZk4MpFxuoObrjm7nC26t4Dfsevs051p+s326G+1d5xevmE+qtna6yO8DdyKOwdp",
+	"lCvhurQexOOQ65XL3f2z7OMn2pNuP0CrNgmPPLN1R5dOnbOp4Pq5ToNhsEU83Te2lgVfC+uv+6Ag7vLA",
+	"jD/ouPr+1+JKF3/ms+z7chPTVR3uKpSMqyzl5dUROpfQ+pxxeVzcEgpf3/23k6jeqjR1tvSRfIC1PYRl",
+	"tr/lPc1tl4hkxjWHXMYzJqc8IXVcaBirhK69YJoX1y26IbygKzLcfib84gui3oTHKkGYmrMsK+/vAMms",
+	"uODlzS1jdcE35/UbybXEfv6CkvHCfXBpBKdYt1b51N0zYNiclyjYhS81OwArpEnfL6b5SGruCKwwJxSd",
+	"eGHAS5cd75mkkVKjVRG0kMWjkWxFS1I8K+o587aIs0I4dXET18XzUHNmlLyJ2l1AuhzCPW/lIL8FbRh3",
+	"hVB510LDnUDQqt0f1N6D6G8dEmI7JMVGoTdg09U489zQNNG9Fu70sb8dhYRpT/LLXXhzevN/AQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -28,7 +29,9 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/middleware"
 	"github.com/lightwatch/lightwatch/internal/impl/problem"
 	"github.com/lightwatch/lightwatch/internal/impl/ratelimit"
+	"github.com/lightwatch/lightwatch/internal/impl/realtime"
 	"github.com/lightwatch/lightwatch/internal/impl/redisconn"
+	"github.com/lightwatch/lightwatch/internal/impl/secretbox"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/stream"
 	"github.com/lightwatch/lightwatch/internal/impl/streamforward"
@@ -73,6 +76,9 @@ type App struct {
 	realtimeShutdown func(context.Context)
 	alertingRun      func(context.Context)
 	alertingEdits    []func(*alerting.Options)
+	realtimeEdits    []func(*realtime.Options)
+	// secrets seals webhook secrets at rest; nil: stored in plaintext.
+	secrets *secretbox.Box
 }
 
 // Option changes how New builds an App.
@@ -119,6 +125,9 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 		a.log = streams.NewMemory()
 	} else {
 		a.log = streams.NewRedis(a.redis)
+	}
+	if a.secrets, err = openSecretBox(cfg, logger); err != nil {
+		return nil, err
 	}
 	if err := ensureBootstrapKey(ctx, a.store, cfg.BootstrapKey, cfg.DataDir, cfg.MongoURI == "", out, logger); err != nil {
 		return nil, err
@@ -167,7 +176,9 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 		}
 	}
 	if surfaces.API && cfg.Alerting {
-		a.alertingRun = a.newAlerting(cfg.AlertInterval, cfg.WebhookRetryBudget, cfg.Anomaly)
+		if a.alertingRun, err = a.newAlerting(cfg.AlertInterval, cfg.WebhookRetryBudget, cfg.Anomaly); err != nil {
+			return nil, err
+		}
 	}
 	if surfaces.Realtime {
 		if a.realtimeRun, a.realtimeShutdown, err = a.realtimeHandler(mux); err != nil {
@@ -359,4 +370,32 @@ type limiterAdapter struct{ l *ratelimit.Limiter }
 func (la limiterAdapter) Allow(ctx context.Context, key string) (bool, time.Duration, error) {
 	d, err := la.l.Allow(ctx, key)
 	return d.Allowed, d.RetryAfter, err
+}
+
+// SecretKeyFile is where the embedded default keeps its generated
+// LIGHTWATCH_SECRET_KEY, inside the data directory, readable by its owner only.
+const SecretKeyFile = "secret-key"
+
+// openSecretBox returns the box that seals webhook secrets: under the
+// configured key, or (embedded store) one generated into the data
+// directory; with MongoDB and no key, none, with a warning: instances must
+// share the key, so none is made up.
+func openSecretBox(cfg config.Config, logger *slog.Logger) (*secretbox.Box, error) {
+	var key []byte
+	var err error
+	switch {
+	case cfg.SecretKey != "":
+		key, err = secretbox.ParseKey(cfg.SecretKey)
+		if err != nil {
+			return nil, fmt.Errorf("LIGHTWATCH_SECRET_KEY: %w", err)
+		}
+	case cfg.MongoURI == "":
+		if key, err = secretbox.LoadOrCreate(filepath.Join(cfg.DataDir, SecretKeyFile)); err != nil {
+			return nil, err
+		}
+	default:
+		logger.Warn("LIGHTWATCH_SECRET_KEY is not set: webhook secrets are stored in plaintext")
+		return nil, nil
+	}
+	return secretbox.New(key)
 }

@@ -111,6 +111,16 @@ type Options struct {
 	ReadCount   int
 	ReplayChunk int
 
+	// MaxConnsPerKey and MaxConnsPerTenant cap this instance's live
+	// connections; past them a handshake is answered 429 before the upgrade.
+	MaxConnsPerKey    int
+	MaxConnsPerTenant int
+	// Handshakes rate-limits handshakes per key; nil: no limit.
+	Handshakes HandshakeLimiter
+	// MaxReplayAge bounds how far back since= may replay: an older cursor
+	// starts at now minus MaxReplayAge, after a reset (reason replay_limit).
+	MaxReplayAge time.Duration
+
 	// afterReplayRead, when set (by tests), runs after each range read of a
 	// replay, so that a test can add entries while a replay is under way.
 	afterReplayRead func()
@@ -119,18 +129,21 @@ type Options struct {
 // Service is the realtime service of one instance: an http.Handler for
 // /ws/{channel}, the stream reader (Run) and the connections' shutdown.
 type Service struct {
-	log         streams.Streams
-	authn       Authenticator
-	logger      *slog.Logger
-	m           *Metrics
-	limits      limits
-	writer      writerConfig
-	pongWait    time.Duration
-	replayChunk int64
-	hub         *hub
-	reader      *reader
-	upgrader    websocket.Upgrader
-	running     atomic.Bool
+	log          streams.Streams
+	authn        Authenticator
+	logger       *slog.Logger
+	m            *Metrics
+	limits       limits
+	writer       writerConfig
+	pongWait     time.Duration
+	replayChunk  int64
+	hub          *hub
+	reader       *reader
+	upgrader     websocket.Upgrader
+	running      atomic.Bool
+	admit        *admission
+	handshakes   HandshakeLimiter
+	maxReplayAge time.Duration
 	// afterReplayRead: see Options.
 	afterReplayRead func()
 }
@@ -170,6 +183,9 @@ func New(o Options) (*Service, error) {
 		replayChunk: int64(orDefault(o.ReplayChunk, DefaultReplayChunk)),
 		hub:         newHub(),
 
+		admit:           newAdmission(orDefault(o.MaxConnsPerKey, DefaultMaxConnsPerKey), orDefault(o.MaxConnsPerTenant, DefaultMaxConnsPerTenant)),
+		handshakes:      o.Handshakes,
+		maxReplayAge:    orDefault(o.MaxReplayAge, DefaultMaxReplayAge),
 		afterReplayRead: o.afterReplayRead,
 	}
 	s.reader = &reader{
@@ -187,8 +203,9 @@ func New(o Options) (*Service, error) {
 		// or access_token, never in cookies, so a page of another origin can
 		// connect only with a key it already holds, and there is no ambient
 		// credential for cross-site WebSocket hijacking to abuse.
-		CheckOrigin: func(*http.Request) bool { return true },
-		Error:       s.handshakeError,
+		CheckOrigin:  func(*http.Request) bool { return true },
+		Subprotocols: []string{Subprotocol},
+		Error:        s.handshakeError,
 	}
 	return s, nil
 }
@@ -200,6 +217,9 @@ func (s *Service) Run(ctx context.Context) error {
 	if !s.running.CompareAndSwap(false, true) {
 		return errors.New("realtime: Run called twice")
 	}
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	go s.watchKeys(watchCtx, s.writer.pingInterval)
 	if err := s.reader.run(ctx); err != nil {
 		return fmt.Errorf("realtime: %w", err)
 	}

@@ -259,6 +259,8 @@ type Heartbeat struct {
 
 	// Ts When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
 	// (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+	// More than one minute after that time, it is stored as that time plus one minute: client
+	// clocks drift, but a timestamp far ahead would stay "the latest" for good.
 	//
 	//
 	// Example: 2026-11-27T10:00:00Z
@@ -330,6 +332,8 @@ type LogEvent struct {
 
 	// Ts When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
 	// (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+	// More than one minute after that time, it is stored as that time plus one minute: client
+	// clocks drift, but a timestamp far ahead would stay "the latest" for good.
 	//
 	//
 	// Example: 2026-11-27T10:00:00Z
@@ -378,6 +382,8 @@ type MetricSample struct {
 
 	// Ts When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
 	// (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+	// More than one minute after that time, it is stored as that time plus one minute: client
+	// clocks drift, but a timestamp far ahead would stay "the latest" for good.
 	//
 	//
 	// Example: 2026-11-27T10:00:00Z
@@ -485,6 +491,8 @@ type SecurityEvent struct {
 
 	// Ts When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
 	// (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+	// More than one minute after that time, it is stored as that time plus one minute: client
+	// clocks drift, but a timestamp far ahead would stay "the latest" for good.
 	//
 	//
 	// Example: 2026-11-27T10:00:00Z
@@ -507,6 +515,8 @@ type ServiceName = string
 
 // Timestamp When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
 // (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+// More than one minute after that time, it is stored as that time plus one minute: client
+// clocks drift, but a timestamp far ahead would stay "the latest" for good.
 //
 // Example: 2026-11-27T10:00:00Z
 type Timestamp = time.Time
