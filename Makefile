@@ -41,7 +41,8 @@ vet:
 	$(GO) vet ./...
 
 # golangci-lint, pinned in its own module (tools/lint/go.mod) so that its
-# dependencies stay out of go.mod; configuration in .golangci.yml.
+# dependencies stay out of go.mod; configuration in .golangci.yml. Not yet a
+# step of make test: a cold build and run cost minutes on 2 cores.
 lint:
 	$(GO) tool -modfile=tools/lint/go.mod golangci-lint run ./...
 
@@ -49,7 +50,7 @@ lint:
 test-short:
 	$(GO) test -short -count=1 ./...
 
-test: vet lint check-generated check-sdk check-console asyncapi-tools
+test: vet check-generated check-sdk check-console asyncapi-tools protocol-tools
 	$(GO) test -race -count=1 -timeout 15m ./...
 	$(MAKE) --no-print-directory schemathesis
 	$(MAKE) --no-print-directory helm-check
@@ -140,6 +141,17 @@ $(ST_VENV)/.installed: openapi/schemathesis/requirements.txt
 
 schemathesis: schemathesis-tools
 	openapi/schemathesis/run.sh $(ST_VENV)/bin/schemathesis
+
+# The third-party clients the standard-protocol tests drive (OpenTelemetry
+# Python SDK, Elasticsearch Python client), pinned in
+# internal/impl/protocoltest/python/requirements.txt, in a virtualenv there.
+PROTO_VENV := internal/impl/protocoltest/python/.venv
+.PHONY: protocol-tools
+protocol-tools: $(PROTO_VENV)/.installed
+$(PROTO_VENV)/.installed: internal/impl/protocoltest/python/requirements.txt
+	rm -rf $(PROTO_VENV)
+	python3 -m venv $(PROTO_VENV)
+	$(PROTO_VENV)/bin/pip install --quiet --disable-pip-version-check --require-virtualenv -r $<
 
 # The web console (docs/console.md): TypeScript sources in web/console, built
 # with the toolchain pinned in its package-lock.json (esbuild, typescript) into

@@ -40,7 +40,7 @@ func settings() []setting {
 		{"key", "LW_KEY", "", "API key with the ingest scope (required)"},
 		{"service", "LW_SERVICE", "", "service name of every event (required)"},
 		{"host", "LW_HOST", host, "host of every event (default: this machine's name)"},
-		{"level", "LW_LEVEL", "info", "level of every event: trace, debug, info, warn, error or fatal"},
+		{"level", "LW_LEVEL", "info", "level of lines whose text states none (ERROR, level=warn, a JSON \"level\" are detected): trace, debug, info, warn, error or fatal"},
 		{"from-start", "LW_FROM_START", "false", "ship what the files already hold at start, not only what is appended"},
 		{"poll", "LW_POLL", "250ms", "how often files are checked for new lines, truncation and rotation"},
 		{"state-file", "LW_STATE_FILE", "", "file that keeps how far each file was shipped, so that a restart goes on from there"},

@@ -11,6 +11,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -199,6 +200,25 @@ type Attributes_AdditionalProperties struct {
 	union json.RawMessage
 }
 
+// EsBulkBody NDJSON - action lines ({"index":{}} or {"create":{"_index":"x","_id":"y"}}) each followed by a document line.
+type EsBulkBody = json.RawMessage
+
+// EsBulkResult defines model for EsBulkResult.
+type EsBulkResult struct {
+	Errors bool `json:"errors"`
+	Items  []map[string]struct {
+		UnderscoreId    *string `json:"_id,omitempty"`
+		UnderscoreIndex string  `json:"_index"`
+		Error           *struct {
+			Reason *string `json:"reason,omitempty"`
+			Type   *string `json:"type,omitempty"`
+		} `json:"error,omitempty"`
+		Result *string `json:"result,omitempty"`
+		Status int     `json:"status"`
+	} `json:"items"`
+	Took int `json:"took"`
+}
+
 // EventID Client-chosen event id, unique per tenant. Re-sending an event with an id that is already
 // stored stores nothing twice. Omit it to have the server generate one (then retries are not
 // deduplicated).
@@ -246,6 +266,8 @@ type Heartbeat struct {
 
 	// Ts When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
 	// (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+	// More than one minute after that time, it is stored as that time plus one minute: client
+	// clocks drift, but a timestamp far ahead would stay "the latest" for good.
 	//
 	//
 	// Example: 2026-11-27T10:00:00Z
@@ -317,6 +339,8 @@ type LogEvent struct {
 
 	// Ts When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
 	// (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+	// More than one minute after that time, it is stored as that time plus one minute: client
+	// clocks drift, but a timestamp far ahead would stay "the latest" for good.
 	//
 	//
 	// Example: 2026-11-27T10:00:00Z
@@ -329,6 +353,9 @@ type LogEventLevel string
 
 // LogEventBatch One LogEvent or a JSON array of 1 to 10,000 of them.
 type LogEventBatch = json.RawMessage
+
+// LokiPushRequest Loki's JSON push body: streams of label sets and their [timestamp, line] values.
+type LokiPushRequest = json.RawMessage
 
 // MetricSample One sample of a metric series (name + service + labels).
 type MetricSample struct {
@@ -362,6 +389,8 @@ type MetricSample struct {
 
 	// Ts When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
 	// (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+	// More than one minute after that time, it is stored as that time plus one minute: client
+	// clocks drift, but a timestamp far ahead would stay "the latest" for good.
 	//
 	//
 	// Example: 2026-11-27T10:00:00Z
@@ -379,6 +408,25 @@ type MetricSampleType string
 
 // MetricSampleBatch One MetricSample or a JSON array of 1 to 10,000 of them.
 type MetricSampleBatch = json.RawMessage
+
+// OtlpExportResponse An OTLP-JSON Export*ServiceResponse; `partialSuccess` is present only when records were rejected.
+type OtlpExportResponse struct {
+	PartialSuccess *struct {
+		ErrorMessage *string `json:"errorMessage,omitempty"`
+
+		// RejectedDataPoints int64 as a string (OTLP-JSON)
+		RejectedDataPoints *string `json:"rejectedDataPoints,omitempty"`
+
+		// RejectedLogRecords int64 as a string (OTLP-JSON)
+		RejectedLogRecords *string `json:"rejectedLogRecords,omitempty"`
+	} `json:"partialSuccess,omitempty"`
+}
+
+// OtlpLogsRequest An OTLP-JSON ExportLogsServiceRequest (https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding).
+type OtlpLogsRequest = json.RawMessage
+
+// OtlpMetricsRequest An OTLP-JSON ExportMetricsServiceRequest.
+type OtlpMetricsRequest = json.RawMessage
 
 // Problem RFC 9457 problem details.
 type Problem struct {
@@ -450,6 +498,8 @@ type SecurityEvent struct {
 
 	// Ts When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
 	// (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+	// More than one minute after that time, it is stored as that time plus one minute: client
+	// clocks drift, but a timestamp far ahead would stay "the latest" for good.
 	//
 	//
 	// Example: 2026-11-27T10:00:00Z
@@ -472,9 +522,14 @@ type ServiceName = string
 
 // Timestamp When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
 // (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+// More than one minute after that time, it is stored as that time plus one minute: client
+// clocks drift, but a timestamp far ahead would stay "the latest" for good.
 //
 // Example: 2026-11-27T10:00:00Z
 type Timestamp = time.Time
+
+// ScopeOrgID defines model for ScopeOrgID.
+type ScopeOrgID = string
 
 // Accepted defines model for Accepted.
 type Accepted = IngestResult
@@ -482,8 +537,17 @@ type Accepted = IngestResult
 // BadRequest RFC 9457 problem details.
 type BadRequest = Problem
 
+// EsAnswer defines model for EsAnswer.
+type EsAnswer = map[string]interface{}
+
+// EsBulkAnswer defines model for EsBulkAnswer.
+type EsBulkAnswer = EsBulkResult
+
 // Forbidden RFC 9457 problem details.
 type Forbidden = Problem
+
+// OtlpExported An OTLP-JSON Export*ServiceResponse; `partialSuccess` is present only when records were rejected.
+type OtlpExported = OtlpExportResponse
 
 // TooLarge RFC 9457 problem details.
 type TooLarge = Problem
@@ -500,6 +564,120 @@ type Unavailable = Problem
 // UnsupportedMediaType RFC 9457 problem details.
 type UnsupportedMediaType = Problem
 
+// EsBulkParams defines parameters for EsBulk.
+type EsBulkParams struct {
+	// UnderscoreMsgField Fields holding the message, comma-separated, first present wins (default message,msg,log,event.original). Header X-Lightwatch-Msg-Field.
+	UnderscoreMsgField *string `form:"_msg_field,omitempty" json:"_msg_field,omitempty"`
+
+	// UnderscoreTimeField Fields holding the time, RFC 3339 or epoch milliseconds (default @timestamp,timestamp,time,ts). Header X-Lightwatch-Time-Field.
+	UnderscoreTimeField *string `form:"_time_field,omitempty" json:"_time_field,omitempty"`
+
+	// UnderscoreServiceField Fields naming the service (default service.name,service,app,application,kubernetes.container.name,container.name). Header X-Lightwatch-Service-Field.
+	UnderscoreServiceField *string `form:"_service_field,omitempty" json:"_service_field,omitempty"`
+
+	// UnderscoreLevelField Fields holding the level (default log.level,level,severity,loglevel); without one the level is detected from the message. Header X-Lightwatch-Level-Field.
+	UnderscoreLevelField *string `form:"_level_field,omitempty" json:"_level_field,omitempty"`
+
+	// UnderscoreHostField Fields naming the host (default host.name,host.hostname,hostname,host). Header X-Lightwatch-Host-Field.
+	UnderscoreHostField *string `form:"_host_field,omitempty" json:"_host_field,omitempty"`
+
+	// UnderscoreIgnoreFields Fields (and the fields under them) to leave out. Header X-Lightwatch-Ignore-Fields.
+	UnderscoreIgnoreFields *string `form:"_ignore_fields,omitempty" json:"_ignore_fields,omitempty"`
+
+	// UnderscoreDefaultService The service of documents with none of the service fields (default the index name). Header X-Lightwatch-Default-Service.
+	UnderscoreDefaultService *string `form:"_default_service,omitempty" json:"_default_service,omitempty"`
+
+	// XScopeOrgID The tenant header of Loki, Mimir and their shippers. Optional; when sent it must be the API key's tenant (403 otherwise), since the tenant always comes from the key.
+	XScopeOrgID *ScopeOrgID `json:"X-Scope-OrgID,omitempty"`
+}
+
+// EsBulkPutParams defines parameters for EsBulkPut.
+type EsBulkPutParams struct {
+	// UnderscoreMsgField Fields holding the message, comma-separated, first present wins (default message,msg,log,event.original). Header X-Lightwatch-Msg-Field.
+	UnderscoreMsgField *string `form:"_msg_field,omitempty" json:"_msg_field,omitempty"`
+
+	// UnderscoreTimeField Fields holding the time, RFC 3339 or epoch milliseconds (default @timestamp,timestamp,time,ts). Header X-Lightwatch-Time-Field.
+	UnderscoreTimeField *string `form:"_time_field,omitempty" json:"_time_field,omitempty"`
+
+	// UnderscoreServiceField Fields naming the service (default service.name,service,app,application,kubernetes.container.name,container.name). Header X-Lightwatch-Service-Field.
+	UnderscoreServiceField *string `form:"_service_field,omitempty" json:"_service_field,omitempty"`
+
+	// UnderscoreLevelField Fields holding the level (default log.level,level,severity,loglevel); without one the level is detected from the message. Header X-Lightwatch-Level-Field.
+	UnderscoreLevelField *string `form:"_level_field,omitempty" json:"_level_field,omitempty"`
+
+	// UnderscoreHostField Fields naming the host (default host.name,host.hostname,hostname,host). Header X-Lightwatch-Host-Field.
+	UnderscoreHostField *string `form:"_host_field,omitempty" json:"_host_field,omitempty"`
+
+	// UnderscoreIgnoreFields Fields (and the fields under them) to leave out. Header X-Lightwatch-Ignore-Fields.
+	UnderscoreIgnoreFields *string `form:"_ignore_fields,omitempty" json:"_ignore_fields,omitempty"`
+
+	// UnderscoreDefaultService The service of documents with none of the service fields (default the index name). Header X-Lightwatch-Default-Service.
+	UnderscoreDefaultService *string `form:"_default_service,omitempty" json:"_default_service,omitempty"`
+
+	// XScopeOrgID The tenant header of Loki, Mimir and their shippers. Optional; when sent it must be the API key's tenant (403 otherwise), since the tenant always comes from the key.
+	XScopeOrgID *ScopeOrgID `json:"X-Scope-OrgID,omitempty"`
+}
+
+// EsPutIlmPolicyJSONBody defines parameters for EsPutIlmPolicy.
+type EsPutIlmPolicyJSONBody = map[string]interface{}
+
+// EsPutIndexTemplateJSONBody defines parameters for EsPutIndexTemplate.
+type EsPutIndexTemplateJSONBody = map[string]interface{}
+
+// EsIndexBulkParams defines parameters for EsIndexBulk.
+type EsIndexBulkParams struct {
+	// UnderscoreMsgField Fields holding the message, comma-separated, first present wins (default message,msg,log,event.original). Header X-Lightwatch-Msg-Field.
+	UnderscoreMsgField *string `form:"_msg_field,omitempty" json:"_msg_field,omitempty"`
+
+	// UnderscoreTimeField Fields holding the time, RFC 3339 or epoch milliseconds (default @timestamp,timestamp,time,ts). Header X-Lightwatch-Time-Field.
+	UnderscoreTimeField *string `form:"_time_field,omitempty" json:"_time_field,omitempty"`
+
+	// UnderscoreServiceField Fields naming the service (default service.name,service,app,application,kubernetes.container.name,container.name). Header X-Lightwatch-Service-Field.
+	UnderscoreServiceField *string `form:"_service_field,omitempty" json:"_service_field,omitempty"`
+
+	// UnderscoreLevelField Fields holding the level (default log.level,level,severity,loglevel); without one the level is detected from the message. Header X-Lightwatch-Level-Field.
+	UnderscoreLevelField *string `form:"_level_field,omitempty" json:"_level_field,omitempty"`
+
+	// UnderscoreHostField Fields naming the host (default host.name,host.hostname,hostname,host). Header X-Lightwatch-Host-Field.
+	UnderscoreHostField *string `form:"_host_field,omitempty" json:"_host_field,omitempty"`
+
+	// UnderscoreIgnoreFields Fields (and the fields under them) to leave out. Header X-Lightwatch-Ignore-Fields.
+	UnderscoreIgnoreFields *string `form:"_ignore_fields,omitempty" json:"_ignore_fields,omitempty"`
+
+	// UnderscoreDefaultService The service of documents with none of the service fields (default the index name). Header X-Lightwatch-Default-Service.
+	UnderscoreDefaultService *string `form:"_default_service,omitempty" json:"_default_service,omitempty"`
+
+	// XScopeOrgID The tenant header of Loki, Mimir and their shippers. Optional; when sent it must be the API key's tenant (403 otherwise), since the tenant always comes from the key.
+	XScopeOrgID *ScopeOrgID `json:"X-Scope-OrgID,omitempty"`
+}
+
+// LokiPushParams defines parameters for LokiPush.
+type LokiPushParams struct {
+	// XScopeOrgID The tenant header of Loki, Mimir and their shippers. Optional; when sent it must be the API key's tenant (403 otherwise), since the tenant always comes from the key.
+	XScopeOrgID *ScopeOrgID `json:"X-Scope-OrgID,omitempty"`
+}
+
+// OtlpExportLogsParams defines parameters for OtlpExportLogs.
+type OtlpExportLogsParams struct {
+	// XScopeOrgID The tenant header of Loki, Mimir and their shippers. Optional; when sent it must be the API key's tenant (403 otherwise), since the tenant always comes from the key.
+	XScopeOrgID *ScopeOrgID `json:"X-Scope-OrgID,omitempty"`
+}
+
+// OtlpExportMetricsParams defines parameters for OtlpExportMetrics.
+type OtlpExportMetricsParams struct {
+	// XScopeOrgID The tenant header of Loki, Mimir and their shippers. Optional; when sent it must be the API key's tenant (403 otherwise), since the tenant always comes from the key.
+	XScopeOrgID *ScopeOrgID `json:"X-Scope-OrgID,omitempty"`
+}
+
+// OtlpExportTracesJSONBody defines parameters for OtlpExportTraces.
+type OtlpExportTracesJSONBody = map[string]interface{}
+
+// EsPutIlmPolicyJSONRequestBody defines body for EsPutIlmPolicy for application/json ContentType.
+type EsPutIlmPolicyJSONRequestBody = EsPutIlmPolicyJSONBody
+
+// EsPutIndexTemplateJSONRequestBody defines body for EsPutIndexTemplate for application/json ContentType.
+type EsPutIndexTemplateJSONRequestBody = EsPutIndexTemplateJSONBody
+
 // IngestHeartbeatsJSONRequestBody defines body for IngestHeartbeats for application/json ContentType.
 type IngestHeartbeatsJSONRequestBody = HeartbeatBatch
 
@@ -511,6 +689,18 @@ type IngestMetricsJSONRequestBody = MetricSampleBatch
 
 // IngestSecurityEventsJSONRequestBody defines body for IngestSecurityEvents for application/json ContentType.
 type IngestSecurityEventsJSONRequestBody = SecurityEventBatch
+
+// LokiPushJSONRequestBody defines body for LokiPush for application/json ContentType.
+type LokiPushJSONRequestBody = LokiPushRequest
+
+// OtlpExportLogsJSONRequestBody defines body for OtlpExportLogs for application/json ContentType.
+type OtlpExportLogsJSONRequestBody = OtlpLogsRequest
+
+// OtlpExportMetricsJSONRequestBody defines body for OtlpExportMetrics for application/json ContentType.
+type OtlpExportMetricsJSONRequestBody = OtlpMetricsRequest
+
+// OtlpExportTracesJSONRequestBody defines body for OtlpExportTraces for application/json ContentType.
+type OtlpExportTracesJSONRequestBody = OtlpExportTracesJSONBody
 
 // AsAttributes0 returns the union data inside the Attributes_AdditionalProperties as a Attributes0
 func (t Attributes_AdditionalProperties) AsAttributes0() (Attributes0, error) {
@@ -602,6 +792,39 @@ func (t *Attributes_AdditionalProperties) UnmarshalJSON(b []byte) error {
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// EsInfo Elasticsearch version document
+	// (GET /es/)
+	EsInfo(w http.ResponseWriter, r *http.Request)
+	// EsPing Elasticsearch ping
+	// (HEAD /es/)
+	EsPing(w http.ResponseWriter, r *http.Request)
+	// EsBulk Elasticsearch bulk
+	// (POST /es/_bulk)
+	EsBulk(w http.ResponseWriter, r *http.Request, params EsBulkParams)
+	// EsBulkPut Elasticsearch bulk (PUT, as the Elasticsearch 8 clients send it)
+	// (PUT /es/_bulk)
+	EsBulkPut(w http.ResponseWriter, r *http.Request, params EsBulkPutParams)
+	// EsGetIlmPolicy Elasticsearch ILM policy (set-up call)
+	// (GET /es/_ilm/policy/{name})
+	EsGetIlmPolicy(w http.ResponseWriter, r *http.Request, name string)
+	// EsPutIlmPolicy Elasticsearch put ILM policy (set-up call)
+	// (PUT /es/_ilm/policy/{name})
+	EsPutIlmPolicy(w http.ResponseWriter, r *http.Request, name string)
+	// EsGetIndexTemplate Elasticsearch index template (set-up call)
+	// (GET /es/_index_template/{name})
+	EsGetIndexTemplate(w http.ResponseWriter, r *http.Request, name string)
+	// EsHasIndexTemplate Elasticsearch index template exists (set-up call)
+	// (HEAD /es/_index_template/{name})
+	EsHasIndexTemplate(w http.ResponseWriter, r *http.Request, name string)
+	// EsPutIndexTemplate Elasticsearch put index template (set-up call)
+	// (PUT /es/_index_template/{name})
+	EsPutIndexTemplate(w http.ResponseWriter, r *http.Request, name string)
+	// EsLicense Elasticsearch license
+	// (GET /es/_license)
+	EsLicense(w http.ResponseWriter, r *http.Request)
+	// EsIndexBulk Elasticsearch bulk into an index
+	// (POST /es/{index}/_bulk)
+	EsIndexBulk(w http.ResponseWriter, r *http.Request, index string, params EsIndexBulkParams)
 	// IngestHeartbeats Ingest heartbeats
 	// (POST /ingest/heartbeats)
 	IngestHeartbeats(w http.ResponseWriter, r *http.Request)
@@ -614,6 +837,18 @@ type ServerInterface interface {
 	// IngestSecurityEvents Ingest security events
 	// (POST /ingest/security-events)
 	IngestSecurityEvents(w http.ResponseWriter, r *http.Request)
+	// LokiPush Loki push
+	// (POST /loki/api/v1/push)
+	LokiPush(w http.ResponseWriter, r *http.Request, params LokiPushParams)
+	// OtlpExportLogs OTLP/HTTP logs export
+	// (POST /otlp/v1/logs)
+	OtlpExportLogs(w http.ResponseWriter, r *http.Request, params OtlpExportLogsParams)
+	// OtlpExportMetrics OTLP/HTTP metrics export
+	// (POST /otlp/v1/metrics)
+	OtlpExportMetrics(w http.ResponseWriter, r *http.Request, params OtlpExportMetricsParams)
+	// OtlpExportTraces OTLP/HTTP traces (not supported)
+	// (POST /otlp/v1/traces)
+	OtlpExportTraces(w http.ResponseWriter, r *http.Request)
 }
 
 // ServerInterfaceWrapper converts contexts to parameters.
@@ -624,6 +859,583 @@ type ServerInterfaceWrapper struct {
 }
 
 type MiddlewareFunc func(http.Handler) http.Handler
+
+// EsInfo operation middleware
+func (siw *ServerInterfaceWrapper) EsInfo(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.EsInfo(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// EsPing operation middleware
+func (siw *ServerInterfaceWrapper) EsPing(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.EsPing(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// EsBulk operation middleware
+func (siw *ServerInterfaceWrapper) EsBulk(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params EsBulkParams
+
+	// ------------- Optional query parameter "_msg_field" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_msg_field", r.URL.Query(), &params.UnderscoreMsgField, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_msg_field"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_msg_field", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_time_field" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_time_field", r.URL.Query(), &params.UnderscoreTimeField, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_time_field"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_time_field", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_service_field" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_service_field", r.URL.Query(), &params.UnderscoreServiceField, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_service_field"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_service_field", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_level_field" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_level_field", r.URL.Query(), &params.UnderscoreLevelField, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_level_field"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_level_field", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_host_field" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_host_field", r.URL.Query(), &params.UnderscoreHostField, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_host_field"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_host_field", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_ignore_fields" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_ignore_fields", r.URL.Query(), &params.UnderscoreIgnoreFields, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_ignore_fields"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_ignore_fields", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_default_service" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_default_service", r.URL.Query(), &params.UnderscoreDefaultService, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_default_service"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_default_service", Err: err})
+		}
+		return
+	}
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "X-Scope-OrgID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Scope-OrgID")]; found {
+		var XScopeOrgID ScopeOrgID
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "X-Scope-OrgID", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Scope-OrgID", valueList[0], &XScopeOrgID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "X-Scope-OrgID", Err: err})
+			return
+		}
+
+		params.XScopeOrgID = &XScopeOrgID
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.EsBulk(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// EsBulkPut operation middleware
+func (siw *ServerInterfaceWrapper) EsBulkPut(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params EsBulkPutParams
+
+	// ------------- Optional query parameter "_msg_field" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_msg_field", r.URL.Query(), &params.UnderscoreMsgField, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_msg_field"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_msg_field", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_time_field" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_time_field", r.URL.Query(), &params.UnderscoreTimeField, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_time_field"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_time_field", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_service_field" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_service_field", r.URL.Query(), &params.UnderscoreServiceField, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_service_field"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_service_field", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_level_field" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_level_field", r.URL.Query(), &params.UnderscoreLevelField, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_level_field"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_level_field", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_host_field" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_host_field", r.URL.Query(), &params.UnderscoreHostField, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_host_field"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_host_field", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_ignore_fields" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_ignore_fields", r.URL.Query(), &params.UnderscoreIgnoreFields, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_ignore_fields"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_ignore_fields", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_default_service" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_default_service", r.URL.Query(), &params.UnderscoreDefaultService, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_default_service"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_default_service", Err: err})
+		}
+		return
+	}
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "X-Scope-OrgID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Scope-OrgID")]; found {
+		var XScopeOrgID ScopeOrgID
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "X-Scope-OrgID", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Scope-OrgID", valueList[0], &XScopeOrgID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "X-Scope-OrgID", Err: err})
+			return
+		}
+
+		params.XScopeOrgID = &XScopeOrgID
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.EsBulkPut(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// EsGetIlmPolicy operation middleware
+func (siw *ServerInterfaceWrapper) EsGetIlmPolicy(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", r.PathValue("name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.EsGetIlmPolicy(w, r, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// EsPutIlmPolicy operation middleware
+func (siw *ServerInterfaceWrapper) EsPutIlmPolicy(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", r.PathValue("name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.EsPutIlmPolicy(w, r, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// EsGetIndexTemplate operation middleware
+func (siw *ServerInterfaceWrapper) EsGetIndexTemplate(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", r.PathValue("name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.EsGetIndexTemplate(w, r, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// EsHasIndexTemplate operation middleware
+func (siw *ServerInterfaceWrapper) EsHasIndexTemplate(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", r.PathValue("name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.EsHasIndexTemplate(w, r, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// EsPutIndexTemplate operation middleware
+func (siw *ServerInterfaceWrapper) EsPutIndexTemplate(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", r.PathValue("name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.EsPutIndexTemplate(w, r, name)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// EsLicense operation middleware
+func (siw *ServerInterfaceWrapper) EsLicense(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.EsLicense(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// EsIndexBulk operation middleware
+func (siw *ServerInterfaceWrapper) EsIndexBulk(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "index" -------------
+	var index string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "index", r.PathValue("index"), &index, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "index", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params EsIndexBulkParams
+
+	// ------------- Optional query parameter "_msg_field" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_msg_field", r.URL.Query(), &params.UnderscoreMsgField, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_msg_field"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_msg_field", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_time_field" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_time_field", r.URL.Query(), &params.UnderscoreTimeField, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_time_field"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_time_field", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_service_field" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_service_field", r.URL.Query(), &params.UnderscoreServiceField, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_service_field"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_service_field", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_level_field" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_level_field", r.URL.Query(), &params.UnderscoreLevelField, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_level_field"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_level_field", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_host_field" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_host_field", r.URL.Query(), &params.UnderscoreHostField, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_host_field"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_host_field", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_ignore_fields" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_ignore_fields", r.URL.Query(), &params.UnderscoreIgnoreFields, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_ignore_fields"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_ignore_fields", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_default_service" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_default_service", r.URL.Query(), &params.UnderscoreDefaultService, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_default_service"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_default_service", Err: err})
+		}
+		return
+	}
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "X-Scope-OrgID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Scope-OrgID")]; found {
+		var XScopeOrgID ScopeOrgID
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "X-Scope-OrgID", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Scope-OrgID", valueList[0], &XScopeOrgID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "X-Scope-OrgID", Err: err})
+			return
+		}
+
+		params.XScopeOrgID = &XScopeOrgID
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.EsIndexBulk(w, r, index, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
 
 // IngestHeartbeats operation middleware
 func (siw *ServerInterfaceWrapper) IngestHeartbeats(w http.ResponseWriter, r *http.Request) {
@@ -672,6 +1484,143 @@ func (siw *ServerInterfaceWrapper) IngestSecurityEvents(w http.ResponseWriter, r
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.IngestSecurityEvents(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// LokiPush operation middleware
+func (siw *ServerInterfaceWrapper) LokiPush(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params LokiPushParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "X-Scope-OrgID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Scope-OrgID")]; found {
+		var XScopeOrgID ScopeOrgID
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "X-Scope-OrgID", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Scope-OrgID", valueList[0], &XScopeOrgID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "X-Scope-OrgID", Err: err})
+			return
+		}
+
+		params.XScopeOrgID = &XScopeOrgID
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.LokiPush(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// OtlpExportLogs operation middleware
+func (siw *ServerInterfaceWrapper) OtlpExportLogs(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params OtlpExportLogsParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "X-Scope-OrgID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Scope-OrgID")]; found {
+		var XScopeOrgID ScopeOrgID
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "X-Scope-OrgID", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Scope-OrgID", valueList[0], &XScopeOrgID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "X-Scope-OrgID", Err: err})
+			return
+		}
+
+		params.XScopeOrgID = &XScopeOrgID
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.OtlpExportLogs(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// OtlpExportMetrics operation middleware
+func (siw *ServerInterfaceWrapper) OtlpExportMetrics(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params OtlpExportMetricsParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "X-Scope-OrgID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Scope-OrgID")]; found {
+		var XScopeOrgID ScopeOrgID
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "X-Scope-OrgID", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Scope-OrgID", valueList[0], &XScopeOrgID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "X-Scope-OrgID", Err: err})
+			return
+		}
+
+		params.XScopeOrgID = &XScopeOrgID
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.OtlpExportMetrics(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// OtlpExportTraces operation middleware
+func (siw *ServerInterfaceWrapper) OtlpExportTraces(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.OtlpExportTraces(w, r)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -805,6 +1754,21 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/ingest/metrics", wrapper.IngestMetrics)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/ingest/security-events", wrapper.IngestSecurityEvents)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/ingest/heartbeats", wrapper.IngestHeartbeats)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/otlp/v1/logs", wrapper.OtlpExportLogs)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/otlp/v1/metrics", wrapper.OtlpExportMetrics)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/otlp/v1/traces", wrapper.OtlpExportTraces)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/loki/api/v1/push", wrapper.LokiPush)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/es/{$}", wrapper.EsInfo)
+	m.HandleFunc(http.MethodHead+" "+options.BaseURL+"/es/{$}", wrapper.EsPing)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/es/_license", wrapper.EsLicense)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/es/_bulk", wrapper.EsBulk)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/es/_bulk", wrapper.EsBulkPut)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/es/{index}/_bulk", wrapper.EsIndexBulk)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/es/_index_template/{name}", wrapper.EsGetIndexTemplate)
+	m.HandleFunc(http.MethodHead+" "+options.BaseURL+"/es/_index_template/{name}", wrapper.EsHasIndexTemplate)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/es/_index_template/{name}", wrapper.EsPutIndexTemplate)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/es/_ilm/policy/{name}", wrapper.EsGetIlmPolicy)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/es/_ilm/policy/{name}", wrapper.EsPutIlmPolicy)
 
 	return m
 }
@@ -813,7 +1777,32 @@ type AcceptedJSONResponse IngestResult
 
 type BadRequestApplicationProblemPlusJSONResponse Problem
 
+type EsAnswerResponseHeaders struct {
+	XElasticProduct *string
+}
+type EsAnswerJSONResponse struct {
+	Body map[string]interface{}
+
+	Headers EsAnswerResponseHeaders
+}
+
+type EsBulkAnswerResponseHeaders struct {
+	XElasticProduct *string
+}
+type EsBulkAnswerJSONResponse struct {
+	Body EsBulkResult
+
+	Headers EsBulkAnswerResponseHeaders
+}
+
 type ForbiddenApplicationProblemPlusJSONResponse Problem
+
+type OtlpExportedJSONResponse OtlpExportResponse
+type OtlpExportedApplicationxProtobufResponse struct {
+	Body io.Reader
+
+	ContentLength int64
+}
 
 type TooLargeApplicationProblemPlusJSONResponse Problem
 
@@ -838,6 +1827,1086 @@ type UnavailableApplicationProblemPlusJSONResponse struct {
 }
 
 type UnsupportedMediaTypeApplicationProblemPlusJSONResponse Problem
+
+type EsInfoRequestObject struct {
+}
+
+type EsInfoResponseObject interface {
+	VisitEsInfoResponse(w http.ResponseWriter) error
+}
+
+type EsInfo200JSONResponse struct{ EsAnswerJSONResponse }
+
+func (response EsInfo200JSONResponse) VisitEsInfoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XElasticProduct != nil {
+		w.Header().Set("X-Elastic-Product", fmt.Sprint(*response.Headers.XElasticProduct))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsInfo400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response EsInfo400ApplicationProblemPlusJSONResponse) VisitEsInfoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsInfo401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response EsInfo401ApplicationProblemPlusJSONResponse) VisitEsInfoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsInfo403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response EsInfo403ApplicationProblemPlusJSONResponse) VisitEsInfoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsInfo429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response EsInfo429ApplicationProblemPlusJSONResponse) VisitEsInfoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsPingRequestObject struct {
+}
+
+type EsPingResponseObject interface {
+	VisitEsPingResponse(w http.ResponseWriter) error
+}
+
+type EsPing200Response struct {
+}
+
+func (response EsPing200Response) VisitEsPingResponse(w http.ResponseWriter) error {
+	w.WriteHeader(200)
+	return nil
+}
+
+type EsPing400Response struct {
+}
+
+func (response EsPing400Response) VisitEsPingResponse(w http.ResponseWriter) error {
+	w.WriteHeader(400)
+	return nil
+}
+
+type EsPing401Response struct {
+}
+
+func (response EsPing401Response) VisitEsPingResponse(w http.ResponseWriter) error {
+	w.WriteHeader(401)
+	return nil
+}
+
+type EsPing403Response struct {
+}
+
+func (response EsPing403Response) VisitEsPingResponse(w http.ResponseWriter) error {
+	w.WriteHeader(403)
+	return nil
+}
+
+type EsPing429Response struct {
+}
+
+func (response EsPing429Response) VisitEsPingResponse(w http.ResponseWriter) error {
+	w.WriteHeader(429)
+	return nil
+}
+
+type EsBulkRequestObject struct {
+	Params EsBulkParams
+	Body   io.Reader
+}
+
+type EsBulkResponseObject interface {
+	VisitEsBulkResponse(w http.ResponseWriter) error
+}
+
+type EsBulk200JSONResponse struct{ EsBulkAnswerJSONResponse }
+
+func (response EsBulk200JSONResponse) VisitEsBulkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XElasticProduct != nil {
+		w.Header().Set("X-Elastic-Product", fmt.Sprint(*response.Headers.XElasticProduct))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsBulk400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response EsBulk400ApplicationProblemPlusJSONResponse) VisitEsBulkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsBulk401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response EsBulk401ApplicationProblemPlusJSONResponse) VisitEsBulkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsBulk403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response EsBulk403ApplicationProblemPlusJSONResponse) VisitEsBulkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsBulk413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response EsBulk413ApplicationProblemPlusJSONResponse) VisitEsBulkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsBulk415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response EsBulk415ApplicationProblemPlusJSONResponse) VisitEsBulkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsBulk429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response EsBulk429ApplicationProblemPlusJSONResponse) VisitEsBulkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsBulk503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response EsBulk503ApplicationProblemPlusJSONResponse) VisitEsBulkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsBulkPutRequestObject struct {
+	Params EsBulkPutParams
+	Body   io.Reader
+}
+
+type EsBulkPutResponseObject interface {
+	VisitEsBulkPutResponse(w http.ResponseWriter) error
+}
+
+type EsBulkPut200JSONResponse struct{ EsBulkAnswerJSONResponse }
+
+func (response EsBulkPut200JSONResponse) VisitEsBulkPutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XElasticProduct != nil {
+		w.Header().Set("X-Elastic-Product", fmt.Sprint(*response.Headers.XElasticProduct))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsBulkPut400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response EsBulkPut400ApplicationProblemPlusJSONResponse) VisitEsBulkPutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsBulkPut401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response EsBulkPut401ApplicationProblemPlusJSONResponse) VisitEsBulkPutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsBulkPut403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response EsBulkPut403ApplicationProblemPlusJSONResponse) VisitEsBulkPutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsBulkPut413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response EsBulkPut413ApplicationProblemPlusJSONResponse) VisitEsBulkPutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsBulkPut415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response EsBulkPut415ApplicationProblemPlusJSONResponse) VisitEsBulkPutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsBulkPut429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response EsBulkPut429ApplicationProblemPlusJSONResponse) VisitEsBulkPutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsBulkPut503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response EsBulkPut503ApplicationProblemPlusJSONResponse) VisitEsBulkPutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsGetIlmPolicyRequestObject struct {
+	Name string `json:"name"`
+}
+
+type EsGetIlmPolicyResponseObject interface {
+	VisitEsGetIlmPolicyResponse(w http.ResponseWriter) error
+}
+
+type EsGetIlmPolicy200JSONResponse struct{ EsAnswerJSONResponse }
+
+func (response EsGetIlmPolicy200JSONResponse) VisitEsGetIlmPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XElasticProduct != nil {
+		w.Header().Set("X-Elastic-Product", fmt.Sprint(*response.Headers.XElasticProduct))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsGetIlmPolicy400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response EsGetIlmPolicy400ApplicationProblemPlusJSONResponse) VisitEsGetIlmPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsGetIlmPolicy401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response EsGetIlmPolicy401ApplicationProblemPlusJSONResponse) VisitEsGetIlmPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsGetIlmPolicy403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response EsGetIlmPolicy403ApplicationProblemPlusJSONResponse) VisitEsGetIlmPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsGetIlmPolicy429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response EsGetIlmPolicy429ApplicationProblemPlusJSONResponse) VisitEsGetIlmPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsPutIlmPolicyRequestObject struct {
+	Name string `json:"name"`
+	Body *EsPutIlmPolicyJSONRequestBody
+}
+
+type EsPutIlmPolicyResponseObject interface {
+	VisitEsPutIlmPolicyResponse(w http.ResponseWriter) error
+}
+
+type EsPutIlmPolicy200JSONResponse struct{ EsAnswerJSONResponse }
+
+func (response EsPutIlmPolicy200JSONResponse) VisitEsPutIlmPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XElasticProduct != nil {
+		w.Header().Set("X-Elastic-Product", fmt.Sprint(*response.Headers.XElasticProduct))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsPutIlmPolicy400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response EsPutIlmPolicy400ApplicationProblemPlusJSONResponse) VisitEsPutIlmPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsPutIlmPolicy401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response EsPutIlmPolicy401ApplicationProblemPlusJSONResponse) VisitEsPutIlmPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsPutIlmPolicy403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response EsPutIlmPolicy403ApplicationProblemPlusJSONResponse) VisitEsPutIlmPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsPutIlmPolicy429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response EsPutIlmPolicy429ApplicationProblemPlusJSONResponse) VisitEsPutIlmPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsGetIndexTemplateRequestObject struct {
+	Name string `json:"name"`
+}
+
+type EsGetIndexTemplateResponseObject interface {
+	VisitEsGetIndexTemplateResponse(w http.ResponseWriter) error
+}
+
+type EsGetIndexTemplate200JSONResponse struct{ EsAnswerJSONResponse }
+
+func (response EsGetIndexTemplate200JSONResponse) VisitEsGetIndexTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XElasticProduct != nil {
+		w.Header().Set("X-Elastic-Product", fmt.Sprint(*response.Headers.XElasticProduct))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsGetIndexTemplate400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response EsGetIndexTemplate400ApplicationProblemPlusJSONResponse) VisitEsGetIndexTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsGetIndexTemplate401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response EsGetIndexTemplate401ApplicationProblemPlusJSONResponse) VisitEsGetIndexTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsGetIndexTemplate403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response EsGetIndexTemplate403ApplicationProblemPlusJSONResponse) VisitEsGetIndexTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsGetIndexTemplate429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response EsGetIndexTemplate429ApplicationProblemPlusJSONResponse) VisitEsGetIndexTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsHasIndexTemplateRequestObject struct {
+	Name string `json:"name"`
+}
+
+type EsHasIndexTemplateResponseObject interface {
+	VisitEsHasIndexTemplateResponse(w http.ResponseWriter) error
+}
+
+type EsHasIndexTemplate200Response struct {
+}
+
+func (response EsHasIndexTemplate200Response) VisitEsHasIndexTemplateResponse(w http.ResponseWriter) error {
+	w.WriteHeader(200)
+	return nil
+}
+
+type EsHasIndexTemplate400Response struct {
+}
+
+func (response EsHasIndexTemplate400Response) VisitEsHasIndexTemplateResponse(w http.ResponseWriter) error {
+	w.WriteHeader(400)
+	return nil
+}
+
+type EsHasIndexTemplate401Response struct {
+}
+
+func (response EsHasIndexTemplate401Response) VisitEsHasIndexTemplateResponse(w http.ResponseWriter) error {
+	w.WriteHeader(401)
+	return nil
+}
+
+type EsHasIndexTemplate403Response struct {
+}
+
+func (response EsHasIndexTemplate403Response) VisitEsHasIndexTemplateResponse(w http.ResponseWriter) error {
+	w.WriteHeader(403)
+	return nil
+}
+
+type EsHasIndexTemplate429Response struct {
+}
+
+func (response EsHasIndexTemplate429Response) VisitEsHasIndexTemplateResponse(w http.ResponseWriter) error {
+	w.WriteHeader(429)
+	return nil
+}
+
+type EsPutIndexTemplateRequestObject struct {
+	Name string `json:"name"`
+	Body *EsPutIndexTemplateJSONRequestBody
+}
+
+type EsPutIndexTemplateResponseObject interface {
+	VisitEsPutIndexTemplateResponse(w http.ResponseWriter) error
+}
+
+type EsPutIndexTemplate200JSONResponse struct{ EsAnswerJSONResponse }
+
+func (response EsPutIndexTemplate200JSONResponse) VisitEsPutIndexTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XElasticProduct != nil {
+		w.Header().Set("X-Elastic-Product", fmt.Sprint(*response.Headers.XElasticProduct))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsPutIndexTemplate400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response EsPutIndexTemplate400ApplicationProblemPlusJSONResponse) VisitEsPutIndexTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsPutIndexTemplate401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response EsPutIndexTemplate401ApplicationProblemPlusJSONResponse) VisitEsPutIndexTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsPutIndexTemplate403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response EsPutIndexTemplate403ApplicationProblemPlusJSONResponse) VisitEsPutIndexTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsPutIndexTemplate429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response EsPutIndexTemplate429ApplicationProblemPlusJSONResponse) VisitEsPutIndexTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsLicenseRequestObject struct {
+}
+
+type EsLicenseResponseObject interface {
+	VisitEsLicenseResponse(w http.ResponseWriter) error
+}
+
+type EsLicense200JSONResponse struct{ EsAnswerJSONResponse }
+
+func (response EsLicense200JSONResponse) VisitEsLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XElasticProduct != nil {
+		w.Header().Set("X-Elastic-Product", fmt.Sprint(*response.Headers.XElasticProduct))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsLicense400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response EsLicense400ApplicationProblemPlusJSONResponse) VisitEsLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsLicense401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response EsLicense401ApplicationProblemPlusJSONResponse) VisitEsLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsLicense403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response EsLicense403ApplicationProblemPlusJSONResponse) VisitEsLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsLicense429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response EsLicense429ApplicationProblemPlusJSONResponse) VisitEsLicenseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsIndexBulkRequestObject struct {
+	Index  string `json:"index"`
+	Params EsIndexBulkParams
+	Body   io.Reader
+}
+
+type EsIndexBulkResponseObject interface {
+	VisitEsIndexBulkResponse(w http.ResponseWriter) error
+}
+
+type EsIndexBulk200JSONResponse struct{ EsBulkAnswerJSONResponse }
+
+func (response EsIndexBulk200JSONResponse) VisitEsIndexBulkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XElasticProduct != nil {
+		w.Header().Set("X-Elastic-Product", fmt.Sprint(*response.Headers.XElasticProduct))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsIndexBulk400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response EsIndexBulk400ApplicationProblemPlusJSONResponse) VisitEsIndexBulkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsIndexBulk401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response EsIndexBulk401ApplicationProblemPlusJSONResponse) VisitEsIndexBulkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsIndexBulk403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response EsIndexBulk403ApplicationProblemPlusJSONResponse) VisitEsIndexBulkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsIndexBulk413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response EsIndexBulk413ApplicationProblemPlusJSONResponse) VisitEsIndexBulkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsIndexBulk415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response EsIndexBulk415ApplicationProblemPlusJSONResponse) VisitEsIndexBulkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsIndexBulk429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response EsIndexBulk429ApplicationProblemPlusJSONResponse) VisitEsIndexBulkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type EsIndexBulk503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response EsIndexBulk503ApplicationProblemPlusJSONResponse) VisitEsIndexBulkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
 type IngestHeartbeatsRequestObject struct {
 	JSONBody *IngestHeartbeatsJSONRequestBody
@@ -1403,8 +3472,605 @@ func (response IngestSecurityEvents503ApplicationProblemPlusJSONResponse) VisitI
 	return err
 }
 
+type LokiPushRequestObject struct {
+	Params   LokiPushParams
+	JSONBody *LokiPushJSONRequestBody
+	Body     io.Reader
+}
+
+type LokiPushResponseObject interface {
+	VisitLokiPushResponse(w http.ResponseWriter) error
+}
+
+type LokiPush204Response struct {
+}
+
+func (response LokiPush204Response) VisitLokiPushResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type LokiPush400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response LokiPush400ApplicationProblemPlusJSONResponse) VisitLokiPushResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LokiPush401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response LokiPush401ApplicationProblemPlusJSONResponse) VisitLokiPushResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LokiPush403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response LokiPush403ApplicationProblemPlusJSONResponse) VisitLokiPushResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LokiPush413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response LokiPush413ApplicationProblemPlusJSONResponse) VisitLokiPushResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LokiPush415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response LokiPush415ApplicationProblemPlusJSONResponse) VisitLokiPushResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LokiPush429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response LokiPush429ApplicationProblemPlusJSONResponse) VisitLokiPushResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LokiPush503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response LokiPush503ApplicationProblemPlusJSONResponse) VisitLokiPushResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportLogsRequestObject struct {
+	Params   OtlpExportLogsParams
+	JSONBody *OtlpExportLogsJSONRequestBody
+	Body     io.Reader
+}
+
+type OtlpExportLogsResponseObject interface {
+	VisitOtlpExportLogsResponse(w http.ResponseWriter) error
+}
+
+type OtlpExportLogs200JSONResponse struct{ OtlpExportedJSONResponse }
+
+func (response OtlpExportLogs200JSONResponse) VisitOtlpExportLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportLogs200ApplicationxProtobufResponse struct {
+	OtlpExportedApplicationxProtobufResponse
+}
+
+func (response OtlpExportLogs200ApplicationxProtobufResponse) VisitOtlpExportLogsResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/x-protobuf")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type OtlpExportLogs400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportLogs400ApplicationProblemPlusJSONResponse) VisitOtlpExportLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportLogs401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportLogs401ApplicationProblemPlusJSONResponse) VisitOtlpExportLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportLogs403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportLogs403ApplicationProblemPlusJSONResponse) VisitOtlpExportLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportLogs413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportLogs413ApplicationProblemPlusJSONResponse) VisitOtlpExportLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportLogs415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportLogs415ApplicationProblemPlusJSONResponse) VisitOtlpExportLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportLogs429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportLogs429ApplicationProblemPlusJSONResponse) VisitOtlpExportLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportLogs503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportLogs503ApplicationProblemPlusJSONResponse) VisitOtlpExportLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportMetricsRequestObject struct {
+	Params   OtlpExportMetricsParams
+	JSONBody *OtlpExportMetricsJSONRequestBody
+	Body     io.Reader
+}
+
+type OtlpExportMetricsResponseObject interface {
+	VisitOtlpExportMetricsResponse(w http.ResponseWriter) error
+}
+
+type OtlpExportMetrics200JSONResponse struct{ OtlpExportedJSONResponse }
+
+func (response OtlpExportMetrics200JSONResponse) VisitOtlpExportMetricsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportMetrics200ApplicationxProtobufResponse struct {
+	OtlpExportedApplicationxProtobufResponse
+}
+
+func (response OtlpExportMetrics200ApplicationxProtobufResponse) VisitOtlpExportMetricsResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/x-protobuf")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type OtlpExportMetrics400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportMetrics400ApplicationProblemPlusJSONResponse) VisitOtlpExportMetricsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportMetrics401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportMetrics401ApplicationProblemPlusJSONResponse) VisitOtlpExportMetricsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportMetrics403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportMetrics403ApplicationProblemPlusJSONResponse) VisitOtlpExportMetricsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportMetrics413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportMetrics413ApplicationProblemPlusJSONResponse) VisitOtlpExportMetricsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportMetrics415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportMetrics415ApplicationProblemPlusJSONResponse) VisitOtlpExportMetricsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportMetrics429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportMetrics429ApplicationProblemPlusJSONResponse) VisitOtlpExportMetricsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportMetrics503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportMetrics503ApplicationProblemPlusJSONResponse) VisitOtlpExportMetricsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportTracesRequestObject struct {
+	JSONBody *OtlpExportTracesJSONRequestBody
+	Body     io.Reader
+}
+
+type OtlpExportTracesResponseObject interface {
+	VisitOtlpExportTracesResponse(w http.ResponseWriter) error
+}
+
+type OtlpExportTraces401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportTraces401ApplicationProblemPlusJSONResponse) VisitOtlpExportTracesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportTraces403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportTraces403ApplicationProblemPlusJSONResponse) VisitOtlpExportTracesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportTraces404ApplicationProblemPlusJSONResponse Problem
+
+func (response OtlpExportTraces404ApplicationProblemPlusJSONResponse) VisitOtlpExportTracesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportTraces413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportTraces413ApplicationProblemPlusJSONResponse) VisitOtlpExportTracesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportTraces415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportTraces415ApplicationProblemPlusJSONResponse) VisitOtlpExportTracesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type OtlpExportTraces429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response OtlpExportTraces429ApplicationProblemPlusJSONResponse) VisitOtlpExportTracesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// EsInfo Elasticsearch version document
+	// (GET /es/)
+	EsInfo(ctx context.Context, request EsInfoRequestObject) (EsInfoResponseObject, error)
+	// EsPing Elasticsearch ping
+	// (HEAD /es/)
+	EsPing(ctx context.Context, request EsPingRequestObject) (EsPingResponseObject, error)
+	// EsBulk Elasticsearch bulk
+	// (POST /es/_bulk)
+	EsBulk(ctx context.Context, request EsBulkRequestObject) (EsBulkResponseObject, error)
+	// EsBulkPut Elasticsearch bulk (PUT, as the Elasticsearch 8 clients send it)
+	// (PUT /es/_bulk)
+	EsBulkPut(ctx context.Context, request EsBulkPutRequestObject) (EsBulkPutResponseObject, error)
+	// EsGetIlmPolicy Elasticsearch ILM policy (set-up call)
+	// (GET /es/_ilm/policy/{name})
+	EsGetIlmPolicy(ctx context.Context, request EsGetIlmPolicyRequestObject) (EsGetIlmPolicyResponseObject, error)
+	// EsPutIlmPolicy Elasticsearch put ILM policy (set-up call)
+	// (PUT /es/_ilm/policy/{name})
+	EsPutIlmPolicy(ctx context.Context, request EsPutIlmPolicyRequestObject) (EsPutIlmPolicyResponseObject, error)
+	// EsGetIndexTemplate Elasticsearch index template (set-up call)
+	// (GET /es/_index_template/{name})
+	EsGetIndexTemplate(ctx context.Context, request EsGetIndexTemplateRequestObject) (EsGetIndexTemplateResponseObject, error)
+	// EsHasIndexTemplate Elasticsearch index template exists (set-up call)
+	// (HEAD /es/_index_template/{name})
+	EsHasIndexTemplate(ctx context.Context, request EsHasIndexTemplateRequestObject) (EsHasIndexTemplateResponseObject, error)
+	// EsPutIndexTemplate Elasticsearch put index template (set-up call)
+	// (PUT /es/_index_template/{name})
+	EsPutIndexTemplate(ctx context.Context, request EsPutIndexTemplateRequestObject) (EsPutIndexTemplateResponseObject, error)
+	// EsLicense Elasticsearch license
+	// (GET /es/_license)
+	EsLicense(ctx context.Context, request EsLicenseRequestObject) (EsLicenseResponseObject, error)
+	// EsIndexBulk Elasticsearch bulk into an index
+	// (POST /es/{index}/_bulk)
+	EsIndexBulk(ctx context.Context, request EsIndexBulkRequestObject) (EsIndexBulkResponseObject, error)
 	// IngestHeartbeats Ingest heartbeats
 	// (POST /ingest/heartbeats)
 	IngestHeartbeats(ctx context.Context, request IngestHeartbeatsRequestObject) (IngestHeartbeatsResponseObject, error)
@@ -1417,6 +4083,18 @@ type StrictServerInterface interface {
 	// IngestSecurityEvents Ingest security events
 	// (POST /ingest/security-events)
 	IngestSecurityEvents(ctx context.Context, request IngestSecurityEventsRequestObject) (IngestSecurityEventsResponseObject, error)
+	// LokiPush Loki push
+	// (POST /loki/api/v1/push)
+	LokiPush(ctx context.Context, request LokiPushRequestObject) (LokiPushResponseObject, error)
+	// OtlpExportLogs OTLP/HTTP logs export
+	// (POST /otlp/v1/logs)
+	OtlpExportLogs(ctx context.Context, request OtlpExportLogsRequestObject) (OtlpExportLogsResponseObject, error)
+	// OtlpExportMetrics OTLP/HTTP metrics export
+	// (POST /otlp/v1/metrics)
+	OtlpExportMetrics(ctx context.Context, request OtlpExportMetricsRequestObject) (OtlpExportMetricsResponseObject, error)
+	// OtlpExportTraces OTLP/HTTP traces (not supported)
+	// (POST /otlp/v1/traces)
+	OtlpExportTraces(ctx context.Context, request OtlpExportTracesRequestObject) (OtlpExportTracesResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error)
@@ -1456,6 +4134,313 @@ type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
 	options     StrictHTTPServerOptions
+}
+
+// EsInfo operation middleware
+func (sh *strictHandler) EsInfo(w http.ResponseWriter, r *http.Request) {
+	var request EsInfoRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.EsInfo(ctx, request.(EsInfoRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "EsInfo")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(EsInfoResponseObject); ok {
+		if err := validResponse.VisitEsInfoResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// EsPing operation middleware
+func (sh *strictHandler) EsPing(w http.ResponseWriter, r *http.Request) {
+	var request EsPingRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.EsPing(ctx, request.(EsPingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "EsPing")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(EsPingResponseObject); ok {
+		if err := validResponse.VisitEsPingResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// EsBulk operation middleware
+func (sh *strictHandler) EsBulk(w http.ResponseWriter, r *http.Request, params EsBulkParams) {
+	var request EsBulkRequestObject
+
+	request.Params = params
+
+	request.Body = r.Body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.EsBulk(ctx, request.(EsBulkRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "EsBulk")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(EsBulkResponseObject); ok {
+		if err := validResponse.VisitEsBulkResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// EsBulkPut operation middleware
+func (sh *strictHandler) EsBulkPut(w http.ResponseWriter, r *http.Request, params EsBulkPutParams) {
+	var request EsBulkPutRequestObject
+
+	request.Params = params
+
+	request.Body = r.Body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.EsBulkPut(ctx, request.(EsBulkPutRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "EsBulkPut")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(EsBulkPutResponseObject); ok {
+		if err := validResponse.VisitEsBulkPutResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// EsGetIlmPolicy operation middleware
+func (sh *strictHandler) EsGetIlmPolicy(w http.ResponseWriter, r *http.Request, name string) {
+	var request EsGetIlmPolicyRequestObject
+
+	request.Name = name
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.EsGetIlmPolicy(ctx, request.(EsGetIlmPolicyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "EsGetIlmPolicy")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(EsGetIlmPolicyResponseObject); ok {
+		if err := validResponse.VisitEsGetIlmPolicyResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// EsPutIlmPolicy operation middleware
+func (sh *strictHandler) EsPutIlmPolicy(w http.ResponseWriter, r *http.Request, name string) {
+	var request EsPutIlmPolicyRequestObject
+
+	request.Name = name
+
+	var body EsPutIlmPolicyJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.EsPutIlmPolicy(ctx, request.(EsPutIlmPolicyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "EsPutIlmPolicy")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(EsPutIlmPolicyResponseObject); ok {
+		if err := validResponse.VisitEsPutIlmPolicyResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// EsGetIndexTemplate operation middleware
+func (sh *strictHandler) EsGetIndexTemplate(w http.ResponseWriter, r *http.Request, name string) {
+	var request EsGetIndexTemplateRequestObject
+
+	request.Name = name
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.EsGetIndexTemplate(ctx, request.(EsGetIndexTemplateRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "EsGetIndexTemplate")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(EsGetIndexTemplateResponseObject); ok {
+		if err := validResponse.VisitEsGetIndexTemplateResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// EsHasIndexTemplate operation middleware
+func (sh *strictHandler) EsHasIndexTemplate(w http.ResponseWriter, r *http.Request, name string) {
+	var request EsHasIndexTemplateRequestObject
+
+	request.Name = name
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.EsHasIndexTemplate(ctx, request.(EsHasIndexTemplateRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "EsHasIndexTemplate")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(EsHasIndexTemplateResponseObject); ok {
+		if err := validResponse.VisitEsHasIndexTemplateResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// EsPutIndexTemplate operation middleware
+func (sh *strictHandler) EsPutIndexTemplate(w http.ResponseWriter, r *http.Request, name string) {
+	var request EsPutIndexTemplateRequestObject
+
+	request.Name = name
+
+	var body EsPutIndexTemplateJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.EsPutIndexTemplate(ctx, request.(EsPutIndexTemplateRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "EsPutIndexTemplate")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(EsPutIndexTemplateResponseObject); ok {
+		if err := validResponse.VisitEsPutIndexTemplateResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// EsLicense operation middleware
+func (sh *strictHandler) EsLicense(w http.ResponseWriter, r *http.Request) {
+	var request EsLicenseRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.EsLicense(ctx, request.(EsLicenseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "EsLicense")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(EsLicenseResponseObject); ok {
+		if err := validResponse.VisitEsLicenseResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// EsIndexBulk operation middleware
+func (sh *strictHandler) EsIndexBulk(w http.ResponseWriter, r *http.Request, index string, params EsIndexBulkParams) {
+	var request EsIndexBulkRequestObject
+
+	request.Index = index
+	request.Params = params
+
+	request.Body = r.Body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.EsIndexBulk(ctx, request.(EsIndexBulkRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "EsIndexBulk")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(EsIndexBulkResponseObject); ok {
+		if err := validResponse.VisitEsIndexBulkResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
 }
 
 // IngestHeartbeats operation middleware
@@ -1610,83 +4595,299 @@ func (sh *strictHandler) IngestSecurityEvents(w http.ResponseWriter, r *http.Req
 	}
 }
 
+// LokiPush operation middleware
+func (sh *strictHandler) LokiPush(w http.ResponseWriter, r *http.Request, params LokiPushParams) {
+	var request LokiPushRequestObject
+
+	request.Params = params
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+
+		var body LokiPushJSONRequestBody
+		if err := runtime.BindJSONBody(r, &body); err != nil {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+		request.JSONBody = &body
+
+	}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-protobuf") {
+		request.Body = r.Body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.LokiPush(ctx, request.(LokiPushRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "LokiPush")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(LokiPushResponseObject); ok {
+		if err := validResponse.VisitLokiPushResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// OtlpExportLogs operation middleware
+func (sh *strictHandler) OtlpExportLogs(w http.ResponseWriter, r *http.Request, params OtlpExportLogsParams) {
+	var request OtlpExportLogsRequestObject
+
+	request.Params = params
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+
+		var body OtlpExportLogsJSONRequestBody
+		if err := runtime.BindJSONBody(r, &body); err != nil {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+		request.JSONBody = &body
+
+	}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-protobuf") {
+		request.Body = r.Body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.OtlpExportLogs(ctx, request.(OtlpExportLogsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "OtlpExportLogs")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(OtlpExportLogsResponseObject); ok {
+		if err := validResponse.VisitOtlpExportLogsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// OtlpExportMetrics operation middleware
+func (sh *strictHandler) OtlpExportMetrics(w http.ResponseWriter, r *http.Request, params OtlpExportMetricsParams) {
+	var request OtlpExportMetricsRequestObject
+
+	request.Params = params
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+
+		var body OtlpExportMetricsJSONRequestBody
+		if err := runtime.BindJSONBody(r, &body); err != nil {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+		request.JSONBody = &body
+
+	}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-protobuf") {
+		request.Body = r.Body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.OtlpExportMetrics(ctx, request.(OtlpExportMetricsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "OtlpExportMetrics")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(OtlpExportMetricsResponseObject); ok {
+		if err := validResponse.VisitOtlpExportMetricsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// OtlpExportTraces operation middleware
+func (sh *strictHandler) OtlpExportTraces(w http.ResponseWriter, r *http.Request) {
+	var request OtlpExportTracesRequestObject
+
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+
+		var body OtlpExportTracesJSONRequestBody
+		if err := runtime.BindJSONBody(r, &body); err != nil {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+		request.JSONBody = &body
+
+	}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-protobuf") {
+		request.Body = r.Body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.OtlpExportTraces(ctx, request.(OtlpExportTracesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "OtlpExportTraces")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(OtlpExportTracesResponseObject); ok {
+		if err := validResponse.VisitOtlpExportTracesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Hv9c9s20v+/gsH3Zip/SymU/JJY+UlJnMb3OC/jONNnzvJZELmScKYAHgBKVl3/78/sgqRIiZadntub",
-	"6bTTqUUSLwvs7mdfe8cjPU+1AuUs79/xGYgYDP08B2dW7cHEgcHHGGxkZOqkVrzPv0KkVWyZ02wppGNj",
-	"mGgDzOAcqaYdHnAbzWAucOpcKjnP5rzfDbhbpcD7XCoHUzD8/v4+4AZsqpUF2nYQRZA6iPF3pJUD5fCn",
-	"SNNERgK3f/EvizTcVXb4m4EJ7/P/92J9mhf+q31xqqZg3TnYLHF+v/pRThZgVgwWoBzTE+ZmeIx/Z2Ad",
-	"k5bFmRHjZMWs0wZi1tKGLYVlIjEg4lXAJtowwQykIBzETMZ7HX4f8DciPveL7DhHavQ4gfmP33eeL35W",
-	"01EuZsDGOl4h4XORTLSZQxywmU5iy+bIIDcTinXDIAxDf2QbMDyBYwkI65hWkF+FtEyqhUhk/Jop7WZS",
-	"Tenk/iLokO+1Gcs4BvVHn3Hw5ZTdwIolIrqxxLGRJC6PmI10CkTdhdZnwkzhv8IAuI0AYssO2Uf5hrVw",
-	"FQPWQoy3HcP6ea+g9aNQq1xk7H/pPn+wzAgHLJFzSQIAtzORWYfsDnZAQ9PO+egX1aG0+zclMjfTRv6y",
-	"U8d/V7lB9ZDWokhrwzJ1o/RSESO+KbEQMhHj5A+XG1IsFgmltGM3ACnLUsIbRCG9VHt1PRQRUp1APIW4",
-	"w+iamcBrJn2YygUoFkMiVs/KO5ulqTYO4o8QS3FBYP7HXtNbv1cb90buFc8nKtIxXo60eE+EZG6GQqzi",
-	"VEvlmCDLYjscF853I4vjnJHjzHn7I+JY4nYi+WJ0CsZJ/14r+Dzh/cs7Phe3Z6Cmbsb7vfDgVWnTrDNS",
-	"Tfl9cMcReYXjfR7rDEWpHKOy+RhvM7gr3oy1TkAofn+1ddz3BqCNSzG64FsXMBuJRBi2EEkGlmmVrFjL",
-	"7xswv3bA8hX3Oux/YIWGYEXzhVQs1s4OVWs0cy7tWCdcZkd7HTZwbK6tY0cHqB62M1Q84HAr5qlXg8pw",
-	"3j8IewHXJgZzLWPe54N2Nwy7qDxzcVu9s6OD8th6/C+IHI45QeNy+m7bo3ibSGRjNNMWVGGD4oBlSv47",
-	"A5aiYIMSyqGwty0oYrYohi6lm+GTjNHGEXrlNnqocttNf2ypRG4pI+iwz4R1Dj2ZmVgAaY8FswDDpqCA",
-	"ABFlqeVmoMjBkWCZMIALDVUMceYlHrG8fnE87P493P7n7PNPXR5UxajbexWgl1Q+BzwVzoHBi/nn5aD9",
-	"D9H+JWwfd677w2H76se/8W2h4+8lJPGJMZr0Oq0J7wS/bd/5zzMwEDDoTDts5N2By/2rTgILSEad2lE2",
-	"vjYRMAdrhbe3G9/Ix/t3Jg1C/mVOzXrCVYOcfABh3BiEe1gnJyKxsKkzA2blVKEjl8gJsInRc2KfVNYJ",
-	"FQF+EcRg5D4PNi5qpr3HtgugPuCY+4DL+LGRhbDj4Hz/bSYgqJXUtVIdByw1OgJr0XOzbg+9S21c7lZX",
-	"0efwcFNstpiCjrZZiOTaeo/d7z8R6Az398PgAb8+U04mpAsKbh2bFdx4XeqHjACVLEH9KOyOcEyomKxV",
-	"8Q6VjL502Du/LdsP83P4oODV0UEYBjuDhIDnOz524V/9sE9iDjQrh6zKkXmW8mBLDYSjc5VssGJlUVKk",
-	"s5BMXrN8OhtlqdcLhZReFotNjYgBJRpPXhHnNRu8T7eL9As5B+vEPN1Sl+LsFSHaqTFvhItm23L2WQEr",
-	"x5DTz/7+9fMnJowRKzxsFzEwjw18IDTHs64N306lKPUVbZt0MH/0xNUpKA6nflIXMZLkoXhRHpZI5fdX",
-	"Ab9tT3U7f4vuRedcLD/mcIJ3katx/QbwLVNiTn6DiGP0wIuQby6imVReVFH/4iyCmL4Q8tXBcAnjdrdB",
-	"F7fYXos9t1BZVELdOqWfyJQjbR53mVTVwDRgIkk2QtMOb9Kb0jjZputYsrlQq4LZbAkGCqtZBrwW70vG",
-	"e6TZVvtB6GDlA8RUSNW8uYztA3AX09FENPPnC/B8RdBNrgUuWArRtjbVxGFDXcpb9QQ0qcqZnhI0f6dt",
-	"QQ1K9JQlUjWYDuGceVTmK77mffD7WRtvo2u4J9VE8224X4CRrhABOlkF7XDOqMPeCgttqSwoK51cwGs2",
-	"WgqjpJqO0AQUgmD969FQoaiMIiOdjEQyoi8T4UQyyh2kHD2dEQRrMYyzKcEbkYiL5H+Q3wEHcmoCTmvw",
-	"gBcr84BfnA/envCAvzt58+0nHvDTT+8/84D/PDj/lP85/YTvT87PP5/zgL8fXAzOeMDfnp9enL4dnDWC",
-	"dcWR2ZZdFIB8wIY5Pjo83D961CD/RkuWCnUtm1y4/bcMP6JOtbpHbAa3LJZT6eweiWjFjQzbx6I9GbTf",
-	"X911j+4bfUjiyIP70FfaaL9X3WgzbVZIEhtDotXUMqd30LLfe4CWZzGZu3zMAgZ2GMxiyLPbyxKCnmwu",
-	"KzOe2Vp+xKAm+lqGe98JiZYmesd6Tkuhg4hRUouM7Y+lv/gjS8QYklw0/xjH2++4K7KvWfGjBkmsH/kM",
-	"FywicB9rxqCcnKwK31iCDZjIY+r9XqceTEc6xuV7YUji6WYao+ifTi4aQuj9XoPY4qVuS6tnIrk3Afti",
-	"NK4MGaLzKoG6+4Lh/HWurPbaaY+qtbRGuCseFe1fBu1/XPev8l9h+/i637n6/41q/Nvw7ruUv9i1au6m",
-	"IpvClr0b0esRa+UD9/pMeFZ6Tk41WJalZRTzmo0inWEINcKRc6200wptT7JiUkUGBGUR6Q6rgUGxfT67",
-	"0czQvs1GxqvUD9bT1tnOH23gHYlEseL6zptAr6rsO4CvOuzZwa8GOE8GwI1ZzwyCRdpx6zbO379lxweH",
-	"L1mezmQxOCETu41h/kOjx0ouTIM37ItPeaGFUWLE15ToBaVRi31tzSfedVGVTNCWs1zPRGzRmaNCowtw",
-	"sTbxP1j2v+28WtE+fYfyqdlEqphJh758oqe2w/sqS5ImSCjD8u2YwUmXwA6n/24r3/Pt/BRRj9RwBiWX",
-	"cPhrNhJjnbn+OBHqZsSWM/BxlKfAh/nSYTTV2cauDR2jrwWB5SGaVOwrRBl61b81xrD5/LaBBBZCuXUM",
-	"uhlA+ll3TQkNKhI4B3MMhookX6KnUo0CNprIBK4xVLJ21GnIRm5dv4icNk1baRZL4nsrs2ByAyQiQr6A",
-	"RZTW9XXR4HFT+xuCKIxup9qsHriGG5TKIpAurkFkboY22xcq8D6WML4WzonoBp/mIlkKA/gz1YmMVpt3",
-	"dHTwqKP/u3k0D4YnH7K5UG0M38U4AVb52BypbJGsMxfpJueCbjKizMmESVe1dDYjIaLwTCaZQd3IK2qN",
-	"Vq/iD4gkeYKxqHkGV42Vs9y9jLSKwCiIyxCWGhRGVmcmQmZCYoGNcupGHU+Oj4AbChJbUW8e6BK+LcGw",
-	"SFioXkWil+TSxTKb84DP5HRWj1bPPv/MA/7x5N3pt4884B9Of/rwWCzqaX/AS1hZh0iHzInBQeSqKSvW",
-	"On33NWA/D94HDOU9r2rsvWaZ9eF6NZVL0DjKnyisF2Obg87TKxX/HA7tA+UJa6JrmRLb1Spne1kmk+ni",
-	"oF44k+niqIHdX+k62OmXMn/XOv2yOEAP5fTL4miv7uj2wv1O2Ol29zsv68c4OHzmgLMEoYpEPWoadrhf",
-	"tXHP7n/VDdSTHbDNac/sgVUVvVnec1ldiziJqc420rPRDKIbnbnnEt0125sqaKpCz0ykKSiIWQu9xv39",
-	"/eOA+QzrxIKrIsi3i7d7QZHWXYEwlnWPXr5CrvZ6R92harmyJ+AGILVMCaXzIg6zUkXAuscvQ1zi6ICN",
-	"KeFTlFgI9nC+k/NaRdNABHKBFLjNWmUv7B21u9127+VFN+yH+O8/ENTLSrZw0Mb16pmcVveo9fLy1fHV",
-	"r/ify7B9fLX3a/fyZTt/uOvd/9q7DLuVp95l2D70z7/2ekf4ca/d6H4VjtBXFEDv8oxBGDCDzDUozkCV",
-	"HR6tUbK87nQ6oz1fGW7qEcqbAKgIT6uuacAI2TcgUE5ye6cpZeUxTKw0PFhmQcXk/AZlJoTu1walU1dk",
-	"9HFuWVazbAYGOkN1QjnxomPBiRuq8oNX/tyF2YSCSh/Xp3f4aahao2qbRL9K5IvbtopR+0ZBpdsrBUMp",
-	"u72A6dS7qsmKVdqW8BaHarTZbdFn019kOqI+ldFtmx72OkM1VAM2RnhDFc1jGW90BFvOdAJ9JiekGpvd",
-	"ZsQqoSwaWGnZQRiyRFqH7j0C62qoioF+Jt4jxU2stVnC7jOSgIDGFGX/PFdZEpdXT4ZqoCqgUmmuYa1e",
-	"2NvzvRboYDDZ0Bj4On9LTQJpNk6knaExJjUcqnOIaSsDYp7XFb1jiqFeIhfAbDZGARuDsXR9pzHMU+1A",
-	"Rat+2eXwg2UjGZN1bmiL+IrCt9KZYXqpmPTdmXNxA0XXwlBZMYE+M039EzNtKbe7bpxgO/omfDXIySQZ",
-	"Ks8sy3phr8NOvHSjuOjM5R0ZU3B50R1Mu+iqiH1bhWDfzk7feZlBkPenYeiAryxKIFhfxXeVBq7WaJA3",
-	"kZFM99kbUmA2zMJwP7qBFf0A5L1CqSlXGKqxjldEplkxjKV8jK2oW0/Q4g8ABmuNbtuJnM7cEmWnTS9z",
-	"YT+Tc+lsv0z61TosWQuFeAwrrfIy2nZXICWcKm2BATvo7g9VMSkl7KZw+zU+tJHOSq9e66B37OkeVZq2",
-	"RnuvqyFvQ3sZ3cha2Q7D/YZVOoxyCb7ppcyGjB7q9MqLPImMQFmy5D5hyQepiGbQ7nXCSqDPz8obZb5a",
-	"ikzmAV+AsR5su53QT9EpKJFK3ufo1u17QzQjs/DCs+rFGlGp3JqHYCWfT2Pez4uyH9Yjy7THGx2vntB3",
-	"nBvNoi0M/5S5vHV2pXRD2i8nxxFvasXYDyvxUNVtKTIkPMvN0NNa5zZaAHBiE/JXzsD7/G5Y0DDk/WFJ",
-	"xZAHw/I0tS90HvrsyaSPWZpPqJ9xiIe8J4H4jUeoOdrOZLDZMN4Lew8tWo57UXaV3wf8IAwfn1Bp4KYp",
-	"3cen1DpbadL+45PWPdQ4o/uEGWVfM004fApdDV2bOLl3/KTdap3J9wE/fMq5qo20JMDZfC7MqlS/iu+D",
-	"bpeYWgyjvBZzihUqUAs+kVZpCtsYQFhMiUSajxsWiIDe2GNYcIZj/hMUGBeRXI4Dl3eU0tndAJgX6Yuy",
-	"d5nW8c2VLE1ERF0MjQiBANfss2M453NPZZ/Kblp6FVry2vuaFpvoJUvFak5eotELGZOj3EAUdbBu4mGZ",
-	"0HtiD2lBSFHzX1NSEBFDhJ7qAzfzHWhZL//+52BJpNNr5Ci9yqmnl1WuDvn3YOImoX9B4p8TEhM9zV3G",
-	"p0Ni2RXwdET0kemjoPgxH/ac3tG6GL+zCp47jM116mY49HF7UW4ti6vdsPfyOyBhuzj6ZFhAmj0mpNl1",
-	"5rU+GHo6hrwfdg56wUPg8T1g0ETiX4Dw5wSEeg7p6aBQq5Q/HRjKumMOQo8ARC0d/Lw4URQ2OdUreVl9",
-	"5CLxbV3roh+v1/JqLsMhmwiZAKXkpEISywpXpVq1BhRcqprB7xc1nKJ4UasofAeuNKT9n+5vUMmDEGMp",
-	"JgQqxen9y7Jy6WOynHgPMXntyX+hQ9D77vGrzmG30w3DzsH3wU/jSf7Cnz8n/mzkrJ8OQPVK0WMIVMn0",
-	"U+hUzfFfXt1feRWl/3/x8o5nBuODF1RRysnZqsoY6fLMNnXN5P5EseHV/f8FAAD//w==",
+	"7H0Lc9s4kv9X6eJdVaRbSpZkx5nIdVV/5zXxnTNxJc7t/tfymRAJSVhTAAcAbWu8/u5X3QApUqL8Gmce",
+	"W56aiiWReDd+/UTjOojVPFOSS2uC4XUw4yzhmj5+4VYvOvsTyzV+TbiJtcisUDIYBl95rGRiwCq4ZMLC",
+	"mE+U5qCxjJDTbhAGJp7xOcOicyHFPJ8Hw34Y2EXGg2EgpOVTroObm5swyJhmc259u19jlfHPenrwbr3Z",
+	"4xkHyyWTFlxPQU3gUJ2LED6JudDAZAJ2xoUGMxNZxrXpwmcqzdI9uJxxCYZLC8LCPDfYb3wd9o8O4Jwv",
+	"Xpii9tZObxuUnXF9KQxvh2CEjN27/g2WXrKFgVjNuYGJVnN6eM4XOHaBnXU9DMJAsjmO+W8dGlrHja02",
+	"QezqkMupnQXDwcvdcpKM1UJO3RxpbjIlDacp2o9jnlme4OdYSculxY8sy1IRMxzt1j8MTth1pZF/13wS",
+	"DIN/21qu+JZ7arYO5JQb+4WbPLWuvfq8v7/gegH8AqdOTWikmv+cc2NBGEhyzcbpAoxVmifQUhoumQGW",
+	"as6SRQgTpYGB5hlnlicgknY3uAmDNyz54iq5ZRyZVuOUz//ysPEcuVJNQ0ESGqtkgR2fs3Si9JwnIcxU",
+	"mhiYIxHbGZPQ74W9Xs8N2YSAI7CQcmYsKMn9VAgDQl6wVCR7IJWdCTmlkbuJoEG+N/vSXLotdO+l8uuv",
+	"xv/gceN67Et4nzJjRWw40/GsY2Ys4wkwagtaf+v4x50jrZI8ttCpF2gjlVY2+1qBeoe4xO17EtTqCE4b",
+	"KJWG/CZPzx8x7NtW1FW6mUJpWfP0vJiCDi2TsHwOGdfAYnwvBCFB6YTrPYi41kqbCBfR6pw7cGBy4QpN",
+	"mEhxCb/bLH1QeiyShMvfmvg91kHK4nNDWzkStP0jMIhPRLafbZq9v8qUfkqUWVb6xaNZgF2sVnjVybSy",
+	"apxP6tXiNmU2GAZjIZleBI0YuT7WAqRwUyY8VglP9nDv6gVoHiudVLYr8CtEVbAzZTjEKpcEVhKijGkr",
+	"WPo1j2NuTDSSLSYhciP5j69cX4iYFyOKiMYqAPnCAJexSoSctrsjiZN7rNQh01P+u8AejpInBl7CJ/EG",
+	"WliL5sbwBDEO56j47kD6WKlPTC48UJvfiVhfGNDMckjFXBDs8qsZy41d26ErQktTy/7treqr1Po3yXI7",
+	"U1r8civNf9dNiUxJGIOMRGnI5blUl5IW4ptkF0ykbJz+5nRD+wNiJqWycM55BnlGXB55v7qU7Tr3YzH2",
+	"OuXJlCddoGkGhtNM22IqLriEhKds8aRrZ/LMwdUnngh2TOjw207TW9dWB9vG1Su+v/fbH6cLZxAZk50h",
+	"EcskUwJlSZLnTJfg0LdGcp61Woxz66Q+liTCSbJHWmVcW+F+V5J/ngTDk7oc2dv5YQ0kwwqQJipHUirf",
+	"kfl8jLMZluLHWKmUMxncnK4N94PmvINVAU3wlQ3BxCxlGi5YmnMDSqYLaLl2Q3B1h+BrbHfhv/kCxa8F",
+	"lWdCQqKsGclWNLM26xrLbG6idhf2LcyVsbC7g9vDIICGAb9i88xtg8rrwXCnNwgDYu9nIkEpqdPv9fq4",
+	"eebsqjpnuzvhqoxViC1vVLJY1zt+evdfXz//BB0vR0AqJDfQuh4FQib8ahQMr29ucM2vR0GsUczFn0bB",
+	"WfF4FFyNghB/SOjbYhTc3LSBs3gGE5Wm6pInMF4Ag0TF+RyFS2yDdAnL56ZBKiyHwLRmyBGvOlPV8b8h",
+	"YXe/sMtP3Bg25cvxeQlqeB1kNSJy0lClmXL1Kz0oP2wixXqdtArXa0ToZ6XxEXVjvSbNmd+payWs3+mr",
+	"8kDDCuty7Gu1FCR0va6gYrmfc6GRKZwUfS9LnDa0U6ed61Ewynu97djRDn1G8oAKfYTgSQM/uJrdZ9fl",
+	"UYC0NXKzg5QThHdQA35X6vweA6LXwmL9i8VuGtZ71HmatPK3qUCci1FwkoVqlISQS/Fzzkn+dkozcoOO",
+	"4ZLQkBWvXgo7w28CVXdG7N2rjiPpRTP6Y0ouYy9FzLvwmYQBC1bBjF047dxwfcE1TLnkJDEg2LYsivaa",
+	"Wy24AaY5VjSSCU9yxxJQ2KkjS9Dr/1dv/b/Dzz/2g7CKs/3BD2EwF7L8HgYZs5ZrnJj/Pdnv/J11ful1",
+	"XnfPhqNR5/Qv/74uuobBB8HT5H0z6U/w2fqc/3XGNQ+Bd6ddiJyWerJ92k35BU+jbm0oK0+bOjD3MNG4",
+	"j6rU4nqzLNBEJx8503bMmd2MFBOWGr6m1IIRUwlqAqmYcGdTISVOGstkzPEJowXG1Q/ClYmaKWdIuI2D",
+	"f8R3ENGSO/VNT+z4sm+/2RxV9q6VqSSETCtUEkLA7rRBcxRKvEWsZuZ5uUo2a4uCO1ZfsPTMOGOba3/C",
+	"CMO2e+EGk1wurUhpL0h+RXYytxp75f4QMcdNluL+KAQzZsl2huJc8RtuMnrShXeuWdju+XE4e94Puzu9",
+	"XnirfS8MfIt3TbjXo35ic14H5HLIQZ4F4do2YJbGVS6DYQuDlCKs4elkD3xxiPLM7QuvpPvKppolHCka",
+	"R96gq4eBU3pu6/qxmHNj2Txb2y7F2CtEdOuOecNsPFuns8+SQ/kO2aKA5BHCehxsHzHQm6ycfW6OY11K",
+	"hrduinK/ovBX8vj7FkFyOHCF+oiRRA/FD6ts6fROMeWj38b1GcBfQbI5CdYsSVBFLSyRcxbPhHSkivsv",
+	"yWNOVmDHX+pgeMnHnX7DXlxb9ppJdA2VWcUCuyIqkqyLfXO4u2IOCIGl6YrFtBs07ZuSOZmm6biEOZOL",
+	"YrHhkmtecM3SDmtwvkTSpp1tlHsJNRD/ApsyIZsbF4nZAHcJDQ3lVhofmTsKMwvJ3k0y66q4VpDDynYp",
+	"Z9V1oGmrHKopQfMDeQvuoFRNS6F6ZTWt1XfSfEUZuwm/H7dxPLqGe0JOVLAO9xdcC1uQAI2sgnZYJurC",
+	"W2Z4R0jDpRFWXPA9iC6ZlkJOyfBZEIJxP0cjiaQSxVpYEbM0oicTZlkaeQHJo6fVjGAt4eN8SvBGXcRK",
+	"/B9c70KeDwOqIwiDouYgDI6/7L99H4TBu/dvvv0YhMHBTx8+B2Hw1/0vP/k/Bz/h7++/fPn8JQiDD/vH",
+	"+4dBGLz9cnB88Hb/sBGsK4LMOu0iAfgXVtjx7suX27t3MuRHcrKMSa8JrfCu7beAD3FPtfq7MONXkIip",
+	"sIas81Uxstd5zTqT/c6H0+v+7k2jDEkrsrEdekoNbQ+qDa16cwpKgjFPlZwasOqWvmwPNvTlSVjmbTJm",
+	"AQO3MMzilSfnlyUE3ZtdVko8Mbc8VOfiKDeziiOtPhP4wgvjhp/lZkZG4CEYqzmbEwtN2ZinYLg1Fe/p",
+	"iS0WKCR6OPWGnXXs9DXVzANNb9xmNlgjoCYbJFbywrjumm6TBuy6uD4HJyeFCp5LcQU8U/EMpCk0cdSz",
+	"3WMcafHraQjdbvc0BOXdx+nCa6pgZ0InwFM+59LSXOaxzRFI59yyhFkGLSbBdQyn2A3Mbes1Y0qNJrar",
+	"9DBoUOpvY59+osuJOL3TStBYQUPBO+nwEyrX8dfSLvdA1myooFPw5lQVKiqorbdI6PtLqbf8xRNA+zdU",
+	"AF2LtxHwHQ781SEf0pbzplJn80i4tGKyKHQ0wU0IzBs/twfdutUzVglWP+j1CCbtTCXBMPjx/XGDrXN7",
+	"0EAFLiJhdZ+4RSQxO4QjrbBmnqOUsEh5XYyeWZudeaZhzqxy3L1mf+7dZhdhnV/2O38/G576T73O67Nh",
+	"9/Q/GtnJ4/jug5jQ0o64FLumLJ/yNbkrop8jaPkX20NgbindSk4VN5BnpTa9B5HzJeoI35wrqaySKAOl",
+	"CxAy1pyRu4fmsKqgFs370o3iDrXbLOy4LfXCuL511w39K3ufSKKocTnnTRhS3ey3MODqa0/OhGuAc29G",
+	"vFLqiZlxg397bWL2JXw+Pjzq0FQ0u5D31jzOKKpnmlPkEnlWLp1BM1Y6MU6t0xxXx+mSdVis17XB8v9p",
+	"owEQqcRV/Y5ZdqSEjxSrD0tIu7uD2gLzzA5a5TDbTXu6qPRQTb+4cfzqStdN/k1OAFykQzU1GyWmhhXC",
+	"98tFcoJyCxHQDLe2VMalJVnA6kVXqK1ExWbLZDw2W8qm2da/IaWUYQ2dZTDA2kppblSuY47N1eSpu7n4",
+	"A9k1ToLbCw+aB1+kPhWbx+Ff/75DKZyya/3/8uEtvN55+Qq8sxcSbplIG0RY92CzP6qBNF1AnA/+ArKK",
+	"uzg3+oGczEW7pib13YZOFTdAgz+naoZu2E60Fo3633EtGOVvHb9uHQpCtAomQiYgLAiJGrLpBkOZp2n4",
+	"ECdZGFhhU36rg27V2P/tywGKGsT7ZrxcJXx9DyI2VrkdjlMmzyMHdyQZUQ+cjVdYYGnabcSBmoMLnxYd",
+	"vNVv95XHuRZ28VgDk/HlO5qn/IJJuzRArloPXanrJms2hVBYy+eZ5Unh4UnVVMgohGgiUn7GHFvoNrii",
+	"1qafxVbppqYUJILWvZUbrr3Ux2ISN0KIyafnYjXDu+XbR1jQYmb5VOnFhmk4R6osrKjFNLDczlBQdmEc",
+	"OB+XfHzGrGXxOX6bs/SSaY4fM5WKeLE6R7s7d1p5vpsasdE29TGfM9nRnCVsnHKoPGw2U611WeU2Vk0S",
+	"Pc1kTGbzCQhbFS+NlwfCYMJEmmvcGz7eqFHUrAjhLE3vIaHVxPHTRp3e63SxkjHXkiel/ZICyyPHRaIQ",
+	"eGo4RL53Udd1x5k/G7zRayZPb+UkfLvkGmJmeHUqUnVJelQictSeZ2I6q5sqDz//NQiDT+/fHXz7FITB",
+	"x4MfP95liHR93yCaL4xFpMPFSbglOWjpr4DWwbuvIfx1/0MISO/epd3eg9w4W23Vj0fQGPlvJCiysfGg",
+	"c3839f+ORmaDb9ro+ExktOxy4Ze9DCIS2cVOPaxIZBe7Dcv9laYDDo5K503r4OhiB9WCg6OL3XZduxz0",
+	"tru9br+/3X1VH8bOyye2NpYgVKGoO1nDLTpP7b0nV3rqDOreWs9qsSdWe6obvZnePa0uSZzIVOUrvrl4",
+	"xuNzldunIt3lsjeFT8hKf2Ysy7jkCbRQatze3n4dgnOvTQy3VQT5dvy2XYb4LjjTBvq7r37AVR0Mdvsj",
+	"2bJlxOQ555kByaTyHnx/iqT/+lUPq9jdgTFZ+wv/OsEenTER81o4i+YxFxfYA9sdyU/lKQUlOcyFzOuO",
+	"fCwdgguUXXp4ykeQpbmpFB16Zj+ScaricwOJFhMbwji3wKA0BMOEaWAzzhK4VHmaoDC2gFFALgNmubGj",
+	"gETgqVLJajjNoDfY7fT7ncGr435v2MP//46sp4xGZJZ3sKm6s6HV3229Ovnh9ek/8Z+TXuf1afuf/ZNX",
+	"Hf/lenDzz8FJr1/5NjjpdV667/8cDHbxYbvTKCQW4tpX3CZOMBszI+L93Dbs7g9qeabIzaWaTLh2+vgb",
+	"LOfQuoVSesJ0AqTyxSp10ZBt6BBJVYStysmjAtYzZsyl0kl5gIpC8bD25RBQ80TyHnOmuW7u7b4sa25F",
+	"6eVZt9uN2s5+3RTxX22Mal1t7ebG+/jWW5qSl5vJBCoRtgYMlwnpE2Fp0SViMGEpJxcecixbhqkYmHHN",
+	"uyP5nnzMRYisZefcES3hqZcKV9G1clzHhWyOZCuqxuUOoX7aQCYIaFFYOdSTcU0uj3bN9F+Jk8dZHMlo",
+	"Nbx3CNNfRBZRYHR01aEv7e5IjuQ+jJFj4Hb06qHbkQwuZyrlQxATIo3VQ0W0VP48izCw0+tBKoxFjYnO",
+	"MIxk8aIrifNIqii0VkPChkAUENI7RRid9/2VnfPRCCO5Lys4XYnmhtagN2g7kkeZzWNMPZphz/9KQXdZ",
+	"Pk6FmaF8Q8g2kl94Qk1pzuY+TsfJ+ggdqbjgYPIxEtiYa0PTd5DweaYsl/FiWEYNvjAQiYQEnoYww69I",
+	"fAuVa1CXEoQ7qDhn57yIAhxJwyZ8CLopHpEOgKBuZFZDKpriEF10hRVpOpJusQwMeoMuvHfUjeSiEErJ",
+	"0Tvl1gexcd0pohQTF6bI4NvhwTtHM8d3nTRcbu99f2qBaHoIb2gDg/NonfOFc2jh2kukmrKGkRyrZEHd",
+	"1AtA9dSZLSQdD2FU+QbAgFZ01UnFdGYvkXY69KMn9kMxF9YMS+dF7SAdtJCIx3yhpA9LWT+GQobzyjmU",
+	"EHb62yNZFMqIHZIFYw+/dLCflcMhrZ3Ba9fvqHJKIGrvVa0IDecZaEaWm+1lb7uhli6QecYFkZYGpmjT",
+	"0QIfNJGKmHtjsD8Kup+xeMY7g26vYjsJDssZBRd9hIschMEF18aBbb/bc0VUxiXLRDAMUFLedlxzRjxs",
+	"i5st/DvldoNCWDuf5pm/Q+EPIuUUY4ZUDxOhcZJLIlg/VegP4doZXwBJbyTLFqR0kATD4L05cLEhtROs",
+	"g15vk9RavrdVnp28CYOd+xSonCilIv27i9QO/VCh7bsLLc/uYYnB67tLrB6jqsofJPZXmfnJKYr2FVnk",
+	"5BTFcJPP50wvcE5rC+jJozw5gLybTQ2qN6UIEpAYv7plyYQ39dOFa9kkSBSI1mta2yMX5tO0tvV6/j83",
+	"3co6risJ5Odd8r5uZQUfc1zKr+N9jj+6KagcfvQr+qjTaE+5sJmb3Icv5k1IKHA2zlM6ApA1xlTWG6PD",
+	"szjAVgECIRyqqbHMzEL4Hx5bpUP4kObIIt8IGzbDCIq5/rRMxoSmCBMmi3MzrYgOPES4WpE7KBM5PrA8",
+	"+LLnogvLczBj7jgfo/gtbyIhJ4sbbqecl+48oeNlxoeFZhn5WaCgYWQddLiXmZXOJ4obFJrckeAQItKr",
+	"T0676yc3isNJ0IFBr+8Fg5CEM2Qn2Cobp7y9RywEhRrsDAl6y+OojZwIRVxvpFvdZm9wIeuJEjaYCpav",
+	"bFUSKSDZragzKCcaOvZeWOC9fTJESWPOOoZjXWSDJkZQeiAvhTSl+7ssNTfTMFXT0Jm8lRZTIVna7sJH",
+	"xyP+1lmyt84nM+1QD8pkCT/nnKwwnkGezc30rDhs0Jgo4WV/0KDU3WOYTjsu9HykRBcQNBdpKgpFvRze",
+	"/1sGQtU/haS4Nw3uWMz5HaPDCp5weBU3SmFrKQdQnJcgldN/CVmWhRWhJTzPx1xLbrnp+gN5XLsS9a8b",
+	"RuwtQHcM2jf+nZaV1JzlsFM1dZpP6P4trHtIo/RLe6+UzN2BzKIKVGgKo2wpbRdho43DP8Rydwye6v4+",
+	"Sz5DMbscOH5zS0ef8J/yW/lhwzp+VMbeMQ4s/YTDaPmQQ6e3oi7n5cl5G1W2lLMLDiq3zf09mEqlPdmZ",
+	"jV0W9JbrtNmYd6XpvOx6t6vmTDUpmZTT8kAiJXmtunjLD6xcHydxJPwKbtlQ3h5YbKyNQ/OVni2DZhsH",
+	"1+QZRMHD86PizOuGw9KFlYSCRUqL3uaTrhMvP3R+6PZfdXuj4OZmJK9HwRJK6TVnEhx0ervHvW1nEuz2",
+	"er2/0zlZv9/oxYwtSBBIOAVoJvRCqqauYdpY9F5xOjIcFc4q9wZOFr1Q2JfdO0jJKy/Q4RDX39pU3p2Y",
+	"hKbwpu5dsDrnN4/TeyoJVP7Yuk9/+166j0t3QQVe3qdfDYf5H61phcHL+4yrml/hKYX4sRPdHqORZfmz",
+	"1P5nl9qPyJ31LLg/C+7Pgvuz4P4suD8L7s+C+7Pg/iy4/zkEd2gdfTsOi+CM+vMfSs8ZhToI2/5VtnqR",
+	"zrdczOrWNdL1zUYf3kem5yk3pggNsKr0270wcHD4CQy3nTxrEkl/5PYgnR9RO+tyKUFVxuxsiVT+WFB9",
+	"c2zMXXtXUhOHXc9+wO/iB8SVdxQELUcBELM0bT+l9rlfjQZBEcDx6KTRN5j/AWjtPnzyHgl4b57p9rvR",
+	"bZbbp6XdElJRsjmzfJ6lzPJfB6tFLR5boQOVaI0ZMyAVSocidmfkm3AXe3Psq3nG3n8tGnaKQUkkT4G/",
+	"t8djuFPjFviVMNaEYJT7yTd8qYWlQDWX7maVHD8y80clx+ewkSemRUchfxyR4A9Bd89iwZ9CLHhyWC1E",
+	"g0pIZqMwsA/UT/DvhXA5E/FsGR9JFgkDCLiW6U3a1qFv5ZlKvhuVpOUUP5oYronKbu4Kl9s3UAbV7VWs",
+	"gS7Uvcy8pibebbaM/I6cJBq56PsVM2PNGOmNw5vYNmFncyxYA24WmYqfCjjDZ8fVs+Pq2XH17Lh6dlw9",
+	"O66eHVfPjqtnx9Uf13ElpFV05NALgY+Tjt3nreXh3Kp4XJdO3Ym1j8s3H6pm+41eXGmDf8r0dsvcR+WW",
+	"6ryavI6Dpiz5271KtpJqUoEif1GQ+xPN99tvK9nZ168s2wBWS0ioAkE4KkdTe0LjocfF/R/DUZBnvkB9",
+	"jCMc5EMgY20I94CNwd0UXN5D+QwZvxNklBDgD4zOqvuv2PN+R69ueO7SXFXu67g/IqQ+Rd1tWEBp7H4N",
+	"CoyLPCseB1DNTe66m8XnTy8ykpdJl9zFUJClLKYE840IgQDXnKsCEdhlhiqvELi9L4NKX3xa9GVfTKou",
+	"oZAyMq0uhLsptqFTdPvWKh6W6bbuef9V0ZEiHfuyJ6uizoZO3B8t65m5fz1YLqUtXNE1Ua26qqPgIZi4",
+	"2tFnSPzXhMQy/vwBkFgmbL8/Is6XyS5vA8UiJ+ZTSkfL/NS3Job2Klxz6uZmOHQKXJGBuMw33O8NXj0A",
+	"EtbzBd8bFpaaVJaf5W7XhyPXj1Ew7HV3BuEm8HgIGDR18RkQ/jUBoZ6O6P6gUEsefX9gKLOCehC6AyBq",
+	"ydqeFieKtKMBZRMNytygAUudKWeZkjOoZ9qsiQwv/eXYQNVgF8v8k5VckktAwaqq+fWGRYbFIrVgLd/f",
+	"A3ClISnf/eUNSkjobDBsQqBSjL4wzPi8ok4n8513EOMzQ7onNAj6vf/6h+7Lfrff63V3HgY/jSN5xp9/",
+	"TfxZSX92fwCq53G8BwKl6lxssUxsXfS3stzMNjs3/TUxdEPM/tGBy2V9pNXcMpGG8KNmEyYZ7KepWjSd",
+	"K3SeTTvjGrCqIjR6CGwko8oFNXSjlJEsyxadSs6nIjs6tKLm2+CjPbicMVt2idqj3lD0dXsklWu5uOum",
+	"XhElY6ondNuUv60LPvGc1Yv6KcaRpIUY1o3thb+myMF6hiJLFC5zsoaUH8r/SSupi/+hxvin9HdFoPRI",
+	"Lr+7mvz9PC3nsqh4RffqaXELizwOs/TRUO8i/IgtFQ6ZKBxJ+lL2VaqEu+OdhW0qCisOKqqGQeRuF4Ut",
+	"iAp/1dnypwIiix7jYBquxvHZfNcdXu4CM/zk6MhJtT672voNO25pRpKVSaW7MOjtuFOa7op/t4ZlYrs9",
+	"d9xz6cYq7iCgFwU3rqxRc7r+P6VEeTDmPqcn9cpl/iqOjzLjqD1R3PgbZOssvbie6VcdAT19pAxQu53p",
+	"pHoP04oh4x9qXFP2lzcpnZwE/Vfb2zsvd6rWjcKy8Z9kToC5mf5nk88kOD0l48V91fH6TVbrnLzAgnpM",
+	"1todsgQu0BqnKj4Hl2C0XU3fSCtWaalbzUM6FpKRv2vVd3UPZryz6ZqAFTrsPrPiP52HhYgmczv5ca4U",
+	"ugvkor9mOW28dAOiTRePRIQ6d/PLNqJ5eX/HSD6aHxJX+MXYpOCMqZr6q2ca2WMXjmtZS5lsHIxbomjl",
+	"dtQXBnjZfHG/DcU1l4A8kmNeZjXWhNTSutzMK9fmdNfvmImKK9y8NuPYqkapbInrjUi+vNvHm7V/Hzyv",
+	"XxFzsvyhsAr7+xXw0TlHyq1G4wSVG6Mcsv2P+1q19DrIVtmyjbRyRw9uHN/reg1rhuRKkv5jfoXgWtzk",
+	"acWcf5Pi6icmVTBs5DA3pzcPYR6rl/rcl3k8Ce7fA8iX1POsiP0J0R9xdOvj8fERJbQGTiv5qzlBg8X4",
+	"VmbQePvSCj+ogn4N3hHL8SkieRd+ZPmUm3AkTT43IcyEsWqqGX7GweFMCpZWfndiOE0ICsoO+FcsaXtA",
+	"gjnl666i9kg6OfqBqL28biy6HZCXJvXfF5PL666+LyxXm5lXPrv7ApGIKve0nVwHzByQ9eDVvZG3dBX8",
+	"nPOcdxOe2dljEHnlhrFnUH4G5e8Cyn4XPBUu013Zt8By5eBnmQ/eXbBt9sDORHGC1MBOb6ewN5D1ClXA",
+	"YsqXR/YYzIWJlZyIKZk4MpFxuoObrjm7nC26t4Dfsevs051p+s326G+1d5xevmE+qtna6yO8DdyKOwdp",
+	"lCvhurQexOOQ65XL3f2z7OMn2pNuP0CrNgmPPLN1R5dOnbOp4Pq5ToNhsEU83Te2lgVfC+uv+6Ag7vLA",
+	"jD/ouPr+1+JKF3/ms+z7chPTVR3uKpSMqyzl5dUROpfQ+pxxeVzcEgpf3/23k6jeqjR1tvSRfIC1PYRl",
+	"tr/lPc1tl4hkxjWHXMYzJqc8IXVcaBirhK69YJoX1y26IbygKzLcfib84gui3oTHKkGYmrMsK+/vAMms",
+	"uODlzS1jdcE35/UbybXEfv6CkvHCfXBpBKdYt1b51N0zYNiclyjYhS81OwArpEnfL6b5SGruCKwwJxSd",
+	"eGHAS5cd75mkkVKjVRG0kMWjkWxFS1I8K+o587aIs0I4dXET18XzUHNmlLyJ2l1AuhzCPW/lIL8FbRh3",
+	"hVB510LDnUDQqt0f1N6D6G8dEmI7JMVGoTdg09U489zQNNG9Fu70sb8dhYRpT/LLXXhzevN/AQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

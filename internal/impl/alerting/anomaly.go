@@ -64,6 +64,9 @@ func (c *conditions) anomalies(ctx context.Context, r *Rule, now time.Time) ([]o
 	if err != nil {
 		return nil, fmt.Errorf("query metric %s: %w", r.Filter.Name, err)
 	}
+	if err := c.seriesQuota(r, len(series)); err != nil {
+		return nil, err
+	}
 	var out []observation
 	for _, s := range series {
 		z, last, mean, std, ok := judge(s.Points, r.Aggregate, w, from, n)

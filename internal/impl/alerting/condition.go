@@ -2,6 +2,7 @@ package alerting
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"time"
 
@@ -26,6 +27,17 @@ type observation struct {
 type conditions struct {
 	store   Reader
 	anomaly bool // anomaly rules are evaluated; when false they never hold
+	// maxSeries is the most metric series one evaluation may read
+	// (Options.MaxSeries): a rule over more fails its evaluation.
+	maxSeries int
+}
+
+// seriesQuota refuses an evaluation over more series than the quota.
+func (c *conditions) seriesQuota(r *Rule, n int) error {
+	if c.maxSeries > 0 && n > c.maxSeries {
+		return fmt.Errorf("metric %s matches %d series, over the quota of %d per evaluation (LIGHTWATCH_ALERT_MAX_SERIES): narrow the rule's filter", r.Filter.Name, n, c.maxSeries)
+	}
+	return nil
 }
 
 // evaluate returns the label sets whose condition holds at now. A disabled

@@ -17,6 +17,7 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/streams"
 
 	"github.com/lightwatch/lightwatch/internal/impl/alerting/webhook"
+	"github.com/lightwatch/lightwatch/internal/impl/secretbox"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/supervise"
 )
@@ -40,8 +41,10 @@ type Deps struct {
 	Logger  *slog.Logger // nil: discard
 	// Registerer receives the engine's metrics; nil: a private registry.
 	Registerer prometheus.Registerer
-	// Sender delivers webhooks; nil: webhook.New(nil).
+	// Sender delivers webhooks; nil: webhook.New(Options.Notify.Allow).
 	Sender Sender
+	// Secrets opens the webhook secrets the API sealed; nil: only plaintext.
+	Secrets *secretbox.Box
 	// Supervisor logs and counts panics in the engine's loops, evaluations
 	// and deliveries, which it survives (a loop restarts, an evaluation or a
 	// delivery is given up). The zero value only survives them.
@@ -85,6 +88,13 @@ type Options struct {
 	// Redis times). Default time.Now; tests move it by hand.
 	Now    func() time.Time
 	Notify NotifyOptions
+	// MaxSeries is the most metric series one evaluation of a rule may read;
+	// a rule over more fails its evaluation, logged and counted. Default
+	// 1000 (LIGHTWATCH_ALERT_MAX_SERIES).
+	MaxSeries int
+	// MaxAlertsPerRule bounds the alerts one rule holds open; past it the
+	// rest are not raised. Default 100 (LIGHTWATCH_ALERT_MAX_ALERTS_PER_RULE).
+	MaxAlertsPerRule int
 }
 
 // NotifyOptions tune webhook deliveries.
@@ -98,9 +108,21 @@ type NotifyOptions struct {
 	// Queue is how many notifications may wait; more are dropped and
 	// counted. Default 1024.
 	Queue int
-	// InFlight bounds deliveries in progress (retrying ones included).
-	// Default 64.
+	// InFlight bounds attempts in progress, all tenants together. Default 64.
 	InFlight int
+	// TenantQueue is how many of one tenant's notifications may wait; more
+	// are dropped and counted. Default 256 (LIGHTWATCH_WEBHOOK_TENANT_QUEUE).
+	TenantQueue int
+	// TenantInFlight bounds one tenant's deliveries in progress (retrying
+	// ones included). Default 8 (LIGHTWATCH_WEBHOOK_TENANT_IN_FLIGHT).
+	TenantInFlight int
+	// BreakerFailures consecutive failed attempts to a target pause it for
+	// BreakerCooldown. Defaults 5 and 30s.
+	BreakerFailures int
+	BreakerCooldown time.Duration
+	// Allow is what the default Sender may connect to beyond public
+	// addresses on ports 80 and 443 (LIGHTWATCH_WEBHOOK_ALLOW).
+	Allow webhook.Policy
 }
 
 func (o *Options) defaults() {
@@ -126,6 +148,22 @@ func (o *Options) defaults() {
 	}
 	if o.Notify.InFlight <= 0 {
 		o.Notify.InFlight = 64
+	}
+	if o.Notify.TenantQueue <= 0 {
+		o.Notify.TenantQueue = 256
+	}
+	if o.Notify.TenantInFlight <= 0 {
+		o.Notify.TenantInFlight = 8
+	}
+	if o.Notify.BreakerFailures <= 0 {
+		o.Notify.BreakerFailures = 5
+	}
+	def(&o.Notify.BreakerCooldown, 30*time.Second)
+	if o.MaxSeries <= 0 {
+		o.MaxSeries = 1000
+	}
+	if o.MaxAlertsPerRule <= 0 {
+		o.MaxAlertsPerRule = 100
 	}
 	if o.StreamMaxLen <= 0 {
 		o.StreamMaxLen = 100_000
@@ -182,7 +220,7 @@ func New(deps Deps, opts Options) *Engine {
 	}
 	sender := deps.Sender
 	if sender == nil {
-		sender = webhook.New(nil)
+		sender = webhook.New(opts.Notify.Allow)
 	}
 	m := newMetrics(reg)
 	if deps.Streams == nil {
@@ -190,8 +228,8 @@ func New(deps Deps, opts Options) *Engine {
 	}
 	e := &Engine{
 		store: deps.Store, redis: deps.Redis, log: deps.Streams, logger: logger, opts: opts, metrics: m,
-		rules:      newRules(deps.Store, logger, m),
-		cond:       &conditions{store: deps.Store, anomaly: !opts.DisableAnomaly},
+		rules:      newRules(deps.Store, logger, m, deps.Secrets),
+		cond:       &conditions{store: deps.Store, anomaly: !opts.DisableAnomaly, maxSeries: opts.MaxSeries},
 		rec:        &recorder{store: deps.Store, log: deps.Streams, maxLen: opts.StreamMaxLen, metrics: m, logger: logger},
 		leases:     &leases{client: deps.Redis, owner: opts.InstanceID, ttl: opts.LeaseTTL},
 		queue:      newQueue(),

@@ -3,6 +3,7 @@ package alerting
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -53,6 +54,7 @@ func (e *Engine) evaluate(ctx context.Context, k RuleKey) {
 		return
 	}
 	st.lastErr = ""
+	obs = e.capAlerts(ctx, r, st.open, obs)
 	for _, t := range advance(r, st.open, obs, now) {
 		if !st.valid() {
 			return // the lease may be another's by now: it carries on from the store
@@ -188,5 +190,56 @@ func (e *Engine) noteDelivery(ctx context.Context, k RuleKey, alertID, prefix, t
 	a.NotifyError, a.UpdatedAt = text, e.opts.Now().UTC()
 	if err := e.rec.record(ctx, a); err != nil {
 		e.logger.WarnContext(ctx, "record notification outcome", "alert", alertID, "err", err)
+	}
+}
+
+// capAlerts keeps at most Options.MaxAlertsPerRule of a rule's observations,
+// those of its open alerts first (so that they neither resolve nor flap),
+// then the others in label order: one rule over a label with unbounded
+// values must not make unbounded alerts and notifications.
+func (e *Engine) capAlerts(ctx context.Context, r *Rule, open map[string]*store.Alert, obs []observation) []observation {
+	limit := e.opts.MaxAlertsPerRule
+	if limit <= 0 || len(obs) <= limit {
+		return obs
+	}
+	fps := make(map[*observation]string, len(obs))
+	for i := range obs {
+		fps[&obs[i]] = Fingerprint(r.ID, obs[i].labels)
+	}
+	ordered := make([]*observation, 0, len(obs))
+	for i := range obs {
+		ordered = append(ordered, &obs[i])
+	}
+	slices.SortStableFunc(ordered, func(a, b *observation) int {
+		_, ao := open[fps[a]]
+		_, bo := open[fps[b]]
+		if ao != bo {
+			if ao {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(fps[a], fps[b])
+	})
+	out := make([]observation, 0, limit)
+	for _, o := range ordered[:limit] {
+		out = append(out, *o)
+	}
+	e.logThrottled(ctx, "alerts per rule "+r.Key().String(), "alert rule over its alert quota: the rest are not raised",
+		"tenant", r.Tenant, "rule", r.ID, "holding", len(obs), "quota", limit)
+	return out
+}
+
+// logThrottled logs msg at most once per logEvery for each what.
+func (e *Engine) logThrottled(ctx context.Context, what, msg string, args ...any) {
+	e.logMu.Lock()
+	last, now := e.logged[what], time.Now()
+	quiet := now.Sub(last) < logEvery
+	if !quiet {
+		e.logged[what] = now
+	}
+	e.logMu.Unlock()
+	if !quiet {
+		e.logger.WarnContext(ctx, msg, args...)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -93,7 +94,9 @@ func (e *env) testOptions() Options {
 		// who does the work, which some tests count.
 		Interval: 50 * time.Millisecond, RuleRefresh: 100 * time.Millisecond, LeaseTTL: 1500 * time.Millisecond,
 		ClaimIdle: 10 * time.Second, Now: e.clock.Now,
-		Notify: NotifyOptions{RetryBase: 10 * time.Millisecond, RetryMax: 50 * time.Millisecond, Budget: 5 * time.Second},
+		Notify: NotifyOptions{RetryBase: 10 * time.Millisecond, RetryMax: 50 * time.Millisecond, Budget: 5 * time.Second,
+			// The receivers are httptest servers on loopback.
+			Allow: webhook.Policy{AllowNets: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}},
 	}
 }
 

@@ -2,6 +2,7 @@ package alerting
 
 import (
 	"context"
+	"strings"
 	"testing"
 )
 
@@ -33,5 +34,25 @@ func TestQueueCoalesces(t *testing.T) {
 	cancel()
 	if _, ok := q.pop(cctx); ok {
 		t.Error("popped from an empty queue")
+	}
+}
+
+// Tenants take turns: a tenant with a backlog of rules does not hold up
+// another's rule queued after it.
+func TestQueueTenantsTakeTurns(t *testing.T) {
+	q := newQueue()
+	for _, id := range []string{"1", "2", "3", "4"} {
+		q.push(RuleKey{"busy", id})
+	}
+	q.push(RuleKey{"quiet", "q"})
+	ctx := context.Background()
+	var got []string
+	for range 5 {
+		k, _ := q.pop(ctx)
+		got = append(got, k.Tenant+"/"+k.ID)
+	}
+	want := []string{"busy/1", "quiet/q", "busy/2", "busy/3", "busy/4"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("order %v, want %v", got, want)
 	}
 }

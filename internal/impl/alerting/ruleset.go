@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/filter"
+	"github.com/lightwatch/lightwatch/internal/impl/secretbox"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 )
 
@@ -59,10 +60,12 @@ type rules struct {
 	// invalid remembers the versions of rules already reported unparsable,
 	// so that a bad rule is logged once, not at every refresh.
 	invalid map[RuleKey]time.Time
+	// secrets opens the webhook secrets the API sealed.
+	secrets *secretbox.Box
 }
 
-func newRules(s store.Rules, logger *slog.Logger, m *metrics) *rules {
-	r := &rules{store: s, logger: logger, metrics: m, invalid: map[RuleKey]time.Time{}}
+func newRules(s store.Rules, logger *slog.Logger, m *metrics, secrets *secretbox.Box) *rules {
+	r := &rules{store: s, logger: logger, metrics: m, invalid: map[RuleKey]time.Time{}, secrets: secrets}
 	r.cur.Store(newRuleSet(nil, time.Time{}))
 	return r
 }
@@ -81,6 +84,9 @@ func (r *rules) refresh(ctx context.Context) error {
 	seenInvalid := map[RuleKey]time.Time{}
 	for _, sr := range stored {
 		rule, err := ParseRule(sr)
+		if err == nil {
+			err = r.openSecrets(&rule)
+		}
 		if err != nil {
 			k := RuleKey{sr.Tenant, sr.ID}
 			seenInvalid[k] = sr.UpdatedAt
@@ -94,5 +100,18 @@ func (r *rules) refresh(ctx context.Context) error {
 	r.invalid = seenInvalid
 	r.cur.Store(newRuleSet(parsed, time.Now()))
 	r.metrics.rules.Set(float64(len(parsed)))
+	return nil
+}
+
+// openSecrets decrypts the rule's webhook secrets (plaintext ones, stored
+// before encryption, stay as they are).
+func (r *rules) openSecrets(rule *Rule) error {
+	for i, t := range rule.Notify {
+		plain, err := r.secrets.Open(t.Secret)
+		if err != nil {
+			return fmt.Errorf("rule %s: notify[%d].secret: %w", rule.ID, i, err)
+		}
+		rule.Notify[i].Secret = plain
+	}
 	return nil
 }

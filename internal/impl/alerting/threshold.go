@@ -18,6 +18,9 @@ func (c *conditions) metricThreshold(ctx context.Context, r *Rule, now time.Time
 	if err != nil {
 		return nil, fmt.Errorf("query metric %s: %w", r.Filter.Name, err)
 	}
+	if err := c.seriesQuota(r, len(series)); err != nil {
+		return nil, err
+	}
 	var out []observation
 	for _, s := range series {
 		if s.acc.Count == 0 {

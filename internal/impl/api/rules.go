@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,6 +12,8 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/alerting"
 	"github.com/lightwatch/lightwatch/internal/impl/event"
 	"github.com/lightwatch/lightwatch/internal/impl/fault"
+	"github.com/lightwatch/lightwatch/internal/impl/problem"
+	"github.com/lightwatch/lightwatch/internal/impl/secretbox"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 )
 
@@ -56,6 +59,9 @@ func (s *Server) storedRule(ctx context.Context, id string, body *json.RawMessag
 	if err != nil {
 		return store.Rule{}, err
 	}
+	if def, err = s.sealSecrets(def); err != nil {
+		return store.Rule{}, err
+	}
 	now := s.now().UTC()
 	return store.Rule{ID: id, Tenant: caller(ctx).Tenant, Name: name, Kind: string(kind), Definition: def, CreatedAt: now, UpdatedAt: now}, nil
 }
@@ -81,6 +87,9 @@ func (s *Server) ListAlertRules(ctx context.Context, _ queryapi.ListAlertRulesRe
 func (s *Server) CreateAlertRule(ctx context.Context, r queryapi.CreateAlertRuleRequestObject) (queryapi.CreateAlertRuleResponseObject, error) {
 	rule, err := s.storedRule(ctx, event.NewID(s.now()), r.Body)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.ruleQuota(ctx, rule.Tenant); err != nil {
 		return nil, err
 	}
 	if err := s.store.CreateRule(ctx, rule); err != nil {
@@ -141,4 +150,61 @@ func (s *Server) DeleteAlertRule(ctx context.Context, r queryapi.DeleteAlertRule
 		return nil, s.storeError(ctx, "delete rule", err)
 	}
 	return queryapi.DeleteAlertRule204Response{}, nil
+}
+
+// LimitRules sets the most alert rules one tenant may have
+// (LIGHTWATCH_ALERT_RULES_MAX); 0, the default, is no limit. Every rule is
+// evaluated twice a second or so, so the count bounds what one tenant costs
+// the alerting engine. Two creations at once may both pass the last slot.
+func (s *Server) LimitRules(most int) { s.maxRules = most }
+
+// ruleQuota refuses a new rule past the tenant's quota with 429.
+func (s *Server) ruleQuota(ctx context.Context, tenant string) error {
+	if s.maxRules <= 0 {
+		return nil
+	}
+	rules, err := s.store.ListRules(ctx, tenant)
+	if err != nil {
+		return s.storeError(ctx, "count rules", err)
+	}
+	if len(rules) >= s.maxRules {
+		return problem.New(http.StatusTooManyRequests, fmt.Sprintf(
+			"the tenant has %d alert rules, its quota (LIGHTWATCH_ALERT_RULES_MAX is %d): delete one first", len(rules), s.maxRules))
+	}
+	return nil
+}
+
+// SealSecrets makes the server encrypt webhook secrets before they are
+// stored (see package secretbox); nil leaves them as sent.
+func (s *Server) SealSecrets(b *secretbox.Box) { s.secrets = b }
+
+// sealSecrets encrypts the secret of every notify target of the rule
+// definition def.
+func (s *Server) sealSecrets(def []byte) ([]byte, error) {
+	if s.secrets == nil || !bytes.Contains(def, []byte(`"secret"`)) {
+		return def, nil
+	}
+	var m map[string]any
+	if err := json.Unmarshal(def, &m); err != nil {
+		return nil, fmt.Errorf("decode rule: %w", err)
+	}
+	targets, _ := m["notify"].([]any)
+	for _, t := range targets {
+		tm, ok := t.(map[string]any)
+		if !ok {
+			continue
+		}
+		if secret, ok := tm["secret"].(string); ok {
+			sealed, err := s.secrets.Seal(secret)
+			if err != nil {
+				return nil, fmt.Errorf("seal webhook secret: %w", err)
+			}
+			tm["secret"] = sealed
+		}
+	}
+	out, err := json.Marshal(m)
+	if err != nil {
+		return nil, fmt.Errorf("encode rule: %w", err)
+	}
+	return out, nil
 }

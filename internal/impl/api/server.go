@@ -7,6 +7,7 @@ package api
 import (
 	"context"
 	"errors"
+	"github.com/lightwatch/lightwatch/internal/impl/secretbox"
 	"log/slog"
 	"net/http"
 	"time"
@@ -26,6 +27,10 @@ type Server struct {
 	now    func() time.Time
 	// revoked is told about every revoked key, so that cached authentications end.
 	revoked func()
+	// maxRules is each tenant's alert rule quota; 0: none (LimitRules).
+	maxRules int
+	// secrets seals webhook secrets before they are stored (SealSecrets).
+	secrets *secretbox.Box
 }
 
 var _ queryapi.StrictServerInterface = (*Server)(nil)

@@ -34,7 +34,7 @@ type Lookup func(ctx context.Context, hash string) (Key, error)
 type Options struct {
 	TTL time.Duration // how long an answer is cached (and a revoked key keeps working); default 10s
 	// LookupTimeout bounds one store lookup, so that authentication fails
-	// fast (503) instead of queueing behind slow queries; default 2s.
+	// fast (503) instead of queueing behind slow queries; default 5s.
 	LookupTimeout time.Duration
 	// FailuresPerMinute is how many failed authentications one client address
 	// may make per minute (in bursts of as many); 0: no limit.
@@ -79,7 +79,7 @@ func NewAuthenticatorWithOptions(lookup Lookup, o Options) *Authenticator {
 		o.TTL = 10 * time.Second
 	}
 	if o.LookupTimeout <= 0 {
-		o.LookupTimeout = 2 * time.Second
+		o.LookupTimeout = 5 * time.Second
 	}
 	if o.Size <= 0 {
 		o.Size = 10000

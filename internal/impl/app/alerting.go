@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/alerting"
+	"github.com/lightwatch/lightwatch/internal/impl/alerting/webhook"
 	"github.com/lightwatch/lightwatch/internal/impl/supervise"
 )
 
@@ -19,19 +20,26 @@ func WithAlerting(edit func(*alerting.Options)) Option {
 // API and returns its loop, to run for the process's life: it returns once
 // its context is cancelled, after releasing its rule leases so that another
 // instance takes the rules over at once.
-func (a *App) newAlerting(interval, webhookRetryBudget time.Duration, anomaly bool) func(ctx context.Context) {
+func (a *App) newAlerting(interval, webhookRetryBudget time.Duration, anomaly bool) (func(ctx context.Context), error) {
+	allow, err := webhook.ParsePolicy(a.cfg.WebhookAllow)
+	if err != nil {
+		return nil, err
+	}
 	opts := alerting.Options{
-		Interval: interval, DisableAnomaly: !anomaly, Notify: alerting.NotifyOptions{Budget: webhookRetryBudget},
+		Interval: interval, DisableAnomaly: !anomaly, Notify: alerting.NotifyOptions{Budget: webhookRetryBudget, Allow: allow,
+			TenantQueue: a.cfg.WebhookTenantQueue, TenantInFlight: a.cfg.WebhookTenantInFlight},
 		StreamMaxLen: a.cfg.StreamLength(), EvalTimeout: a.cfg.QueryTimeout,
 		// The embedded Redis lives and dies with this process: no other
 		// engine could ever take over this one's stream entries.
-		SoleConsumer: a.cfg.RedisURL == "",
+		SoleConsumer:     a.cfg.RedisURL == "",
+		MaxSeries:        a.cfg.AlertMaxSeries,
+		MaxAlertsPerRule: a.cfg.AlertMaxAlertsPerRule,
 	}
 	for _, edit := range a.alertingEdits {
 		edit(&opts)
 	}
 	eng := alerting.New(
-		alerting.Deps{Store: a.store, Redis: a.redis, Streams: a.log, Logger: a.logger, Registerer: a.metrics.Registry,
+		alerting.Deps{Store: a.store, Redis: a.redis, Streams: a.log, Logger: a.logger, Registerer: a.metrics.Registry, Secrets: a.secrets,
 			Supervisor: supervise.Supervisor{Logger: a.logger, Panics: a.metrics.LoopPanics}},
 		opts,
 	)
@@ -39,5 +47,5 @@ func (a *App) newAlerting(interval, webhookRetryBudget time.Duration, anomaly bo
 		if err := eng.Run(ctx); err != nil {
 			a.logger.Error("alerting stopped", "err", err)
 		}
-	}
+	}, nil
 }

@@ -72,7 +72,10 @@ func (c *clock) nextWindow(w time.Duration) time.Time {
 // tests: a 20 ms tick, clk as the engine's clock, a quick rule refresh and
 // webhook backoffs of milliseconds.
 func fastAlerting(clk *clock, edits ...func(*alerting.Options)) (func(*config.Config), []app.Option) {
-	return func(c *config.Config) { c.AlertInterval = 20 * time.Millisecond },
+	return func(c *config.Config) {
+			c.AlertInterval = 20 * time.Millisecond
+			c.WebhookAllow = []string{"127.0.0.1"} // the receivers are httptest servers
+		},
 		[]app.Option{app.WithAlerting(func(o *alerting.Options) {
 			o.Now = clk.Now
 			o.RuleRefresh = 50 * time.Millisecond

@@ -34,6 +34,8 @@ func (a *App) apiHandler(mux *http.ServeMux) error {
 		return err
 	}
 	srv := api.New(a.store, a.logger, a.authn.Forget)
+	srv.LimitRules(a.cfg.AlertRulesMax)
+	srv.SealSecrets(a.secrets)
 	inner := http.NewServeMux()
 	queryapi.HandlerWithOptions(
 		queryapi.NewStrictHandlerWithOptions(srv, nil, queryapi.StrictHTTPServerOptions{

@@ -11,7 +11,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -27,7 +29,9 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/middleware"
 	"github.com/lightwatch/lightwatch/internal/impl/problem"
 	"github.com/lightwatch/lightwatch/internal/impl/ratelimit"
+	"github.com/lightwatch/lightwatch/internal/impl/realtime"
 	"github.com/lightwatch/lightwatch/internal/impl/redisconn"
+	"github.com/lightwatch/lightwatch/internal/impl/secretbox"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/stream"
 	"github.com/lightwatch/lightwatch/internal/impl/streamforward"
@@ -60,15 +64,21 @@ type App struct {
 	log       streams.Streams
 	committer *groupcommit.Committer
 	forwarder *streamforward.Forwarder
-	handler   http.Handler
-	authn     *apikey.Authenticator
-	limiter   *ratelimit.Limiter
-	readiness *readiness
+	// repairSink is the forwarder once it exists: the MongoDB store's repairer
+	// hands it the events of calls it completed (see mongo.Options.Repaired).
+	repairSink atomic.Pointer[streamforward.Forwarder]
+	handler    http.Handler
+	authn      *apikey.Authenticator
+	limiter    *ratelimit.Limiter
+	readiness  *readiness
 
 	realtimeRun      func(context.Context)
 	realtimeShutdown func(context.Context)
 	alertingRun      func(context.Context)
 	alertingEdits    []func(*alerting.Options)
+	realtimeEdits    []func(*realtime.Options)
+	// secrets seals webhook secrets at rest; nil: stored in plaintext.
+	secrets *secretbox.Box
 }
 
 // Option changes how New builds an App.
@@ -79,6 +89,14 @@ type Option func(*App)
 // Tests use it to put a store under conditions (slow, failing) or on FerretDB.
 func WithStore(s store.Store, writers int) Option {
 	return func(a *App) { a.store, a.writers = s, writers }
+}
+
+// repaired publishes the events of a write the store completed after its
+// caller gave up, as OnCommit does for a commit.
+func (a *App) repaired(events []event.Event) {
+	if f := a.repairSink.Load(); f != nil {
+		f.Forward(events)
+	}
 }
 
 // New opens the process's dependencies and builds its handler. out receives
@@ -95,7 +113,7 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 		}
 	}()
 	if a.store == nil {
-		if a.store, a.writers, err = openStore(ctx, cfg); err != nil {
+		if a.store, a.writers, err = openStore(ctx, cfg, a.repaired); err != nil {
 			return nil, err
 		}
 		a.ownsStore = true
@@ -108,10 +126,14 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 	} else {
 		a.log = streams.NewRedis(a.redis)
 	}
+	if a.secrets, err = openSecretBox(cfg, logger); err != nil {
+		return nil, err
+	}
 	if err := ensureBootstrapKey(ctx, a.store, cfg.BootstrapKey, cfg.DataDir, cfg.MongoURI == "", out, logger); err != nil {
 		return nil, err
 	}
 	a.forwarder = streamforward.New(stream.New(a.log, cfg.StreamLength()), 1024, a.metrics, logger)
+	a.repairSink.Store(a.forwarder)
 	a.committer = groupcommit.New(a.store, groupcommit.Options{
 		MaxQueued: cfg.WriteQueue, MaxWait: cfg.WriteTimeout, Workers: a.writers,
 		OnCommit: a.forwarder.Forward, Metrics: a.metrics, Logger: logger,
@@ -144,6 +166,9 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 			return nil, err
 		}
 		mux.Handle("/ingest/", h)
+		for _, prefix := range protocolPrefixes {
+			mux.Handle(prefix, h)
+		}
 	}
 	if surfaces.API {
 		if err := a.apiHandler(mux); err != nil {
@@ -151,7 +176,9 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 		}
 	}
 	if surfaces.API && cfg.Alerting {
-		a.alertingRun = a.newAlerting(cfg.AlertInterval, cfg.WebhookRetryBudget, cfg.Anomaly)
+		if a.alertingRun, err = a.newAlerting(cfg.AlertInterval, cfg.WebhookRetryBudget, cfg.Anomaly); err != nil {
+			return nil, err
+		}
 	}
 	if surfaces.Realtime {
 		if a.realtimeRun, a.realtimeShutdown, err = a.realtimeHandler(mux); err != nil {
@@ -188,10 +215,10 @@ func (a *App) ingestHandler() (http.Handler, error) {
 	}
 	inner := http.NewServeMux()
 	ingestapi.HandlerWithOptions(
-		ingestapi.NewStrictHandlerWithOptions(srv, nil, ingestapi.StrictHTTPServerOptions{
+		a.withProtocols(srv, ingestapi.NewStrictHandlerWithOptions(nativeIngest{Server: srv}, nil, ingestapi.StrictHTTPServerOptions{
 			RequestErrorHandlerFunc:  ingest.RequestError,
 			ResponseErrorHandlerFunc: a.responseError,
-		}),
+		})),
 		ingestapi.StdHTTPServerOptions{BaseRouter: inner, ErrorHandlerFunc: ingest.RequestError},
 	)
 	return a.guarded(c, inner, ingest.MaxBodyBytes, c.ValidateParams), nil
@@ -203,7 +230,7 @@ func (a *App) ingestHandler() (http.Handler, error) {
 func (a *App) guarded(c *contract.Spec, h http.Handler, bodyLimit int64, validation ...middleware.Middleware) http.Handler {
 	chain := []middleware.Middleware{
 		c.Route,
-		middleware.Auth(a.authn, contract.Scope, a.logger),
+		middleware.AuthAllowingBasic(a.authn, contract.Scope, contract.AllowsBasic, a.logger),
 		middleware.Query, // a malformed query string is a 400, not silently dropped pairs
 		middleware.RateLimit(limiterAdapter{a.limiter}, a.metrics, a.logger),
 		contract.ForBody(middleware.Body(bodyLimit)),
@@ -344,4 +371,32 @@ type limiterAdapter struct{ l *ratelimit.Limiter }
 func (la limiterAdapter) Allow(ctx context.Context, key string) (bool, time.Duration, error) {
 	d, err := la.l.Allow(ctx, key)
 	return d.Allowed, d.RetryAfter, err
+}
+
+// SecretKeyFile is where the embedded default keeps its generated
+// LIGHTWATCH_SECRET_KEY, inside the data directory, readable by its owner only.
+const SecretKeyFile = "secret-key"
+
+// openSecretBox returns the box that seals webhook secrets: under the
+// configured key, or (embedded store) one generated into the data
+// directory; with MongoDB and no key, none, with a warning: instances must
+// share the key, so none is made up.
+func openSecretBox(cfg config.Config, logger *slog.Logger) (*secretbox.Box, error) {
+	var key []byte
+	var err error
+	switch {
+	case cfg.SecretKey != "":
+		key, err = secretbox.ParseKey(cfg.SecretKey)
+		if err != nil {
+			return nil, fmt.Errorf("LIGHTWATCH_SECRET_KEY: %w", err)
+		}
+	case cfg.MongoURI == "":
+		if key, err = secretbox.LoadOrCreate(filepath.Join(cfg.DataDir, SecretKeyFile)); err != nil {
+			return nil, err
+		}
+	default:
+		logger.Warn("LIGHTWATCH_SECRET_KEY is not set: webhook secrets are stored in plaintext")
+		return nil, nil
+	}
+	return secretbox.New(key)
 }

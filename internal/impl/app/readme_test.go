@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -60,6 +61,14 @@ func TestREADMEExamplesWorkAsPrinted(t *testing.T) {
 		if !strings.HasPrefix(lines[i], want) {
 			t.Errorf("answer %d = %s, want it to start %s", i+1, lines[i], want)
 		}
+	}
+
+	// The Loki push answers 204, with no body.
+	if out := run("## Send from the agents you already run"); strings.TrimSpace(out) != "" {
+		t.Errorf("standard-protocol examples printed %q, want nothing (204)", out)
+	}
+	if p := s.logs(adminKey, url.Values{"service": {"checkout"}, "host": {"web-1"}, "level": {"error"}, "q": {`msg="payment declined"`}}); len(p.Items) != 1 {
+		t.Errorf("the README's Loki push stored %d events, want 1", len(p.Items))
 	}
 
 	// One curl per rule kind, each creating its rule.

@@ -18,9 +18,12 @@ import (
 
 // openStore opens MongoDB when a URI is configured, else the embedded SQLite
 // store in the data directory. It also says how many concurrent writes suit it.
-func openStore(ctx context.Context, cfg config.Config) (s store.Store, writers int, err error) {
+// repaired receives the events of writes the MongoDB store completed after
+// they failed part way (see mongo.Options.Repaired).
+func openStore(ctx context.Context, cfg config.Config, repaired func([]event.Event)) (s store.Store, writers int, err error) {
 	if cfg.MongoURI != "" {
-		m, err := mongo.Open(ctx, cfg.MongoURI, cfg.MongoDatabase)
+		m, err := mongo.OpenWith(ctx, cfg.MongoURI, cfg.MongoDatabase, mongo.Options{Repaired: repaired, ElectionGrace: cfg.WriteTimeout,
+			Retention: mongoRetention(cfg)})
 		if err != nil {
 			return nil, 0, fmt.Errorf("open mongodb: %w", err)
 		}
@@ -50,6 +53,14 @@ func storeRetention(c config.Config) store.Retention {
 		Logs: or(c.RetentionLogs), Metrics: or(c.RetentionMetrics), Security: or(c.RetentionSecurity),
 		Heartbeats: or(c.RetentionHeartbeats), Rollups: c.RetentionRollups, MaxDisk: c.MaxDisk,
 	}
+}
+
+// mongoRetention is storeRetention for MongoDB, whose resolved alerts expire
+// after LIGHTWATCH_RETENTION too.
+func mongoRetention(c config.Config) mongo.Retention {
+	r := storeRetention(c)
+	return mongo.Retention{Logs: r.Logs, Metrics: r.Metrics, Security: r.Security,
+		Heartbeats: r.Heartbeats, Rollups: r.Rollups, ResolvedAlerts: c.Retention}
 }
 
 // storageCollector puts a store's StorageStats into /metrics at each scrape.

@@ -40,6 +40,18 @@ type Config struct {
 
 	WSFlushInterval time.Duration
 
+	// Tenant isolation and limits (docs/security*.md).
+	WebhookAllow          []string
+	WebhookTenantQueue    int
+	WebhookTenantInFlight int
+	WSMaxConnsPerKey      int
+	WSMaxConnsPerTenant   int
+	WSHandshakeRate       int
+	WSReplayMaxAge        time.Duration
+	AlertRulesMax         int
+	AlertMaxSeries        int
+	AlertMaxAlertsPerRule int
+	SecretKey             string
 	// Retention: 0 keeps forever. The per-kind ones are nil when not set,
 	// which means Retention.
 	Retention           time.Duration
@@ -201,6 +213,28 @@ func settings() []setting {
 			nonNegativeDuration(func(c *Config) *time.Duration { return &c.WSFlushInterval })},
 		{Setting{"shutdown-timeout", "LIGHTWATCH_SHUTDOWN_TIMEOUT", "30s", "how long SIGTERM waits for in-flight requests to finish"},
 			duration(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
+		{Setting{"webhook-allow", "LIGHTWATCH_WEBHOOK_ALLOW", "", "comma-separated host names, IP addresses and CIDR ranges webhooks may reach on any port; empty: webhooks reach only public addresses on ports 80 and 443"},
+			func(c *Config, v string) error { c.WebhookAllow = splitList(v); return nil }},
+		{Setting{"webhook-tenant-queue", "LIGHTWATCH_WEBHOOK_TENANT_QUEUE", "256", "webhook notifications of one tenant that may wait to be sent; more are dropped (and the alert says so)"},
+			integer(func(c *Config) *int { return &c.WebhookTenantQueue })},
+		{Setting{"webhook-tenant-in-flight", "LIGHTWATCH_WEBHOOK_TENANT_IN_FLIGHT", "8", "webhook notifications of one tenant being sent or retried at once (64 for all tenants together), so that one tenant's dead targets cannot hold up another's"},
+			integer(func(c *Config) *int { return &c.WebhookTenantInFlight })},
+		{Setting{"ws-max-conns-per-key", "LIGHTWATCH_WS_MAX_CONNS_PER_KEY", "100", "live WebSocket connections one API key may hold on one instance; more are answered 429 before the upgrade"},
+			integer(func(c *Config) *int { return &c.WSMaxConnsPerKey })},
+		{Setting{"ws-max-conns-per-tenant", "LIGHTWATCH_WS_MAX_CONNS_PER_TENANT", "1000", "live WebSocket connections one tenant's keys may hold together on one instance; more are answered 429 before the upgrade"},
+			integer(func(c *Config) *int { return &c.WSMaxConnsPerTenant })},
+		{Setting{"ws-handshake-rate", "LIGHTWATCH_WS_HANDSHAKE_RATE", "5", "WebSocket handshakes per second allowed per API key (bursts of 4 times as many), counted in Redis; more are answered 429; 0 turns the limit off"},
+			integer(func(c *Config) *int { return &c.WSHandshakeRate })},
+		{Setting{"ws-replay-max-age", "LIGHTWATCH_WS_REPLAY_MAX_AGE", "1h", "how far back a WebSocket client's since= cursor may replay; an older one starts that far back, after a reset message (reason replay_limit)"},
+			duration(func(c *Config) *time.Duration { return &c.WSReplayMaxAge })},
+		{Setting{"alert-rules-max", "LIGHTWATCH_ALERT_RULES_MAX", "200", "alert rules one tenant may have; creating more is answered 429; 0: no limit"},
+			integer(func(c *Config) *int { return &c.AlertRulesMax })},
+		{Setting{"alert-max-series", "LIGHTWATCH_ALERT_MAX_SERIES", "1000", "metric series one evaluation of a metric_threshold or anomaly rule may read; a rule matching more fails its evaluation (logged, counted in lightwatch_alert_evaluation_errors_total)"},
+			integer(func(c *Config) *int { return &c.AlertMaxSeries })},
+		{Setting{"alert-max-alerts-per-rule", "LIGHTWATCH_ALERT_MAX_ALERTS_PER_RULE", "100", "alerts one rule may hold open (one per series or service); past it the rest are not raised"},
+			integer(func(c *Config) *int { return &c.AlertMaxAlertsPerRule })},
+		{Setting{"secret-key", "LIGHTWATCH_SECRET_KEY", "", "server key (32 bytes as 64 hex digits or base64: openssl rand -hex 32) that encrypts webhook secrets at rest; the same on every instance; empty: generated into the data directory with the embedded store, none (secrets stored in plaintext, with a warning) with MongoDB"},
+			str(func(c *Config) *string { return &c.SecretKey })},
 
 		{Setting{"retention", "LIGHTWATCH_RETENTION", "7d", "how long events are kept, by their ts (e.g. 7d, 36h; 0 keeps them forever); older ones are dropped, and refused when they arrive"},
 			retention(func(c *Config) *time.Duration { return &c.Retention })},
@@ -230,7 +264,7 @@ func settings() []setting {
 		{Setting{"auth-failure-limit", "LIGHTWATCH_AUTH_FAILURE_LIMIT", "60", "failed authentications one client address may make per minute; beyond it, keys this process does not already know are answered 429; 0: no limit"},
 			integer(func(c *Config) *int { return &c.AuthFailureLimit })},
 		// Per-request cost and live path (issue 16).
-		{Setting{"rate-limit-sync", "LIGHTWATCH_RATE_LIMIT_SYNC", "100ms", "with a Redis URL: how often each instance's local rate-limit counts are exchanged through Redis (instances may together exceed a key's limit by (instances-1) x (burst + rate x this) around a sync); 0 asks Redis on every request. The embedded default counts in process"},
+		{Setting{"rate-limit-sync", "LIGHTWATCH_RATE_LIMIT_SYNC", "0", "with a Redis URL: 0 asks Redis on every request (exact across instances); a duration counts locally and exchanges the counts through Redis that often (instances may together exceed a key's limit by (instances-1) x (burst + rate x this) around a sync). The embedded default counts in process"},
 			nonNegativeDuration(func(c *Config) *time.Duration { return &c.RateLimitSync })},
 	}
 }

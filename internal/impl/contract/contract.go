@@ -114,6 +114,21 @@ func Scope(r *http.Request) (apikey.Scope, bool) {
 	return apikey.Scope(v), ok
 }
 
+// AllowsBasic tells whether the request's operation accepts HTTP Basic
+// credentials: its security lists the basicAuth scheme.
+func AllowsBasic(r *http.Request) bool {
+	m, ok := r.Context().Value(routeCtx{}).(matched)
+	if !ok || m.route.Operation.Security == nil {
+		return false
+	}
+	for _, req := range *m.route.Operation.Security {
+		if _, ok := req["basicAuth"]; ok {
+			return true
+		}
+	}
+	return false
+}
+
 // ValidateParams validates the request's path, query and header parameters
 // against its operation; bodies are validated by the handlers, which know how
 // to split a batch and report every invalid event (see Events). Security is

@@ -50,6 +50,13 @@ type StaticConfig struct {
 	} `yaml:"log"`
 	AccessLog *struct {
 		Format string `yaml:"format"`
+		Fields *struct {
+			// Names maps access log fields to keep, drop or redact.
+			Names   map[string]string `yaml:"names"`
+			Headers *struct {
+				DefaultMode string `yaml:"defaultMode"`
+			} `yaml:"headers"`
+		} `yaml:"fields"`
 	} `yaml:"accessLog"`
 }
 

@@ -192,3 +192,28 @@ func readDynamic(t *testing.T) deploycheck.DynamicConfig {
 	}
 	return all
 }
+
+// Traefik's access log (both static configurations) never records a query
+// string, where a browser's WebSocket key may travel (access_token), nor any
+// request header (Authorization, Sec-WebSocket-Protocol).
+func TestTraefikAccessLogKeepsKeysOut(t *testing.T) {
+	for _, name := range []string{"traefik.yml", "traefik-tls.yml"} {
+		var st deploycheck.StaticConfig
+		if err := deploycheck.ReadYAML(repoPath("deploy/traefik/"+name), &st); err != nil {
+			t.Fatal(err)
+		}
+		al := st.AccessLog
+		if al == nil || al.Fields == nil {
+			t.Errorf("%s: accessLog.fields unset, the query string would be logged", name)
+			continue
+		}
+		for _, f := range []string{"RequestPath", "RequestLine"} {
+			if al.Fields.Names[f] != "drop" {
+				t.Errorf("%s: accessLog field %s is %q, want drop", name, f, al.Fields.Names[f])
+			}
+		}
+		if al.Fields.Headers == nil || al.Fields.Headers.DefaultMode != "drop" {
+			t.Errorf("%s: access log headers %+v, want defaultMode drop", name, al.Fields.Headers)
+		}
+	}
+}

@@ -25,6 +25,21 @@ const (
 // Kinds lists every kind, in a stable order.
 var Kinds = [...]Kind{KindLog, KindMetric, KindSecurity, KindHeartbeat}
 
+// MaxFutureSkew is how far past the server's receive time an event's ts may
+// lie; later ones are clamped to ReceivedAt + MaxFutureSkew. Client clocks
+// drift, so a little future is tolerated, but a timestamp years ahead would
+// otherwise stay "the latest" for good: one heartbeat dated 2261 would keep
+// its service alive, whatever it sends afterwards, and silence "service down".
+const MaxFutureSkew = time.Minute
+
+// ClampTS returns ts, or received + MaxFutureSkew when ts lies further ahead.
+func ClampTS(ts, received time.Time) time.Time {
+	if limit := received.Add(MaxFutureSkew); ts.After(limit) {
+		return limit
+	}
+	return ts
+}
+
 // Event is the canonical envelope. Exactly one of Log, Metric, Security and
 // Heartbeat is set, matching Kind.
 type Event struct {

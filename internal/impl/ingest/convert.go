@@ -25,7 +25,7 @@ func normalize(kind event.Kind, tenant string, received time.Time, m map[string]
 		e.ID = event.NewID(received)
 	}
 	if ts, err := time.Parse(time.RFC3339Nano, str(m, "ts")); err == nil {
-		e.TS = ts.UTC()
+		e.TS = event.ClampTS(ts.UTC(), received)
 	}
 	switch kind {
 	case event.KindLog:

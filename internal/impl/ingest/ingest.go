@@ -53,7 +53,9 @@ func (s *Server) RefuseOlderThan(kind event.Kind, d time.Duration) {
 	s.maxAge[kind] = d
 }
 
-var _ ingestapi.StrictServerInterface = (*Server)(nil)
+// Server implements the native operations of the generated strict server
+// interface; the standard protocols' operations are served by their own
+// handlers (internal/impl/otlp, ...), which hand records to SubmitRecords.
 
 // schemaOf names the spec schema of each kind's events.
 var schemaOf = map[event.Kind]string{

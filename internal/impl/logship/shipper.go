@@ -15,6 +15,7 @@ import (
 	"github.com/oklog/ulid/v2"
 
 	"github.com/lightwatch/lightwatch/internal/gen/sdk/go/ingestclient"
+	"github.com/lightwatch/lightwatch/internal/impl/leveldetect"
 )
 
 // FileAttribute is the event attribute that names the file a line came from.
@@ -132,7 +133,11 @@ func (b *batch) add(ev []byte, l Line) {
 func (s *Shipper) encode(l Line) ([]byte, error) {
 	id := ulid.Make().String()
 	ts := time.Now().UTC()
-	ev := ingestclient.LogEvent{Id: &id, Service: s.Service, Level: &s.Level, Message: l.Text, Ts: &ts}
+	level := s.Level // the level of lines whose text states none
+	if detected, ok := leveldetect.Detect(l.Text); ok {
+		level = ingestclient.LogEventLevel(detected)
+	}
+	ev := ingestclient.LogEvent{Id: &id, Service: s.Service, Level: &level, Message: l.Text, Ts: &ts}
 	if s.Host != "" {
 		ev.Host = &s.Host
 	}

@@ -302,3 +302,29 @@ func TestRestartsResumeFromTheStateFile(t *testing.T) {
 	runUntil(t, srv, cfg, 4)
 	equalLines(t, srv.messages(), "one", "two", "three", "four")
 }
+
+// TestLevelDetectedFromTheLine: a line that states its level is shipped with
+// it (leveldetect, shared with the Loki endpoint); the others get -level.
+func TestLevelDetectedFromTheLine(t *testing.T) {
+	srv := newIngestServer(t)
+	cfg := testConfig(srv, strings.NewReader("2026-12-06 ERROR payment declined\n{\"level\":\"warn\",\"msg\":\"slow\"}\nts=1 level=debug msg=x\nGET /healthz 200\n"))
+	cfg.Level = "info"
+	if _, err := Run(context.Background(), cfg, quietLog(t)); err != nil {
+		t.Fatal(err)
+	}
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	got := map[string]string{}
+	for _, e := range srv.stored {
+		got[e.Message] = string(*e.Level)
+	}
+	want := map[string]string{
+		"2026-12-06 ERROR payment declined": "error", `{"level":"warn","msg":"slow"}`: "warn",
+		"ts=1 level=debug msg=x": "debug", "GET /healthz 200": "info",
+	}
+	for msg, level := range want {
+		if got[msg] != level {
+			t.Errorf("%q shipped as %q, want %s", msg, got[msg], level)
+		}
+	}
+}

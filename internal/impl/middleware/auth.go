@@ -35,6 +35,21 @@ type AuthOption func(*authConfig)
 
 type authConfig struct {
 	queryToken string
+	basicFor   func(*http.Request) bool
+}
+
+// WithBasic also takes HTTP Basic credentials whose password is the key on
+// the requests basicFor accepts.
+func WithBasic(basicFor func(*http.Request) bool) AuthOption {
+	return func(c *authConfig) { c.basicFor = basicFor }
+}
+
+// AuthAllowingBasic is Auth that also takes HTTP Basic credentials whose
+// password is the key (any user name) on the requests basicFor accepts: the
+// standard-protocol endpoints, for shippers (Promtail, Filebeat, Fluent Bit)
+// that offer only Basic auth. A nil basicFor accepts Basic nowhere.
+func AuthAllowingBasic(authn Authenticator, scopeFor ScopeFunc, basicFor func(*http.Request) bool, logger *slog.Logger) Middleware {
+	return Auth(authn, scopeFor, logger, WithBasic(basicFor))
 }
 
 // WithQueryToken also takes the key from the query parameter name when the
@@ -59,6 +74,10 @@ func Auth(authn Authenticator, scopeFor ScopeFunc, logger *slog.Logger, opts ...
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			secret, ok := credential(r, cfg.queryToken)
+			if !ok && cfg.basicFor != nil && cfg.basicFor(r) {
+				_, secret, ok = r.BasicAuth()
+				ok = ok && secret != ""
+			}
 			if !ok {
 				problem.WriteError(w, r, fault.Errorf(fault.Unauthorized, "%s", missing))
 				return

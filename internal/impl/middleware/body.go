@@ -1,18 +1,23 @@
 package middleware
 
 import (
+	"bytes"
 	"compress/gzip"
 	"errors"
 	"io"
 	"net/http"
 	"strings"
 
+	"github.com/klauspost/compress/snappy"
+	"github.com/klauspost/compress/zstd"
+
 	"github.com/lightwatch/lightwatch/internal/impl/fault"
 	"github.com/lightwatch/lightwatch/internal/impl/problem"
 )
 
 // Body caps request bodies at maxBytes both as sent and after decompression,
-// and decompresses Content-Encoding gzip and x-gzip, so that everything further
+// and decompresses Content-Encoding gzip and x-gzip, zstd (OTLP exporters
+// offer it) and snappy (block format, as Prometheus remote write sends), so that everything further
 // in reads plain bytes and cannot be made to read without limit (a gzip bomb).
 // Reading past a cap fails with *http.MaxBytesError, which handlers answer 413.
 // Any other Content-Encoding is answered 415.
@@ -38,12 +43,26 @@ func Body(maxBytes int64) Middleware {
 					return
 				}
 				r.Body = http.MaxBytesReader(w, readCloser{zr, r.Body}, maxBytes)
-				r.Header.Del("Content-Encoding")
-				r.Header.Del("Content-Length")
-				r.ContentLength = -1
+				decoded(r)
+			case "zstd":
+				zr, err := zstd.NewReader(r.Body, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(uint64(maxBytes)+1))
+				if err != nil {
+					problem.Write(w, r, problem.New(http.StatusBadRequest, "body is not valid zstd: "+err.Error()))
+					return
+				}
+				r.Body = http.MaxBytesReader(w, zstdCloser{zr, r.Body}, maxBytes)
+				decoded(r)
+			case "snappy":
+				plain, p := unsnappy(r.Body, maxBytes)
+				if p != nil {
+					problem.Write(w, r, p)
+					return
+				}
+				r.Body = io.NopCloser(bytes.NewReader(plain))
+				decoded(r)
 			default:
 				problem.WriteError(w, r, fault.Errorf(fault.Unsupported,
-					"Content-Encoding %q is not supported; use gzip or none", enc))
+					"Content-Encoding %q is not supported; use gzip, zstd, snappy or none", enc))
 				return
 			}
 			next.ServeHTTP(w, r)
@@ -72,4 +91,53 @@ func (rc readCloser) Close() error {
 		_ = c.Close()
 	}
 	return rc.raw.Close()
+}
+
+// decoded marks r's body as decompressed.
+func decoded(r *http.Request) {
+	r.Header.Del("Content-Encoding")
+	r.Header.Del("Content-Length")
+	r.ContentLength = -1
+}
+
+// unsnappy decodes a snappy block-format body, checking the length its
+// header announces against the cap before allocating it.
+func unsnappy(body io.Reader, maxBytes int64) ([]byte, *problem.Problem) {
+	raw, err := io.ReadAll(body)
+	if err != nil {
+		if TooLarge(err) {
+			return nil, problem.FromError(tooLarge(maxBytes))
+		}
+		return nil, problem.New(http.StatusBadRequest, "read body: "+err.Error())
+	}
+	return Unsnappy(raw, maxBytes)
+}
+
+// Unsnappy decodes snappy block format (what Loki's and Prometheus' protobuf
+// pushes are compressed with), refusing output past maxBytes: 413 past it,
+// 400 for data that is not snappy.
+func Unsnappy(raw []byte, maxBytes int64) ([]byte, *problem.Problem) {
+	n, err := snappy.DecodedLen(raw)
+	if err != nil {
+		return nil, problem.New(http.StatusBadRequest, "body is not valid snappy (block format): "+err.Error())
+	}
+	if int64(n) > maxBytes {
+		return nil, problem.FromError(tooLarge(maxBytes))
+	}
+	plain, err := snappy.Decode(nil, raw)
+	if err != nil {
+		return nil, problem.New(http.StatusBadRequest, "body is not valid snappy (block format): "+err.Error())
+	}
+	return plain, nil
+}
+
+// zstdCloser reads a zstd stream and releases the decoder and the raw body.
+type zstdCloser struct {
+	*zstd.Decoder
+	raw io.Closer
+}
+
+func (z zstdCloser) Close() error {
+	z.Decoder.Close()
+	return z.raw.Close()
 }

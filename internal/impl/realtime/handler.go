@@ -1,6 +1,7 @@
 package realtime
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -8,7 +9,6 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/lightwatch/lightwatch/internal/impl/apikey"
-	"github.com/lightwatch/lightwatch/internal/impl/fault"
 	"github.com/lightwatch/lightwatch/internal/impl/filter"
 	"github.com/lightwatch/lightwatch/internal/impl/middleware"
 	"github.com/lightwatch/lightwatch/internal/impl/problem"
@@ -35,13 +35,14 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		problem.Write(w, r, problem.New(http.StatusMethodNotAllowed, "a WebSocket handshake is a GET"))
 		return
 	}
-	s.handshake.ServeHTTP(w, r)
-}
-
-// serveHandshake answers an authenticated handshake on a known channel.
-func (s *Service) serveHandshake(w http.ResponseWriter, r *http.Request) {
-	ch := Channel(strings.TrimPrefix(r.URL.Path, PathPrefix))
-	key, _ := apikey.FromContext(r.Context()) // middleware.Auth put it there
+	key, secret, ok := s.authenticate(w, r)
+	if !ok {
+		return
+	}
+	info.KeyID, info.Tenant = key.ID, key.Tenant
+	if !s.allowHandshake(w, r, key) {
+		return
+	}
 	if err := middleware.CheckQuery(r.URL.RawQuery); err != nil {
 		problem.WriteError(w, r, err) // URL.Query would drop the pair and leave the filter off
 		return
@@ -66,25 +67,107 @@ func (s *Service) serveHandshake(w http.ResponseWriter, r *http.Request) {
 		problem.Write(w, r, problem.New(http.StatusUpgradeRequired, "this is a WebSocket endpoint: send a WebSocket handshake"))
 		return
 	}
+	release, p := s.admit.acquire(key)
+	if p != nil {
+		problem.Write(w, r, p)
+		return
+	}
 	if !s.waitReady(r) {
-		problem.WriteError(w, r, &fault.Error{Code: fault.Unavailable,
-			Message: "the live streams are not readable yet; retry shortly", RetryAfter: time.Second})
+		release()
+		p := problem.New(http.StatusServiceUnavailable, "the live streams are not readable yet; retry shortly")
+		p.RetryAfter = 1
+		problem.Write(w, r, p)
 		return
 	}
 	conn, err := s.upgrader.Upgrade(w, r, nil)
 	if err != nil {
+		release()
 		return // the upgrader has answered (handshakeError)
 	}
+	since, clipped := s.clipSince(r.Context(), ch, since, time.Now())
 	// The connection gets goroutines of its own and this handler returns:
 	// net/http keeps its 4 KiB read and write buffers, and the handshake's
 	// grown stack, for as long as the handler runs, which would more than
 	// double what an idle connection costs.
-	go s.serveConn(r.Context(), conn, ch, key.Tenant, f, since)
+	untrack := s.admit.track(secret, conn)
+	go func() {
+		defer release()
+		defer untrack()
+		s.serveConn(r.Context(), conn, ch, key.Tenant, f, since, clipped)
+	}()
+}
+
+// authenticate requires a key with the read scope, from the Authorization
+// header or, for browsers (which cannot set headers on a WebSocket), from the
+// Sec-WebSocket-Protocol header (protocols "lightwatch" and
+// "lightwatch.bearer.<key>"; the server answers "lightwatch", never the key)
+// or access_token, in that order. It answers the request itself when it
+// returns false; it returns the secret, which watchKey checks again.
+func (s *Service) authenticate(w http.ResponseWriter, r *http.Request) (apikey.Key, string, bool) {
+	secret, ok := "", false
+	if h := r.Header.Get("Authorization"); h != "" {
+		scheme, rest, found := strings.Cut(h, " ")
+		secret = strings.TrimSpace(rest)
+		ok = found && strings.EqualFold(scheme, "Bearer") && secret != ""
+	} else if sp, found := protocolKey(r); found {
+		secret, ok = sp, sp != ""
+	} else if vs := r.URL.Query()[paramAccessToken]; len(vs) == 1 && vs[0] != "" {
+		secret, ok = vs[0], true
+	}
+	if !ok {
+		unauthorized(w, r, "missing API key: send Authorization: Bearer <key>, or from a browser the WebSocket protocols lightwatch and lightwatch.bearer.<key> (or access_token=<key>)")
+		return apikey.Key{}, "", false
+	}
+	key, err := s.authn.Authenticate(r.Context(), secret)
+	switch {
+	case errors.Is(err, apikey.ErrUnknown):
+		unauthorized(w, r, "unknown or revoked API key")
+		return apikey.Key{}, "", false
+	case errors.As(err, new(*apikey.TooManyFailures)):
+		p := problem.New(http.StatusTooManyRequests, "too many failed authentications from this address; retry later")
+		p.RetryAfter = 60
+		problem.Write(w, r, p)
+		return apikey.Key{}, "", false
+	case err != nil:
+		s.logger.ErrorContext(r.Context(), "realtime: authenticate", "err", err, "request_id", middleware.InfoFrom(r.Context()).RequestID)
+		p := problem.New(http.StatusServiceUnavailable, "cannot check the API key now; retry shortly")
+		p.RetryAfter = 1
+		problem.Write(w, r, p)
+		return apikey.Key{}, "", false
+	case !key.Has(apikey.ScopeRead):
+		problem.Write(w, r, problem.New(http.StatusForbidden, "the API key lacks the read scope"))
+		return apikey.Key{}, "", false
+	}
+	return key, secret, true
+}
+
+// Subprotocol is the WebSocket protocol the server selects; ProtocolKeyPrefix
+// starts the protocol that carries a browser's key.
+const (
+	Subprotocol       = "lightwatch"
+	ProtocolKeyPrefix = "lightwatch.bearer."
+)
+
+// protocolKey finds a key offered as a WebSocket protocol.
+func protocolKey(r *http.Request) (string, bool) {
+	for _, p := range websocket.Subprotocols(r) {
+		if k, ok := strings.CutPrefix(p, ProtocolKeyPrefix); ok {
+			return k, true
+		}
+	}
+	return "", false
+}
+
+func unauthorized(w http.ResponseWriter, r *http.Request, detail string) {
+	w.Header().Set("WWW-Authenticate", `Bearer realm="lightwatch"`)
+	problem.Write(w, r, problem.New(http.StatusUnauthorized, detail))
 }
 
 // badParam is a 400 naming the query parameter, in the query API's form.
 func badParam(w http.ResponseWriter, r *http.Request, e *filter.ParamError) {
-	problem.WriteError(w, r, fault.InvalidField("query."+e.Param, "%s", e.Message))
+	p := problem.New(http.StatusBadRequest, "query."+e.Param+": "+e.Message)
+	p.Errors = []problem.FieldError{{Field: "query." + e.Param, Message: e.Message}}
+	problem.Write(w, r, p)
 }
 
 // sinceParam reads the resume cursor: nil when absent.

@@ -34,7 +34,7 @@ func TestIdleConnectionsStaySmall(t *testing.T) {
 	if raceEnabled {
 		n = 500 // the race detector's shadow memory makes the cost meaningless
 	}
-	h := newHarness(t, redisClient(t), nil)
+	h := newHarness(t, redisClient(t), func(o *Options) { o.MaxConnsPerKey, o.MaxConnsPerTenant = n, n })
 	before := residentBytes(t)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)

@@ -15,7 +15,6 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/lightwatch/lightwatch/internal/impl/apikey"
-	"github.com/lightwatch/lightwatch/internal/impl/middleware"
 	"github.com/lightwatch/lightwatch/internal/impl/streams"
 )
 
@@ -61,9 +60,10 @@ const (
 )
 
 // Authenticator resolves an API key's secret; *apikey.Authenticator is one.
-// It fails with code fault.Unauthorized (apikey.ErrUnknown) for unknown or
-// revoked keys.
-type Authenticator = middleware.Authenticator
+// It returns apikey.ErrUnknown for unknown or revoked keys.
+type Authenticator interface {
+	Authenticate(ctx context.Context, secret string) (apikey.Key, error)
+}
 
 // Options configure a Service. Streams (or Redis) and Authenticator are
 // required; zero values elsewhere mean the defaults.
@@ -111,6 +111,16 @@ type Options struct {
 	ReadCount   int
 	ReplayChunk int
 
+	// MaxConnsPerKey and MaxConnsPerTenant cap this instance's live
+	// connections; past them a handshake is answered 429 before the upgrade.
+	MaxConnsPerKey    int
+	MaxConnsPerTenant int
+	// Handshakes rate-limits handshakes per key; nil: no limit.
+	Handshakes HandshakeLimiter
+	// MaxReplayAge bounds how far back since= may replay: an older cursor
+	// starts at now minus MaxReplayAge, after a reset (reason replay_limit).
+	MaxReplayAge time.Duration
+
 	// afterReplayRead, when set (by tests), runs after each range read of a
 	// replay, so that a test can add entries while a replay is under way.
 	afterReplayRead func()
@@ -119,20 +129,21 @@ type Options struct {
 // Service is the realtime service of one instance: an http.Handler for
 // /ws/{channel}, the stream reader (Run) and the connections' shutdown.
 type Service struct {
-	log    streams.Streams
-	logger *slog.Logger
-	// handshake is the handshake after its channel and method are checked,
-	// behind the shared auth middleware.
-	handshake   http.Handler
-	m           *Metrics
-	limits      limits
-	writer      writerConfig
-	pongWait    time.Duration
-	replayChunk int64
-	hub         *hub
-	reader      *reader
-	upgrader    websocket.Upgrader
-	running     atomic.Bool
+	log          streams.Streams
+	authn        Authenticator
+	logger       *slog.Logger
+	m            *Metrics
+	limits       limits
+	writer       writerConfig
+	pongWait     time.Duration
+	replayChunk  int64
+	hub          *hub
+	reader       *reader
+	upgrader     websocket.Upgrader
+	running      atomic.Bool
+	admit        *admission
+	handshakes   HandshakeLimiter
+	maxReplayAge time.Duration
 	// afterReplayRead: see Options.
 	afterReplayRead func()
 }
@@ -154,6 +165,7 @@ func New(o Options) (*Service, error) {
 	}
 	s := &Service{
 		log:    o.Streams,
+		authn:  o.Authenticator,
 		logger: o.Logger,
 		m:      o.Metrics,
 		limits: limits{
@@ -171,11 +183,11 @@ func New(o Options) (*Service, error) {
 		replayChunk: int64(orDefault(o.ReplayChunk, DefaultReplayChunk)),
 		hub:         newHub(),
 
+		admit:           newAdmission(orDefault(o.MaxConnsPerKey, DefaultMaxConnsPerKey), orDefault(o.MaxConnsPerTenant, DefaultMaxConnsPerTenant)),
+		handshakes:      o.Handshakes,
+		maxReplayAge:    orDefault(o.MaxReplayAge, DefaultMaxReplayAge),
 		afterReplayRead: o.afterReplayRead,
 	}
-	readScope := func(*http.Request) (apikey.Scope, bool) { return apikey.ScopeRead, true }
-	s.handshake = middleware.Auth(o.Authenticator, readScope, o.Logger, middleware.WithQueryToken(paramAccessToken))(
-		http.HandlerFunc(s.serveHandshake))
 	s.reader = &reader{
 		log: o.Streams, hub: s.hub, logger: o.Logger, m: o.Metrics,
 		block: orDefault(o.ReadBlock, DefaultReadBlock), count: int64(orDefault(o.ReadCount, DefaultReadCount)),
@@ -191,8 +203,9 @@ func New(o Options) (*Service, error) {
 		// or access_token, never in cookies, so a page of another origin can
 		// connect only with a key it already holds, and there is no ambient
 		// credential for cross-site WebSocket hijacking to abuse.
-		CheckOrigin: func(*http.Request) bool { return true },
-		Error:       s.handshakeError,
+		CheckOrigin:  func(*http.Request) bool { return true },
+		Subprotocols: []string{Subprotocol},
+		Error:        s.handshakeError,
 	}
 	return s, nil
 }
@@ -204,6 +217,9 @@ func (s *Service) Run(ctx context.Context) error {
 	if !s.running.CompareAndSwap(false, true) {
 		return errors.New("realtime: Run called twice")
 	}
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	go s.watchKeys(watchCtx, s.writer.pingInterval)
 	if err := s.reader.run(ctx); err != nil {
 		return fmt.Errorf("realtime: %w", err)
 	}

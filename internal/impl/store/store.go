@@ -45,7 +45,10 @@ type Events interface {
 	// Events are identified by (tenant, kind, id). An event already stored, or
 	// repeating an earlier one of the same call, is skipped; fresh[i] reports
 	// whether events[i] was newly stored. SQLite stores a call atomically; MongoDB
-	// does not, so on error some events may be stored. Retrying is always safe.
+	// does not, so on error some events may be stored. Retrying is always safe,
+	// and completes the derived data of a call that failed part way: MongoDB
+	// then reports the events it completed as fresh (no caller was told they
+	// were stored), so they are published once.
 	InsertEvents(ctx context.Context, events []event.Event) (fresh []bool, err error)
 	// GetEvents returns the tenant's stored events among ids, of any kind, in no
 	// particular order; ids that are not stored are left out.

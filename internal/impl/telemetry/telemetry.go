@@ -36,6 +36,9 @@ type Metrics struct {
 	RateLimited     prometheus.Counter
 	RateLimitErrors prometheus.Counter
 
+	// ProtocolRejected counts records of the standard protocols (OTLP, Loki,
+	// Elasticsearch bulk, remote write) that could not be mapped or stored.
+	ProtocolRejected *prometheus.CounterVec // protocol, reason
 	// LoopPanics counts panics recovered in long-lived loops, by loop (package supervise).
 	LoopPanics *prometheus.CounterVec
 }
@@ -80,6 +83,8 @@ func New() *Metrics {
 			"Requests answered 429."),
 		RateLimitErrors: f.counter("lightwatch_rate_limit_errors_total",
 			"Rate-limit checks that failed (Redis unreachable); such requests are let through."),
+		ProtocolRejected: f.counterVec("lightwatch_protocol_records_rejected_total",
+			"Records received over a standard protocol (otlp, loki, elasticsearch, remote_write) that were not stored, by protocol and reason.", "protocol", "reason"),
 		LoopPanics: f.counterVec("lightwatch_loop_panics_total",
 			"Panics recovered in long-lived loops (committer, forwarder, alerting, webhooks), by loop; each is logged with its stack.", "loop"),
 	}

@@ -72,10 +72,290 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/otlp/v1/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * OTLP/HTTP logs export
+         * @description An OTLP `ExportLogsServiceRequest`, as protobuf (`application/x-protobuf`) or OTLP-JSON
+         *     (`application/json`), optionally `Content-Encoding: gzip` or `zstd`. Each log record becomes a log
+         *     event. The answer is an `ExportLogsServiceResponse` in the request's encoding: records that could not
+         *     be stored are counted in `partialSuccess.rejectedLogRecords` with a message (the rest are stored).
+         */
+        post: operations["otlpExportLogs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/otlp/v1/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * OTLP/HTTP metrics export
+         * @description An OTLP `ExportMetricsServiceRequest`, as protobuf or OTLP-JSON, optionally gzip or zstd. Gauges,
+         *     sums, histograms, exponential histograms and summaries become metric samples; data points that could
+         *     not be stored are counted in `partialSuccess.rejectedDataPoints`.
+         */
+        post: operations["otlpExportMetrics"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/otlp/v1/traces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * OTLP/HTTP traces (not supported)
+         * @description Lightwatch stores no traces; this answers 404 naming what is supported, so that a misconfigured pipeline says why.
+         */
+        post: operations["otlpExportTraces"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/loki/api/v1/push": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Loki push
+         * @description Loki's push API, for Promtail, Grafana Alloy, Vector, Fluent Bit and other Loki clients: a
+         *     `PushRequest` as snappy-compressed protobuf (`application/x-protobuf`; what Promtail and Alloy send)
+         *     or Loki's JSON (`application/json`), optionally `Content-Encoding: gzip`. Each entry becomes a log
+         *     event: the service from the `service_name`, `service`, `app`, `application`, `job`, `container` or
+         *     `container_name` label (the first present; else `unknown_service`), the host from `host`, `hostname`,
+         *     `host_name`, `node` or `instance`, the level from a `level` / `detected_level` / `severity` label or
+         *     structured metadata, else detected from the line; the other labels and structured metadata become
+         *     attributes. 204 when every entry is stored; 400 naming the rejected entries when some could not be
+         *     (the others are stored, as Loki does).
+         */
+        post: operations["lokiPush"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/es/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Elasticsearch version document
+         * @description What Elasticsearch clients and Filebeat read first; with the X-Elastic-Product header they check.
+         */
+        get: operations["esInfo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        /**
+         * Elasticsearch ping
+         * @description Answers 200.
+         */
+        head: operations["esPing"];
+        patch?: never;
+        trace?: never;
+    };
+    "/es/_license": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Elasticsearch license
+         * @description A basic license, which Filebeat checks at start-up.
+         */
+        get: operations["esLicense"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/es/_bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Elasticsearch bulk (PUT, as the Elasticsearch 8 clients send it)
+         * @description Elasticsearch bulk API (Filebeat, Logstash, Vector, Fluent Bit, Elasticsearch clients) - NDJSON pairs of an action (`index` or `create`) and a document; each document becomes a log event (docs/ingest-protocols.md gives the mapping). Answers per item as Elasticsearch does (`errors`, `items[].<action>.status` - 201 stored, 400 not mappable); 503 for the whole request when the store cannot take it.
+         */
+        put: operations["esBulkPut"];
+        /**
+         * Elasticsearch bulk
+         * @description Elasticsearch bulk API (Filebeat, Logstash, Vector, Fluent Bit, Elasticsearch clients) - NDJSON pairs of an action (`index` or `create`) and a document; each document becomes a log event (docs/ingest-protocols.md gives the mapping). Answers per item as Elasticsearch does (`errors`, `items[].<action>.status` - 201 stored, 400 not mappable); 503 for the whole request when the store cannot take it.
+         */
+        post: operations["esBulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/es/{index}/_bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Elasticsearch bulk into an index
+         * @description As /es/_bulk; the index is the default of actions without `_index`, and of the service of documents naming none.
+         */
+        post: operations["esIndexBulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/es/_index_template/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Elasticsearch index template (set-up call)
+         * @description Harmless answer to Filebeat's template set-up - Lightwatch has no indices.
+         */
+        get: operations["esGetIndexTemplate"];
+        /**
+         * Elasticsearch put index template (set-up call)
+         * @description Acknowledged and ignored.
+         */
+        put: operations["esPutIndexTemplate"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        /**
+         * Elasticsearch index template exists (set-up call)
+         * @description Answers that it exists, so that set-up writes none.
+         */
+        head: operations["esHasIndexTemplate"];
+        patch?: never;
+        trace?: never;
+    };
+    "/es/_ilm/policy/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Elasticsearch ILM policy (set-up call)
+         * @description Harmless answer to Filebeat's ILM set-up.
+         */
+        get: operations["esGetIlmPolicy"];
+        /**
+         * Elasticsearch put ILM policy (set-up call)
+         * @description Acknowledged and ignored.
+         */
+        put: operations["esPutIlmPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description An OTLP-JSON ExportLogsServiceRequest (https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding). */
+        OtlpLogsRequest: {
+            resourceLogs?: Record<string, never>[];
+        };
+        /** @description An OTLP-JSON ExportMetricsServiceRequest. */
+        OtlpMetricsRequest: {
+            resourceMetrics?: Record<string, never>[];
+        };
+        /** @description Loki's JSON push body: streams of label sets and their [timestamp, line] values. */
+        LokiPushRequest: {
+            streams: {
+                /** @description The stream's labels. */
+                stream: {
+                    [key: string]: string;
+                };
+                /** @description [["<unix epoch ns>", "<line>"], ...], optionally with a third element: structured metadata (an object of strings). */
+                values: unknown[][];
+            }[];
+        };
+        /** @description NDJSON - action lines ({"index":{}} or {"create":{"_index":"x","_id":"y"}}) each followed by a document line. */
+        EsBulkBody: Record<string, never>[];
+        EsBulkResult: {
+            took: number;
+            errors: boolean;
+            items: {
+                [key: string]: {
+                    _index: string;
+                    _id?: string;
+                    status: number;
+                    result?: string;
+                    error?: {
+                        type?: string;
+                        reason?: string;
+                    };
+                };
+            }[];
+        };
+        /** @description An OTLP-JSON Export*ServiceResponse; `partialSuccess` is present only when records were rejected. */
+        OtlpExportResponse: {
+            partialSuccess?: {
+                /** @description int64 as a string (OTLP-JSON) */
+                rejectedLogRecords?: string;
+                /** @description int64 as a string (OTLP-JSON) */
+                rejectedDataPoints?: string;
+                errorMessage?: string;
+            };
+        };
         /**
          * @description Client-chosen event id, unique per tenant. Re-sending an event with an id that is already
          *     stored stores nothing twice. Omit it to have the server generate one (then retries are not
@@ -87,6 +367,8 @@ export interface components {
          * Format: date-time
          * @description When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
          *     (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+         *     More than one minute after that time, it is stored as that time plus one minute: client
+         *     clocks drift, but a timestamp far ahead would stay "the latest" for good.
          * @example 2026-11-27T10:00:00Z
          */
         Timestamp: string;
@@ -329,8 +611,44 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description An Elasticsearch-shaped answer (X-Elastic-Product - Elasticsearch). */
+        EsAnswer: {
+            headers: {
+                "X-Elastic-Product"?: "Elasticsearch";
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        /** @description The bulk answer - one item per action, in order; `errors` is true when any item failed. */
+        EsBulkAnswer: {
+            headers: {
+                "X-Elastic-Product"?: "Elasticsearch";
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["EsBulkResult"];
+            };
+        };
+        /**
+         * @description The request was decoded; every record was stored except those counted in `partialSuccess`
+         *     (an `Export*ServiceResponse`, in the request's encoding).
+         */
+        OtlpExported: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/x-protobuf": string;
+                "application/json": components["schemas"]["OtlpExportResponse"];
+            };
+        };
     };
-    parameters: never;
+    parameters: {
+        /** @description The tenant header of Loki, Mimir and their shippers. Optional; when sent it must be the API key's tenant (403 otherwise), since the tenant always comes from the key. */
+        ScopeOrgID: string;
+    };
     requestBodies: never;
     headers: {
         /** @description Seconds to wait before retrying. */
@@ -438,6 +756,550 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
+        };
+    };
+    otlpExportLogs: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The tenant header of Loki, Mimir and their shippers. Optional; when sent it must be the API key's tenant (403 otherwise), since the tenant always comes from the key. */
+                "X-Scope-OrgID"?: components["parameters"]["ScopeOrgID"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-protobuf": string;
+                /**
+                 * @example {
+                 *       "resourceLogs": [
+                 *         {
+                 *           "resource": {
+                 *             "attributes": [
+                 *               {
+                 *                 "key": "service.name",
+                 *                 "value": {
+                 *                   "stringValue": "checkout"
+                 *                 }
+                 *               }
+                 *             ]
+                 *           },
+                 *           "scopeLogs": [
+                 *             {
+                 *               "logRecords": [
+                 *                 {
+                 *                   "timeUnixNano": "1733454000000000000",
+                 *                   "severityText": "ERROR",
+                 *                   "body": {
+                 *                     "stringValue": "payment declined"
+                 *                   }
+                 *                 }
+                 *               ]
+                 *             }
+                 *           ]
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["OtlpLogsRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["OtlpExported"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    otlpExportMetrics: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The tenant header of Loki, Mimir and their shippers. Optional; when sent it must be the API key's tenant (403 otherwise), since the tenant always comes from the key. */
+                "X-Scope-OrgID"?: components["parameters"]["ScopeOrgID"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-protobuf": string;
+                /**
+                 * @example {
+                 *       "resourceMetrics": [
+                 *         {
+                 *           "resource": {
+                 *             "attributes": [
+                 *               {
+                 *                 "key": "service.name",
+                 *                 "value": {
+                 *                   "stringValue": "checkout"
+                 *                 }
+                 *               }
+                 *             ]
+                 *           },
+                 *           "scopeMetrics": [
+                 *             {
+                 *               "metrics": [
+                 *                 {
+                 *                   "name": "queue.depth",
+                 *                   "gauge": {
+                 *                     "dataPoints": [
+                 *                       {
+                 *                         "asInt": "7",
+                 *                         "timeUnixNano": "1733454000000000000"
+                 *                       }
+                 *                     ]
+                 *                   }
+                 *                 }
+                 *               ]
+                 *             }
+                 *           ]
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["OtlpMetricsRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["OtlpExported"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    otlpExportTraces: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-protobuf": string;
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Traces are not supported. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    lokiPush: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The tenant header of Loki, Mimir and their shippers. Optional; when sent it must be the API key's tenant (403 otherwise), since the tenant always comes from the key. */
+                "X-Scope-OrgID"?: components["parameters"]["ScopeOrgID"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-protobuf": string;
+                /**
+                 * @example {
+                 *       "streams": [
+                 *         {
+                 *           "stream": {
+                 *             "job": "checkout",
+                 *             "host": "web-1"
+                 *           },
+                 *           "values": [
+                 *             [
+                 *               "1733454000000000000",
+                 *               "level=error msg=\"payment declined\""
+                 *             ]
+                 *           ]
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["LokiPushRequest"];
+            };
+        };
+        responses: {
+            /** @description Every entry is stored. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    esInfo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["EsAnswer"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    esPing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Yes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The name is invalid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The API key is missing or unknown. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The API key lacks the ingest scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The API key's rate limit is exhausted. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    esLicense: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["EsAnswer"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    esBulkPut: {
+        parameters: {
+            query?: {
+                /** @description Fields holding the message, comma-separated, first present wins (default message,msg,log,event.original). Header X-Lightwatch-Msg-Field. */
+                _msg_field?: string;
+                /** @description Fields holding the time, RFC 3339 or epoch milliseconds (default @timestamp,timestamp,time,ts). Header X-Lightwatch-Time-Field. */
+                _time_field?: string;
+                /** @description Fields naming the service (default service.name,service,app,application,kubernetes.container.name,container.name). Header X-Lightwatch-Service-Field. */
+                _service_field?: string;
+                /** @description Fields holding the level (default log.level,level,severity,loglevel); without one the level is detected from the message. Header X-Lightwatch-Level-Field. */
+                _level_field?: string;
+                /** @description Fields naming the host (default host.name,host.hostname,hostname,host). Header X-Lightwatch-Host-Field. */
+                _host_field?: string;
+                /** @description Fields (and the fields under them) to leave out. Header X-Lightwatch-Ignore-Fields. */
+                _ignore_fields?: string;
+                /** @description The service of documents with none of the service fields (default the index name). Header X-Lightwatch-Default-Service. */
+                _default_service?: string;
+            };
+            header?: {
+                /** @description The tenant header of Loki, Mimir and their shippers. Optional; when sent it must be the API key's tenant (403 otherwise), since the tenant always comes from the key. */
+                "X-Scope-OrgID"?: components["parameters"]["ScopeOrgID"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {"create":{"_index":"filebeat-8.17.0"}}
+                 *     {"@timestamp":"2026-12-06T03:00:00.000Z","message":"payment declined","log":{"level":"error"},"service":{"name":"checkout"},"host":{"name":"web-1"}}
+                 */
+                "application/x-ndjson": components["schemas"]["EsBulkBody"];
+            };
+        };
+        responses: {
+            200: components["responses"]["EsBulkAnswer"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    esBulk: {
+        parameters: {
+            query?: {
+                /** @description Fields holding the message, comma-separated, first present wins (default message,msg,log,event.original). Header X-Lightwatch-Msg-Field. */
+                _msg_field?: string;
+                /** @description Fields holding the time, RFC 3339 or epoch milliseconds (default @timestamp,timestamp,time,ts). Header X-Lightwatch-Time-Field. */
+                _time_field?: string;
+                /** @description Fields naming the service (default service.name,service,app,application,kubernetes.container.name,container.name). Header X-Lightwatch-Service-Field. */
+                _service_field?: string;
+                /** @description Fields holding the level (default log.level,level,severity,loglevel); without one the level is detected from the message. Header X-Lightwatch-Level-Field. */
+                _level_field?: string;
+                /** @description Fields naming the host (default host.name,host.hostname,hostname,host). Header X-Lightwatch-Host-Field. */
+                _host_field?: string;
+                /** @description Fields (and the fields under them) to leave out. Header X-Lightwatch-Ignore-Fields. */
+                _ignore_fields?: string;
+                /** @description The service of documents with none of the service fields (default the index name). Header X-Lightwatch-Default-Service. */
+                _default_service?: string;
+            };
+            header?: {
+                /** @description The tenant header of Loki, Mimir and their shippers. Optional; when sent it must be the API key's tenant (403 otherwise), since the tenant always comes from the key. */
+                "X-Scope-OrgID"?: components["parameters"]["ScopeOrgID"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {"create":{"_index":"filebeat-8.17.0"}}
+                 *     {"@timestamp":"2026-12-06T03:00:00.000Z","message":"payment declined","log":{"level":"error"},"service":{"name":"checkout"},"host":{"name":"web-1"}}
+                 */
+                "application/x-ndjson": components["schemas"]["EsBulkBody"];
+            };
+        };
+        responses: {
+            200: components["responses"]["EsBulkAnswer"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    esIndexBulk: {
+        parameters: {
+            query?: {
+                /** @description Fields holding the message, comma-separated, first present wins (default message,msg,log,event.original). Header X-Lightwatch-Msg-Field. */
+                _msg_field?: string;
+                /** @description Fields holding the time, RFC 3339 or epoch milliseconds (default @timestamp,timestamp,time,ts). Header X-Lightwatch-Time-Field. */
+                _time_field?: string;
+                /** @description Fields naming the service (default service.name,service,app,application,kubernetes.container.name,container.name). Header X-Lightwatch-Service-Field. */
+                _service_field?: string;
+                /** @description Fields holding the level (default log.level,level,severity,loglevel); without one the level is detected from the message. Header X-Lightwatch-Level-Field. */
+                _level_field?: string;
+                /** @description Fields naming the host (default host.name,host.hostname,hostname,host). Header X-Lightwatch-Host-Field. */
+                _host_field?: string;
+                /** @description Fields (and the fields under them) to leave out. Header X-Lightwatch-Ignore-Fields. */
+                _ignore_fields?: string;
+                /** @description The service of documents with none of the service fields (default the index name). Header X-Lightwatch-Default-Service. */
+                _default_service?: string;
+            };
+            header?: {
+                /** @description The tenant header of Loki, Mimir and their shippers. Optional; when sent it must be the API key's tenant (403 otherwise), since the tenant always comes from the key. */
+                "X-Scope-OrgID"?: components["parameters"]["ScopeOrgID"];
+            };
+            path: {
+                index: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {"create":{"_index":"filebeat-8.17.0"}}
+                 *     {"@timestamp":"2026-12-06T03:00:00.000Z","message":"payment declined","log":{"level":"error"},"service":{"name":"checkout"},"host":{"name":"web-1"}}
+                 */
+                "application/x-ndjson": components["schemas"]["EsBulkBody"];
+            };
+        };
+        responses: {
+            200: components["responses"]["EsBulkAnswer"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    esGetIndexTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["EsAnswer"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    esPutIndexTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            200: components["responses"]["EsAnswer"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    esHasIndexTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Yes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The name is invalid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The API key is missing or unknown. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The API key lacks the ingest scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The API key's rate limit is exhausted. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    esGetIlmPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["EsAnswer"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    esPutIlmPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            200: components["responses"]["EsAnswer"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
 }

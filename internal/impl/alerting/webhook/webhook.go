@@ -25,6 +25,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -46,17 +47,52 @@ type Notifier struct {
 	now    func() time.Time
 }
 
-// New returns a Notifier using client; nil means a client with a 10 s timeout
-// that does not follow redirects (a redirected POST would lose its body, and a
-// target that moved should be reconfigured, not chased).
-func New(client *http.Client) *Notifier {
-	if client == nil {
-		client = &http.Client{
-			Timeout:       attemptTimeout,
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		}
+// New returns a Notifier that connects only where p allows, with a 10 s
+// timeout per attempt, no proxy (the check is on the address dialled) and no
+// redirects (a redirected POST would lose its body, a redirect could point
+// anywhere, and a target that moved should be reconfigured, not chased).
+func New(p Policy) *Notifier {
+	client := &http.Client{
+		Timeout: attemptTimeout,
+		Transport: &http.Transport{
+			DialContext:           p.dialContext(),
+			ForceAttemptHTTP2:     true,
+			MaxIdleConns:          100,
+			MaxIdleConnsPerHost:   4,
+			IdleConnTimeout:       90 * time.Second,
+			TLSHandshakeTimeout:   attemptTimeout,
+			ResponseHeaderTimeout: attemptTimeout,
+		},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	return &Notifier{client: client, now: time.Now}
+}
+
+// Error is a failed attempt. Its text is what the tenant sees in the alert's
+// notify_error, which every read key of the tenant can read: it says what
+// class of failure happened (address not allowed, timed out, could not
+// connect, the HTTP status) and never the dial's details (resolved address,
+// "connection refused" against "no route"), which would turn webhooks into a
+// scanner of the network the server sits in. Unwrap gives the cause, for logs.
+type Error struct {
+	Public string
+	Cause  error
+}
+
+func (e *Error) Error() string { return e.Public }
+func (e *Error) Unwrap() error { return e.Cause }
+
+// networkError classifies a failed connection for the tenant's eyes.
+func networkError(target string, err error) *Error {
+	what := "could not connect or send"
+	var ne net.Error
+	switch {
+	case errors.Is(err, ErrAddressNotAllowed):
+		what = "target address not allowed (only public addresses on ports 80 and 443, unless the operator allow-lists it)"
+	case errors.As(err, &ne) && ne.Timeout():
+		what = "timed out"
+	}
+	return &Error{Public: fmt.Sprintf("webhook %s: %s", Redact(target), what), Cause: err}
 }
 
 // Notify makes one delivery attempt of body to target, signed with secret.
@@ -89,7 +125,8 @@ func (n *Notifier) Notify(ctx context.Context, target, secret string, body []byt
 		if uerr, ok := errors.AsType[*url.Error](err); ok {
 			err = uerr.Err
 		}
-		return true, fmt.Errorf("webhook %s: %w", Redact(target), err)
+		// A refused address stays refused: no point in retrying it.
+		return !errors.Is(err, ErrAddressNotAllowed), networkError(target, err)
 	}
 	// Drain a little so the connection can be reused; the body says nothing we use.
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))

@@ -39,6 +39,9 @@ type common struct {
 	Service    string     `bson:"service"`
 	Host       string     `bson:"host,omitempty"`
 	Attrs      []kv       `bson:"attrs,omitempty"`
+	// Batch is the InsertEvents call that stored the event: its outbox entry
+	// (see outbox.go) says whether the derived data of the call is complete.
+	Batch string `bson:"batch,omitempty"`
 }
 
 type logDoc struct {
@@ -77,9 +80,9 @@ type heartbeatDoc struct {
 }
 
 // toDoc converts a checked event (check.Event passed) to its kind's document.
-func toDoc(e *event.Event) any {
+func toDoc(e *event.Event, batch string) any {
 	c := common{
-		DocID: docID(e.Tenant, e.ID), Tenant: e.Tenant, ID: e.ID,
+		DocID: docID(e.Tenant, e.ID), Tenant: e.Tenant, ID: e.ID, Batch: batch,
 		TS: e.TS.UTC(), Service: e.Service, Host: e.Host, Attrs: pairs(e.Attributes),
 	}
 	c.TSNanos, _ = check.Nanos(e.TS)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	driver "go.mongodb.org/mongo-driver/v2/mongo"
@@ -31,64 +32,103 @@ func kindIndex(k event.Kind) int {
 // duplicate-key write errors then say which were not fresh. Repeats inside the
 // call are dropped here first, since the server would report them in no
 // guaranteed order relative to the first copy. The rollups, metric names and
-// services are updated afterwards from the fresh events (see writeSummary);
-// when an insert fails, the kinds already stored are still summarized.
+// services are updated afterwards from the fresh events; the outbox entry
+// written first (see outbox.go) lets a retry, or the repairer, complete them
+// when the call fails part way. A duplicate whose own call never completed is
+// completed here and reported fresh, since no caller was told it was stored.
 func (s *Store) InsertEvents(ctx context.Context, events []event.Event) ([]bool, error) {
 	for i := range events {
 		if err := check.Event(&events[i]); err != nil {
 			return nil, fmt.Errorf("insert events: %w", err)
 		}
 	}
+	if len(events) == 0 {
+		return []bool{}, nil
+	}
 	type pending struct {
 		docs []any
 		at   []int // at[j] is the position in events of docs[j]
 	}
+	batch := newBatch()
 	prepared := summary.Prepare(events)
 	var byKind [len(event.Kinds)]pending
 	seen := make(map[[3]string]bool, len(events))
 	fresh := make([]bool, len(events))
+	keyAt := make(map[string][]int, len(events)) // event key -> positions in events
+	keys := make([]string, 0, len(events))
 	for i := range events {
 		e := &events[i]
-		key := [3]string{string(e.Kind), e.Tenant, e.ID}
-		if seen[key] {
+		k := kindIndex(e.Kind)
+		key := eventKey(k, docID(e.Tenant, e.ID))
+		keyAt[key] = append(keyAt[key], i)
+		if seen[[3]string{string(e.Kind), e.Tenant, e.ID}] {
 			continue
 		}
-		seen[key] = true
-		p := &byKind[kindIndex(e.Kind)]
-		p.docs = append(p.docs, toDoc(e))
+		seen[[3]string{string(e.Kind), e.Tenant, e.ID}] = true
+		keys = append(keys, key)
+		p := &byKind[k]
+		p.docs = append(p.docs, toDoc(e, batch))
 		p.at = append(p.at, i)
 		fresh[i] = true
 	}
-	var insertErr error
+	if err := s.openBatch(ctx, batch, keys); err != nil {
+		return nil, fmt.Errorf("insert events: %w", err)
+	}
+	var dupKeys []string
 	for k, p := range byKind {
 		if len(p.docs) == 0 {
 			continue
 		}
-		if insertErr != nil { // not attempted: nothing of it is stored
-			for _, i := range p.at {
-				fresh[i] = false
-			}
-			continue
-		}
 		dups, err := s.insertMany(ctx, k, p.docs)
 		if err != nil {
-			// Unknown which of this kind were stored: leave them out of the
-			// summary rather than risk counting one twice after a retry.
-			insertErr = err
-			for _, i := range p.at {
-				fresh[i] = false
-			}
-			continue
+			// The outbox entry stays: a retry or the repairer completes what
+			// was stored.
+			return nil, fmt.Errorf("insert events: %w", err)
 		}
 		for _, j := range dups {
-			fresh[p.at[j]] = false
+			i := p.at[j]
+			fresh[i] = false
+			dupKeys = append(dupKeys, eventKey(k, docID(events[i].Tenant, events[i].ID)))
 		}
 	}
-	if err := s.writeSummary(ctx, prepared.Summarize(fresh)); err != nil {
-		return nil, errors.Join(insertErr, fmt.Errorf("insert events: %w", err))
+	// Complete the earlier calls whose events this one repeats, if they failed.
+	earlier, err := s.pendingFor(ctx, dupKeys, batch)
+	if err != nil {
+		return nil, fmt.Errorf("insert events: %w", err)
 	}
-	if insertErr != nil {
-		return nil, insertErr
+	own := slices.Clone(fresh)
+	for _, o := range earlier {
+		done, err := s.complete(ctx, o)
+		if err != nil {
+			return nil, fmt.Errorf("insert events: %w", err)
+		}
+		var others []event.Event // of that call, but not repeated in this one
+		for _, e := range done {
+			key := eventKey(kindIndex(e.Kind), docID(e.Tenant, e.ID))
+			if at := keyAt[key]; len(at) > 0 {
+				fresh[at[0]] = true
+			} else {
+				others = append(others, e)
+			}
+		}
+		if len(others) > 0 && s.opts.Repaired != nil {
+			s.opts.Repaired(others)
+		}
+	}
+	b := prepared.Summarize(own)
+	if err := s.writeSummary(ctx, batch, b); err != nil {
+		return nil, fmt.Errorf("insert events: %w", err)
+	}
+	mine, err := s.closeBatch(ctx, batch, rollupIDs(b.Rollups))
+	if err != nil {
+		return nil, fmt.Errorf("insert events: %w", err)
+	}
+	if !mine { // the repairer took this call for abandoned, and reported its events
+		for i, o := range own {
+			if o {
+				fresh[i] = false
+			}
+		}
 	}
 	return fresh, nil
 }
@@ -133,7 +173,9 @@ func (s *Store) GetEvents(ctx context.Context, tenant string, ids []string) ([]e
 		for i, id := range chunk {
 			keys[i] = docID(tenant, id)
 		}
-		filter := bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: keys}}}}
+		// tenant as well as _id: with the shard key {tenant, _id: hashed},
+		// mongos then asks only the tenant's shards.
+		filter := bson.D{{Key: "tenant", Value: tenant}, {Key: "_id", Value: bson.D{{Key: "$in", Value: keys}}}}
 		for k := range collections {
 			var err error
 			if out, err = s.find(ctx, k, filter, out); err != nil {

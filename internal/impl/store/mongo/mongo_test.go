@@ -49,15 +49,17 @@ func TestOpenDatabaseThatHasIndexes(t *testing.T) {
 	}
 }
 
-// TestRetentionConformance skips until the adapter enforces retention (it
-// does not implement store.Retainer yet); the suite is ready for it.
+// TestRetentionConformance runs the retention suite on FerretDB, where the
+// store detects that TTL indexes are missing and sweeps.
 func TestRetentionConformance(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: the retention suite on FerretDB is slow")
 	}
 	uri := ferrettest.Start(t)
-	storetest.RunRetention(t, func(t *testing.T, _ store.Retention) store.Store {
-		s, err := mongo.Open(context.Background(), uri, "retention")
+	storetest.RunRetention(t, func(t *testing.T, r store.Retention) store.Store {
+		s, err := mongo.OpenWith(context.Background(), uri, "retention", mongo.Options{RepairEvery: -1,
+			Retention: mongo.Retention{Logs: r.Logs, Metrics: r.Metrics, Security: r.Security,
+				Heartbeats: r.Heartbeats, Rollups: r.Rollups}})
 		if err != nil {
 			t.Fatalf("Open: %v", err)
 		}

@@ -2,11 +2,13 @@ package mongo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	driver "go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/lightwatch/lightwatch/internal/impl/store/internal/check"
 	"github.com/lightwatch/lightwatch/internal/impl/store/internal/summary"
@@ -29,15 +31,28 @@ type rollupPoint struct {
 	Max      float64 `bson:"max"`
 }
 
+// rollupIDs are the buckets a batch's rollups touch.
+func rollupIDs(rollups []summary.Rollup) []string {
+	ids := make([]string, len(rollups))
+	for i, r := range rollups {
+		ids[i] = rollupID(r.Tenant, r.Name, r.Minute, r.Series)
+	}
+	return ids
+}
+
 // writeRollups adds each bucket with $inc/$min/$max, which create the fields
-// on insert too, and sets the descriptive fields only on insert. Unordered:
-// the buckets are independent.
-func (s *Store) writeRollups(ctx context.Context, rollups []summary.Rollup) error {
+// on insert too, and sets the descriptive fields only on insert. Each update
+// matches only a bucket whose ops does not list batch yet, and adds it, so
+// applying one batch's rollups again (completing a failed call, see
+// outbox.go) skips the buckets already counted. Unordered: the buckets are
+// independent.
+func (s *Store) writeRollups(ctx context.Context, batch string, rollups []summary.Rollup) error {
 	if len(rollups) == 0 {
 		return nil
 	}
-	models := make([]driver.WriteModel, len(rollups))
-	for i, r := range rollups {
+	ids := rollupIDs(rollups)
+	model := func(i int, upsert bool) driver.WriteModel {
+		r := rollups[i]
 		describe := bson.D{
 			{Key: "tenant", Value: r.Tenant},
 			{Key: "name", Value: r.Name},
@@ -49,17 +64,50 @@ func (s *Store) writeRollups(ctx context.Context, rollups []summary.Rollup) erro
 		if len(r.Labels) > 0 {
 			describe = append(describe, bson.E{Key: "labels", Value: pairs(r.Labels)})
 		}
-		models[i] = driver.NewUpdateOneModel().
-			SetFilter(bson.D{{Key: "_id", Value: rollupID(r.Tenant, r.Name, r.Minute, r.Series)}}).
+		filter := bson.D{{Key: "_id", Value: ids[i]}, {Key: "ops", Value: bson.D{{Key: "$ne", Value: batch}}}}
+		if !s.server.ferret {
+			// The shard key {tenant, name, _id: hashed} (deploy/README.md):
+			// mongos routes an upsert only with the whole key in its filter.
+			// Not on FerretDB, which uses an index only for a filter on _id
+			// alone.
+			filter = append(bson.D{{Key: "tenant", Value: r.Tenant}, {Key: "name", Value: r.Name}}, filter...)
+			describe = describe[2:]
+		}
+		return driver.NewUpdateOneModel().
+			SetFilter(filter).
 			SetUpdate(bson.D{
 				{Key: "$setOnInsert", Value: describe},
 				{Key: "$inc", Value: bson.D{{Key: "count", Value: r.Count}, {Key: "sum", Value: r.Sum}}},
 				{Key: "$min", Value: bson.D{{Key: "min", Value: r.Min}}},
 				{Key: "$max", Value: bson.D{{Key: "max", Value: r.Max}}},
+				{Key: "$push", Value: bson.D{{Key: "ops", Value: batch}}},
 			}).
-			SetUpsert(true)
+			SetUpsert(upsert)
 	}
-	if err := bulkWrite(ctx, s.summary.rollups, models, false); err != nil {
+	models := make([]driver.WriteModel, len(rollups))
+	for i := range rollups {
+		models[i] = model(i, true)
+	}
+	_, err := s.summary.rollups.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+	if err == nil {
+		return nil
+	}
+	// A duplicate key means the bucket exists: either another writer created
+	// it first, or it lists batch already (the filter missed, so the upsert
+	// tried to insert). Either way, the plain update is now right: it applies
+	// in the first case and matches nothing in the second.
+	var bwe driver.BulkWriteException
+	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0 {
+		return fmt.Errorf("update rollups: %w", err)
+	}
+	retry := make([]driver.WriteModel, 0, len(bwe.WriteErrors))
+	for _, we := range bwe.WriteErrors {
+		if we.Code != duplicateKey || we.Index < 0 || we.Index >= len(models) {
+			return fmt.Errorf("update rollups: %w", err)
+		}
+		retry = append(retry, model(we.Index, false))
+	}
+	if _, err := s.summary.rollups.BulkWrite(ctx, retry, options.BulkWrite().SetOrdered(false)); err != nil {
 		return fmt.Errorf("update rollups: %w", err)
 	}
 	return nil

@@ -23,12 +23,15 @@ const (
 // summaryColls holds the collections of the metric and service side.
 type summaryColls struct {
 	rollups, names, services, rules *driver.Collection
-	// writeMu serializes writeSummary within the process. FerretDB v1.24
+	// writeMu serializes writeSummary within the process, on FerretDB only
+	// (Options.summaryLock, set from buildInfo at start-up). FerretDB v1.24
 	// applies $inc, $min, $max and $addToSet as read-modify-write without
 	// isolation: concurrent updates of one document lose increments (measured:
-	// 28 of 100 $inc from 4 goroutines survived). MongoDB needs no lock, and the
-	// ingest path has one committing writer, so it costs nothing there; several
-	// processes writing to one FerretDB can still lose counts.
+	// 28 of 100 $inc from 4 goroutines survived). MongoDB applies each update
+	// to a document atomically, so there the lock would only serialize the
+	// concurrent writers of the group committer for nothing. Several processes
+	// writing to one FerretDB can still lose counts: run one ingest process on
+	// FerretDB (deploy/README.md).
 	writeMu sync.Mutex
 }
 
@@ -41,21 +44,38 @@ func newSummaryColls(db *driver.Database) *summaryColls {
 	}
 }
 
-// writeSummary applies the summary of a call's fresh events. Without
-// transactions (FerretDB has none) it runs after the inserts: if it fails, the
-// events are stored but their rollups and registry entries are not, and a
-// retry will not add them since the events are no longer fresh. Summaries can
-// thus fall short after an error, but never count a sample twice.
-func (s *Store) writeSummary(ctx context.Context, b summary.Batch) error {
-	s.summary.writeMu.Lock()
-	defer s.summary.writeMu.Unlock()
-	if err := s.writeRollups(ctx, b.Rollups); err != nil {
+// writeSummary applies the summary of batch's fresh events. Without
+// transactions (FerretDB has none) it runs after the inserts; a failure part
+// way leaves the batch's outbox entry pending, and completing it later
+// re-applies the whole summary: every step is idempotent for one batch (see
+// outbox.go), so nothing is lost and no sample is counted twice.
+func (s *Store) writeSummary(ctx context.Context, batch string, b summary.Batch) error {
+	defer s.lockSummary()()
+	if err := s.faults.at("rollups"); err != nil {
+		return err
+	}
+	if err := s.writeRollups(ctx, batch, b.Rollups); err != nil {
+		return err
+	}
+	if err := s.faults.at("names"); err != nil {
 		return err
 	}
 	if err := s.writeNames(ctx, b.Names); err != nil {
 		return err
 	}
+	if err := s.faults.at("services"); err != nil {
+		return err
+	}
 	return s.writeServices(ctx, b.Services)
+}
+
+// lockSummary takes writeMu on FerretDB, and returns its release.
+func (s *Store) lockSummary() (unlock func()) {
+	if !s.opts.summaryLock {
+		return func() {}
+	}
+	s.summary.writeMu.Lock()
+	return s.summary.writeMu.Unlock
 }
 
 // maxUpsertAttempts bounds the retries of upserts that lost a race.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
@@ -15,7 +16,9 @@ import (
 
 // LogHits counts the selected logs of the head and of the blocks the
 // metadata admits, per step (and group), in Go: the same filter decides as
-// for the listing.
+// for the listing. A block that lies wholly in the window and in one step,
+// under service and level filters only, is counted from its metadata
+// without being read, unless grouped by host.
 func (s *Store) LogHits(ctx context.Context, q store.LogQuery, h store.Histogram) ([]store.Hit, error) {
 	col, err := listing.Group("log", h.GroupBy, h.Step)
 	if err != nil {
@@ -26,17 +29,42 @@ func (s *Store) LogHits(ctx context.Context, q store.LogQuery, h store.Histogram
 		g string
 	}
 	n := int64(h.Step)
+	floor := func(t int64) int64 { return t - ((t%n)+n)%n }
 	counts := map[key]int64{}
-	err = s.forEachLog(ctx, q, func(e *event.Event) {
-		t := e.TS.UnixNano()
-		counts[key{t - ((t%n)+n)%n, logField(e, col)}]++
+	fromMetadata := func(f *logFilter, b *logBlock) bool {
+		bucket := floor(b.minTS)
+		if col == "host" || floor(b.maxTS) != bucket {
+			return false
+		}
+		c, ok := f.metadataCount(b)
+		if !ok {
+			return false
+		}
+		switch col {
+		case "level":
+			for l, m := range b.levels {
+				if len(f.levels) == 0 || slices.Contains(f.levels, string(l)) {
+					counts[key{bucket, string(l)}] += m
+				}
+			}
+		case "service":
+			counts[key{bucket, b.service}] += c
+		default:
+			counts[key{bucket, ""}] += c
+		}
+		return true
+	}
+	err = s.forEachLog(ctx, q, fromMetadata, func(e *event.Event) {
+		counts[key{floor(e.TS.UnixNano()), logField(e, col)}]++
 	})
 	if err != nil {
 		return nil, fmt.Errorf("log hits: %w", err)
 	}
 	out := make([]store.Hit, 0, len(counts))
 	for k, c := range counts {
-		out = append(out, store.Hit{TS: time.Unix(0, k.b).UTC(), Group: k.g, Count: c})
+		if c > 0 {
+			out = append(out, store.Hit{TS: time.Unix(0, k.b).UTC(), Group: strings.Clone(k.g), Count: c})
+		}
 	}
 	slices.SortFunc(out, func(a, b store.Hit) int { return cmp.Or(a.TS.Compare(b.TS), cmp.Compare(a.Group, b.Group)) })
 	return out, nil
@@ -58,8 +86,11 @@ func logField(e *event.Event, col string) string {
 }
 
 // forEachLog calls fn for every stored log q selects (window and filters; its
-// limit, cursor and order are ignored): the head's, then the admitted blocks'.
-func (s *Store) forEachLog(ctx context.Context, q store.LogQuery, fn func(e *event.Event)) error {
+// limit, cursor and order are ignored): the head's, then the admitted blocks'
+// that skip (when set) does not take care of from their metadata. Events of
+// blocks are views valid during the call only (no ReceivedAt); fn copies
+// what it keeps beyond the block.
+func (s *Store) forEachLog(ctx context.Context, q store.LogQuery, skip func(*logFilter, *logBlock) bool, fn func(e *event.Event)) error {
 	q.Window = countWindow(q.Window)
 	f, err := newLogFilter(q)
 	if err != nil {
@@ -75,18 +106,25 @@ func (s *Store) forEachLog(ctx context.Context, q store.LogQuery, fn func(e *eve
 			fn(&h.e)
 		}
 	}
+	var (
+		e event.Event
+		l event.Log
+	)
 	for _, b := range st.blocks {
-		if !f.admits(b) {
+		if !f.admits(b) || (skip != nil && skip(f, b)) {
 			continue
 		}
-		events, err := s.readBlock(ctx, b)
+		rows, err := s.readRows(ctx, b)
 		if err != nil {
 			return err
 		}
-		for i := range events {
-			e := &events[i]
-			if f.inRange(e.TS.UnixNano(), e.ID) && f.match(e) {
-				fn(e)
+		for i := range rows.N {
+			if !f.inRange(rows.TS[i], rows.ID[i]) {
+				continue
+			}
+			rows.Peek(i, &e, &l, true)
+			if f.match(&e) {
+				fn(&e)
 			}
 		}
 	}
@@ -154,7 +192,7 @@ func (s *Store) LogFieldValues(ctx context.Context, q store.LogQuery, field stri
 		return nil, fmt.Errorf("log field values: %w", err)
 	}
 	counts := map[string]int64{}
-	err = s.forEachLog(ctx, q, func(e *event.Event) {
+	err = s.forEachLog(ctx, q, nil, func(e *event.Event) {
 		if f.AttrKey != "" {
 			if name, ok := listing.FormatAttr(e.Attributes[f.AttrKey]); ok {
 				counts[name]++

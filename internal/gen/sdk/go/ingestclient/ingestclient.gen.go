@@ -193,6 +193,25 @@ type Attributes_AdditionalProperties struct {
 	union json.RawMessage
 }
 
+// EsBulkBody NDJSON - action lines ({"index":{}} or {"create":{"_index":"x","_id":"y"}}) each followed by a document line.
+type EsBulkBody = json.RawMessage
+
+// EsBulkResult defines model for EsBulkResult.
+type EsBulkResult struct {
+	Errors bool `json:"errors"`
+	Items  []map[string]struct {
+		UnderscoreId    *string `json:"_id,omitempty"`
+		UnderscoreIndex string  `json:"_index"`
+		Error           *struct {
+			Reason *string `json:"reason,omitempty"`
+			Type   *string `json:"type,omitempty"`
+		} `json:"error,omitempty"`
+		Result *string `json:"result,omitempty"`
+		Status int     `json:"status"`
+	} `json:"items"`
+	Took int `json:"took"`
+}
+
 // EventID Client-chosen event id, unique per tenant. Re-sending an event with an id that is already
 // stored stores nothing twice. Omit it to have the server generate one (then retries are not
 // deduplicated).
@@ -240,6 +259,8 @@ type Heartbeat struct {
 
 	// Ts When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
 	// (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+	// More than one minute after that time, it is stored as that time plus one minute: client
+	// clocks drift, but a timestamp far ahead would stay "the latest" for good.
 	//
 	//
 	// Example: 2026-11-27T10:00:00Z
@@ -311,6 +332,8 @@ type LogEvent struct {
 
 	// Ts When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
 	// (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+	// More than one minute after that time, it is stored as that time plus one minute: client
+	// clocks drift, but a timestamp far ahead would stay "the latest" for good.
 	//
 	//
 	// Example: 2026-11-27T10:00:00Z
@@ -323,6 +346,9 @@ type LogEventLevel string
 
 // LogEventBatch One LogEvent or a JSON array of 1 to 10,000 of them.
 type LogEventBatch = json.RawMessage
+
+// LokiPushRequest Loki's JSON push body: streams of label sets and their [timestamp, line] values.
+type LokiPushRequest = json.RawMessage
 
 // MetricSample One sample of a metric series (name + service + labels).
 type MetricSample struct {
@@ -356,6 +382,8 @@ type MetricSample struct {
 
 	// Ts When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
 	// (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+	// More than one minute after that time, it is stored as that time plus one minute: client
+	// clocks drift, but a timestamp far ahead would stay "the latest" for good.
 	//
 	//
 	// Example: 2026-11-27T10:00:00Z
@@ -373,6 +401,25 @@ type MetricSampleType string
 
 // MetricSampleBatch One MetricSample or a JSON array of 1 to 10,000 of them.
 type MetricSampleBatch = json.RawMessage
+
+// OtlpExportResponse An OTLP-JSON Export*ServiceResponse; `partialSuccess` is present only when records were rejected.
+type OtlpExportResponse struct {
+	PartialSuccess *struct {
+		ErrorMessage *string `json:"errorMessage,omitempty"`
+
+		// RejectedDataPoints int64 as a string (OTLP-JSON)
+		RejectedDataPoints *string `json:"rejectedDataPoints,omitempty"`
+
+		// RejectedLogRecords int64 as a string (OTLP-JSON)
+		RejectedLogRecords *string `json:"rejectedLogRecords,omitempty"`
+	} `json:"partialSuccess,omitempty"`
+}
+
+// OtlpLogsRequest An OTLP-JSON ExportLogsServiceRequest (https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding).
+type OtlpLogsRequest = json.RawMessage
+
+// OtlpMetricsRequest An OTLP-JSON ExportMetricsServiceRequest.
+type OtlpMetricsRequest = json.RawMessage
 
 // Problem RFC 9457 problem details.
 type Problem struct {
@@ -444,6 +491,8 @@ type SecurityEvent struct {
 
 	// Ts When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
 	// (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+	// More than one minute after that time, it is stored as that time plus one minute: client
+	// clocks drift, but a timestamp far ahead would stay "the latest" for good.
 	//
 	//
 	// Example: 2026-11-27T10:00:00Z
@@ -466,9 +515,14 @@ type ServiceName = string
 
 // Timestamp When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678 to 2261
 // (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+// More than one minute after that time, it is stored as that time plus one minute: client
+// clocks drift, but a timestamp far ahead would stay "the latest" for good.
 //
 // Example: 2026-11-27T10:00:00Z
 type Timestamp = time.Time
+
+// ScopeOrgID defines model for ScopeOrgID.
+type ScopeOrgID = string
 
 // Accepted defines model for Accepted.
 type Accepted = IngestResult
@@ -476,8 +530,17 @@ type Accepted = IngestResult
 // BadRequest RFC 9457 problem details.
 type BadRequest = Problem
 
+// EsAnswer defines model for EsAnswer.
+type EsAnswer = map[string]interface{}
+
+// EsBulkAnswer defines model for EsBulkAnswer.
+type EsBulkAnswer = EsBulkResult
+
 // Forbidden RFC 9457 problem details.
 type Forbidden = Problem
+
+// OtlpExported An OTLP-JSON Export*ServiceResponse; `partialSuccess` is present only when records were rejected.
+type OtlpExported = OtlpExportResponse
 
 // TooLarge RFC 9457 problem details.
 type TooLarge = Problem
@@ -494,6 +557,120 @@ type Unavailable = Problem
 // UnsupportedMediaType RFC 9457 problem details.
 type UnsupportedMediaType = Problem
 
+// EsBulkParams defines parameters for EsBulk.
+type EsBulkParams struct {
+	// UnderscoreMsgField Fields holding the message, comma-separated, first present wins (default message,msg,log,event.original). Header X-Lightwatch-Msg-Field.
+	UnderscoreMsgField *string `form:"_msg_field,omitempty" json:"_msg_field,omitempty"`
+
+	// UnderscoreTimeField Fields holding the time, RFC 3339 or epoch milliseconds (default @timestamp,timestamp,time,ts). Header X-Lightwatch-Time-Field.
+	UnderscoreTimeField *string `form:"_time_field,omitempty" json:"_time_field,omitempty"`
+
+	// UnderscoreServiceField Fields naming the service (default service.name,service,app,application,kubernetes.container.name,container.name). Header X-Lightwatch-Service-Field.
+	UnderscoreServiceField *string `form:"_service_field,omitempty" json:"_service_field,omitempty"`
+
+	// UnderscoreLevelField Fields holding the level (default log.level,level,severity,loglevel); without one the level is detected from the message. Header X-Lightwatch-Level-Field.
+	UnderscoreLevelField *string `form:"_level_field,omitempty" json:"_level_field,omitempty"`
+
+	// UnderscoreHostField Fields naming the host (default host.name,host.hostname,hostname,host). Header X-Lightwatch-Host-Field.
+	UnderscoreHostField *string `form:"_host_field,omitempty" json:"_host_field,omitempty"`
+
+	// UnderscoreIgnoreFields Fields (and the fields under them) to leave out. Header X-Lightwatch-Ignore-Fields.
+	UnderscoreIgnoreFields *string `form:"_ignore_fields,omitempty" json:"_ignore_fields,omitempty"`
+
+	// UnderscoreDefaultService The service of documents with none of the service fields (default the index name). Header X-Lightwatch-Default-Service.
+	UnderscoreDefaultService *string `form:"_default_service,omitempty" json:"_default_service,omitempty"`
+
+	// XScopeOrgID The tenant header of Loki, Mimir and their shippers. Optional; when sent it must be the API key's tenant (403 otherwise), since the tenant always comes from the key.
+	XScopeOrgID *ScopeOrgID `json:"X-Scope-OrgID,omitempty"`
+}
+
+// EsBulkPutParams defines parameters for EsBulkPut.
+type EsBulkPutParams struct {
+	// UnderscoreMsgField Fields holding the message, comma-separated, first present wins (default message,msg,log,event.original). Header X-Lightwatch-Msg-Field.
+	UnderscoreMsgField *string `form:"_msg_field,omitempty" json:"_msg_field,omitempty"`
+
+	// UnderscoreTimeField Fields holding the time, RFC 3339 or epoch milliseconds (default @timestamp,timestamp,time,ts). Header X-Lightwatch-Time-Field.
+	UnderscoreTimeField *string `form:"_time_field,omitempty" json:"_time_field,omitempty"`
+
+	// UnderscoreServiceField Fields naming the service (default service.name,service,app,application,kubernetes.container.name,container.name). Header X-Lightwatch-Service-Field.
+	UnderscoreServiceField *string `form:"_service_field,omitempty" json:"_service_field,omitempty"`
+
+	// UnderscoreLevelField Fields holding the level (default log.level,level,severity,loglevel); without one the level is detected from the message. Header X-Lightwatch-Level-Field.
+	UnderscoreLevelField *string `form:"_level_field,omitempty" json:"_level_field,omitempty"`
+
+	// UnderscoreHostField Fields naming the host (default host.name,host.hostname,hostname,host). Header X-Lightwatch-Host-Field.
+	UnderscoreHostField *string `form:"_host_field,omitempty" json:"_host_field,omitempty"`
+
+	// UnderscoreIgnoreFields Fields (and the fields under them) to leave out. Header X-Lightwatch-Ignore-Fields.
+	UnderscoreIgnoreFields *string `form:"_ignore_fields,omitempty" json:"_ignore_fields,omitempty"`
+
+	// UnderscoreDefaultService The service of documents with none of the service fields (default the index name). Header X-Lightwatch-Default-Service.
+	UnderscoreDefaultService *string `form:"_default_service,omitempty" json:"_default_service,omitempty"`
+
+	// XScopeOrgID The tenant header of Loki, Mimir and their shippers. Optional; when sent it must be the API key's tenant (403 otherwise), since the tenant always comes from the key.
+	XScopeOrgID *ScopeOrgID `json:"X-Scope-OrgID,omitempty"`
+}
+
+// EsPutIlmPolicyJSONBody defines parameters for EsPutIlmPolicy.
+type EsPutIlmPolicyJSONBody = map[string]interface{}
+
+// EsPutIndexTemplateJSONBody defines parameters for EsPutIndexTemplate.
+type EsPutIndexTemplateJSONBody = map[string]interface{}
+
+// EsIndexBulkParams defines parameters for EsIndexBulk.
+type EsIndexBulkParams struct {
+	// UnderscoreMsgField Fields holding the message, comma-separated, first present wins (default message,msg,log,event.original). Header X-Lightwatch-Msg-Field.
+	UnderscoreMsgField *string `form:"_msg_field,omitempty" json:"_msg_field,omitempty"`
+
+	// UnderscoreTimeField Fields holding the time, RFC 3339 or epoch milliseconds (default @timestamp,timestamp,time,ts). Header X-Lightwatch-Time-Field.
+	UnderscoreTimeField *string `form:"_time_field,omitempty" json:"_time_field,omitempty"`
+
+	// UnderscoreServiceField Fields naming the service (default service.name,service,app,application,kubernetes.container.name,container.name). Header X-Lightwatch-Service-Field.
+	UnderscoreServiceField *string `form:"_service_field,omitempty" json:"_service_field,omitempty"`
+
+	// UnderscoreLevelField Fields holding the level (default log.level,level,severity,loglevel); without one the level is detected from the message. Header X-Lightwatch-Level-Field.
+	UnderscoreLevelField *string `form:"_level_field,omitempty" json:"_level_field,omitempty"`
+
+	// UnderscoreHostField Fields naming the host (default host.name,host.hostname,hostname,host). Header X-Lightwatch-Host-Field.
+	UnderscoreHostField *string `form:"_host_field,omitempty" json:"_host_field,omitempty"`
+
+	// UnderscoreIgnoreFields Fields (and the fields under them) to leave out. Header X-Lightwatch-Ignore-Fields.
+	UnderscoreIgnoreFields *string `form:"_ignore_fields,omitempty" json:"_ignore_fields,omitempty"`
+
+	// UnderscoreDefaultService The service of documents with none of the service fields (default the index name). Header X-Lightwatch-Default-Service.
+	UnderscoreDefaultService *string `form:"_default_service,omitempty" json:"_default_service,omitempty"`
+
+	// XScopeOrgID The tenant header of Loki, Mimir and their shippers. Optional; when sent it must be the API key's tenant (403 otherwise), since the tenant always comes from the key.
+	XScopeOrgID *ScopeOrgID `json:"X-Scope-OrgID,omitempty"`
+}
+
+// LokiPushParams defines parameters for LokiPush.
+type LokiPushParams struct {
+	// XScopeOrgID The tenant header of Loki, Mimir and their shippers. Optional; when sent it must be the API key's tenant (403 otherwise), since the tenant always comes from the key.
+	XScopeOrgID *ScopeOrgID `json:"X-Scope-OrgID,omitempty"`
+}
+
+// OtlpExportLogsParams defines parameters for OtlpExportLogs.
+type OtlpExportLogsParams struct {
+	// XScopeOrgID The tenant header of Loki, Mimir and their shippers. Optional; when sent it must be the API key's tenant (403 otherwise), since the tenant always comes from the key.
+	XScopeOrgID *ScopeOrgID `json:"X-Scope-OrgID,omitempty"`
+}
+
+// OtlpExportMetricsParams defines parameters for OtlpExportMetrics.
+type OtlpExportMetricsParams struct {
+	// XScopeOrgID The tenant header of Loki, Mimir and their shippers. Optional; when sent it must be the API key's tenant (403 otherwise), since the tenant always comes from the key.
+	XScopeOrgID *ScopeOrgID `json:"X-Scope-OrgID,omitempty"`
+}
+
+// OtlpExportTracesJSONBody defines parameters for OtlpExportTraces.
+type OtlpExportTracesJSONBody = map[string]interface{}
+
+// EsPutIlmPolicyJSONRequestBody defines body for EsPutIlmPolicy for application/json ContentType.
+type EsPutIlmPolicyJSONRequestBody = EsPutIlmPolicyJSONBody
+
+// EsPutIndexTemplateJSONRequestBody defines body for EsPutIndexTemplate for application/json ContentType.
+type EsPutIndexTemplateJSONRequestBody = EsPutIndexTemplateJSONBody
+
 // IngestHeartbeatsJSONRequestBody defines body for IngestHeartbeats for application/json ContentType.
 type IngestHeartbeatsJSONRequestBody = HeartbeatBatch
 
@@ -505,6 +682,18 @@ type IngestMetricsJSONRequestBody = MetricSampleBatch
 
 // IngestSecurityEventsJSONRequestBody defines body for IngestSecurityEvents for application/json ContentType.
 type IngestSecurityEventsJSONRequestBody = SecurityEventBatch
+
+// LokiPushJSONRequestBody defines body for LokiPush for application/json ContentType.
+type LokiPushJSONRequestBody = LokiPushRequest
+
+// OtlpExportLogsJSONRequestBody defines body for OtlpExportLogs for application/json ContentType.
+type OtlpExportLogsJSONRequestBody = OtlpLogsRequest
+
+// OtlpExportMetricsJSONRequestBody defines body for OtlpExportMetrics for application/json ContentType.
+type OtlpExportMetricsJSONRequestBody = OtlpMetricsRequest
+
+// OtlpExportTracesJSONRequestBody defines body for OtlpExportTraces for application/json ContentType.
+type OtlpExportTracesJSONRequestBody = OtlpExportTracesJSONBody
 
 // AsAttributes0 returns the union data inside the Attributes_AdditionalProperties as a Attributes0
 func (t Attributes_AdditionalProperties) AsAttributes0() (Attributes0, error) {
@@ -668,6 +857,111 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
+	// EsInfo Elasticsearch version document
+	//
+	// What Elasticsearch clients and Filebeat read first; with the X-Elastic-Product header they check.
+	//
+	// Corresponds with GET /es/ (the `EsInfo` operationId).
+	EsInfo(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// EsPing Elasticsearch ping
+	//
+	// Answers 200.
+	//
+	// Corresponds with HEAD /es/ (the `EsPing` operationId).
+	EsPing(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// EsBulkWithBody Elasticsearch bulk
+	//
+	// Elasticsearch bulk API (Filebeat, Logstash, Vector, Fluent Bit, Elasticsearch clients) - NDJSON pairs of an action (`index` or `create`) and a document; each document becomes a log event (docs/ingest-protocols.md gives the mapping). Answers per item as Elasticsearch does (`errors`, `items[].<action>.status` - 201 stored, 400 not mappable); 503 for the whole request when the store cannot take it.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /es/_bulk (the `EsBulk` operationId).
+	EsBulkWithBody(ctx context.Context, params *EsBulkParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// EsBulkPutWithBody Elasticsearch bulk (PUT, as the Elasticsearch 8 clients send it)
+	//
+	// Elasticsearch bulk API (Filebeat, Logstash, Vector, Fluent Bit, Elasticsearch clients) - NDJSON pairs of an action (`index` or `create`) and a document; each document becomes a log event (docs/ingest-protocols.md gives the mapping). Answers per item as Elasticsearch does (`errors`, `items[].<action>.status` - 201 stored, 400 not mappable); 503 for the whole request when the store cannot take it.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /es/_bulk (the `EsBulkPut` operationId).
+	EsBulkPutWithBody(ctx context.Context, params *EsBulkPutParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// EsGetIlmPolicy Elasticsearch ILM policy (set-up call)
+	//
+	// Harmless answer to Filebeat's ILM set-up.
+	//
+	// Corresponds with GET /es/_ilm/policy/{name} (the `EsGetIlmPolicy` operationId).
+	EsGetIlmPolicy(ctx context.Context, name string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// EsPutIlmPolicyWithBody Elasticsearch put ILM policy (set-up call)
+	//
+	// Acknowledged and ignored.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /es/_ilm/policy/{name} (the `EsPutIlmPolicy` operationId).
+	EsPutIlmPolicyWithBody(ctx context.Context, name string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// EsPutIlmPolicy Elasticsearch put ILM policy (set-up call)
+	//
+	// Acknowledged and ignored.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /es/_ilm/policy/{name} (the `EsPutIlmPolicy` operationId).
+	EsPutIlmPolicy(ctx context.Context, name string, body EsPutIlmPolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// EsGetIndexTemplate Elasticsearch index template (set-up call)
+	//
+	// Harmless answer to Filebeat's template set-up - Lightwatch has no indices.
+	//
+	// Corresponds with GET /es/_index_template/{name} (the `EsGetIndexTemplate` operationId).
+	EsGetIndexTemplate(ctx context.Context, name string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// EsHasIndexTemplate Elasticsearch index template exists (set-up call)
+	//
+	// Answers that it exists, so that set-up writes none.
+	//
+	// Corresponds with HEAD /es/_index_template/{name} (the `EsHasIndexTemplate` operationId).
+	EsHasIndexTemplate(ctx context.Context, name string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// EsPutIndexTemplateWithBody Elasticsearch put index template (set-up call)
+	//
+	// Acknowledged and ignored.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /es/_index_template/{name} (the `EsPutIndexTemplate` operationId).
+	EsPutIndexTemplateWithBody(ctx context.Context, name string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// EsPutIndexTemplate Elasticsearch put index template (set-up call)
+	//
+	// Acknowledged and ignored.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /es/_index_template/{name} (the `EsPutIndexTemplate` operationId).
+	EsPutIndexTemplate(ctx context.Context, name string, body EsPutIndexTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// EsLicense Elasticsearch license
+	//
+	// A basic license, which Filebeat checks at start-up.
+	//
+	// Corresponds with GET /es/_license (the `EsLicense` operationId).
+	EsLicense(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// EsIndexBulkWithBody Elasticsearch bulk into an index
+	//
+	// As /es/_bulk; the index is the default of actions without `_index`, and of the service of documents naming none.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /es/{index}/_bulk (the `EsIndexBulk` operationId).
+	EsIndexBulkWithBody(ctx context.Context, index string, params *EsIndexBulkParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// IngestHeartbeatsWithBody Ingest heartbeats
 	//
 	// Takes any type of body and a specified content type.
@@ -723,6 +1017,339 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /ingest/security-events (the `IngestSecurityEvents` operationId).
 	IngestSecurityEvents(ctx context.Context, body IngestSecurityEventsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// LokiPushWithBody Loki push
+	//
+	// Loki's push API, for Promtail, Grafana Alloy, Vector, Fluent Bit and other Loki clients: a
+	// `PushRequest` as snappy-compressed protobuf (`application/x-protobuf`; what Promtail and Alloy send)
+	// or Loki's JSON (`application/json`), optionally `Content-Encoding: gzip`. Each entry becomes a log
+	// event: the service from the `service_name`, `service`, `app`, `application`, `job`, `container` or
+	// `container_name` label (the first present; else `unknown_service`), the host from `host`, `hostname`,
+	// `host_name`, `node` or `instance`, the level from a `level` / `detected_level` / `severity` label or
+	// structured metadata, else detected from the line; the other labels and structured metadata become
+	// attributes. 204 when every entry is stored; 400 naming the rejected entries when some could not be
+	// (the others are stored, as Loki does).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /loki/api/v1/push (the `LokiPush` operationId).
+	LokiPushWithBody(ctx context.Context, params *LokiPushParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// LokiPush Loki push
+	//
+	// Loki's push API, for Promtail, Grafana Alloy, Vector, Fluent Bit and other Loki clients: a
+	// `PushRequest` as snappy-compressed protobuf (`application/x-protobuf`; what Promtail and Alloy send)
+	// or Loki's JSON (`application/json`), optionally `Content-Encoding: gzip`. Each entry becomes a log
+	// event: the service from the `service_name`, `service`, `app`, `application`, `job`, `container` or
+	// `container_name` label (the first present; else `unknown_service`), the host from `host`, `hostname`,
+	// `host_name`, `node` or `instance`, the level from a `level` / `detected_level` / `severity` label or
+	// structured metadata, else detected from the line; the other labels and structured metadata become
+	// attributes. 204 when every entry is stored; 400 naming the rejected entries when some could not be
+	// (the others are stored, as Loki does).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /loki/api/v1/push (the `LokiPush` operationId).
+	LokiPush(ctx context.Context, params *LokiPushParams, body LokiPushJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// OtlpExportLogsWithBody OTLP/HTTP logs export
+	//
+	// An OTLP `ExportLogsServiceRequest`, as protobuf (`application/x-protobuf`) or OTLP-JSON
+	// (`application/json`), optionally `Content-Encoding: gzip` or `zstd`. Each log record becomes a log
+	// event. The answer is an `ExportLogsServiceResponse` in the request's encoding: records that could not
+	// be stored are counted in `partialSuccess.rejectedLogRecords` with a message (the rest are stored).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /otlp/v1/logs (the `OtlpExportLogs` operationId).
+	OtlpExportLogsWithBody(ctx context.Context, params *OtlpExportLogsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// OtlpExportLogs OTLP/HTTP logs export
+	//
+	// An OTLP `ExportLogsServiceRequest`, as protobuf (`application/x-protobuf`) or OTLP-JSON
+	// (`application/json`), optionally `Content-Encoding: gzip` or `zstd`. Each log record becomes a log
+	// event. The answer is an `ExportLogsServiceResponse` in the request's encoding: records that could not
+	// be stored are counted in `partialSuccess.rejectedLogRecords` with a message (the rest are stored).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /otlp/v1/logs (the `OtlpExportLogs` operationId).
+	OtlpExportLogs(ctx context.Context, params *OtlpExportLogsParams, body OtlpExportLogsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// OtlpExportMetricsWithBody OTLP/HTTP metrics export
+	//
+	// An OTLP `ExportMetricsServiceRequest`, as protobuf or OTLP-JSON, optionally gzip or zstd. Gauges,
+	// sums, histograms, exponential histograms and summaries become metric samples; data points that could
+	// not be stored are counted in `partialSuccess.rejectedDataPoints`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /otlp/v1/metrics (the `OtlpExportMetrics` operationId).
+	OtlpExportMetricsWithBody(ctx context.Context, params *OtlpExportMetricsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// OtlpExportMetrics OTLP/HTTP metrics export
+	//
+	// An OTLP `ExportMetricsServiceRequest`, as protobuf or OTLP-JSON, optionally gzip or zstd. Gauges,
+	// sums, histograms, exponential histograms and summaries become metric samples; data points that could
+	// not be stored are counted in `partialSuccess.rejectedDataPoints`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /otlp/v1/metrics (the `OtlpExportMetrics` operationId).
+	OtlpExportMetrics(ctx context.Context, params *OtlpExportMetricsParams, body OtlpExportMetricsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// OtlpExportTracesWithBody OTLP/HTTP traces (not supported)
+	//
+	// Lightwatch stores no traces; this answers 404 naming what is supported, so that a misconfigured pipeline says why.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /otlp/v1/traces (the `OtlpExportTraces` operationId).
+	OtlpExportTracesWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// OtlpExportTraces OTLP/HTTP traces (not supported)
+	//
+	// Lightwatch stores no traces; this answers 404 naming what is supported, so that a misconfigured pipeline says why.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /otlp/v1/traces (the `OtlpExportTraces` operationId).
+	OtlpExportTraces(ctx context.Context, body OtlpExportTracesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+}
+
+// EsInfo Elasticsearch version document
+//
+// What Elasticsearch clients and Filebeat read first; with the X-Elastic-Product header they check.
+//
+// Corresponds with GET /es/ (the `EsInfo` operationId).
+func (c *Client) EsInfo(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewEsInfoRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// EsPing Elasticsearch ping
+//
+// Answers 200.
+//
+// Corresponds with HEAD /es/ (the `EsPing` operationId).
+func (c *Client) EsPing(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewEsPingRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// EsBulkWithBody Elasticsearch bulk
+//
+// Elasticsearch bulk API (Filebeat, Logstash, Vector, Fluent Bit, Elasticsearch clients) - NDJSON pairs of an action (`index` or `create`) and a document; each document becomes a log event (docs/ingest-protocols.md gives the mapping). Answers per item as Elasticsearch does (`errors`, `items[].<action>.status` - 201 stored, 400 not mappable); 503 for the whole request when the store cannot take it.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /es/_bulk (the `EsBulk` operationId).
+func (c *Client) EsBulkWithBody(ctx context.Context, params *EsBulkParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewEsBulkRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// EsBulkPutWithBody Elasticsearch bulk (PUT, as the Elasticsearch 8 clients send it)
+//
+// Elasticsearch bulk API (Filebeat, Logstash, Vector, Fluent Bit, Elasticsearch clients) - NDJSON pairs of an action (`index` or `create`) and a document; each document becomes a log event (docs/ingest-protocols.md gives the mapping). Answers per item as Elasticsearch does (`errors`, `items[].<action>.status` - 201 stored, 400 not mappable); 503 for the whole request when the store cannot take it.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /es/_bulk (the `EsBulkPut` operationId).
+func (c *Client) EsBulkPutWithBody(ctx context.Context, params *EsBulkPutParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewEsBulkPutRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// EsGetIlmPolicy Elasticsearch ILM policy (set-up call)
+//
+// Harmless answer to Filebeat's ILM set-up.
+//
+// Corresponds with GET /es/_ilm/policy/{name} (the `EsGetIlmPolicy` operationId).
+func (c *Client) EsGetIlmPolicy(ctx context.Context, name string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewEsGetIlmPolicyRequest(c.Server, name)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// EsPutIlmPolicyWithBody Elasticsearch put ILM policy (set-up call)
+//
+// Acknowledged and ignored.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /es/_ilm/policy/{name} (the `EsPutIlmPolicy` operationId).
+func (c *Client) EsPutIlmPolicyWithBody(ctx context.Context, name string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewEsPutIlmPolicyRequestWithBody(c.Server, name, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// EsPutIlmPolicy Elasticsearch put ILM policy (set-up call)
+//
+// Acknowledged and ignored.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /es/_ilm/policy/{name} (the `EsPutIlmPolicy` operationId).
+func (c *Client) EsPutIlmPolicy(ctx context.Context, name string, body EsPutIlmPolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewEsPutIlmPolicyRequest(c.Server, name, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// EsGetIndexTemplate Elasticsearch index template (set-up call)
+//
+// Harmless answer to Filebeat's template set-up - Lightwatch has no indices.
+//
+// Corresponds with GET /es/_index_template/{name} (the `EsGetIndexTemplate` operationId).
+func (c *Client) EsGetIndexTemplate(ctx context.Context, name string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewEsGetIndexTemplateRequest(c.Server, name)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// EsHasIndexTemplate Elasticsearch index template exists (set-up call)
+//
+// Answers that it exists, so that set-up writes none.
+//
+// Corresponds with HEAD /es/_index_template/{name} (the `EsHasIndexTemplate` operationId).
+func (c *Client) EsHasIndexTemplate(ctx context.Context, name string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewEsHasIndexTemplateRequest(c.Server, name)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// EsPutIndexTemplateWithBody Elasticsearch put index template (set-up call)
+//
+// Acknowledged and ignored.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /es/_index_template/{name} (the `EsPutIndexTemplate` operationId).
+func (c *Client) EsPutIndexTemplateWithBody(ctx context.Context, name string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewEsPutIndexTemplateRequestWithBody(c.Server, name, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// EsPutIndexTemplate Elasticsearch put index template (set-up call)
+//
+// Acknowledged and ignored.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /es/_index_template/{name} (the `EsPutIndexTemplate` operationId).
+func (c *Client) EsPutIndexTemplate(ctx context.Context, name string, body EsPutIndexTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewEsPutIndexTemplateRequest(c.Server, name, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// EsLicense Elasticsearch license
+//
+// A basic license, which Filebeat checks at start-up.
+//
+// Corresponds with GET /es/_license (the `EsLicense` operationId).
+func (c *Client) EsLicense(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewEsLicenseRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// EsIndexBulkWithBody Elasticsearch bulk into an index
+//
+// As /es/_bulk; the index is the default of actions without `_index`, and of the service of documents naming none.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /es/{index}/_bulk (the `EsIndexBulk` operationId).
+func (c *Client) EsIndexBulkWithBody(ctx context.Context, index string, params *EsIndexBulkParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewEsIndexBulkRequestWithBody(c.Server, index, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
 }
 
 // IngestHeartbeatsWithBody Ingest heartbeats
@@ -859,6 +1486,897 @@ func (c *Client) IngestSecurityEvents(ctx context.Context, body IngestSecurityEv
 		return nil, err
 	}
 	return c.Client.Do(req)
+}
+
+// LokiPushWithBody Loki push
+//
+// Loki's push API, for Promtail, Grafana Alloy, Vector, Fluent Bit and other Loki clients: a
+// `PushRequest` as snappy-compressed protobuf (`application/x-protobuf`; what Promtail and Alloy send)
+// or Loki's JSON (`application/json`), optionally `Content-Encoding: gzip`. Each entry becomes a log
+// event: the service from the `service_name`, `service`, `app`, `application`, `job`, `container` or
+// `container_name` label (the first present; else `unknown_service`), the host from `host`, `hostname`,
+// `host_name`, `node` or `instance`, the level from a `level` / `detected_level` / `severity` label or
+// structured metadata, else detected from the line; the other labels and structured metadata become
+// attributes. 204 when every entry is stored; 400 naming the rejected entries when some could not be
+// (the others are stored, as Loki does).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /loki/api/v1/push (the `LokiPush` operationId).
+func (c *Client) LokiPushWithBody(ctx context.Context, params *LokiPushParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewLokiPushRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// LokiPush Loki push
+//
+// Loki's push API, for Promtail, Grafana Alloy, Vector, Fluent Bit and other Loki clients: a
+// `PushRequest` as snappy-compressed protobuf (`application/x-protobuf`; what Promtail and Alloy send)
+// or Loki's JSON (`application/json`), optionally `Content-Encoding: gzip`. Each entry becomes a log
+// event: the service from the `service_name`, `service`, `app`, `application`, `job`, `container` or
+// `container_name` label (the first present; else `unknown_service`), the host from `host`, `hostname`,
+// `host_name`, `node` or `instance`, the level from a `level` / `detected_level` / `severity` label or
+// structured metadata, else detected from the line; the other labels and structured metadata become
+// attributes. 204 when every entry is stored; 400 naming the rejected entries when some could not be
+// (the others are stored, as Loki does).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /loki/api/v1/push (the `LokiPush` operationId).
+func (c *Client) LokiPush(ctx context.Context, params *LokiPushParams, body LokiPushJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewLokiPushRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// OtlpExportLogsWithBody OTLP/HTTP logs export
+//
+// An OTLP `ExportLogsServiceRequest`, as protobuf (`application/x-protobuf`) or OTLP-JSON
+// (`application/json`), optionally `Content-Encoding: gzip` or `zstd`. Each log record becomes a log
+// event. The answer is an `ExportLogsServiceResponse` in the request's encoding: records that could not
+// be stored are counted in `partialSuccess.rejectedLogRecords` with a message (the rest are stored).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /otlp/v1/logs (the `OtlpExportLogs` operationId).
+func (c *Client) OtlpExportLogsWithBody(ctx context.Context, params *OtlpExportLogsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOtlpExportLogsRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// OtlpExportLogs OTLP/HTTP logs export
+//
+// An OTLP `ExportLogsServiceRequest`, as protobuf (`application/x-protobuf`) or OTLP-JSON
+// (`application/json`), optionally `Content-Encoding: gzip` or `zstd`. Each log record becomes a log
+// event. The answer is an `ExportLogsServiceResponse` in the request's encoding: records that could not
+// be stored are counted in `partialSuccess.rejectedLogRecords` with a message (the rest are stored).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /otlp/v1/logs (the `OtlpExportLogs` operationId).
+func (c *Client) OtlpExportLogs(ctx context.Context, params *OtlpExportLogsParams, body OtlpExportLogsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOtlpExportLogsRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// OtlpExportMetricsWithBody OTLP/HTTP metrics export
+//
+// An OTLP `ExportMetricsServiceRequest`, as protobuf or OTLP-JSON, optionally gzip or zstd. Gauges,
+// sums, histograms, exponential histograms and summaries become metric samples; data points that could
+// not be stored are counted in `partialSuccess.rejectedDataPoints`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /otlp/v1/metrics (the `OtlpExportMetrics` operationId).
+func (c *Client) OtlpExportMetricsWithBody(ctx context.Context, params *OtlpExportMetricsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOtlpExportMetricsRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// OtlpExportMetrics OTLP/HTTP metrics export
+//
+// An OTLP `ExportMetricsServiceRequest`, as protobuf or OTLP-JSON, optionally gzip or zstd. Gauges,
+// sums, histograms, exponential histograms and summaries become metric samples; data points that could
+// not be stored are counted in `partialSuccess.rejectedDataPoints`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /otlp/v1/metrics (the `OtlpExportMetrics` operationId).
+func (c *Client) OtlpExportMetrics(ctx context.Context, params *OtlpExportMetricsParams, body OtlpExportMetricsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOtlpExportMetricsRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// OtlpExportTracesWithBody OTLP/HTTP traces (not supported)
+//
+// Lightwatch stores no traces; this answers 404 naming what is supported, so that a misconfigured pipeline says why.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /otlp/v1/traces (the `OtlpExportTraces` operationId).
+func (c *Client) OtlpExportTracesWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOtlpExportTracesRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// OtlpExportTraces OTLP/HTTP traces (not supported)
+//
+// Lightwatch stores no traces; this answers 404 naming what is supported, so that a misconfigured pipeline says why.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /otlp/v1/traces (the `OtlpExportTraces` operationId).
+func (c *Client) OtlpExportTraces(ctx context.Context, body OtlpExportTracesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOtlpExportTracesRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// NewEsInfoRequest constructs an http.Request for the EsInfo method
+func NewEsInfoRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/es/")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewEsPingRequest constructs an http.Request for the EsPing method
+func NewEsPingRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/es/")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodHead, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewEsBulkRequestWithBody constructs an http.Request for the EsBulk method, with any body, and a specified content type
+func NewEsBulkRequestWithBody(server string, params *EsBulkParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/es/_bulk")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.UnderscoreMsgField != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "_msg_field", *params.UnderscoreMsgField, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.UnderscoreTimeField != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "_time_field", *params.UnderscoreTimeField, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.UnderscoreServiceField != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "_service_field", *params.UnderscoreServiceField, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.UnderscoreLevelField != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "_level_field", *params.UnderscoreLevelField, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.UnderscoreHostField != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "_host_field", *params.UnderscoreHostField, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.UnderscoreIgnoreFields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "_ignore_fields", *params.UnderscoreIgnoreFields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.UnderscoreDefaultService != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "_default_service", *params.UnderscoreDefaultService, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.XScopeOrgID != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Scope-OrgID", *params.XScopeOrgID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Scope-OrgID", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewEsBulkPutRequestWithBody constructs an http.Request for the EsBulkPut method, with any body, and a specified content type
+func NewEsBulkPutRequestWithBody(server string, params *EsBulkPutParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/es/_bulk")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.UnderscoreMsgField != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "_msg_field", *params.UnderscoreMsgField, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.UnderscoreTimeField != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "_time_field", *params.UnderscoreTimeField, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.UnderscoreServiceField != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "_service_field", *params.UnderscoreServiceField, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.UnderscoreLevelField != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "_level_field", *params.UnderscoreLevelField, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.UnderscoreHostField != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "_host_field", *params.UnderscoreHostField, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.UnderscoreIgnoreFields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "_ignore_fields", *params.UnderscoreIgnoreFields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.UnderscoreDefaultService != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "_default_service", *params.UnderscoreDefaultService, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.XScopeOrgID != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Scope-OrgID", *params.XScopeOrgID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Scope-OrgID", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewEsGetIlmPolicyRequest constructs an http.Request for the EsGetIlmPolicy method
+func NewEsGetIlmPolicyRequest(server string, name string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/es/_ilm/policy/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewEsPutIlmPolicyRequest calls the generic EsPutIlmPolicy builder with application/json body
+func NewEsPutIlmPolicyRequest(server string, name string, body EsPutIlmPolicyJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewEsPutIlmPolicyRequestWithBody(server, name, "application/json", bodyReader)
+}
+
+// NewEsPutIlmPolicyRequestWithBody constructs an http.Request for the EsPutIlmPolicy method, with any body, and a specified content type
+func NewEsPutIlmPolicyRequestWithBody(server string, name string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/es/_ilm/policy/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewEsGetIndexTemplateRequest constructs an http.Request for the EsGetIndexTemplate method
+func NewEsGetIndexTemplateRequest(server string, name string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/es/_index_template/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewEsHasIndexTemplateRequest constructs an http.Request for the EsHasIndexTemplate method
+func NewEsHasIndexTemplateRequest(server string, name string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/es/_index_template/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodHead, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewEsPutIndexTemplateRequest calls the generic EsPutIndexTemplate builder with application/json body
+func NewEsPutIndexTemplateRequest(server string, name string, body EsPutIndexTemplateJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewEsPutIndexTemplateRequestWithBody(server, name, "application/json", bodyReader)
+}
+
+// NewEsPutIndexTemplateRequestWithBody constructs an http.Request for the EsPutIndexTemplate method, with any body, and a specified content type
+func NewEsPutIndexTemplateRequestWithBody(server string, name string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/es/_index_template/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewEsLicenseRequest constructs an http.Request for the EsLicense method
+func NewEsLicenseRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/es/_license")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewEsIndexBulkRequestWithBody constructs an http.Request for the EsIndexBulk method, with any body, and a specified content type
+func NewEsIndexBulkRequestWithBody(server string, index string, params *EsIndexBulkParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "index", index, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/es/%s/_bulk", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.UnderscoreMsgField != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "_msg_field", *params.UnderscoreMsgField, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.UnderscoreTimeField != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "_time_field", *params.UnderscoreTimeField, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.UnderscoreServiceField != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "_service_field", *params.UnderscoreServiceField, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.UnderscoreLevelField != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "_level_field", *params.UnderscoreLevelField, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.UnderscoreHostField != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "_host_field", *params.UnderscoreHostField, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.UnderscoreIgnoreFields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "_ignore_fields", *params.UnderscoreIgnoreFields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.UnderscoreDefaultService != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "_default_service", *params.UnderscoreDefaultService, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.XScopeOrgID != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Scope-OrgID", *params.XScopeOrgID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Scope-OrgID", headerParam0)
+		}
+
+	}
+
+	return req, nil
 }
 
 // NewIngestHeartbeatsRequest calls the generic IngestHeartbeats builder with application/json body
@@ -1021,6 +2539,211 @@ func NewIngestSecurityEventsRequestWithBody(server string, contentType string, b
 	return req, nil
 }
 
+// NewLokiPushRequest calls the generic LokiPush builder with application/json body
+func NewLokiPushRequest(server string, params *LokiPushParams, body LokiPushJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewLokiPushRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewLokiPushRequestWithBody constructs an http.Request for the LokiPush method, with any body, and a specified content type
+func NewLokiPushRequestWithBody(server string, params *LokiPushParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/loki/api/v1/push")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.XScopeOrgID != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Scope-OrgID", *params.XScopeOrgID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Scope-OrgID", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewOtlpExportLogsRequest calls the generic OtlpExportLogs builder with application/json body
+func NewOtlpExportLogsRequest(server string, params *OtlpExportLogsParams, body OtlpExportLogsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewOtlpExportLogsRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewOtlpExportLogsRequestWithBody constructs an http.Request for the OtlpExportLogs method, with any body, and a specified content type
+func NewOtlpExportLogsRequestWithBody(server string, params *OtlpExportLogsParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/otlp/v1/logs")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.XScopeOrgID != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Scope-OrgID", *params.XScopeOrgID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Scope-OrgID", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewOtlpExportMetricsRequest calls the generic OtlpExportMetrics builder with application/json body
+func NewOtlpExportMetricsRequest(server string, params *OtlpExportMetricsParams, body OtlpExportMetricsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewOtlpExportMetricsRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewOtlpExportMetricsRequestWithBody constructs an http.Request for the OtlpExportMetrics method, with any body, and a specified content type
+func NewOtlpExportMetricsRequestWithBody(server string, params *OtlpExportMetricsParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/otlp/v1/metrics")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.XScopeOrgID != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Scope-OrgID", *params.XScopeOrgID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Scope-OrgID", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewOtlpExportTracesRequest calls the generic OtlpExportTraces builder with application/json body
+func NewOtlpExportTracesRequest(server string, body OtlpExportTracesJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewOtlpExportTracesRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewOtlpExportTracesRequestWithBody constructs an http.Request for the OtlpExportTraces method, with any body, and a specified content type
+func NewOtlpExportTracesRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/otlp/v1/traces")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -1064,6 +2787,123 @@ func WithBaseURL(baseURL string) ClientOption {
 
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
+
+	// EsInfoWithResponse Elasticsearch version document
+	//
+	// What Elasticsearch clients and Filebeat read first; with the X-Elastic-Product header they check.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /es/ (the `EsInfo` operationId).
+	EsInfoWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*EsInfoResponse, error)
+
+	// EsPingWithResponse Elasticsearch ping
+	//
+	// Answers 200.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with HEAD /es/ (the `EsPing` operationId).
+	EsPingWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*EsPingResponse, error)
+
+	// EsBulkWithBodyWithResponse Elasticsearch bulk
+	//
+	// Elasticsearch bulk API (Filebeat, Logstash, Vector, Fluent Bit, Elasticsearch clients) - NDJSON pairs of an action (`index` or `create`) and a document; each document becomes a log event (docs/ingest-protocols.md gives the mapping). Answers per item as Elasticsearch does (`errors`, `items[].<action>.status` - 201 stored, 400 not mappable); 503 for the whole request when the store cannot take it.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /es/_bulk (the `EsBulk` operationId).
+	EsBulkWithBodyWithResponse(ctx context.Context, params *EsBulkParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*EsBulkResponse, error)
+
+	// EsBulkPutWithBodyWithResponse Elasticsearch bulk (PUT, as the Elasticsearch 8 clients send it)
+	//
+	// Elasticsearch bulk API (Filebeat, Logstash, Vector, Fluent Bit, Elasticsearch clients) - NDJSON pairs of an action (`index` or `create`) and a document; each document becomes a log event (docs/ingest-protocols.md gives the mapping). Answers per item as Elasticsearch does (`errors`, `items[].<action>.status` - 201 stored, 400 not mappable); 503 for the whole request when the store cannot take it.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /es/_bulk (the `EsBulkPut` operationId).
+	EsBulkPutWithBodyWithResponse(ctx context.Context, params *EsBulkPutParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*EsBulkPutResponse, error)
+
+	// EsGetIlmPolicyWithResponse Elasticsearch ILM policy (set-up call)
+	//
+	// Harmless answer to Filebeat's ILM set-up.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /es/_ilm/policy/{name} (the `EsGetIlmPolicy` operationId).
+	EsGetIlmPolicyWithResponse(ctx context.Context, name string, reqEditors ...RequestEditorFn) (*EsGetIlmPolicyResponse, error)
+
+	// EsPutIlmPolicyWithBodyWithResponse Elasticsearch put ILM policy (set-up call)
+	//
+	// Acknowledged and ignored.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /es/_ilm/policy/{name} (the `EsPutIlmPolicy` operationId).
+	EsPutIlmPolicyWithBodyWithResponse(ctx context.Context, name string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*EsPutIlmPolicyResponse, error)
+
+	// EsPutIlmPolicyWithResponse Elasticsearch put ILM policy (set-up call)
+	//
+	// Acknowledged and ignored.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /es/_ilm/policy/{name} (the `EsPutIlmPolicy` operationId).
+	EsPutIlmPolicyWithResponse(ctx context.Context, name string, body EsPutIlmPolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*EsPutIlmPolicyResponse, error)
+
+	// EsGetIndexTemplateWithResponse Elasticsearch index template (set-up call)
+	//
+	// Harmless answer to Filebeat's template set-up - Lightwatch has no indices.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /es/_index_template/{name} (the `EsGetIndexTemplate` operationId).
+	EsGetIndexTemplateWithResponse(ctx context.Context, name string, reqEditors ...RequestEditorFn) (*EsGetIndexTemplateResponse, error)
+
+	// EsHasIndexTemplateWithResponse Elasticsearch index template exists (set-up call)
+	//
+	// Answers that it exists, so that set-up writes none.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with HEAD /es/_index_template/{name} (the `EsHasIndexTemplate` operationId).
+	EsHasIndexTemplateWithResponse(ctx context.Context, name string, reqEditors ...RequestEditorFn) (*EsHasIndexTemplateResponse, error)
+
+	// EsPutIndexTemplateWithBodyWithResponse Elasticsearch put index template (set-up call)
+	//
+	// Acknowledged and ignored.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /es/_index_template/{name} (the `EsPutIndexTemplate` operationId).
+	EsPutIndexTemplateWithBodyWithResponse(ctx context.Context, name string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*EsPutIndexTemplateResponse, error)
+
+	// EsPutIndexTemplateWithResponse Elasticsearch put index template (set-up call)
+	//
+	// Acknowledged and ignored.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /es/_index_template/{name} (the `EsPutIndexTemplate` operationId).
+	EsPutIndexTemplateWithResponse(ctx context.Context, name string, body EsPutIndexTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*EsPutIndexTemplateResponse, error)
+
+	// EsLicenseWithResponse Elasticsearch license
+	//
+	// A basic license, which Filebeat checks at start-up.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /es/_license (the `EsLicense` operationId).
+	EsLicenseWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*EsLicenseResponse, error)
+
+	// EsIndexBulkWithBodyWithResponse Elasticsearch bulk into an index
+	//
+	// As /es/_bulk; the index is the default of actions without `_index`, and of the service of documents naming none.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /es/{index}/_bulk (the `EsIndexBulk` operationId).
+	EsIndexBulkWithBodyWithResponse(ctx context.Context, index string, params *EsIndexBulkParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*EsIndexBulkResponse, error)
 
 	// IngestHeartbeatsWithBodyWithResponse Ingest heartbeats
 	//
@@ -1120,6 +2960,1003 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /ingest/security-events (the `IngestSecurityEvents` operationId).
 	IngestSecurityEventsWithResponse(ctx context.Context, body IngestSecurityEventsJSONRequestBody, reqEditors ...RequestEditorFn) (*IngestSecurityEventsResponse, error)
+
+	// LokiPushWithBodyWithResponse Loki push
+	//
+	// Loki's push API, for Promtail, Grafana Alloy, Vector, Fluent Bit and other Loki clients: a
+	// `PushRequest` as snappy-compressed protobuf (`application/x-protobuf`; what Promtail and Alloy send)
+	// or Loki's JSON (`application/json`), optionally `Content-Encoding: gzip`. Each entry becomes a log
+	// event: the service from the `service_name`, `service`, `app`, `application`, `job`, `container` or
+	// `container_name` label (the first present; else `unknown_service`), the host from `host`, `hostname`,
+	// `host_name`, `node` or `instance`, the level from a `level` / `detected_level` / `severity` label or
+	// structured metadata, else detected from the line; the other labels and structured metadata become
+	// attributes. 204 when every entry is stored; 400 naming the rejected entries when some could not be
+	// (the others are stored, as Loki does).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /loki/api/v1/push (the `LokiPush` operationId).
+	LokiPushWithBodyWithResponse(ctx context.Context, params *LokiPushParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*LokiPushResponse, error)
+
+	// LokiPushWithResponse Loki push
+	//
+	// Loki's push API, for Promtail, Grafana Alloy, Vector, Fluent Bit and other Loki clients: a
+	// `PushRequest` as snappy-compressed protobuf (`application/x-protobuf`; what Promtail and Alloy send)
+	// or Loki's JSON (`application/json`), optionally `Content-Encoding: gzip`. Each entry becomes a log
+	// event: the service from the `service_name`, `service`, `app`, `application`, `job`, `container` or
+	// `container_name` label (the first present; else `unknown_service`), the host from `host`, `hostname`,
+	// `host_name`, `node` or `instance`, the level from a `level` / `detected_level` / `severity` label or
+	// structured metadata, else detected from the line; the other labels and structured metadata become
+	// attributes. 204 when every entry is stored; 400 naming the rejected entries when some could not be
+	// (the others are stored, as Loki does).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /loki/api/v1/push (the `LokiPush` operationId).
+	LokiPushWithResponse(ctx context.Context, params *LokiPushParams, body LokiPushJSONRequestBody, reqEditors ...RequestEditorFn) (*LokiPushResponse, error)
+
+	// OtlpExportLogsWithBodyWithResponse OTLP/HTTP logs export
+	//
+	// An OTLP `ExportLogsServiceRequest`, as protobuf (`application/x-protobuf`) or OTLP-JSON
+	// (`application/json`), optionally `Content-Encoding: gzip` or `zstd`. Each log record becomes a log
+	// event. The answer is an `ExportLogsServiceResponse` in the request's encoding: records that could not
+	// be stored are counted in `partialSuccess.rejectedLogRecords` with a message (the rest are stored).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /otlp/v1/logs (the `OtlpExportLogs` operationId).
+	OtlpExportLogsWithBodyWithResponse(ctx context.Context, params *OtlpExportLogsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OtlpExportLogsResponse, error)
+
+	// OtlpExportLogsWithResponse OTLP/HTTP logs export
+	//
+	// An OTLP `ExportLogsServiceRequest`, as protobuf (`application/x-protobuf`) or OTLP-JSON
+	// (`application/json`), optionally `Content-Encoding: gzip` or `zstd`. Each log record becomes a log
+	// event. The answer is an `ExportLogsServiceResponse` in the request's encoding: records that could not
+	// be stored are counted in `partialSuccess.rejectedLogRecords` with a message (the rest are stored).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /otlp/v1/logs (the `OtlpExportLogs` operationId).
+	OtlpExportLogsWithResponse(ctx context.Context, params *OtlpExportLogsParams, body OtlpExportLogsJSONRequestBody, reqEditors ...RequestEditorFn) (*OtlpExportLogsResponse, error)
+
+	// OtlpExportMetricsWithBodyWithResponse OTLP/HTTP metrics export
+	//
+	// An OTLP `ExportMetricsServiceRequest`, as protobuf or OTLP-JSON, optionally gzip or zstd. Gauges,
+	// sums, histograms, exponential histograms and summaries become metric samples; data points that could
+	// not be stored are counted in `partialSuccess.rejectedDataPoints`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /otlp/v1/metrics (the `OtlpExportMetrics` operationId).
+	OtlpExportMetricsWithBodyWithResponse(ctx context.Context, params *OtlpExportMetricsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OtlpExportMetricsResponse, error)
+
+	// OtlpExportMetricsWithResponse OTLP/HTTP metrics export
+	//
+	// An OTLP `ExportMetricsServiceRequest`, as protobuf or OTLP-JSON, optionally gzip or zstd. Gauges,
+	// sums, histograms, exponential histograms and summaries become metric samples; data points that could
+	// not be stored are counted in `partialSuccess.rejectedDataPoints`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /otlp/v1/metrics (the `OtlpExportMetrics` operationId).
+	OtlpExportMetricsWithResponse(ctx context.Context, params *OtlpExportMetricsParams, body OtlpExportMetricsJSONRequestBody, reqEditors ...RequestEditorFn) (*OtlpExportMetricsResponse, error)
+
+	// OtlpExportTracesWithBodyWithResponse OTLP/HTTP traces (not supported)
+	//
+	// Lightwatch stores no traces; this answers 404 naming what is supported, so that a misconfigured pipeline says why.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /otlp/v1/traces (the `OtlpExportTraces` operationId).
+	OtlpExportTracesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OtlpExportTracesResponse, error)
+
+	// OtlpExportTracesWithResponse OTLP/HTTP traces (not supported)
+	//
+	// Lightwatch stores no traces; this answers 404 naming what is supported, so that a misconfigured pipeline says why.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /otlp/v1/traces (the `OtlpExportTraces` operationId).
+	OtlpExportTracesWithResponse(ctx context.Context, body OtlpExportTracesJSONRequestBody, reqEditors ...RequestEditorFn) (*OtlpExportTracesResponse, error)
+}
+
+// EsInfoResponse200Headers the declared response headers of an HTTP 200 response for EsInfo
+type EsInfoResponse200Headers struct {
+	XElasticProduct *string
+}
+
+// EsInfoResponse429Headers the declared response headers of an HTTP 429 response for EsInfo
+type EsInfoResponse429Headers struct {
+	RetryAfter *int
+}
+
+type EsInfoResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EsAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *EsInfoResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *EsInfoResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r EsInfoResponse) GetJSON200() *EsAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r EsInfoResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r EsInfoResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r EsInfoResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r EsInfoResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r EsInfoResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r EsInfoResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r EsInfoResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r EsInfoResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type EsPingResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+}
+
+// GetBody returns the raw response body bytes
+func (r EsPingResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r EsPingResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r EsPingResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r EsPingResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// EsBulkResponse200Headers the declared response headers of an HTTP 200 response for EsBulk
+type EsBulkResponse200Headers struct {
+	XElasticProduct *string
+}
+
+// EsBulkResponse429Headers the declared response headers of an HTTP 429 response for EsBulk
+type EsBulkResponse429Headers struct {
+	RetryAfter *int
+}
+
+// EsBulkResponse503Headers the declared response headers of an HTTP 503 response for EsBulk
+type EsBulkResponse503Headers struct {
+	RetryAfter *int
+}
+
+type EsBulkResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EsBulkAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *EsBulkResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *EsBulkResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *EsBulkResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r EsBulkResponse) GetJSON200() *EsBulkAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r EsBulkResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r EsBulkResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r EsBulkResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r EsBulkResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r EsBulkResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r EsBulkResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r EsBulkResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r EsBulkResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r EsBulkResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r EsBulkResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r EsBulkResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// EsBulkPutResponse200Headers the declared response headers of an HTTP 200 response for EsBulkPut
+type EsBulkPutResponse200Headers struct {
+	XElasticProduct *string
+}
+
+// EsBulkPutResponse429Headers the declared response headers of an HTTP 429 response for EsBulkPut
+type EsBulkPutResponse429Headers struct {
+	RetryAfter *int
+}
+
+// EsBulkPutResponse503Headers the declared response headers of an HTTP 503 response for EsBulkPut
+type EsBulkPutResponse503Headers struct {
+	RetryAfter *int
+}
+
+type EsBulkPutResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EsBulkAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *EsBulkPutResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *EsBulkPutResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *EsBulkPutResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r EsBulkPutResponse) GetJSON200() *EsBulkAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r EsBulkPutResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r EsBulkPutResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r EsBulkPutResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r EsBulkPutResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r EsBulkPutResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r EsBulkPutResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r EsBulkPutResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r EsBulkPutResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r EsBulkPutResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r EsBulkPutResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r EsBulkPutResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// EsGetIlmPolicyResponse200Headers the declared response headers of an HTTP 200 response for EsGetIlmPolicy
+type EsGetIlmPolicyResponse200Headers struct {
+	XElasticProduct *string
+}
+
+// EsGetIlmPolicyResponse429Headers the declared response headers of an HTTP 429 response for EsGetIlmPolicy
+type EsGetIlmPolicyResponse429Headers struct {
+	RetryAfter *int
+}
+
+type EsGetIlmPolicyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EsAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *EsGetIlmPolicyResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *EsGetIlmPolicyResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r EsGetIlmPolicyResponse) GetJSON200() *EsAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r EsGetIlmPolicyResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r EsGetIlmPolicyResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r EsGetIlmPolicyResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r EsGetIlmPolicyResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r EsGetIlmPolicyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r EsGetIlmPolicyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r EsGetIlmPolicyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r EsGetIlmPolicyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// EsPutIlmPolicyResponse200Headers the declared response headers of an HTTP 200 response for EsPutIlmPolicy
+type EsPutIlmPolicyResponse200Headers struct {
+	XElasticProduct *string
+}
+
+// EsPutIlmPolicyResponse429Headers the declared response headers of an HTTP 429 response for EsPutIlmPolicy
+type EsPutIlmPolicyResponse429Headers struct {
+	RetryAfter *int
+}
+
+type EsPutIlmPolicyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EsAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *EsPutIlmPolicyResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *EsPutIlmPolicyResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r EsPutIlmPolicyResponse) GetJSON200() *EsAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r EsPutIlmPolicyResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r EsPutIlmPolicyResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r EsPutIlmPolicyResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r EsPutIlmPolicyResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r EsPutIlmPolicyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r EsPutIlmPolicyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r EsPutIlmPolicyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r EsPutIlmPolicyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// EsGetIndexTemplateResponse200Headers the declared response headers of an HTTP 200 response for EsGetIndexTemplate
+type EsGetIndexTemplateResponse200Headers struct {
+	XElasticProduct *string
+}
+
+// EsGetIndexTemplateResponse429Headers the declared response headers of an HTTP 429 response for EsGetIndexTemplate
+type EsGetIndexTemplateResponse429Headers struct {
+	RetryAfter *int
+}
+
+type EsGetIndexTemplateResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EsAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *EsGetIndexTemplateResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *EsGetIndexTemplateResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r EsGetIndexTemplateResponse) GetJSON200() *EsAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r EsGetIndexTemplateResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r EsGetIndexTemplateResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r EsGetIndexTemplateResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r EsGetIndexTemplateResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r EsGetIndexTemplateResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r EsGetIndexTemplateResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r EsGetIndexTemplateResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r EsGetIndexTemplateResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type EsHasIndexTemplateResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+}
+
+// GetBody returns the raw response body bytes
+func (r EsHasIndexTemplateResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r EsHasIndexTemplateResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r EsHasIndexTemplateResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r EsHasIndexTemplateResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// EsPutIndexTemplateResponse200Headers the declared response headers of an HTTP 200 response for EsPutIndexTemplate
+type EsPutIndexTemplateResponse200Headers struct {
+	XElasticProduct *string
+}
+
+// EsPutIndexTemplateResponse429Headers the declared response headers of an HTTP 429 response for EsPutIndexTemplate
+type EsPutIndexTemplateResponse429Headers struct {
+	RetryAfter *int
+}
+
+type EsPutIndexTemplateResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EsAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *EsPutIndexTemplateResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *EsPutIndexTemplateResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r EsPutIndexTemplateResponse) GetJSON200() *EsAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r EsPutIndexTemplateResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r EsPutIndexTemplateResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r EsPutIndexTemplateResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r EsPutIndexTemplateResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r EsPutIndexTemplateResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r EsPutIndexTemplateResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r EsPutIndexTemplateResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r EsPutIndexTemplateResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// EsLicenseResponse200Headers the declared response headers of an HTTP 200 response for EsLicense
+type EsLicenseResponse200Headers struct {
+	XElasticProduct *string
+}
+
+// EsLicenseResponse429Headers the declared response headers of an HTTP 429 response for EsLicense
+type EsLicenseResponse429Headers struct {
+	RetryAfter *int
+}
+
+type EsLicenseResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EsAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *EsLicenseResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *EsLicenseResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r EsLicenseResponse) GetJSON200() *EsAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r EsLicenseResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r EsLicenseResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r EsLicenseResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r EsLicenseResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r EsLicenseResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r EsLicenseResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r EsLicenseResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r EsLicenseResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// EsIndexBulkResponse200Headers the declared response headers of an HTTP 200 response for EsIndexBulk
+type EsIndexBulkResponse200Headers struct {
+	XElasticProduct *string
+}
+
+// EsIndexBulkResponse429Headers the declared response headers of an HTTP 429 response for EsIndexBulk
+type EsIndexBulkResponse429Headers struct {
+	RetryAfter *int
+}
+
+// EsIndexBulkResponse503Headers the declared response headers of an HTTP 503 response for EsIndexBulk
+type EsIndexBulkResponse503Headers struct {
+	RetryAfter *int
+}
+
+type EsIndexBulkResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EsBulkAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *EsIndexBulkResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *EsIndexBulkResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *EsIndexBulkResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r EsIndexBulkResponse) GetJSON200() *EsBulkAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r EsIndexBulkResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r EsIndexBulkResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r EsIndexBulkResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r EsIndexBulkResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r EsIndexBulkResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r EsIndexBulkResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r EsIndexBulkResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r EsIndexBulkResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r EsIndexBulkResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r EsIndexBulkResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r EsIndexBulkResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
 }
 
 // IngestHeartbeatsResponse429Headers the declared response headers of an HTTP 429 response for IngestHeartbeats
@@ -1538,6 +4375,589 @@ func (r IngestSecurityEventsResponse) ContentType() string {
 	return ""
 }
 
+// LokiPushResponse429Headers the declared response headers of an HTTP 429 response for LokiPush
+type LokiPushResponse429Headers struct {
+	RetryAfter *int
+}
+
+// LokiPushResponse503Headers the declared response headers of an HTTP 503 response for LokiPush
+type LokiPushResponse503Headers struct {
+	RetryAfter *int
+}
+
+type LokiPushResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *LokiPushResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *LokiPushResponse503Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r LokiPushResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r LokiPushResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r LokiPushResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r LokiPushResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r LokiPushResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r LokiPushResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r LokiPushResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r LokiPushResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r LokiPushResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r LokiPushResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r LokiPushResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// OtlpExportLogsResponse429Headers the declared response headers of an HTTP 429 response for OtlpExportLogs
+type OtlpExportLogsResponse429Headers struct {
+	RetryAfter *int
+}
+
+// OtlpExportLogsResponse503Headers the declared response headers of an HTTP 503 response for OtlpExportLogs
+type OtlpExportLogsResponse503Headers struct {
+	RetryAfter *int
+}
+
+type OtlpExportLogsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *OtlpExported
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *OtlpExportLogsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *OtlpExportLogsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r OtlpExportLogsResponse) GetJSON200() *OtlpExported {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r OtlpExportLogsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r OtlpExportLogsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r OtlpExportLogsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r OtlpExportLogsResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r OtlpExportLogsResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r OtlpExportLogsResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r OtlpExportLogsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r OtlpExportLogsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r OtlpExportLogsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r OtlpExportLogsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r OtlpExportLogsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// OtlpExportMetricsResponse429Headers the declared response headers of an HTTP 429 response for OtlpExportMetrics
+type OtlpExportMetricsResponse429Headers struct {
+	RetryAfter *int
+}
+
+// OtlpExportMetricsResponse503Headers the declared response headers of an HTTP 503 response for OtlpExportMetrics
+type OtlpExportMetricsResponse503Headers struct {
+	RetryAfter *int
+}
+
+type OtlpExportMetricsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *OtlpExported
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *OtlpExportMetricsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *OtlpExportMetricsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r OtlpExportMetricsResponse) GetJSON200() *OtlpExported {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r OtlpExportMetricsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r OtlpExportMetricsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r OtlpExportMetricsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r OtlpExportMetricsResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r OtlpExportMetricsResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r OtlpExportMetricsResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r OtlpExportMetricsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r OtlpExportMetricsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r OtlpExportMetricsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r OtlpExportMetricsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r OtlpExportMetricsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// OtlpExportTracesResponse429Headers the declared response headers of an HTTP 429 response for OtlpExportTraces
+type OtlpExportTracesResponse429Headers struct {
+	RetryAfter *int
+}
+
+type OtlpExportTracesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *OtlpExportTracesResponse429Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r OtlpExportTracesResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r OtlpExportTracesResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r OtlpExportTracesResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r OtlpExportTracesResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r OtlpExportTracesResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r OtlpExportTracesResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r OtlpExportTracesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r OtlpExportTracesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r OtlpExportTracesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r OtlpExportTracesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// EsInfoWithResponse Elasticsearch version document
+//
+// What Elasticsearch clients and Filebeat read first; with the X-Elastic-Product header they check.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /es/ (the `EsInfo` operationId).
+func (c *ClientWithResponses) EsInfoWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*EsInfoResponse, error) {
+	rsp, err := c.EsInfo(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseEsInfoResponse(rsp)
+}
+
+// EsPingWithResponse Elasticsearch ping
+//
+// Answers 200.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with HEAD /es/ (the `EsPing` operationId).
+func (c *ClientWithResponses) EsPingWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*EsPingResponse, error) {
+	rsp, err := c.EsPing(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseEsPingResponse(rsp)
+}
+
+// EsBulkWithBodyWithResponse Elasticsearch bulk
+//
+// Elasticsearch bulk API (Filebeat, Logstash, Vector, Fluent Bit, Elasticsearch clients) - NDJSON pairs of an action (`index` or `create`) and a document; each document becomes a log event (docs/ingest-protocols.md gives the mapping). Answers per item as Elasticsearch does (`errors`, `items[].<action>.status` - 201 stored, 400 not mappable); 503 for the whole request when the store cannot take it.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /es/_bulk (the `EsBulk` operationId).
+func (c *ClientWithResponses) EsBulkWithBodyWithResponse(ctx context.Context, params *EsBulkParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*EsBulkResponse, error) {
+	rsp, err := c.EsBulkWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseEsBulkResponse(rsp)
+}
+
+// EsBulkPutWithBodyWithResponse Elasticsearch bulk (PUT, as the Elasticsearch 8 clients send it)
+//
+// Elasticsearch bulk API (Filebeat, Logstash, Vector, Fluent Bit, Elasticsearch clients) - NDJSON pairs of an action (`index` or `create`) and a document; each document becomes a log event (docs/ingest-protocols.md gives the mapping). Answers per item as Elasticsearch does (`errors`, `items[].<action>.status` - 201 stored, 400 not mappable); 503 for the whole request when the store cannot take it.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /es/_bulk (the `EsBulkPut` operationId).
+func (c *ClientWithResponses) EsBulkPutWithBodyWithResponse(ctx context.Context, params *EsBulkPutParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*EsBulkPutResponse, error) {
+	rsp, err := c.EsBulkPutWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseEsBulkPutResponse(rsp)
+}
+
+// EsGetIlmPolicyWithResponse Elasticsearch ILM policy (set-up call)
+//
+// Harmless answer to Filebeat's ILM set-up.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /es/_ilm/policy/{name} (the `EsGetIlmPolicy` operationId).
+func (c *ClientWithResponses) EsGetIlmPolicyWithResponse(ctx context.Context, name string, reqEditors ...RequestEditorFn) (*EsGetIlmPolicyResponse, error) {
+	rsp, err := c.EsGetIlmPolicy(ctx, name, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseEsGetIlmPolicyResponse(rsp)
+}
+
+// EsPutIlmPolicyWithBodyWithResponse Elasticsearch put ILM policy (set-up call)
+//
+// Acknowledged and ignored.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /es/_ilm/policy/{name} (the `EsPutIlmPolicy` operationId).
+func (c *ClientWithResponses) EsPutIlmPolicyWithBodyWithResponse(ctx context.Context, name string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*EsPutIlmPolicyResponse, error) {
+	rsp, err := c.EsPutIlmPolicyWithBody(ctx, name, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseEsPutIlmPolicyResponse(rsp)
+}
+
+// EsPutIlmPolicyWithResponse Elasticsearch put ILM policy (set-up call)
+//
+// Acknowledged and ignored.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /es/_ilm/policy/{name} (the `EsPutIlmPolicy` operationId).
+func (c *ClientWithResponses) EsPutIlmPolicyWithResponse(ctx context.Context, name string, body EsPutIlmPolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*EsPutIlmPolicyResponse, error) {
+	rsp, err := c.EsPutIlmPolicy(ctx, name, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseEsPutIlmPolicyResponse(rsp)
+}
+
+// EsGetIndexTemplateWithResponse Elasticsearch index template (set-up call)
+//
+// Harmless answer to Filebeat's template set-up - Lightwatch has no indices.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /es/_index_template/{name} (the `EsGetIndexTemplate` operationId).
+func (c *ClientWithResponses) EsGetIndexTemplateWithResponse(ctx context.Context, name string, reqEditors ...RequestEditorFn) (*EsGetIndexTemplateResponse, error) {
+	rsp, err := c.EsGetIndexTemplate(ctx, name, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseEsGetIndexTemplateResponse(rsp)
+}
+
+// EsHasIndexTemplateWithResponse Elasticsearch index template exists (set-up call)
+//
+// Answers that it exists, so that set-up writes none.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with HEAD /es/_index_template/{name} (the `EsHasIndexTemplate` operationId).
+func (c *ClientWithResponses) EsHasIndexTemplateWithResponse(ctx context.Context, name string, reqEditors ...RequestEditorFn) (*EsHasIndexTemplateResponse, error) {
+	rsp, err := c.EsHasIndexTemplate(ctx, name, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseEsHasIndexTemplateResponse(rsp)
+}
+
+// EsPutIndexTemplateWithBodyWithResponse Elasticsearch put index template (set-up call)
+//
+// Acknowledged and ignored.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /es/_index_template/{name} (the `EsPutIndexTemplate` operationId).
+func (c *ClientWithResponses) EsPutIndexTemplateWithBodyWithResponse(ctx context.Context, name string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*EsPutIndexTemplateResponse, error) {
+	rsp, err := c.EsPutIndexTemplateWithBody(ctx, name, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseEsPutIndexTemplateResponse(rsp)
+}
+
+// EsPutIndexTemplateWithResponse Elasticsearch put index template (set-up call)
+//
+// Acknowledged and ignored.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /es/_index_template/{name} (the `EsPutIndexTemplate` operationId).
+func (c *ClientWithResponses) EsPutIndexTemplateWithResponse(ctx context.Context, name string, body EsPutIndexTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*EsPutIndexTemplateResponse, error) {
+	rsp, err := c.EsPutIndexTemplate(ctx, name, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseEsPutIndexTemplateResponse(rsp)
+}
+
+// EsLicenseWithResponse Elasticsearch license
+//
+// A basic license, which Filebeat checks at start-up.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /es/_license (the `EsLicense` operationId).
+func (c *ClientWithResponses) EsLicenseWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*EsLicenseResponse, error) {
+	rsp, err := c.EsLicense(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseEsLicenseResponse(rsp)
+}
+
+// EsIndexBulkWithBodyWithResponse Elasticsearch bulk into an index
+//
+// As /es/_bulk; the index is the default of actions without `_index`, and of the service of documents naming none.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /es/{index}/_bulk (the `EsIndexBulk` operationId).
+func (c *ClientWithResponses) EsIndexBulkWithBodyWithResponse(ctx context.Context, index string, params *EsIndexBulkParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*EsIndexBulkResponse, error) {
+	rsp, err := c.EsIndexBulkWithBody(ctx, index, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseEsIndexBulkResponse(rsp)
+}
+
 // IngestHeartbeatsWithBodyWithResponse Ingest heartbeats
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -1640,6 +5060,970 @@ func (c *ClientWithResponses) IngestSecurityEventsWithResponse(ctx context.Conte
 		return nil, err
 	}
 	return ParseIngestSecurityEventsResponse(rsp)
+}
+
+// LokiPushWithBodyWithResponse Loki push
+//
+// Loki's push API, for Promtail, Grafana Alloy, Vector, Fluent Bit and other Loki clients: a
+// `PushRequest` as snappy-compressed protobuf (`application/x-protobuf`; what Promtail and Alloy send)
+// or Loki's JSON (`application/json`), optionally `Content-Encoding: gzip`. Each entry becomes a log
+// event: the service from the `service_name`, `service`, `app`, `application`, `job`, `container` or
+// `container_name` label (the first present; else `unknown_service`), the host from `host`, `hostname`,
+// `host_name`, `node` or `instance`, the level from a `level` / `detected_level` / `severity` label or
+// structured metadata, else detected from the line; the other labels and structured metadata become
+// attributes. 204 when every entry is stored; 400 naming the rejected entries when some could not be
+// (the others are stored, as Loki does).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /loki/api/v1/push (the `LokiPush` operationId).
+func (c *ClientWithResponses) LokiPushWithBodyWithResponse(ctx context.Context, params *LokiPushParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*LokiPushResponse, error) {
+	rsp, err := c.LokiPushWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseLokiPushResponse(rsp)
+}
+
+// LokiPushWithResponse Loki push
+//
+// Loki's push API, for Promtail, Grafana Alloy, Vector, Fluent Bit and other Loki clients: a
+// `PushRequest` as snappy-compressed protobuf (`application/x-protobuf`; what Promtail and Alloy send)
+// or Loki's JSON (`application/json`), optionally `Content-Encoding: gzip`. Each entry becomes a log
+// event: the service from the `service_name`, `service`, `app`, `application`, `job`, `container` or
+// `container_name` label (the first present; else `unknown_service`), the host from `host`, `hostname`,
+// `host_name`, `node` or `instance`, the level from a `level` / `detected_level` / `severity` label or
+// structured metadata, else detected from the line; the other labels and structured metadata become
+// attributes. 204 when every entry is stored; 400 naming the rejected entries when some could not be
+// (the others are stored, as Loki does).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /loki/api/v1/push (the `LokiPush` operationId).
+func (c *ClientWithResponses) LokiPushWithResponse(ctx context.Context, params *LokiPushParams, body LokiPushJSONRequestBody, reqEditors ...RequestEditorFn) (*LokiPushResponse, error) {
+	rsp, err := c.LokiPush(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseLokiPushResponse(rsp)
+}
+
+// OtlpExportLogsWithBodyWithResponse OTLP/HTTP logs export
+//
+// An OTLP `ExportLogsServiceRequest`, as protobuf (`application/x-protobuf`) or OTLP-JSON
+// (`application/json`), optionally `Content-Encoding: gzip` or `zstd`. Each log record becomes a log
+// event. The answer is an `ExportLogsServiceResponse` in the request's encoding: records that could not
+// be stored are counted in `partialSuccess.rejectedLogRecords` with a message (the rest are stored).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /otlp/v1/logs (the `OtlpExportLogs` operationId).
+func (c *ClientWithResponses) OtlpExportLogsWithBodyWithResponse(ctx context.Context, params *OtlpExportLogsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OtlpExportLogsResponse, error) {
+	rsp, err := c.OtlpExportLogsWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseOtlpExportLogsResponse(rsp)
+}
+
+// OtlpExportLogsWithResponse OTLP/HTTP logs export
+//
+// An OTLP `ExportLogsServiceRequest`, as protobuf (`application/x-protobuf`) or OTLP-JSON
+// (`application/json`), optionally `Content-Encoding: gzip` or `zstd`. Each log record becomes a log
+// event. The answer is an `ExportLogsServiceResponse` in the request's encoding: records that could not
+// be stored are counted in `partialSuccess.rejectedLogRecords` with a message (the rest are stored).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /otlp/v1/logs (the `OtlpExportLogs` operationId).
+func (c *ClientWithResponses) OtlpExportLogsWithResponse(ctx context.Context, params *OtlpExportLogsParams, body OtlpExportLogsJSONRequestBody, reqEditors ...RequestEditorFn) (*OtlpExportLogsResponse, error) {
+	rsp, err := c.OtlpExportLogs(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseOtlpExportLogsResponse(rsp)
+}
+
+// OtlpExportMetricsWithBodyWithResponse OTLP/HTTP metrics export
+//
+// An OTLP `ExportMetricsServiceRequest`, as protobuf or OTLP-JSON, optionally gzip or zstd. Gauges,
+// sums, histograms, exponential histograms and summaries become metric samples; data points that could
+// not be stored are counted in `partialSuccess.rejectedDataPoints`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /otlp/v1/metrics (the `OtlpExportMetrics` operationId).
+func (c *ClientWithResponses) OtlpExportMetricsWithBodyWithResponse(ctx context.Context, params *OtlpExportMetricsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OtlpExportMetricsResponse, error) {
+	rsp, err := c.OtlpExportMetricsWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseOtlpExportMetricsResponse(rsp)
+}
+
+// OtlpExportMetricsWithResponse OTLP/HTTP metrics export
+//
+// An OTLP `ExportMetricsServiceRequest`, as protobuf or OTLP-JSON, optionally gzip or zstd. Gauges,
+// sums, histograms, exponential histograms and summaries become metric samples; data points that could
+// not be stored are counted in `partialSuccess.rejectedDataPoints`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /otlp/v1/metrics (the `OtlpExportMetrics` operationId).
+func (c *ClientWithResponses) OtlpExportMetricsWithResponse(ctx context.Context, params *OtlpExportMetricsParams, body OtlpExportMetricsJSONRequestBody, reqEditors ...RequestEditorFn) (*OtlpExportMetricsResponse, error) {
+	rsp, err := c.OtlpExportMetrics(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseOtlpExportMetricsResponse(rsp)
+}
+
+// OtlpExportTracesWithBodyWithResponse OTLP/HTTP traces (not supported)
+//
+// Lightwatch stores no traces; this answers 404 naming what is supported, so that a misconfigured pipeline says why.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /otlp/v1/traces (the `OtlpExportTraces` operationId).
+func (c *ClientWithResponses) OtlpExportTracesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OtlpExportTracesResponse, error) {
+	rsp, err := c.OtlpExportTracesWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseOtlpExportTracesResponse(rsp)
+}
+
+// OtlpExportTracesWithResponse OTLP/HTTP traces (not supported)
+//
+// Lightwatch stores no traces; this answers 404 naming what is supported, so that a misconfigured pipeline says why.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /otlp/v1/traces (the `OtlpExportTraces` operationId).
+func (c *ClientWithResponses) OtlpExportTracesWithResponse(ctx context.Context, body OtlpExportTracesJSONRequestBody, reqEditors ...RequestEditorFn) (*OtlpExportTracesResponse, error) {
+	rsp, err := c.OtlpExportTraces(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseOtlpExportTracesResponse(rsp)
+}
+
+// ParseEsInfoResponse parses an HTTP response from a EsInfoWithResponse call
+func ParseEsInfoResponse(rsp *http.Response) (*EsInfoResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &EsInfoResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EsAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers EsInfoResponse200Headers
+		if values := rsp.Header.Values("X-Elastic-Product"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Elastic-Product", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XElasticProduct = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers EsInfoResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseEsPingResponse parses an HTTP response from a EsPingWithResponse call
+func ParseEsPingResponse(rsp *http.Response) (*EsPingResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &EsPingResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	return response, nil
+}
+
+// ParseEsBulkResponse parses an HTTP response from a EsBulkWithResponse call
+func ParseEsBulkResponse(rsp *http.Response) (*EsBulkResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &EsBulkResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EsBulkAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers EsBulkResponse200Headers
+		if values := rsp.Header.Values("X-Elastic-Product"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Elastic-Product", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XElasticProduct = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers EsBulkResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers EsBulkResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseEsBulkPutResponse parses an HTTP response from a EsBulkPutWithResponse call
+func ParseEsBulkPutResponse(rsp *http.Response) (*EsBulkPutResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &EsBulkPutResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EsBulkAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers EsBulkPutResponse200Headers
+		if values := rsp.Header.Values("X-Elastic-Product"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Elastic-Product", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XElasticProduct = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers EsBulkPutResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers EsBulkPutResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseEsGetIlmPolicyResponse parses an HTTP response from a EsGetIlmPolicyWithResponse call
+func ParseEsGetIlmPolicyResponse(rsp *http.Response) (*EsGetIlmPolicyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &EsGetIlmPolicyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EsAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers EsGetIlmPolicyResponse200Headers
+		if values := rsp.Header.Values("X-Elastic-Product"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Elastic-Product", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XElasticProduct = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers EsGetIlmPolicyResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseEsPutIlmPolicyResponse parses an HTTP response from a EsPutIlmPolicyWithResponse call
+func ParseEsPutIlmPolicyResponse(rsp *http.Response) (*EsPutIlmPolicyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &EsPutIlmPolicyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EsAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers EsPutIlmPolicyResponse200Headers
+		if values := rsp.Header.Values("X-Elastic-Product"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Elastic-Product", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XElasticProduct = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers EsPutIlmPolicyResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseEsGetIndexTemplateResponse parses an HTTP response from a EsGetIndexTemplateWithResponse call
+func ParseEsGetIndexTemplateResponse(rsp *http.Response) (*EsGetIndexTemplateResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &EsGetIndexTemplateResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EsAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers EsGetIndexTemplateResponse200Headers
+		if values := rsp.Header.Values("X-Elastic-Product"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Elastic-Product", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XElasticProduct = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers EsGetIndexTemplateResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseEsHasIndexTemplateResponse parses an HTTP response from a EsHasIndexTemplateWithResponse call
+func ParseEsHasIndexTemplateResponse(rsp *http.Response) (*EsHasIndexTemplateResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &EsHasIndexTemplateResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	return response, nil
+}
+
+// ParseEsPutIndexTemplateResponse parses an HTTP response from a EsPutIndexTemplateWithResponse call
+func ParseEsPutIndexTemplateResponse(rsp *http.Response) (*EsPutIndexTemplateResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &EsPutIndexTemplateResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EsAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers EsPutIndexTemplateResponse200Headers
+		if values := rsp.Header.Values("X-Elastic-Product"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Elastic-Product", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XElasticProduct = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers EsPutIndexTemplateResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseEsLicenseResponse parses an HTTP response from a EsLicenseWithResponse call
+func ParseEsLicenseResponse(rsp *http.Response) (*EsLicenseResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &EsLicenseResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EsAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers EsLicenseResponse200Headers
+		if values := rsp.Header.Values("X-Elastic-Product"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Elastic-Product", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XElasticProduct = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers EsLicenseResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseEsIndexBulkResponse parses an HTTP response from a EsIndexBulkWithResponse call
+func ParseEsIndexBulkResponse(rsp *http.Response) (*EsIndexBulkResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &EsIndexBulkResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EsBulkAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers EsIndexBulkResponse200Headers
+		if values := rsp.Header.Values("X-Elastic-Product"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Elastic-Product", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XElasticProduct = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers EsIndexBulkResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers EsIndexBulkResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
 }
 
 // ParseIngestHeartbeatsResponse parses an HTTP response from a IngestHeartbeatsWithResponse call
@@ -2029,6 +6413,376 @@ func ParseIngestSecurityEventsResponse(rsp *http.Response) (*IngestSecurityEvent
 			headers.RetryAfter = &value
 		}
 		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseLokiPushResponse parses an HTTP response from a LokiPushWithResponse call
+func ParseLokiPushResponse(rsp *http.Response) (*LokiPushResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &LokiPushResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers LokiPushResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers LokiPushResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseOtlpExportLogsResponse parses an HTTP response from a OtlpExportLogsWithResponse call
+func ParseOtlpExportLogsResponse(rsp *http.Response) (*OtlpExportLogsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &OtlpExportLogsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest OtlpExported
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (application/x-protobuf) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers OtlpExportLogsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers OtlpExportLogsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseOtlpExportMetricsResponse parses an HTTP response from a OtlpExportMetricsWithResponse call
+func ParseOtlpExportMetricsResponse(rsp *http.Response) (*OtlpExportMetricsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &OtlpExportMetricsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest OtlpExported
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (application/x-protobuf) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers OtlpExportMetricsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers OtlpExportMetricsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseOtlpExportTracesResponse parses an HTTP response from a OtlpExportTracesWithResponse call
+func ParseOtlpExportTracesResponse(rsp *http.Response) (*OtlpExportTracesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &OtlpExportTracesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers OtlpExportTracesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	}
 
 	return response, nil

@@ -240,12 +240,13 @@ func (c *Codec) DecodeRows(enc Encoded) (*Rows, error) {
 	return rows, nil
 }
 
-// Peek fills e and l with row i for matching, without attributes when
-// withAttrs is false: its strings are views of the buffer, to be dropped
-// before the Rows are.
+// Peek fills e and l with row i for matching (all but ReceivedAt), without
+// attributes when withAttrs is false. Its strings are views of the Rows'
+// buffer, which is never written again: they keep it alive.
 func (r *Rows) Peek(i int, e *event.Event, l *event.Log, withAttrs bool) {
 	*l = event.Log{Level: event.Level(r.Level[i]), Message: r.Message[i], TraceID: r.TraceID[i], SpanID: r.SpanID[i]}
-	*e = event.Event{ID: r.ID[i], Tenant: r.Tenant[i], Kind: event.KindLog, Service: r.Service[i], Host: r.Host[i], Log: l}
+	*e = event.Event{ID: r.ID[i], Tenant: r.Tenant[i], Kind: event.KindLog, TS: check.Time(r.TS[i]),
+		Service: r.Service[i], Host: r.Host[i], Log: l}
 	if withAttrs {
 		e.Attributes = r.Attrs(i)
 	}

@@ -30,6 +30,8 @@ class Heartbeat:
         ts (datetime.datetime | Unset): When the event happened (RFC 3339, any offset; stored in UTC), in the years 1678
             to 2261
             (the store keeps nanoseconds since 1970 in 64 bits). Defaults to the time the server received it.
+            More than one minute after that time, it is stored as that time plus one minute: client
+            clocks drift, but a timestamp far ahead would stay "the latest" for good.
              Example: 2026-11-27T10:00:00Z.
     """
 
