@@ -58,9 +58,7 @@ func storeRetention(c config.Config) store.Retention {
 // mongoRetention is storeRetention for MongoDB, whose resolved alerts expire
 // after LIGHTWATCH_RETENTION too.
 func mongoRetention(c config.Config) mongo.Retention {
-	r := storeRetention(c)
-	return mongo.Retention{Logs: r.Logs, Metrics: r.Metrics, Security: r.Security,
-		Heartbeats: r.Heartbeats, Rollups: r.Rollups, ResolvedAlerts: c.Retention}
+	return mongo.Retention{Retention: storeRetention(c), ResolvedAlerts: c.Retention}
 }
 
 // storageCollector puts a store's StorageStats into /metrics at each scrape.

@@ -11,6 +11,7 @@ import (
 	mevent "go.mongodb.org/mongo-driver/v2/event"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/store"
 	"github.com/lightwatch/lightwatch/internal/impl/store/mongo/ferrettest"
 )
 
@@ -55,8 +56,8 @@ var allCollections = append([]string{"keys", "pending_derivations", "alerts", "m
 func TestStartupCommandsOnMongoDB(t *testing.T) {
 	ctx := context.Background()
 	var log commandLog
-	r := Retention{Logs: 7 * 24 * time.Hour, Metrics: 24 * time.Hour, Security: 30 * 24 * time.Hour,
-		Heartbeats: time.Hour, Rollups: 90 * 24 * time.Hour, ResolvedAlerts: 7 * 24 * time.Hour}
+	r := Retention{Retention: store.Retention{Logs: 7 * 24 * time.Hour, Metrics: 24 * time.Hour, Security: 30 * 24 * time.Hour,
+		Heartbeats: time.Hour, Rollups: 90 * 24 * time.Hour}, ResolvedAlerts: 7 * 24 * time.Hour}
 	s, err := OpenWith(ctx, ferrettest.Start(t), "commands", Options{RepairEvery: -1, Retention: r,
 		monitor: log.monitor(), assumeMongo: true})
 	if err != nil {
@@ -123,7 +124,7 @@ func TestStartupCommandsOnFerretDB(t *testing.T) {
 	ctx := context.Background()
 	var log commandLog
 	s, err := OpenWith(ctx, ferrettest.Start(t), "commands", Options{RepairEvery: -1,
-		Retention: Retention{Logs: time.Hour}, monitor: log.monitor()})
+		Retention: Retention{Retention: store.Retention{Logs: time.Hour}}, monitor: log.monitor()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,8 +58,7 @@ func TestRetentionConformance(t *testing.T) {
 	uri := ferrettest.Start(t)
 	storetest.RunRetention(t, func(t *testing.T, r store.Retention) store.Store {
 		s, err := mongo.OpenWith(context.Background(), uri, "retention", mongo.Options{RepairEvery: -1,
-			Retention: mongo.Retention{Logs: r.Logs, Metrics: r.Metrics, Security: r.Security,
-				Heartbeats: r.Heartbeats, Rollups: r.Rollups}})
+			Retention: mongo.Retention{Retention: r}})
 		if err != nil {
 			t.Fatalf("Open: %v", err)
 		}

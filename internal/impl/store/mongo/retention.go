@@ -11,30 +11,14 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/store"
 )
 
-// Retention says how long the store keeps each kind of data; zero keeps it
-// forever. It mirrors store.Retention (LIGHTWATCH_RETENTION*), plus resolved
-// alerts.
+// Retention is store.Retention (LIGHTWATCH_RETENTION*), whose MaxDisk the
+// store ignores, plus resolved alerts.
 type Retention struct {
-	Logs, Metrics, Security, Heartbeats time.Duration // by event ts
-	Rollups                             time.Duration // by the rollup's minute
-	ResolvedAlerts                      time.Duration // by resolved_at; open alerts stay
-}
-
-// For returns the retention of kind.
-func (r Retention) For(kind event.Kind) time.Duration {
-	switch kind {
-	case event.KindLog:
-		return r.Logs
-	case event.KindMetric:
-		return r.Metrics
-	case event.KindSecurity:
-		return r.Security
-	case event.KindHeartbeat:
-		return r.Heartbeats
-	}
-	return 0
+	store.Retention
+	ResolvedAlerts time.Duration // by resolved_at; open alerts stay
 }
 
 // Names of the TTL indexes, so that a changed retention finds and changes

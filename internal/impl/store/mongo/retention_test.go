@@ -22,7 +22,7 @@ import (
 // however old.
 func TestRetentionSweepOnFerretDB(t *testing.T) {
 	ctx := context.Background()
-	r := Retention{Logs: time.Hour, Metrics: time.Hour, Rollups: 3 * time.Hour, ResolvedAlerts: time.Hour}
+	r := Retention{Retention: store.Retention{Logs: time.Hour, Metrics: time.Hour, Rollups: 3 * time.Hour}, ResolvedAlerts: time.Hour}
 	s, err := OpenWith(ctx, ferrettest.Start(t), "retention", Options{RepairEvery: -1, Retention: r})
 	if err != nil {
 		t.Fatal(err)
@@ -106,9 +106,9 @@ func TestSweepEvery(t *testing.T) {
 		want time.Duration
 	}{
 		{Retention{}, 0},
-		{Retention{Logs: 7 * 24 * time.Hour, Rollups: 90 * 24 * time.Hour}, time.Hour},
-		{Retention{Logs: 2 * time.Hour, Metrics: 5 * time.Minute}, time.Minute},
-		{Retention{Security: 5 * time.Hour}, 30 * time.Minute},
+		{Retention{Retention: store.Retention{Logs: 7 * 24 * time.Hour, Rollups: 90 * 24 * time.Hour}}, time.Hour},
+		{Retention{Retention: store.Retention{Logs: 2 * time.Hour, Metrics: 5 * time.Minute}}, time.Minute},
+		{Retention{Retention: store.Retention{Security: 5 * time.Hour}}, 30 * time.Minute},
 	} {
 		if got := c.r.sweepEvery(); got != c.want {
 			t.Errorf("%+v.sweepEvery() = %v, want %v", c.r, got, c.want)
