@@ -1,7 +1,6 @@
 package mongo_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/lightwatch/lightwatch/internal/impl/store"
@@ -13,15 +12,6 @@ import (
 func TestExploreConformance(t *testing.T) {
 	uri := ferrettest.Start(t)
 	storetest.RunExplore(t, func(t *testing.T) store.Store {
-		s, err := mongo.Open(context.Background(), uri, "lwexplore")
-		if err != nil {
-			t.Fatalf("Open: %v", err)
-		}
-		t.Cleanup(func() {
-			if err := s.Close(); err != nil {
-				t.Errorf("Close: %v", err)
-			}
-		})
-		return s
+		return openStore(t, uri, "lwexplore", mongo.Options{})
 	})
 }

@@ -21,17 +21,23 @@ func TestConformance(t *testing.T) {
 	n := 0
 	storetest.Run(t, func(t *testing.T) store.Store {
 		n++
-		s, err := mongo.Open(context.Background(), uri, fmt.Sprintf("lw%d", n))
-		if err != nil {
-			t.Fatalf("Open: %v", err)
-		}
-		t.Cleanup(func() {
-			if err := s.Close(); err != nil {
-				t.Errorf("Close: %v", err)
-			}
-		})
-		return s
+		return openStore(t, uri, fmt.Sprintf("lw%d", n), mongo.Options{})
 	})
+}
+
+// openStore opens database db on uri with opts, closed (and checked) when t ends.
+func openStore(t *testing.T, uri, db string, opts mongo.Options) *mongo.Store {
+	t.Helper()
+	s, err := mongo.OpenWith(context.Background(), uri, db, opts)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return s
 }
 
 // Every instance of a scaled-out deployment opens the same database, and so
@@ -57,12 +63,6 @@ func TestRetentionConformance(t *testing.T) {
 	}
 	uri := ferrettest.Start(t)
 	storetest.RunRetention(t, func(t *testing.T, r store.Retention) store.Store {
-		s, err := mongo.OpenWith(context.Background(), uri, "retention", mongo.Options{RepairEvery: -1,
-			Retention: mongo.Retention{Retention: r}})
-		if err != nil {
-			t.Fatalf("Open: %v", err)
-		}
-		t.Cleanup(func() { _ = s.Close() })
-		return s
+		return openStore(t, uri, "retention", mongo.Options{RepairEvery: -1, Retention: mongo.Retention{Retention: r}})
 	})
 }
