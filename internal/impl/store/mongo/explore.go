@@ -40,10 +40,25 @@ func (d *exploreDoc) field(f listing.Field) (string, bool) {
 		}
 		return "", false
 	}
-	v := map[string]string{
-		"service": d.Service, "host": d.Host, "level": d.Level, "severity": d.Severity,
-		"category": d.Category, "actor": d.Actor, "src_ip": d.SrcIP, "outcome": d.Outcome,
-	}[f.Column]
+	var v string
+	switch f.Column {
+	case "service":
+		v = d.Service
+	case "host":
+		v = d.Host
+	case "level":
+		v = d.Level
+	case "severity":
+		v = d.Severity
+	case "category":
+		v = d.Category
+	case "actor":
+		v = d.Actor
+	case "src_ip":
+		v = d.SrcIP
+	case "outcome":
+		v = d.Outcome
+	}
 	return v, v != ""
 }
 
