@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -28,8 +27,8 @@ func (s *Store) LogHits(ctx context.Context, q store.LogQuery, h store.Histogram
 		b int64
 		g string
 	}
-	n := int64(h.Step)
-	floor := func(t int64) int64 { return t - ((t%n)+n)%n }
+	step := int64(h.Step)
+	floor := func(t int64) int64 { return listing.FloorStep(t, step) }
 	counts := map[key]int64{}
 	fromMetadata := func(f *logFilter, b *logBlock) bool {
 		bucket := floor(b.minTS)
@@ -66,7 +65,7 @@ func (s *Store) LogHits(ctx context.Context, q store.LogQuery, h store.Histogram
 			out = append(out, store.Hit{TS: time.Unix(0, k.b).UTC(), Group: strings.Clone(k.g), Count: c})
 		}
 	}
-	slices.SortFunc(out, func(a, b store.Hit) int { return cmp.Or(a.TS.Compare(b.TS), cmp.Compare(a.Group, b.Group)) })
+	listing.SortHits(out)
 	return out, nil
 }
 
