@@ -222,22 +222,21 @@ func (s *Store) SecurityFieldValues(ctx context.Context, q store.SecurityQuery, 
 	if empty {
 		return []store.FieldValue{}, nil
 	}
-	vals, err := s.fieldValues(ctx, k, f, limit)
+	vals, err := s.fieldValues(ctx, k, f.Column, limit)
 	if err != nil {
 		return nil, fmt.Errorf("security field values: %w", err)
 	}
 	return vals, nil
 }
 
-func (s *Store) fieldValues(ctx context.Context, k *keyset, f listing.Field, limit int) ([]store.FieldValue, error) {
+// fieldValues counts the values of a column over the rows k selects: security
+// events have no attribute fields (listing.FieldOf), so a column it is.
+func (s *Store) fieldValues(ctx context.Context, k *keyset, column string, limit int) ([]store.FieldValue, error) {
 	out := []store.FieldValue{}
 	if k.plan.Empty {
 		return out, nil
 	}
-	if f.AttrKey != "" {
-		return s.attrValues(ctx, k, f.AttrKey, limit)
-	}
-	inner, args := k.rowsSQL(f.Column + " AS v")
+	inner, args := k.rowsSQL(column + " AS v")
 	text := "SELECT v, COUNT(*) AS n FROM (" + inner + ") WHERE v IS NOT NULL AND v <> '' GROUP BY v ORDER BY n DESC, v LIMIT ?"
 	rows, err := s.r.QueryContext(ctx, text, append(args, limit)...)
 	if err != nil {
@@ -252,49 +251,4 @@ func (s *Store) fieldValues(ctx context.Context, k *keyset, f listing.Field, lim
 		out = append(out, v)
 	}
 	return out, rows.Err()
-}
-
-func (s *Store) attrValues(ctx context.Context, k *keyset, key string, limit int) ([]store.FieldValue, error) {
-	inner, args := k.rowsSQL("attrs")
-	text := "SELECT a.type, a.value, COUNT(*) FROM (" + inner + ") AS e, json_each(e.attrs) AS a" +
-		" WHERE a.key = ? AND a.type IN ('text', 'integer', 'real', 'true', 'false') GROUP BY a.type, a.value"
-	rows, err := s.r.QueryContext(ctx, text, append(args, key)...)
-	if err != nil {
-		return nil, err
-	}
-	defer func() { _ = rows.Close() }()
-	counts := map[string]int64{}
-	for rows.Next() {
-		var (
-			typ string
-			raw any
-			n   int64
-		)
-		if err := rows.Scan(&typ, &raw, &n); err != nil {
-			return nil, err
-		}
-		var v any
-		switch typ {
-		case "true", "false":
-			v = typ == "true"
-		case "integer":
-			v = float64(raw.(int64))
-		case "real":
-			v = raw.(float64)
-		default:
-			switch x := raw.(type) {
-			case string:
-				v = x
-			case []byte:
-				v = string(x)
-			}
-		}
-		if name, ok := listing.FormatAttr(v); ok {
-			counts[name] += n
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return listing.TopValues(counts, limit), nil
 }
