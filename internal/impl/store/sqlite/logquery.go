@@ -214,16 +214,29 @@ func (f *logFilter) scan(rows *eventblock.Rows, limit int, take func(i int)) int
 	return n
 }
 
-// readRows reads one block into columns. A block dropped by retention since
-// the caller's snapshot reads as empty: its events are gone.
-func (s *Store) readRows(ctx context.Context, b *logBlock) (*eventblock.Rows, error) {
+// readEncoded reads one block's row; false when retention dropped it since
+// the caller's snapshot.
+func (s *Store) readEncoded(ctx context.Context, b *logBlock) (eventblock.Encoded, bool, error) {
 	var enc eventblock.Encoded
 	err := s.r.QueryRowContext(ctx, "SELECT ids, data FROM log_blocks WHERE id = ?", b.id).Scan(&enc.IDs, &enc.Data)
 	if errors.Is(err, sql.ErrNoRows) {
-		return &eventblock.Rows{}, nil
+		return enc, false, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read log block %d: %w", b.id, err)
+		return enc, false, fmt.Errorf("read log block %d: %w", b.id, err)
+	}
+	return enc, true, nil
+}
+
+// readRows reads one block into columns. A block dropped by retention since
+// the caller's snapshot reads as empty: its events are gone.
+func (s *Store) readRows(ctx context.Context, b *logBlock) (*eventblock.Rows, error) {
+	enc, ok, err := s.readEncoded(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return &eventblock.Rows{}, nil
 	}
 	rows, err := s.logs.compact.DecodeRows(enc)
 	if err != nil {
@@ -235,13 +248,9 @@ func (s *Store) readRows(ctx context.Context, b *logBlock) (*eventblock.Rows, er
 // readBlock reads and decodes one block. A block dropped by retention since
 // the caller's snapshot reads as empty: its events are gone.
 func (s *Store) readBlock(ctx context.Context, b *logBlock) ([]event.Event, error) {
-	var enc eventblock.Encoded
-	err := s.r.QueryRowContext(ctx, "SELECT ids, data FROM log_blocks WHERE id = ?", b.id).Scan(&enc.IDs, &enc.Data)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read log block %d: %w", b.id, err)
+	enc, ok, err := s.readEncoded(ctx, b)
+	if err != nil || !ok {
+		return nil, err
 	}
 	events, err := s.logs.compact.Decode(enc)
 	if err != nil {
