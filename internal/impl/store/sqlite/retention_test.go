@@ -94,7 +94,7 @@ func TestDiskCapDropsOldestBlocksNeverTheHead(t *testing.T) {
 }
 
 // BenchmarkDropOldestHour measures what retention costs per pass: dropping
-// an hour of 60,000 logs (240 blocks) and vacuuming their pages away, from a
+// an hour of 300,000 logs (360 blocks) and vacuuming their pages away, from a
 // store of 600,000.
 func BenchmarkDropOldestHour(b *testing.B) {
 	ctx := context.Background()
