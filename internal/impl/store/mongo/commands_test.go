@@ -112,7 +112,7 @@ func TestStartupCommandsOnMongoDB(t *testing.T) {
 			t.Errorf("no TTL index requested on %s", coll)
 		}
 	}
-	if s.opts.summaryLock {
+	if s.server.ferret {
 		t.Error("the per-process summary lock is on for MongoDB")
 	}
 }
@@ -142,7 +142,7 @@ func TestStartupCommandsOnFerretDB(t *testing.T) {
 			t.Errorf("TTL index requested from FerretDB: %v", c)
 		}
 	}
-	if !s.opts.summaryLock {
+	if !s.server.ferret {
 		t.Error("the per-process summary lock is off on FerretDB")
 	}
 }

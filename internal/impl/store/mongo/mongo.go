@@ -82,8 +82,6 @@ type Options struct {
 	Retention Retention
 	// Logger receives the background work's failures; default slog.Default().
 	Logger *slog.Logger
-	// summaryLock is set at start-up when the server is FerretDB.
-	summaryLock bool
 	// Tests only: monitor sees every command sent; assumeMongo takes the
 	// server for MongoDB whatever buildInfo says, to capture the commands of
 	// the MongoDB path on FerretDB.
@@ -143,7 +141,6 @@ func OpenWith(ctx context.Context, uri, database string, opts Options) (*Store, 
 	if opts.assumeMongo {
 		s.server.ferret = false
 	}
-	s.opts.summaryLock = s.server.ferret
 	if err := s.createCollections(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("open mongo: %w", err), s.disconnect())
 	}

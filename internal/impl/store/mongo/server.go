@@ -15,17 +15,14 @@ type serverInfo struct {
 	// updates of one document, wrong results from $group with several
 	// accumulators.
 	ferret bool
-	// version is the server's version string.
-	version string
 }
 
 func detectServer(ctx context.Context, db *driver.Database) (serverInfo, error) {
 	var info struct {
-		Version         string `bson:"version"`
 		FerretDBVersion string `bson:"ferretdbVersion"`
 	}
 	if err := db.RunCommand(ctx, bson.D{{Key: "buildInfo", Value: 1}}).Decode(&info); err != nil {
 		return serverInfo{}, fmt.Errorf("buildInfo: %w", err)
 	}
-	return serverInfo{ferret: info.FerretDBVersion != "", version: info.Version}, nil
+	return serverInfo{ferret: info.FerretDBVersion != ""}, nil
 }

@@ -24,7 +24,7 @@ const (
 type summaryColls struct {
 	rollups, names, services, rules *driver.Collection
 	// writeMu serializes writeSummary within the process, on FerretDB only
-	// (Options.summaryLock, set from buildInfo at start-up). FerretDB v1.24
+	// (serverInfo.ferret, from buildInfo at start-up). FerretDB v1.24
 	// applies $inc, $min, $max and $addToSet as read-modify-write without
 	// isolation: concurrent updates of one document lose increments (measured:
 	// 28 of 100 $inc from 4 goroutines survived). MongoDB applies each update
@@ -71,7 +71,7 @@ func (s *Store) writeSummary(ctx context.Context, batch string, b summary.Batch)
 
 // lockSummary takes writeMu on FerretDB, and returns its release.
 func (s *Store) lockSummary() (unlock func()) {
-	if !s.opts.summaryLock {
+	if !s.server.ferret {
 		return func() {}
 	}
 	s.summary.writeMu.Lock()
