@@ -53,7 +53,7 @@ func (s *Store) drainLegacyLogs(ctx context.Context) error {
 		s.logs.state.Store(&logState{head: st.head, blocks: blocks})
 		moved += len(events)
 		if moved%(50*s.upgradeChunk) == 0 {
-			s.log().Info("upgrading the log store to blocks", "events_moved", moved)
+			s.logger.Info("upgrading the log store to blocks", "events_moved", moved)
 		}
 	}
 	if _, err := s.w.ExecContext(ctx, "DROP TABLE logs"); err != nil {
@@ -72,7 +72,7 @@ func (s *Store) drainLegacyLogs(ctx context.Context) error {
 		}
 	}
 	if moved > 0 {
-		s.log().Info("upgraded the log store to blocks", "events", moved)
+		s.logger.Info("upgraded the log store to blocks", "events", moved)
 	}
 	return nil
 }

@@ -529,7 +529,7 @@ func (s *Store) runCompactor(ctx context.Context) {
 				return
 			}
 			l.lastErr.Store(&err)
-			s.log().Error("log compaction failed", "err", err)
+			s.logger.Error("log compaction failed", "err", err)
 			continue
 		}
 		l.lastErr.Store(nil)

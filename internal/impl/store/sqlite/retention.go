@@ -87,7 +87,7 @@ func (s *Store) startRetention() {
 				err = s.enforceDisk(ctx)
 			}
 			if err != nil && ctx.Err() == nil {
-				s.log().Error("retention failed", "err", err)
+				s.logger.Error("retention failed", "err", err)
 			}
 			select {
 			case <-ctx.Done():

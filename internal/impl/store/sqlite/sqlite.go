@@ -86,8 +86,6 @@ type Store struct {
 	upgradeChunk int
 }
 
-func (s *Store) log() *slog.Logger { return s.logger }
-
 // Open opens (creating if needed) the database at path and brings its schema
 // up to date. path must be a file: ":memory:" would give each pool its own
 // empty database.
