@@ -42,7 +42,7 @@ type Options struct {
 	// BlockEvents is the most events a log block holds (default 1000).
 	BlockEvents int
 	// HeadEvents and HeadAge say when the log head is compacted into blocks:
-	// once it holds HeadEvents events (default 20,000) or its oldest event
+	// once it holds HeadEvents events (default 8,192) or its oldest event
 	// is HeadAge old (default a minute). Tests make them small.
 	HeadEvents int
 	HeadAge    time.Duration
