@@ -110,8 +110,6 @@ type logStore struct {
 	stop      context.CancelFunc
 	done      chan struct{}
 	lastErr   atomic.Pointer[error]
-	// compactions count for /metrics and tests.
-	compactions atomic.Int64
 	// hook, when set (by tests only), is called at the named points of the
 	// write path: a crash test stalls there and kills the process.
 	hook func(point string)
@@ -460,7 +458,6 @@ func (s *Store) compactHead(ctx context.Context, force bool) error {
 		l.headAt = time.Now()
 	}
 	l.state.Store(&logState{head: rest, blocks: blocks})
-	l.compactions.Add(1)
 	return nil
 }
 
