@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"regexp"
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
@@ -138,8 +137,6 @@ type itemError struct {
 	Reason string `json:"reason"`
 }
 
-var validID = regexp.MustCompile(`^[A-Za-z0-9._:\-]{1,128}$`)
-
 // Bulk serves POST /es/_bulk and /es/{index}/_bulk: NDJSON pairs of an action
 // (index or create; update and delete are refused per item) and a document.
 // Each document is answered in items[], in order, with the statuses
@@ -226,7 +223,7 @@ func (h *Handler) Bulk(w http.ResponseWriter, r *http.Request, index string) {
 		id := ""
 		if meta.ID != "" {
 			id = idx + ":" + meta.ID
-			if !validID.MatchString(id) {
+			if !ingestproto.ValidID(id) {
 				id = ingestproto.SampleID(idx, meta.ID, "", nil, time.Unix(0, 0))
 			}
 		}

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -89,6 +90,28 @@ func Unavailable() *problem.Problem {
 	p := problem.New(http.StatusServiceUnavailable, "the store cannot take events now; nothing was acknowledged, retry later")
 	p.RetryAfter = 1
 	return p
+}
+
+// validID is the native EventID pattern (openapi/ingest.yaml).
+var validID = regexp.MustCompile(`^[A-Za-z0-9._:\-]{1,128}$`)
+
+// ValidID reports whether a protocol's own record id (an OTLP log.record.uid,
+// an Elasticsearch _id) fits the native event id, so that it can be the
+// event's id and a re-sent record is stored once.
+func ValidID(s string) bool { return validID.MatchString(s) }
+
+// IsHex reports whether s is n hex digits: a W3C trace id (32) or span id (16).
+func IsHex(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
 }
 
 // Truncate cuts s to at most n bytes on a rune boundary.

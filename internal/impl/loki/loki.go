@@ -255,9 +255,9 @@ func mapStreams(streams []stream) ([]map[string]any, *rejections) {
 			rec := map[string]any{"service": service}
 			for k, v := range e.metadata {
 				switch {
-				case k == "trace_id" && isHex(v, 32):
+				case k == "trace_id" && ingestproto.IsHex(v, 32):
 					rec["trace_id"] = v
-				case (k == "span_id" || k == "spanID") && isHex(v, 16):
+				case (k == "span_id" || k == "spanID") && ingestproto.IsHex(v, 16):
 					rec["span_id"] = v
 				default:
 					attrs.Set(k, v)
@@ -306,17 +306,4 @@ func level(labels, metadata map[string]string, line string) event.Level {
 		return l
 	}
 	return event.LevelInfo
-}
-
-func isHex(s string, n int) bool {
-	if len(s) != n {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
-			return false
-		}
-	}
-	return true
 }
