@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"time"
 
@@ -32,13 +31,12 @@ const Version = "8.17.0"
 type Handler struct {
 	sink     ingestproto.Sink
 	metrics  *telemetry.Metrics
-	logger   *slog.Logger
 	maxBytes int64
 }
 
 // New returns the handler; bodies are capped at maxBytes by the middleware in front.
-func New(sink ingestproto.Sink, m *telemetry.Metrics, logger *slog.Logger, maxBytes int64) *Handler {
-	return &Handler{sink: sink, metrics: m, logger: logger, maxBytes: maxBytes}
+func New(sink ingestproto.Sink, m *telemetry.Metrics, maxBytes int64) *Handler {
+	return &Handler{sink: sink, metrics: m, maxBytes: maxBytes}
 }
 
 // writeJSON answers as Elasticsearch does, with the product header its

@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"mime"
 	"net/http"
 	"strconv"
@@ -46,14 +45,13 @@ const DefaultService = "unknown_service"
 type Handler struct {
 	sink     ingestproto.Sink
 	metrics  *telemetry.Metrics
-	logger   *slog.Logger
 	maxBytes int64
 }
 
 // New returns the Loki push handler; bodies are capped at maxBytes (gzip by the
 // middleware in front, snappy here).
-func New(sink ingestproto.Sink, m *telemetry.Metrics, logger *slog.Logger, maxBytes int64) *Handler {
-	return &Handler{sink: sink, metrics: m, logger: logger, maxBytes: maxBytes}
+func New(sink ingestproto.Sink, m *telemetry.Metrics, maxBytes int64) *Handler {
+	return &Handler{sink: sink, metrics: m, maxBytes: maxBytes}
 }
 
 // Push serves POST /loki/api/v1/push.

@@ -9,7 +9,6 @@ package otlp
 import (
 	"bytes"
 	"fmt"
-	"log/slog"
 	"mime"
 	"net/http"
 	"sort"
@@ -31,13 +30,12 @@ const Protocol = "otlp"
 type Handler struct {
 	sink     ingestproto.Sink
 	metrics  *telemetry.Metrics
-	logger   *slog.Logger
 	maxBytes int64
 }
 
 // New returns the OTLP handler; bodies are capped at maxBytes by the middleware in front.
-func New(sink ingestproto.Sink, m *telemetry.Metrics, logger *slog.Logger, maxBytes int64) *Handler {
-	return &Handler{sink: sink, metrics: m, logger: logger, maxBytes: maxBytes}
+func New(sink ingestproto.Sink, m *telemetry.Metrics, maxBytes int64) *Handler {
+	return &Handler{sink: sink, metrics: m, maxBytes: maxBytes}
 }
 
 // encoding is the body format of a request, and so of its answer.
