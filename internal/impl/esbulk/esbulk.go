@@ -238,7 +238,7 @@ func (h *Handler) Bulk(w http.ResponseWriter, r *http.Request, index string) {
 	if len(records) > 0 {
 		res, err := h.sink.SubmitRecords(r.Context(), event.KindLog, tenant, records)
 		if err != nil {
-			problem.Write(w, r, ingestproto.Unavailable())
+			problem.WriteError(w, r, err)
 			return
 		}
 		rejected := make(map[int]string, len(res.Rejected))

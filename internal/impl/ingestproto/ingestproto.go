@@ -29,7 +29,8 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/telemetry"
 )
 
-// Sink is the native ingest pipeline; *ingest.Server is the one in use.
+// Sink is the native ingest pipeline; *ingest.Server is the one in use. Its
+// error (nothing stored) is a fault the handlers answer as it says (503).
 type Sink interface {
 	SubmitRecords(ctx context.Context, kind event.Kind, tenant string, records []map[string]any) (ingest.RecordsResult, error)
 }
@@ -83,13 +84,6 @@ func ReadBody(r *http.Request, maxBytes int64) ([]byte, *problem.Problem) {
 // TooLarge is the 413 problem of a body past the cap.
 func TooLarge(maxBytes int64) *problem.Problem {
 	return problem.New(http.StatusRequestEntityTooLarge, fmt.Sprintf("body exceeds %d bytes (compressed or decompressed)", maxBytes))
-}
-
-// Unavailable is the 503 problem of a store that cannot take the events now.
-func Unavailable() *problem.Problem {
-	p := problem.New(http.StatusServiceUnavailable, "the store cannot take events now; nothing was acknowledged, retry later")
-	p.RetryAfter = 1
-	return p
 }
 
 // validID is the native EventID pattern (openapi/ingest.yaml).

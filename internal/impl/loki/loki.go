@@ -89,7 +89,7 @@ func (h *Handler) Push(w http.ResponseWriter, r *http.Request) {
 	if len(records) > 0 {
 		res, err := h.sink.SubmitRecords(r.Context(), event.KindLog, tenant, records)
 		if err != nil {
-			problem.Write(w, r, ingestproto.Unavailable())
+			problem.WriteError(w, r, err)
 			return
 		}
 		if len(res.Rejected) > 0 {

@@ -184,7 +184,7 @@ func (h *Handler) submit(r *http.Request, kind event.Kind, tenant string, record
 	if len(records) > 0 {
 		res, err := h.sink.SubmitRecords(r.Context(), kind, tenant, records)
 		if err != nil {
-			return 0, "", ingestproto.Unavailable()
+			return 0, "", problem.FromError(err)
 		}
 		for _, rj := range res.Rejected {
 			if _, seen := rejected[owner[rj.Index]]; !seen {
