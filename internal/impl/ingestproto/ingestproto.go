@@ -71,19 +71,11 @@ func Tenant(r *http.Request) (string, *problem.Problem) {
 // ReadBody reads the whole (already size-capped and decompressed) body; the
 // problem is 413 past the cap, 400 otherwise.
 func ReadBody(r *http.Request, maxBytes int64) ([]byte, *problem.Problem) {
-	b, err := io.ReadAll(r.Body)
+	b, err := middleware.ReadAll(r.Body, maxBytes)
 	if err != nil {
-		if middleware.TooLarge(err) {
-			return nil, TooLarge(maxBytes)
-		}
-		return nil, problem.New(http.StatusBadRequest, "read body: "+err.Error())
+		return nil, problem.FromError(err)
 	}
 	return b, nil
-}
-
-// TooLarge is the 413 problem of a body past the cap.
-func TooLarge(maxBytes int64) *problem.Problem {
-	return problem.New(http.StatusRequestEntityTooLarge, fmt.Sprintf("body exceeds %d bytes (compressed or decompressed)", maxBytes))
 }
 
 // validID is the native EventID pattern (openapi/ingest.yaml).

@@ -121,9 +121,9 @@ type entry struct {
 }
 
 func decodeProto(body []byte, maxBytes int64) ([]stream, *problem.Problem) {
-	plain, p := middleware.Unsnappy(body, maxBytes)
-	if p != nil {
-		return nil, p
+	plain, err := middleware.Unsnappy(body, maxBytes)
+	if err != nil {
+		return nil, problem.FromError(err)
 	}
 	var req push.PushRequest
 	if err := req.Unmarshal(plain); err != nil {
