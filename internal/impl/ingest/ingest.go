@@ -36,7 +36,9 @@ type Committer interface {
 	Submit(ctx context.Context, events []event.Event) (fresh []bool, err error)
 }
 
-// Server implements the generated strict server interface.
+// Server implements the native operations of the generated strict server
+// interface; the standard protocols' operations are served by their own
+// handlers (internal/impl/otlp, ...), which hand records to SubmitRecords.
 type Server struct {
 	schemas map[event.Kind]*contract.EventSchema
 	commit  Committer
@@ -52,10 +54,6 @@ type Server struct {
 func (s *Server) RefuseOlderThan(kind event.Kind, d time.Duration) {
 	s.maxAge[kind] = d
 }
-
-// Server implements the native operations of the generated strict server
-// interface; the standard protocols' operations are served by their own
-// handlers (internal/impl/otlp, ...), which hand records to SubmitRecords.
 
 // schemaOf names the spec schema of each kind's events.
 var schemaOf = map[event.Kind]string{
