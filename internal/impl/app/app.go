@@ -230,7 +230,7 @@ func (a *App) ingestHandler() (http.Handler, error) {
 func (a *App) guarded(c *contract.Spec, h http.Handler, bodyLimit int64, validation ...middleware.Middleware) http.Handler {
 	chain := []middleware.Middleware{
 		c.Route,
-		middleware.AuthAllowingBasic(a.authn, contract.Scope, contract.AllowsBasic, a.logger),
+		middleware.Auth(a.authn, contract.Scope, contract.AllowsBasic, a.logger),
 		middleware.Query, // a malformed query string is a 400, not silently dropped pairs
 		middleware.RateLimit(limiterAdapter{a.limiter}, a.metrics, a.logger),
 		contract.ForBody(middleware.Body(bodyLimit)),

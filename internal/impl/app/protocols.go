@@ -29,9 +29,9 @@ type protocolServer struct {
 func (a *App) withProtocols(srv *ingest.Server, native ingestapi.ServerInterface) ingestapi.ServerInterface {
 	return protocolServer{
 		ServerInterface: native,
-		otlp:            otlp.New(srv, a.metrics, a.logger, ingest.MaxBodyBytes),
-		loki:            loki.New(srv, a.metrics, a.logger, ingest.MaxBodyBytes),
-		es:              esbulk.New(srv, a.metrics, a.logger, ingest.MaxBodyBytes),
+		otlp:            otlp.New(srv, a.metrics, ingest.MaxBodyBytes),
+		loki:            loki.New(srv, a.metrics, ingest.MaxBodyBytes),
+		es:              esbulk.New(srv, a.metrics, ingest.MaxBodyBytes),
 	}
 }
 

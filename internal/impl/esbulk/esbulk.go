@@ -10,9 +10,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http"
-	"regexp"
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
@@ -33,13 +31,12 @@ const Version = "8.17.0"
 type Handler struct {
 	sink     ingestproto.Sink
 	metrics  *telemetry.Metrics
-	logger   *slog.Logger
 	maxBytes int64
 }
 
 // New returns the handler; bodies are capped at maxBytes by the middleware in front.
-func New(sink ingestproto.Sink, m *telemetry.Metrics, logger *slog.Logger, maxBytes int64) *Handler {
-	return &Handler{sink: sink, metrics: m, logger: logger, maxBytes: maxBytes}
+func New(sink ingestproto.Sink, m *telemetry.Metrics, maxBytes int64) *Handler {
+	return &Handler{sink: sink, metrics: m, maxBytes: maxBytes}
 }
 
 // writeJSON answers as Elasticsearch does, with the product header its
@@ -138,8 +135,6 @@ type itemError struct {
 	Reason string `json:"reason"`
 }
 
-var validID = regexp.MustCompile(`^[A-Za-z0-9._:\-]{1,128}$`)
-
 // Bulk serves POST /es/_bulk and /es/{index}/_bulk: NDJSON pairs of an action
 // (index or create; update and delete are refused per item) and a document.
 // Each document is answered in items[], in order, with the statuses
@@ -226,7 +221,7 @@ func (h *Handler) Bulk(w http.ResponseWriter, r *http.Request, index string) {
 		id := ""
 		if meta.ID != "" {
 			id = idx + ":" + meta.ID
-			if !validID.MatchString(id) {
+			if !ingestproto.ValidID(id) {
 				id = ingestproto.SampleID(idx, meta.ID, "", nil, time.Unix(0, 0))
 			}
 		}
@@ -243,7 +238,7 @@ func (h *Handler) Bulk(w http.ResponseWriter, r *http.Request, index string) {
 	if len(records) > 0 {
 		res, err := h.sink.SubmitRecords(r.Context(), event.KindLog, tenant, records)
 		if err != nil {
-			problem.Write(w, r, ingestproto.Unavailable())
+			problem.WriteError(w, r, err)
 			return
 		}
 		rejected := make(map[int]string, len(res.Rejected))

@@ -175,11 +175,11 @@ func mapDocument(m Mapping, index string, raw map[string]any, id string) (rec ma
 	if hv, ok := take(doc, m.Host); ok {
 		rec["host"] = ingestproto.Truncate(text(hv), ingestproto.MaxHost)
 	}
-	if tv, ok := doc["trace.id"].(string); ok && isHex(tv, 32) {
+	if tv, ok := doc["trace.id"].(string); ok && ingestproto.IsHex(tv, 32) {
 		rec["trace_id"] = tv
 		delete(doc, "trace.id")
 	}
-	if sv, ok := doc["span.id"].(string); ok && isHex(sv, 16) {
+	if sv, ok := doc["span.id"].(string); ok && ingestproto.IsHex(sv, 16) {
 		rec["span_id"] = sv
 		delete(doc, "span.id")
 	}
@@ -212,17 +212,4 @@ type timeError struct{ s string }
 
 func (e *timeError) Error() string {
 	return "the time field " + strconv.Quote(e.s) + " is neither RFC 3339 nor epoch milliseconds (choose the field with _time_field)"
-}
-
-func isHex(s string, n int) bool {
-	if len(s) != n {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
-			return false
-		}
-	}
-	return true
 }

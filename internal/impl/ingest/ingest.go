@@ -36,7 +36,9 @@ type Committer interface {
 	Submit(ctx context.Context, events []event.Event) (fresh []bool, err error)
 }
 
-// Server implements the generated strict server interface.
+// Server implements the native operations of the generated strict server
+// interface; the standard protocols' operations are served by their own
+// handlers (internal/impl/otlp, ...), which hand records to SubmitRecords.
 type Server struct {
 	schemas map[event.Kind]*contract.EventSchema
 	commit  Committer
@@ -52,10 +54,6 @@ type Server struct {
 func (s *Server) RefuseOlderThan(kind event.Kind, d time.Duration) {
 	s.maxAge[kind] = d
 }
-
-// Server implements the native operations of the generated strict server
-// interface; the standard protocols' operations are served by their own
-// handlers (internal/impl/otlp, ...), which hand records to SubmitRecords.
 
 // schemaOf names the spec schema of each kind's events.
 var schemaOf = map[event.Kind]string{
@@ -149,27 +147,36 @@ func (s *Server) ingest(ctx context.Context, kind event.Kind, jsonBody *json.Raw
 	if p := s.expired(kind, received, events); p != nil {
 		return problemResponse{p}
 	}
+	ids, dups, err := s.store(ctx, kind, events)
+	if err != nil {
+		return problemResponse{problem.FromError(err)}
+	}
+	return acceptedResponse(ingestapi.IngestResult{Accepted: len(events), Ids: ids, Duplicates: &dups})
+}
+
+// store commits events durably and counts them by kind: accepted and
+// duplicates, or all rejected when the store cannot take them. Then the
+// error is an Unavailable fault (503 with Retry-After): nothing was stored.
+func (s *Server) store(ctx context.Context, kind event.Kind, events []event.Event) (ids []string, dups int, err error) {
 	fresh, err := s.commit.Submit(ctx, events)
 	if err != nil {
-		s.metrics.EventsRejected.WithLabelValues(string(kind)).Add(float64(len(items)))
+		s.metrics.EventsRejected.WithLabelValues(string(kind)).Add(float64(len(events)))
 		if !errors.Is(err, groupcommit.ErrOverloaded) && ctx.Err() == nil {
 			s.logger.ErrorContext(ctx, "store events", "err", err, "request_id", middleware.InfoFrom(ctx).RequestID)
 		}
-		return problemResponse{problem.FromError(&fault.Error{Code: fault.Unavailable,
-			Message: "the store cannot take events now; nothing was acknowledged, retry later", RetryAfter: time.Second})}
+		return nil, 0, &fault.Error{Code: fault.Unavailable, RetryAfter: time.Second, Err: err,
+			Message: "the store cannot take events now; nothing was acknowledged, retry later"}
 	}
-	res := ingestapi.IngestResult{Accepted: len(events), Ids: make([]string, len(events))}
-	dups := 0
+	ids = make([]string, len(events))
 	for i, e := range events {
-		res.Ids[i] = e.ID
+		ids[i] = e.ID
 		if !fresh[i] {
 			dups++
 		}
 	}
-	res.Duplicates = &dups
 	s.metrics.EventsAccepted.WithLabelValues(string(kind)).Add(float64(len(events)))
 	s.metrics.EventsDuplicate.WithLabelValues(string(kind)).Add(float64(dups))
-	return acceptedResponse(res)
+	return ids, dups, nil
 }
 
 // expired refuses a batch holding events older than the kind's retention,

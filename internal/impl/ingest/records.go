@@ -2,13 +2,9 @@ package ingest
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/lightwatch/lightwatch/internal/impl/event"
-	"github.com/lightwatch/lightwatch/internal/impl/groupcommit"
-	"github.com/lightwatch/lightwatch/internal/impl/middleware"
 )
 
 // Rejection is a record SubmitRecords left out, and why.
@@ -33,8 +29,8 @@ type RecordsResult struct {
 // records do not fail the others: standard protocols report partial failure
 // per record, and shippers drop whole batches answered 400.
 //
-// An error means nothing was stored (the store is overloaded or down); the
-// caller answers 503 with Retry-After.
+// An error means nothing was stored (the store is overloaded or down): an
+// Unavailable *fault.Error, which the caller answers (503 with Retry-After).
 func (s *Server) SubmitRecords(ctx context.Context, kind event.Kind, tenant string, records []map[string]any) (RecordsResult, error) {
 	received := s.now().UTC()
 	schema := s.schemas[kind]
@@ -60,23 +56,10 @@ func (s *Server) SubmitRecords(ctx context.Context, kind event.Kind, tenant stri
 	if len(events) == 0 {
 		return res, nil
 	}
-	fresh, err := s.commit.Submit(ctx, events)
+	ids, dups, err := s.store(ctx, kind, events)
 	if err != nil {
-		s.metrics.EventsRejected.WithLabelValues(string(kind)).Add(float64(len(events)))
-		if !errors.Is(err, groupcommit.ErrOverloaded) && ctx.Err() == nil {
-			s.logger.ErrorContext(ctx, "store events", "err", err, "request_id", middleware.InfoFrom(ctx).RequestID)
-		}
-		return RecordsResult{}, fmt.Errorf("store %d events: %w", len(events), err)
+		return RecordsResult{}, err
 	}
-	res.IDs = make([]string, len(events))
-	for i, e := range events {
-		res.IDs[i] = e.ID
-		if !fresh[i] {
-			res.Duplicates++
-		}
-	}
-	res.Accepted = len(events)
-	s.metrics.EventsAccepted.WithLabelValues(string(kind)).Add(float64(len(events)))
-	s.metrics.EventsDuplicate.WithLabelValues(string(kind)).Add(float64(res.Duplicates))
+	res.Accepted, res.Duplicates, res.IDs = len(events), dups, ids
 	return res, nil
 }

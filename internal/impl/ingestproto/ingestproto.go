@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -28,7 +29,8 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/telemetry"
 )
 
-// Sink is the native ingest pipeline; *ingest.Server is the one in use.
+// Sink is the native ingest pipeline; *ingest.Server is the one in use. Its
+// error (nothing stored) is a fault the handlers answer as it says (503).
 type Sink interface {
 	SubmitRecords(ctx context.Context, kind event.Kind, tenant string, records []map[string]any) (ingest.RecordsResult, error)
 }
@@ -69,26 +71,33 @@ func Tenant(r *http.Request) (string, *problem.Problem) {
 // ReadBody reads the whole (already size-capped and decompressed) body; the
 // problem is 413 past the cap, 400 otherwise.
 func ReadBody(r *http.Request, maxBytes int64) ([]byte, *problem.Problem) {
-	b, err := io.ReadAll(r.Body)
+	b, err := middleware.ReadAll(r.Body, maxBytes)
 	if err != nil {
-		if middleware.TooLarge(err) {
-			return nil, TooLarge(maxBytes)
-		}
-		return nil, problem.New(http.StatusBadRequest, "read body: "+err.Error())
+		return nil, problem.FromError(err)
 	}
 	return b, nil
 }
 
-// TooLarge is the 413 problem of a body past the cap.
-func TooLarge(maxBytes int64) *problem.Problem {
-	return problem.New(http.StatusRequestEntityTooLarge, fmt.Sprintf("body exceeds %d bytes (compressed or decompressed)", maxBytes))
-}
+// validID is the native EventID pattern (openapi/ingest.yaml).
+var validID = regexp.MustCompile(`^[A-Za-z0-9._:\-]{1,128}$`)
 
-// Unavailable is the 503 problem of a store that cannot take the events now.
-func Unavailable() *problem.Problem {
-	p := problem.New(http.StatusServiceUnavailable, "the store cannot take events now; nothing was acknowledged, retry later")
-	p.RetryAfter = 1
-	return p
+// ValidID reports whether a protocol's own record id (an OTLP log.record.uid,
+// an Elasticsearch _id) fits the native event id, so that it can be the
+// event's id and a re-sent record is stored once.
+func ValidID(s string) bool { return validID.MatchString(s) }
+
+// IsHex reports whether s is n hex digits: a W3C trace id (32) or span id (16).
+func IsHex(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
 }
 
 // Truncate cuts s to at most n bytes on a rune boundary.

@@ -43,7 +43,7 @@ func fromJSON(line string) (event.Level, bool) {
 	}
 	for _, k := range fieldKeys {
 		if v, ok := m[k].(string); ok {
-			if l, ok := parse(v); ok {
+			if l, ok := Parse(v); ok {
 				return l, true
 			}
 		}
@@ -51,7 +51,7 @@ func fromJSON(line string) (event.Level, bool) {
 	// {"log":{"level":"warn"}} (ECS) and the like
 	if inner, ok := m["log"].(map[string]any); ok {
 		if v, ok := inner["level"].(string); ok {
-			return parse(v)
+			return Parse(v)
 		}
 	}
 	return "", false
@@ -75,7 +75,7 @@ func fromLogfmt(line, upper string) (event.Level, bool) {
 				for end < len(v) && isWordByte(v[end]) {
 					end++
 				}
-				if l, ok := parse(v[:end]); ok {
+				if l, ok := Parse(v[:end]); ok {
 					return l, true
 				}
 			}
@@ -136,8 +136,10 @@ func isWordByte(b byte) bool {
 	return b == '_' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
 }
 
-// parse maps a level name, as levels are spelled in the wild, to a level.
-func parse(v string) (event.Level, bool) {
+// Parse maps a level name from a label or field, as levels are spelled in
+// the wild (warn, WARNING, err, crit, notice...), to a level; false when the
+// name is none of them.
+func Parse(v string) (event.Level, bool) {
 	if l, ok := event.ParseLevel(v); ok {
 		return l, true
 	}
@@ -157,7 +159,3 @@ func parse(v string) (event.Level, bool) {
 	}
 	return "", false
 }
-
-// Parse maps a level name from a label or field (warn, WARNING, err, crit,
-// notice...) to a level; false when the name is none of them.
-func Parse(v string) (event.Level, bool) { return parse(v) }

@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"mime"
 	"net/http"
 	"strconv"
@@ -46,14 +45,13 @@ const DefaultService = "unknown_service"
 type Handler struct {
 	sink     ingestproto.Sink
 	metrics  *telemetry.Metrics
-	logger   *slog.Logger
 	maxBytes int64
 }
 
 // New returns the Loki push handler; bodies are capped at maxBytes (gzip by the
 // middleware in front, snappy here).
-func New(sink ingestproto.Sink, m *telemetry.Metrics, logger *slog.Logger, maxBytes int64) *Handler {
-	return &Handler{sink: sink, metrics: m, logger: logger, maxBytes: maxBytes}
+func New(sink ingestproto.Sink, m *telemetry.Metrics, maxBytes int64) *Handler {
+	return &Handler{sink: sink, metrics: m, maxBytes: maxBytes}
 }
 
 // Push serves POST /loki/api/v1/push.
@@ -91,7 +89,7 @@ func (h *Handler) Push(w http.ResponseWriter, r *http.Request) {
 	if len(records) > 0 {
 		res, err := h.sink.SubmitRecords(r.Context(), event.KindLog, tenant, records)
 		if err != nil {
-			problem.Write(w, r, ingestproto.Unavailable())
+			problem.WriteError(w, r, err)
 			return
 		}
 		if len(res.Rejected) > 0 {
@@ -123,9 +121,9 @@ type entry struct {
 }
 
 func decodeProto(body []byte, maxBytes int64) ([]stream, *problem.Problem) {
-	plain, p := middleware.Unsnappy(body, maxBytes)
-	if p != nil {
-		return nil, p
+	plain, err := middleware.Unsnappy(body, maxBytes)
+	if err != nil {
+		return nil, problem.FromError(err)
 	}
 	var req push.PushRequest
 	if err := req.Unmarshal(plain); err != nil {
@@ -255,9 +253,9 @@ func mapStreams(streams []stream) ([]map[string]any, *rejections) {
 			rec := map[string]any{"service": service}
 			for k, v := range e.metadata {
 				switch {
-				case k == "trace_id" && isHex(v, 32):
+				case k == "trace_id" && ingestproto.IsHex(v, 32):
 					rec["trace_id"] = v
-				case (k == "span_id" || k == "spanID") && isHex(v, 16):
+				case (k == "span_id" || k == "spanID") && ingestproto.IsHex(v, 16):
 					rec["span_id"] = v
 				default:
 					attrs.Set(k, v)
@@ -306,17 +304,4 @@ func level(labels, metadata map[string]string, line string) event.Level {
 		return l
 	}
 	return event.LevelInfo
-}
-
-func isHex(s string, n int) bool {
-	if len(s) != n {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
-			return false
-		}
-	}
-	return true
 }

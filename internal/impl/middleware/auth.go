@@ -30,56 +30,23 @@ func ClientAddress(next http.Handler) http.Handler {
 	})
 }
 
-// AuthOption changes how Auth reads the key.
-type AuthOption func(*authConfig)
-
-type authConfig struct {
-	queryToken string
-	basicFor   func(*http.Request) bool
-}
-
-// WithBasic also takes HTTP Basic credentials whose password is the key on
-// the requests basicFor accepts.
-func WithBasic(basicFor func(*http.Request) bool) AuthOption {
-	return func(c *authConfig) { c.basicFor = basicFor }
-}
-
-// AuthAllowingBasic is Auth that also takes HTTP Basic credentials whose
-// password is the key (any user name) on the requests basicFor accepts: the
-// standard-protocol endpoints, for shippers (Promtail, Filebeat, Fluent Bit)
-// that offer only Basic auth. A nil basicFor accepts Basic nowhere.
-func AuthAllowingBasic(authn Authenticator, scopeFor ScopeFunc, basicFor func(*http.Request) bool, logger *slog.Logger) Middleware {
-	return Auth(authn, scopeFor, logger, WithBasic(basicFor))
-}
-
-// WithQueryToken also takes the key from the query parameter name when the
-// request has no Authorization header: browsers cannot set headers on a
-// WebSocket handshake, so /ws/* takes access_token=<key>.
-func WithQueryToken(name string) AuthOption {
-	return func(c *authConfig) { c.queryToken = name }
-}
-
 // Auth requires `Authorization: Bearer <key>`: 401 when it is missing or
-// unknown, 403 when the key lacks the scope the route needs. The key goes into
-// the request context; the tenant of everything the request touches is the key's.
-func Auth(authn Authenticator, scopeFor ScopeFunc, logger *slog.Logger, opts ...AuthOption) Middleware {
-	var cfg authConfig
-	for _, o := range opts {
-		o(&cfg)
-	}
-	missing := "missing API key: send Authorization: Bearer <key>"
-	if cfg.queryToken != "" {
-		missing += ", or " + cfg.queryToken + "=<key> from a browser"
-	}
+// unknown, 403 when the key lacks the scope the route needs. On the requests
+// basicFor accepts it also takes HTTP Basic credentials whose password is the
+// key (any user name): the standard-protocol endpoints, for shippers
+// (Promtail, Filebeat, Fluent Bit) that offer only Basic auth; a nil basicFor
+// accepts Basic nowhere. The key goes into the request context; the tenant of
+// everything the request touches is the key's.
+func Auth(authn Authenticator, scopeFor ScopeFunc, basicFor func(*http.Request) bool, logger *slog.Logger) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			secret, ok := credential(r, cfg.queryToken)
-			if !ok && cfg.basicFor != nil && cfg.basicFor(r) {
+			secret, ok := bearer(r.Header.Get("Authorization"))
+			if !ok && basicFor != nil && basicFor(r) {
 				_, secret, ok = r.BasicAuth()
 				ok = ok && secret != ""
 			}
 			if !ok {
-				problem.WriteError(w, r, fault.Errorf(fault.Unauthorized, "%s", missing))
+				problem.WriteError(w, r, fault.Errorf(fault.Unauthorized, "missing API key: send Authorization: Bearer <key>"))
 				return
 			}
 			key, err := authn.Authenticate(r.Context(), secret)
@@ -103,18 +70,6 @@ func Auth(authn Authenticator, scopeFor ScopeFunc, logger *slog.Logger, opts ...
 			next.ServeHTTP(w, r.WithContext(apikey.WithKey(r.Context(), key)))
 		})
 	}
-}
-
-// credential is the bearer secret of the Authorization header or, without
-// one, of the query parameter (when named, and given once).
-func credential(r *http.Request, queryToken string) (string, bool) {
-	if h := r.Header.Get("Authorization"); h != "" || queryToken == "" {
-		return bearer(h)
-	}
-	if vs := r.URL.Query()[queryToken]; len(vs) == 1 && vs[0] != "" {
-		return vs[0], true
-	}
-	return "", false
 }
 
 func bearer(h string) (string, bool) {

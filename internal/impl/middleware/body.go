@@ -47,15 +47,15 @@ func Body(maxBytes int64) Middleware {
 			case "zstd":
 				zr, err := zstd.NewReader(r.Body, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(uint64(maxBytes)+1))
 				if err != nil {
-					problem.Write(w, r, problem.New(http.StatusBadRequest, "body is not valid zstd: "+err.Error()))
+					problem.WriteError(w, r, fault.Errorf(fault.Invalid, "body is not valid zstd: %v", err))
 					return
 				}
 				r.Body = http.MaxBytesReader(w, zstdCloser{zr, r.Body}, maxBytes)
 				decoded(r)
 			case "snappy":
-				plain, p := unsnappy(r.Body, maxBytes)
-				if p != nil {
-					problem.Write(w, r, p)
+				plain, err := unsnappy(r.Body, maxBytes)
+				if err != nil {
+					problem.WriteError(w, r, err)
 					return
 				}
 				r.Body = io.NopCloser(bytes.NewReader(plain))
@@ -100,33 +100,43 @@ func decoded(r *http.Request) {
 	r.ContentLength = -1
 }
 
-// unsnappy decodes a snappy block-format body, checking the length its
-// header announces against the cap before allocating it.
-func unsnappy(body io.Reader, maxBytes int64) ([]byte, *problem.Problem) {
-	raw, err := io.ReadAll(body)
+// ReadAll reads a body that Body capped: past the cap the error is a
+// TooLarge fault (413), any other failure an Invalid one (400).
+func ReadAll(body io.Reader, maxBytes int64) ([]byte, error) {
+	b, err := io.ReadAll(body)
 	if err != nil {
 		if TooLarge(err) {
-			return nil, problem.FromError(tooLarge(maxBytes))
+			return nil, tooLarge(maxBytes)
 		}
-		return nil, problem.New(http.StatusBadRequest, "read body: "+err.Error())
+		return nil, fault.Errorf(fault.Invalid, "read body: %v", err)
+	}
+	return b, nil
+}
+
+// unsnappy reads and decodes a snappy block-format body.
+func unsnappy(body io.Reader, maxBytes int64) ([]byte, error) {
+	raw, err := ReadAll(body, maxBytes)
+	if err != nil {
+		return nil, err
 	}
 	return Unsnappy(raw, maxBytes)
 }
 
 // Unsnappy decodes snappy block format (what Loki's and Prometheus' protobuf
-// pushes are compressed with), refusing output past maxBytes: 413 past it,
-// 400 for data that is not snappy.
-func Unsnappy(raw []byte, maxBytes int64) ([]byte, *problem.Problem) {
+// pushes are compressed with), checking the length its header announces
+// against maxBytes before allocating it: a TooLarge fault past it, an
+// Invalid one for data that is not snappy.
+func Unsnappy(raw []byte, maxBytes int64) ([]byte, error) {
 	n, err := snappy.DecodedLen(raw)
 	if err != nil {
-		return nil, problem.New(http.StatusBadRequest, "body is not valid snappy (block format): "+err.Error())
+		return nil, fault.Errorf(fault.Invalid, "body is not valid snappy (block format): %v", err)
 	}
 	if int64(n) > maxBytes {
-		return nil, problem.FromError(tooLarge(maxBytes))
+		return nil, tooLarge(maxBytes)
 	}
 	plain, err := snappy.Decode(nil, raw)
 	if err != nil {
-		return nil, problem.New(http.StatusBadRequest, "body is not valid snappy (block format): "+err.Error())
+		return nil, fault.Errorf(fault.Invalid, "body is not valid snappy (block format): %v", err)
 	}
 	return plain, nil
 }

@@ -2,7 +2,6 @@ package otlp
 
 import (
 	"encoding/json"
-	"regexp"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
@@ -24,10 +23,6 @@ const (
 	attrExecutable  = "process.executable.name"
 	attrRecordUID   = "log.record.uid"
 )
-
-// validID is the native EventID pattern: a log.record.uid that fits it becomes
-// the event's id, so a re-sent record is stored once.
-var validID = regexp.MustCompile(`^[A-Za-z0-9._:\-]{1,128}$`)
 
 // rejection is a record left out while mapping, before the pipeline sees it.
 type rejection struct{ reason, message string }
@@ -110,7 +105,7 @@ func mapLogRecord(lr plog.LogRecord, res pcommon.Map, scope pcommon.Instrumentat
 	if id := lr.SpanID(); !id.IsEmpty() {
 		rec["span_id"] = id.String()
 	}
-	if uid, ok := lr.Attributes().Get(attrRecordUID); ok && validID.MatchString(uid.AsString()) {
+	if uid, ok := lr.Attributes().Get(attrRecordUID); ok && ingestproto.ValidID(uid.AsString()) {
 		rec["id"] = uid.AsString()
 	}
 	if m := attrs.Map(); m != nil {

@@ -101,36 +101,18 @@ func (s *metricSink) metric(base series, m pmetric.Metric) {
 		}
 	case pmetric.MetricTypeHistogram:
 		h := m.Histogram()
-		delta := h.AggregationTemporality() == pmetric.AggregationTemporalityDelta
 		dps := h.DataPoints()
 		for i := 0; i < dps.Len(); i++ {
 			p := dps.At(i)
-			sr, ok := s.point(base, p.Attributes(), p.Timestamp(), p.Flags(), deltaLabel(delta)...)
-			if !ok {
-				continue
-			}
-			var bounds []float64
-			var counts []uint64
-			for b := 0; b < p.ExplicitBounds().Len(); b++ {
-				bounds = append(bounds, p.ExplicitBounds().At(b))
-			}
-			for b := 0; b < p.BucketCounts().Len(); b++ {
-				counts = append(counts, p.BucketCounts().At(b))
-			}
-			s.histogram(sr, delta, p.Count(), p.HasSum(), p.Sum(), bounds, counts)
+			s.histogram(base, h.AggregationTemporality(), p, p.ExplicitBounds().AsRaw(), p.BucketCounts().AsRaw())
 		}
 	case pmetric.MetricTypeExponentialHistogram:
 		h := m.ExponentialHistogram()
-		delta := h.AggregationTemporality() == pmetric.AggregationTemporalityDelta
 		dps := h.DataPoints()
 		for i := 0; i < dps.Len(); i++ {
 			p := dps.At(i)
-			sr, ok := s.point(base, p.Attributes(), p.Timestamp(), p.Flags(), deltaLabel(delta)...)
-			if !ok {
-				continue
-			}
 			bounds, counts := exponentialBuckets(p)
-			s.histogram(sr, delta, p.Count(), p.HasSum(), p.Sum(), bounds, counts)
+			s.histogram(base, h.AggregationTemporality(), p, bounds, counts)
 		}
 	case pmetric.MetricTypeSummary:
 		dps := m.Summary().DataPoints()
@@ -228,16 +210,33 @@ func (s *metricSink) sample(sr series, suffix string, v float64, typ event.Metri
 	s.owner = append(s.owner, point)
 }
 
-// histogram adds the _count, _sum and _bucket series of one point; counts are
-// per bucket (len(bounds)+1 of them, the last one above every bound).
-func (s *metricSink) histogram(sr series, delta bool, count uint64, hasSum bool, sum float64, bounds []float64, counts []uint64) {
+// histogramPoint is what explicit and exponential histogram data points share.
+type histogramPoint interface {
+	Attributes() pcommon.Map
+	Timestamp() pcommon.Timestamp
+	Flags() pmetric.DataPointFlags
+	Count() uint64
+	HasSum() bool
+	Sum() float64
+}
+
+// histogram starts histogram point p and adds its _count, _sum and _bucket
+// series; counts are per bucket (len(bounds)+1 of them, the last one above
+// every bound).
+func (s *metricSink) histogram(base series, temporality pmetric.AggregationTemporality, p histogramPoint, bounds []float64, counts []uint64) {
+	delta := temporality == pmetric.AggregationTemporalityDelta
+	sr, ok := s.point(base, p.Attributes(), p.Timestamp(), p.Flags(), deltaLabel(delta)...)
+	if !ok {
+		return
+	}
+	count := p.Count()
 	typ := event.MetricCounter
 	if delta {
 		typ = event.MetricGauge
 	}
 	s.sample(sr, "_count", float64(count), typ)
-	if hasSum {
-		s.sample(sr, "_sum", sum, typ)
+	if p.HasSum() {
+		s.sample(sr, "_sum", p.Sum(), typ)
 	}
 	var cum uint64
 	for b, bound := range bounds {

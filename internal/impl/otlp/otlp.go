@@ -9,7 +9,6 @@ package otlp
 import (
 	"bytes"
 	"fmt"
-	"log/slog"
 	"mime"
 	"net/http"
 	"sort"
@@ -31,13 +30,12 @@ const Protocol = "otlp"
 type Handler struct {
 	sink     ingestproto.Sink
 	metrics  *telemetry.Metrics
-	logger   *slog.Logger
 	maxBytes int64
 }
 
 // New returns the OTLP handler; bodies are capped at maxBytes by the middleware in front.
-func New(sink ingestproto.Sink, m *telemetry.Metrics, logger *slog.Logger, maxBytes int64) *Handler {
-	return &Handler{sink: sink, metrics: m, logger: logger, maxBytes: maxBytes}
+func New(sink ingestproto.Sink, m *telemetry.Metrics, maxBytes int64) *Handler {
+	return &Handler{sink: sink, metrics: m, maxBytes: maxBytes}
 }
 
 // encoding is the body format of a request, and so of its answer.
@@ -61,20 +59,10 @@ func requestEncoding(r *http.Request) (encoding, *problem.Problem) {
 
 // Logs serves POST /otlp/v1/logs.
 func (h *Handler) Logs(w http.ResponseWriter, r *http.Request) {
-	enc, body, tenant, p := h.begin(r)
+	req := plogotlp.NewExportRequest()
+	enc, tenant, p := h.begin(r, req, "ExportLogsServiceRequest")
 	if p != nil {
 		problem.Write(w, r, p)
-		return
-	}
-	req := plogotlp.NewExportRequest()
-	var err error
-	if enc == encJSON {
-		err = req.UnmarshalJSON(body)
-	} else {
-		err = req.UnmarshalProto(body)
-	}
-	if err != nil {
-		problem.Write(w, r, problem.New(http.StatusBadRequest, "body is not an OTLP ExportLogsServiceRequest: "+err.Error()))
 		return
 	}
 	records, rejected := mapLogs(req.Logs())
@@ -97,20 +85,10 @@ func (h *Handler) Logs(w http.ResponseWriter, r *http.Request) {
 
 // Metrics serves POST /otlp/v1/metrics.
 func (h *Handler) Metrics(w http.ResponseWriter, r *http.Request) {
-	enc, body, tenant, p := h.begin(r)
+	req := pmetricotlp.NewExportRequest()
+	enc, tenant, p := h.begin(r, req, "ExportMetricsServiceRequest")
 	if p != nil {
 		problem.Write(w, r, p)
-		return
-	}
-	req := pmetricotlp.NewExportRequest()
-	var err error
-	if enc == encJSON {
-		err = req.UnmarshalJSON(body)
-	} else {
-		err = req.UnmarshalProto(body)
-	}
-	if err != nil {
-		problem.Write(w, r, problem.New(http.StatusBadRequest, "body is not an OTLP ExportMetricsServiceRequest: "+err.Error()))
 		return
 	}
 	ms := mapMetrics(req.Metrics())
@@ -150,23 +128,41 @@ func (h *Handler) Traces(w http.ResponseWriter, r *http.Request) {
 		"Lightwatch does not store traces; it accepts OTLP logs (/otlp/v1/logs) and metrics (/otlp/v1/metrics). Drop the traces pipeline or send traces elsewhere."))
 }
 
-// begin checks the content type and tenant and reads the body.
-func (h *Handler) begin(r *http.Request) (encoding, []byte, string, *problem.Problem) {
+// exportRequest is an OTLP export request (plogotlp's or pmetricotlp's),
+// decoded from either encoding.
+type exportRequest interface {
+	UnmarshalProto([]byte) error
+	UnmarshalJSON([]byte) error
+}
+
+// begin checks the content type and tenant, then reads the body into req,
+// an export request of the message type named.
+func (h *Handler) begin(r *http.Request, req exportRequest, message string) (encoding, string, *problem.Problem) {
 	enc, p := requestEncoding(r)
 	if p != nil {
-		return 0, nil, "", p
+		return 0, "", p
 	}
 	tenant, p := ingestproto.Tenant(r)
 	if p != nil {
-		return 0, nil, "", p
+		return 0, "", p
 	}
 	body, p := ingestproto.ReadBody(r, h.maxBytes)
-	if p == nil && enc == encJSON {
-		if t := bytes.TrimSpace(body); len(t) == 0 || t[0] != '{' {
-			p = problem.New(http.StatusBadRequest, "an OTLP-JSON body is a JSON object")
-		}
+	if p != nil {
+		return 0, "", p
 	}
-	return enc, body, tenant, p
+	var err error
+	if enc == encJSON {
+		if t := bytes.TrimSpace(body); len(t) == 0 || t[0] != '{' {
+			return 0, "", problem.New(http.StatusBadRequest, "an OTLP-JSON body is a JSON object")
+		}
+		err = req.UnmarshalJSON(body)
+	} else {
+		err = req.UnmarshalProto(body)
+	}
+	if err != nil {
+		return 0, "", problem.New(http.StatusBadRequest, "body is not an OTLP "+message+": "+err.Error())
+	}
+	return enc, tenant, nil
 }
 
 func rejectionsOf(rs []rejection) map[int]rejection {
@@ -188,7 +184,7 @@ func (h *Handler) submit(r *http.Request, kind event.Kind, tenant string, record
 	if len(records) > 0 {
 		res, err := h.sink.SubmitRecords(r.Context(), kind, tenant, records)
 		if err != nil {
-			return 0, "", ingestproto.Unavailable()
+			return 0, "", problem.FromError(err)
 		}
 		for _, rj := range res.Rejected {
 			if _, seen := rejected[owner[rj.Index]]; !seen {
