@@ -2,6 +2,7 @@ package realtime
 
 import (
 	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/streams"
 )
 
 // This file is how live clients learn of events that never reached them
@@ -99,7 +100,7 @@ func (c *client) miss(entries []*entry, exact bool) {
 // at oldest. It queues a reset message without waiting (counted in
 // lightwatch_realtime_resets_total); a connection whose queue is full is
 // sent a lagged message instead.
-func (h *hub) trimmed(ch int, oldest streamID) {
+func (h *hub) trimmed(ch int, oldest streams.ID) {
 	msg := resetMessage(oldest)
 	h.mu.RLock()
 	defer h.mu.RUnlock()
