@@ -79,13 +79,19 @@ func launch(t testing.TB, bin, dir string, extra []string) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return launchArgs(t, bin, port, append([]string{
+	return launchArgs(t, bin, port, serverArgs(port, dir, extra))
+}
+
+// serverArgs is the command line of a test redis-server on 127.0.0.1:port:
+// no persistence, files in dir, then extra.
+func serverArgs(port int, dir string, extra []string) []string {
+	return append([]string{
 		"--port", strconv.Itoa(port),
 		"--bind", "127.0.0.1",
 		"--save", "",
 		"--appendonly", "no",
 		"--dir", dir,
-	}, extra...))
+	}, extra...)
 }
 
 // launchArgs runs bin with args, which make it listen on 127.0.0.1:port,
