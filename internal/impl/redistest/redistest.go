@@ -57,17 +57,7 @@ func StartServer(t testing.TB) *Server {
 		t.Fatalf("redistest: redis-server is not installed (%v); install it with "+
 			"`apt-get update && apt-get install -y redis-server`", err)
 	}
-	dir := t.TempDir()
-	var lastErr error
-	for range portAttempts {
-		s, err := launch(t, bin, dir, nil)
-		if err == nil {
-			return s
-		}
-		lastErr = err
-	}
-	t.Fatalf("redistest: starting redis-server failed %d times, last: %v", portAttempts, lastErr)
-	return nil
+	return startWith(t, bin)
 }
 
 // launch starts one redis-server and waits until it answers PING. It returns
