@@ -103,7 +103,7 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Sec-WebSocket-Protocol header (protocols "lightwatch" and
 // "lightwatch.bearer.<key>"; the server answers "lightwatch", never the key)
 // or access_token, in that order. It answers the request itself when it
-// returns false; it returns the secret, which watchKey checks again.
+// returns false; it returns the secret, which watchKeys checks again.
 func (s *Service) authenticate(w http.ResponseWriter, r *http.Request) (apikey.Key, string, bool) {
 	secret, ok := "", false
 	if h := r.Header.Get("Authorization"); h != "" {

@@ -205,7 +205,7 @@ func New(o Options) (*Service, error) {
 }
 
 // Run reads the streams and delivers to this instance's clients until ctx is
-// done. Redis errors are logged and retried; it returns nil when ctx is done,
+// done. Read errors are logged and retried; it returns nil when ctx is done,
 // and an error only when called twice.
 func (s *Service) Run(ctx context.Context) error {
 	if !s.running.CompareAndSwap(false, true) {
