@@ -149,7 +149,8 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 	}
 	mux.Handle("GET /metrics", a.metrics.Handler())
 	// The embedded Redis is this process's alone: count in process, with no
-	// round trip. A shared Redis gets local counts synced every RateLimitSync.
+	// round trip. A shared Redis is asked on every request, unless
+	// RateLimitSync > 0 opts in to local counts synced that often.
 	limOpts := ratelimit.Options{}
 	if cfg.RedisURL != "" {
 		limOpts = ratelimit.Options{Redis: a.redis, SyncInterval: cfg.RateLimitSync}

@@ -75,18 +75,18 @@ type Server struct {
 	waitErr error
 }
 
-// Spawn starts bin on a free port of 127.0.0.1 with its data in dir/data,
-// its logs (stderr) in dir/server.log and its stdout in dir/server.out, key as bootstrap key, rate limiting on at
-// SpawnRateLimit and
-// log level warn; extraEnv (NAME=VALUE) comes last and so wins. Inherited
-// LIGHTWATCH_* variables are not passed on. The process inherits this one's
-// resource limits.
 // SpawnRateLimit is the per-key rate limit (requests/s) of spawned servers:
 // rate limiting on, as in the default configuration, so that every request
 // pays for being counted, with a limit far above what a load test offers, so
 // that none is refused. -server-env LIGHTWATCH_RATE_LIMIT=0 turns it off.
 const SpawnRateLimit = "1000000"
 
+// Spawn starts bin on a free port of 127.0.0.1 with its data in dir/data,
+// its logs (stderr) in dir/server.log and its stdout in dir/server.out, key
+// as bootstrap key, rate limiting on at SpawnRateLimit and log level warn;
+// extraEnv (NAME=VALUE) comes last and so wins. Inherited LIGHTWATCH_*
+// variables are not passed on. The process inherits this one's resource
+// limits.
 func Spawn(bin, dir, key string, extraEnv []string) (*Server, error) {
 	port, err := FreePort()
 	if err != nil {
@@ -315,18 +315,24 @@ func ParseStatCPU(b []byte) (time.Duration, error) {
 
 // MetricsRSS reads process_resident_memory_bytes from the target's /metrics.
 func MetricsRSS(ctx context.Context, base string) (int64, error) {
+	return readMetrics(ctx, base, ParseMetricsRSS)
+}
+
+// readMetrics fetches the target's /metrics and hands the exposition to parse.
+func readMetrics[T any](ctx context.Context, base string, parse func(io.Reader) (T, error)) (T, error) {
+	var zero T
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/metrics", nil)
 	resp, err := (&http.Client{Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}}).Do(req)
 	if err != nil {
-		return 0, err
+		return zero, err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return 0, fmt.Errorf("/metrics: %s", resp.Status)
+		return zero, fmt.Errorf("/metrics: %s", resp.Status)
 	}
-	return ParseMetricsRSS(resp.Body)
+	return parse(resp.Body)
 }
 
 // ParseMetricsRSS finds the process_resident_memory_bytes sample in a
@@ -378,18 +384,7 @@ func ParseMachineCPU(b []byte) (time.Duration, error) {
 // MetricsSum adds up every sample of a metric (all its label sets) in the
 // server's /metrics.
 func MetricsSum(ctx context.Context, base, name string) (float64, error) {
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/metrics", nil)
-	resp, err := (&http.Client{Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}}).Do(req)
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return 0, fmt.Errorf("/metrics: %s", resp.Status)
-	}
-	return ParseMetricsSum(resp.Body, name)
+	return readMetrics(ctx, base, func(r io.Reader) (float64, error) { return ParseMetricsSum(r, name) })
 }
 
 // ParseMetricsSum adds up the samples of name in a Prometheus text exposition.

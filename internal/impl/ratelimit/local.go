@@ -61,7 +61,8 @@ func (b *buckets) known(key string) bool {
 	return b.keys[key] != nil
 }
 
-// syncItem is one key's part of a sync: the count sent, and where the answer goes.
+// syncItem is one key's part of a sync: the count of requests admitted since
+// the last one.
 type syncItem struct {
 	key   string
 	count int

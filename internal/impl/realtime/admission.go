@@ -13,6 +13,7 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/apikey"
 	"github.com/lightwatch/lightwatch/internal/impl/middleware"
 	"github.com/lightwatch/lightwatch/internal/impl/problem"
+	"github.com/lightwatch/lightwatch/internal/impl/streams"
 )
 
 // Defaults of the admission limits (Options).
@@ -106,15 +107,15 @@ func (s *Service) allowHandshake(w http.ResponseWriter, r *http.Request, key api
 // (replay_limit). When the stream holds nothing older than the window anyway,
 // the cursor is left alone: the replay's own reset (history_trimmed) says
 // the same.
-func (s *Service) clipSince(ctx context.Context, ch Channel, since *streamID, now time.Time) (clipped *streamID, reset bool) {
+func (s *Service) clipSince(ctx context.Context, ch Channel, since *streams.ID, now time.Time) (clipped *streams.ID, reset bool) {
 	if since == nil {
 		return nil, false
 	}
-	floor := streamID{ms: uint64(max(now.Add(-s.maxReplayAge).UnixMilli(), 0))}
-	if !since.less(floor) {
+	floor := streams.ID{Ms: uint64(max(now.Add(-s.maxReplayAge).UnixMilli(), 0))}
+	if !since.Less(floor) {
 		return since, false
 	}
-	if oldest, ok, err := s.oldest(ctx, ch.stream()); err == nil && (!ok || floor.less(oldest)) {
+	if oldest, ok, err := s.log.First(ctx, ch.stream()); err == nil && (!ok || floor.Less(oldest)) {
 		return since, false
 	}
 	return &floor, true
@@ -202,6 +203,6 @@ const resetReplayLimit = "replay_limit"
 
 // replayLimitMessage reports that delivery continues from oldest because the
 // client's cursor lay before the replay window (Options.MaxReplayAge).
-func replayLimitMessage(oldest streamID) []byte {
+func replayLimitMessage(oldest streams.ID) []byte {
 	return []byte(`{"type":"reset","reason":"` + resetReplayLimit + `","oldest":"` + oldest.String() + `"}`)
 }

@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/lightwatch/lightwatch/internal/impl/streams"
 )
 
 // errClosed says the connection ended while a message waited for room.
@@ -56,7 +58,7 @@ type client struct {
 	// last is the id of the newest entry delivered (or skipped as already
 	// delivered); entries at or before it are never sent again. It is what
 	// makes the switch from replay to live free of duplicates.
-	last streamID
+	last streams.ID
 	// While replaying, live entries are held here instead of queued, up to
 	// limits.replayBuffer; past that, heldOverflow makes the replay read the
 	// stream again.
@@ -88,7 +90,7 @@ func (c *client) deliver(e *entry, matched map[string]bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	// At or before last: delivered already, or before the resume point.
-	if !c.last.less(e.id) || !c.matches(e, matched) {
+	if !c.last.Less(e.id) || !c.matches(e, matched) {
 		return
 	}
 	if c.replaying {
@@ -131,7 +133,7 @@ func (c *client) matches(e *entry, matched map[string]bool) bool {
 // only entries matching the new filters follow.
 func (c *client) deliverWait(ctx context.Context, e *entry) error {
 	return c.push(ctx, func() ([]byte, func()) {
-		if !c.filter.match(e) || !c.last.less(e.id) {
+		if !c.filter.match(e) || !c.last.Less(e.id) {
 			return nil, nil
 		}
 		return e.msg, func() { c.last = e.id }

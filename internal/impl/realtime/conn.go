@@ -9,20 +9,22 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/lightwatch/lightwatch/internal/impl/streams"
 )
 
 // serveConn runs one upgraded connection until it ends: the read loop in
 // this goroutine, the writer and, with since, the resume in goroutines of
 // their own. clipped says since was raised to the start of the replay
 // window (clipSince): the client is told with a reset right after subscribed.
-func (s *Service) serveConn(reqCtx context.Context, conn *websocket.Conn, ch Channel, tenant string, f *subscription, since *streamID, clipped bool) {
+func (s *Service) serveConn(reqCtx context.Context, conn *websocket.Conn, ch Channel, tenant string, f *subscription, since *streams.ID, clipped bool) {
 	c := newClient(conn, ch, tenant, f, s.limits, s.m.forChannel(ch))
 	// Queued before the client is registered, so that it is the first
 	// message: no entry can be delivered ahead of it.
 	c.appendLocked(subscribedMessage(ch, f))
 	if clipped {
 		c.m.resets.Inc()
-		c.appendLocked(replayLimitMessage(since.next()))
+		c.appendLocked(replayLimitMessage(since.Next()))
 	}
 	if since != nil {
 		c.replaying, c.last = true, *since

@@ -1,4 +1,5 @@
-// Package realtime pushes events from the Redis streams to WebSocket clients:
+// Package realtime pushes events from the streams (package streams: the
+// in-process log of the embedded default, or Redis Streams) to WebSocket clients:
 // the live tail of logs, security events, metric samples and alerts.
 //
 // # Contract
@@ -22,7 +23,7 @@
 //	{"type":"reset","reason":"history_trimmed","oldest":"<id>"}  since is older than the stream
 //	{"type":"error","message":"..."}   a client message was refused; nothing changed
 //
-// A cursor is the Redis stream entry id, <ms>-<seq>. since=0-0 replays all the
+// A cursor is the stream entry id, <ms>-<seq> (streams.ID). since=0-0 replays all the
 // stream holds. A reset is sent when since is before the stream's oldest entry:
 // entries after since may have been trimmed away (the stream does not record
 // whether any existed, so a client whose last entry was exactly the one trimmed
@@ -35,14 +36,15 @@
 //
 // # Design
 //
-// One reader goroutine per instance reads all four streams with XREAD BLOCK
-// from the last ids it saw, with no consumer group, so every instance sees
-// every entry (reader.go). It decodes an entry once, for filtering, and
-// builds its message bytes once; the hub offers them to the connections of
-// the entry's channel and tenant (hub.go). Offering never blocks: each
-// connection has a bounded queue of message slices; overflow is counted and
-// reported as lagged (client.go). One writer goroutine per connection writes
-// whatever is queued as one WebSocket message (writer.go). Resuming replays
-// the stream with XRANGE while live entries are held aside, then switches
-// over without gap or duplicate (resume.go).
+// One reader goroutine per instance reads all four streams with one blocking
+// read (on Redis, XREAD BLOCK) from the last ids it saw, with no consumer
+// group, so every instance sees every entry (reader.go). It decodes an entry
+// once, for filtering, and builds its message bytes once; the hub offers
+// them to the connections of the entry's channel and tenant (hub.go).
+// Offering never blocks: each connection has a bounded queue of message
+// slices; overflow is counted and reported as lagged (client.go). One writer
+// goroutine per connection writes whatever is queued as one WebSocket
+// message (writer.go). Resuming replays the stream with range reads (XRANGE
+// on Redis) while live entries are held aside, then switches over without
+// gap or duplicate (resume.go).
 package realtime

@@ -13,7 +13,7 @@ import (
 // entry is one stream entry made ready for delivery: decoded once for
 // filtering, and encoded once as the message every matching client is sent.
 type entry struct {
-	id     streamID
+	id     streams.ID
 	tenant string
 	// Exactly one of event and alert is set, by the channel.
 	event *event.Event
@@ -32,8 +32,7 @@ var errOtherTenant = errors.New("entry of another tenant")
 // the envelope, is what lets entries of tenants nobody watches be skipped
 // undecoded.
 func decodeEntry(ch Channel, m streams.Message, want string) (*entry, error) {
-	id := streamID{m.ID.Ms, m.ID.Seq}
-	tenant := m.Tenant
+	id, tenant := m.ID, m.Tenant
 	if tenant == "" {
 		return nil, fmt.Errorf("entry %s has no %s field", id, stream.FieldTenant)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/filter"
 	"github.com/lightwatch/lightwatch/internal/impl/middleware"
 	"github.com/lightwatch/lightwatch/internal/impl/problem"
+	"github.com/lightwatch/lightwatch/internal/impl/streams"
 )
 
 // PathPrefix is where the Service is mounted: /ws/{channel}.
@@ -102,7 +103,7 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Sec-WebSocket-Protocol header (protocols "lightwatch" and
 // "lightwatch.bearer.<key>"; the server answers "lightwatch", never the key)
 // or access_token, in that order. It answers the request itself when it
-// returns false; it returns the secret, which watchKey checks again.
+// returns false; it returns the secret, which watchKeys checks again.
 func (s *Service) authenticate(w http.ResponseWriter, r *http.Request) (apikey.Key, string, bool) {
 	secret, ok := "", false
 	if h := r.Header.Get("Authorization"); h != "" {
@@ -171,14 +172,16 @@ func badParam(w http.ResponseWriter, r *http.Request, e *filter.ParamError) {
 }
 
 // sinceParam reads the resume cursor: nil when absent.
-func sinceParam(vs []string) (*streamID, *filter.ParamError) {
+func sinceParam(vs []string) (*streams.ID, *filter.ParamError) {
 	switch len(vs) {
 	case 0:
 		return nil, nil
 	case 1:
-		id, err := parseStreamID(vs[0])
+		// streams.ParseID refuses a bare <ms>, which Redis also accepts
+		// in ranges: as an exclusive start it would be ambiguous.
+		id, err := streams.ParseID(vs[0])
 		if err != nil {
-			return nil, &filter.ParamError{Param: paramSince, Message: err.Error()}
+			return nil, &filter.ParamError{Param: paramSince, Message: "want a stream entry id <milliseconds>-<sequence>, as in a message's cursor"}
 		}
 		return &id, nil
 	}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+
+	"github.com/lightwatch/lightwatch/internal/impl/streams"
 )
 
 // Server → client message types. They are part of the WebSocket contract.
@@ -85,7 +87,7 @@ func laggedMessage(dropped int) []byte {
 
 // resetMessage reports that delivery continues from oldest, not from the
 // client's cursor, because the stream was trimmed past it.
-func resetMessage(oldest streamID) []byte {
+func resetMessage(oldest streams.ID) []byte {
 	return []byte(`{"type":"reset","reason":"` + resetHistoryTrimmed + `","oldest":"` + oldest.String() + `"}`)
 }
 

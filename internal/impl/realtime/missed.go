@@ -2,6 +2,8 @@ package realtime
 
 import (
 	"github.com/lightwatch/lightwatch/internal/impl/event"
+	"github.com/lightwatch/lightwatch/internal/impl/stream"
+	"github.com/lightwatch/lightwatch/internal/impl/streams"
 )
 
 // This file is how live clients learn of events that never reached them
@@ -27,8 +29,8 @@ const missBudget = 1 << 20
 func (s *Service) Missed(events []event.Event) {
 	var byChannel [numChannels][]*event.Event
 	for i := range events {
-		if ch, ok := channelOfKind(events[i].Kind); ok {
-			byChannel[ch] = append(byChannel[ch], &events[i])
+		if ch, ok := channelOf(stream.Name(events[i].Kind)); ok {
+			byChannel[ch.index()] = append(byChannel[ch.index()], &events[i])
 		}
 	}
 	for ch, evs := range byChannel {
@@ -36,19 +38,6 @@ func (s *Service) Missed(events []event.Event) {
 			s.hub.missed(ch, evs)
 		}
 	}
-}
-
-// channelOfKind is the hub slot of the channel events of kind go to.
-func channelOfKind(k event.Kind) (int, bool) {
-	switch k {
-	case event.KindLog:
-		return ChannelLogs.index(), true
-	case event.KindSecurity:
-		return ChannelSecurity.index(), true
-	case event.KindMetric:
-		return ChannelMetrics.index(), true
-	}
-	return 0, false
 }
 
 // missed counts, for each connection of channel ch, the events of its
@@ -99,7 +88,7 @@ func (c *client) miss(entries []*entry, exact bool) {
 // at oldest. It queues a reset message without waiting (counted in
 // lightwatch_realtime_resets_total); a connection whose queue is full is
 // sent a lagged message instead.
-func (h *hub) trimmed(ch int, oldest streamID) {
+func (h *hub) trimmed(ch int, oldest streams.ID) {
 	msg := resetMessage(oldest)
 	h.mu.RLock()
 	defer h.mu.RUnlock()

@@ -55,7 +55,7 @@ func (r *reader) run(ctx context.Context) error {
 	backoff := minBackoff
 	for ctx.Err() == nil {
 		for i, ch := range channels {
-			cursors[i] = streams.Cursor{Stream: ch.stream(), After: streams.ID{Ms: ids[i].ms, Seq: ids[i].seq}}
+			cursors[i] = streams.Cursor{Stream: ch.stream(), After: ids[i]}
 		}
 		if rd == nil {
 			rd = r.log.Reader(ctx)
@@ -86,11 +86,10 @@ func (r *reader) run(ctx context.Context) error {
 				// The reader fell behind the stream's length: entries were
 				// trimmed unread. Every client of the channel is told before
 				// delivery goes on from the oldest entry left.
-				first := b.Messages[0].ID
-				r.hub.trimmed(i, streamID{first.Ms, first.Seq})
+				r.hub.trimmed(i, b.Messages[0].ID)
 			}
 			for _, m := range b.Messages {
-				ids[i] = streamID{m.ID.Ms, m.ID.Seq}
+				ids[i] = m.ID
 				r.offer(ctx, i, ch, m)
 			}
 		}
@@ -128,7 +127,7 @@ func (r *reader) offer(ctx context.Context, i int, ch Channel, m streams.Message
 // start resolves "$" once: the id of each stream's newest entry now (0-0 for
 // an empty stream). Reading from concrete ids afterwards, rather than from
 // "$" on every call, is what makes the reader miss nothing between calls.
-func (r *reader) start(ctx context.Context) ([numChannels]streamID, error) {
+func (r *reader) start(ctx context.Context) ([numChannels]streams.ID, error) {
 	backoff := minBackoff
 	for {
 		ids, err := r.lastIDs(ctx)
@@ -147,15 +146,15 @@ func (r *reader) start(ctx context.Context) ([numChannels]streamID, error) {
 	}
 }
 
-func (r *reader) lastIDs(ctx context.Context) ([numChannels]streamID, error) {
-	var ids [numChannels]streamID
+func (r *reader) lastIDs(ctx context.Context) ([numChannels]streams.ID, error) {
+	var ids [numChannels]streams.ID
 	for i, ch := range channels {
 		id, ok, err := r.log.Last(ctx, ch.stream())
 		if err != nil {
 			return ids, err
 		}
 		if ok {
-			ids[i] = streamID{id.Ms, id.Seq}
+			ids[i] = id
 		}
 	}
 	return ids, nil

@@ -12,7 +12,6 @@ import (
 
 	"github.com/gorilla/websocket"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/lightwatch/lightwatch/internal/impl/apikey"
 	"github.com/lightwatch/lightwatch/internal/impl/streams"
@@ -65,14 +64,12 @@ type Authenticator interface {
 	Authenticate(ctx context.Context, secret string) (apikey.Key, error)
 }
 
-// Options configure a Service. Streams (or Redis) and Authenticator are
-// required; zero values elsewhere mean the defaults.
+// Options configure a Service. Streams and Authenticator are required; zero
+// values elsewhere mean the defaults.
 type Options struct {
 	// Streams is the log the events are read from: the in-process one of
 	// the embedded default, or Redis Streams.
-	Streams streams.Streams
-	// Redis, when Streams is nil, reads Redis Streams through it.
-	Redis         *redis.Client
+	Streams       streams.Streams
 	Authenticator Authenticator
 	// Metrics: nil registers a private set nobody scrapes.
 	Metrics *Metrics
@@ -151,11 +148,8 @@ type Service struct {
 // New builds a Service; it does no I/O. Serve it at /ws/, call Run in a
 // goroutine, and Shutdown when the server stops.
 func New(o Options) (*Service, error) {
-	if o.Streams == nil && o.Redis != nil {
-		o.Streams = streams.NewRedis(o.Redis)
-	}
 	if o.Streams == nil || o.Authenticator == nil {
-		return nil, errors.New("realtime: Options.Streams (or Redis) and Options.Authenticator are required")
+		return nil, errors.New("realtime: Options.Streams and Options.Authenticator are required")
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -211,7 +205,7 @@ func New(o Options) (*Service, error) {
 }
 
 // Run reads the streams and delivers to this instance's clients until ctx is
-// done. Redis errors are logged and retried; it returns nil when ctx is done,
+// done. Read errors are logged and retried; it returns nil when ctx is done,
 // and an error only when called twice.
 func (s *Service) Run(ctx context.Context) error {
 	if !s.running.CompareAndSwap(false, true) {

@@ -26,7 +26,7 @@ import (
 // Every entry added after the registration reaches the reader, and the
 // replay reads everything added before it, so nothing falls in between;
 // client.last drops what both saw.
-func (s *Service) resume(ctx context.Context, c *client, since streamID) {
+func (s *Service) resume(ctx context.Context, c *client, since streams.ID) {
 	err := s.replay(ctx, c, since)
 	if err == nil || ctx.Err() != nil || errors.Is(err, errClosed) {
 		return
@@ -36,16 +36,16 @@ func (s *Service) resume(ctx context.Context, c *client, since streamID) {
 	c.requestClose(websocket.CloseInternalServerErr, "resume failed")
 }
 
-func (s *Service) replay(ctx context.Context, c *client, since streamID) error {
+func (s *Service) replay(ctx context.Context, c *client, since streams.ID) error {
 	name := c.channel.stream()
 	// 0-0 asks for everything the stream holds: nothing was promised before
 	// its oldest entry, so there is nothing to reset.
-	if !since.isZero() {
-		oldest, ok, err := s.oldest(ctx, name)
+	if !since.IsZero() {
+		oldest, ok, err := s.log.First(ctx, name)
 		if err != nil {
 			return err
 		}
-		if ok && since.less(oldest) {
+		if ok && since.Less(oldest) {
 			c.m.resets.Inc()
 			if err := c.control(ctx, resetMessage(oldest), nil); err != nil {
 				return err
@@ -77,11 +77,10 @@ func (s *Service) replay(ctx context.Context, c *client, since streamID) error {
 
 // replayRange delivers the client's matching entries after from up to the
 // stream's end, and returns the id of the last entry read.
-func (s *Service) replayRange(ctx context.Context, c *client, from streamID) (streamID, error) {
+func (s *Service) replayRange(ctx context.Context, c *client, from streams.ID) (streams.ID, error) {
 	name := c.channel.stream()
 	for {
-		next := from.next()
-		msgs, err := s.log.Range(ctx, name, streams.ID{Ms: next.ms, Seq: next.seq}, s.replayChunk)
+		msgs, err := s.log.Range(ctx, name, from.Next(), s.replayChunk)
 		if err != nil {
 			return from, err
 		}
@@ -89,7 +88,7 @@ func (s *Service) replayRange(ctx context.Context, c *client, from streamID) (st
 			s.afterReplayRead()
 		}
 		for _, m := range msgs {
-			from = streamID{m.ID.Ms, m.ID.Seq}
+			from = m.ID
 			e, err := decodeEntry(c.channel, m, c.tenant)
 			if errors.Is(err, errOtherTenant) {
 				continue
@@ -107,11 +106,4 @@ func (s *Service) replayRange(ctx context.Context, c *client, from streamID) (st
 			return from, nil
 		}
 	}
-}
-
-// oldest returns the id of the stream's first entry; ok is false when the
-// stream holds none.
-func (s *Service) oldest(ctx context.Context, name string) (streamID, bool, error) {
-	id, ok, err := s.log.First(ctx, name)
-	return streamID{id.Ms, id.Seq}, ok, err
 }

@@ -57,17 +57,7 @@ func StartServer(t testing.TB) *Server {
 		t.Fatalf("redistest: redis-server is not installed (%v); install it with "+
 			"`apt-get update && apt-get install -y redis-server`", err)
 	}
-	dir := t.TempDir()
-	var lastErr error
-	for range portAttempts {
-		s, err := launch(t, bin, dir, nil)
-		if err == nil {
-			return s
-		}
-		lastErr = err
-	}
-	t.Fatalf("redistest: starting redis-server failed %d times, last: %v", portAttempts, lastErr)
-	return nil
+	return startWith(t, bin)
 }
 
 // launch starts one redis-server and waits until it answers PING. It returns
@@ -79,13 +69,19 @@ func launch(t testing.TB, bin, dir string, extra []string) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return launchArgs(t, bin, port, append([]string{
+	return launchArgs(t, bin, port, serverArgs(port, dir, extra))
+}
+
+// serverArgs is the command line of a test redis-server on 127.0.0.1:port:
+// no persistence, files in dir, then extra.
+func serverArgs(port int, dir string, extra []string) []string {
+	return append([]string{
 		"--port", strconv.Itoa(port),
 		"--bind", "127.0.0.1",
 		"--save", "",
 		"--appendonly", "no",
 		"--dir", dir,
-	}, extra...))
+	}, extra...)
 }
 
 // launchArgs runs bin with args, which make it listen on 127.0.0.1:port,

@@ -24,7 +24,7 @@ func Restart(t testing.TB, s *Server) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := launchArgs(t, bin, port, []string{"--port", p, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", t.TempDir()})
+	n, err := launchArgs(t, bin, port, serverArgs(port, t.TempDir(), nil))
 	if err != nil {
 		t.Fatalf("redistest: restart on %s: %v", s.Addr, err)
 	}

@@ -68,7 +68,7 @@ func StartSentinelGroup(t testing.TB, sentinels int) *SentinelGroup {
 }
 
 // startWith starts a redis-server with extra arguments, retrying on another
-// port like StartServer.
+// port when the one it picked was taken meanwhile.
 func startWith(t testing.TB, bin string, extra ...string) *Server {
 	t.Helper()
 	dir := t.TempDir()
@@ -80,7 +80,7 @@ func startWith(t testing.TB, bin string, extra ...string) *Server {
 		}
 		lastErr = err
 	}
-	t.Fatalf("redistest: starting redis-server %v failed %d times, last: %v", extra, portAttempts, lastErr)
+	t.Fatalf("redistest: starting redis-server %s failed %d times, last: %v", strings.Join(extra, " "), portAttempts, lastErr)
 	return nil
 }
 

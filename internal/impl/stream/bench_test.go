@@ -4,8 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/lightwatch/lightwatch/internal/impl/redistest"
 	"github.com/lightwatch/lightwatch/internal/impl/stream"
 	"github.com/lightwatch/lightwatch/internal/impl/streams"
@@ -16,14 +14,14 @@ import (
 //
 //	go test -run '^$' -bench BenchmarkPublish -benchtime 5s ./internal/impl/stream/
 func BenchmarkPublish(b *testing.B) {
-	b.Run("miniredis", func(b *testing.B) { benchPublish(b, connect(b, "")) })
-	b.Run("redis-server", func(b *testing.B) { benchPublish(b, connect(b, redistest.Start(b))) })
+	b.Run("in-process", func(b *testing.B) { benchPublish(b, streams.NewMemory()) }) // the embedded default
+	b.Run("redis-server", func(b *testing.B) { benchPublish(b, streams.NewRedis(connect(b, redistest.Start(b)))) })
 }
 
-func benchPublish(b *testing.B, client *redis.Client) {
+func benchPublish(b *testing.B, log streams.Streams) {
 	const batch = 500
 	ctx := context.Background()
-	p := stream.New(streams.NewRedis(client), 100_000)
+	p := stream.New(log, 100_000)
 	events := logs(batch)
 	b.ReportAllocs()
 	b.ResetTimer()

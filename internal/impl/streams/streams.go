@@ -23,7 +23,9 @@ import (
 // milliseconds and a sequence within it. Ids of one stream only increase.
 type ID struct{ Ms, Seq uint64 }
 
-// ParseID reads the full <ms>-<seq> form.
+// ParseID reads the full <ms>-<seq> form; a bare <ms>, which Redis also
+// accepts in ranges, is refused (ParseUint also refuses signs, spaces and
+// empty parts).
 func ParseID(s string) (ID, error) {
 	msPart, seqPart, ok := strings.Cut(s, "-")
 	if !ok {

@@ -23,15 +23,7 @@ import (
 // nothing, which suits tests that do not look.
 type Supervisor struct {
 	Logger *slog.Logger
-	Panics *prometheus.CounterVec // one label: loop
-}
-
-// NewPanicCounter returns the counter a Supervisor's Panics expects, registered on reg.
-func NewPanicCounter(reg prometheus.Registerer) *prometheus.CounterVec {
-	c := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "lightwatch_loop_panics_total",
-		Help: "Panics recovered in long-lived loops (committer, forwarder, alerting, webhooks), by loop; each is logged with its stack."}, []string{"loop"})
-	reg.MustRegister(c)
-	return c
+	Panics *prometheus.CounterVec // one label, loop: telemetry.Metrics.LoopPanics
 }
 
 // restartPause is how long Loop waits before running a loop that panicked again.

@@ -4,15 +4,14 @@ import (
 	"context"
 	"testing"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/lightwatch/lightwatch/internal/impl/supervise"
+	"github.com/lightwatch/lightwatch/internal/impl/telemetry"
 )
 
 func TestLoopRestartsAfterPanicAndCounts(t *testing.T) {
-	reg := prometheus.NewRegistry()
-	s := supervise.Supervisor{Panics: supervise.NewPanicCounter(reg)}
+	s := supervise.Supervisor{Panics: telemetry.New().LoopPanics}
 	runs := 0
 	s.Loop(context.Background(), "test", func(context.Context) {
 		runs++
