@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/gen/queryapi"
+	"github.com/lightwatch/lightwatch/internal/impl/duration"
 	"github.com/lightwatch/lightwatch/internal/impl/event"
 	"github.com/lightwatch/lightwatch/internal/impl/filter"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
@@ -95,7 +96,7 @@ func securityQuery(service, categories *[]string, severities *[]queryapi.Severit
 }
 
 func hitsResponse(w store.Window, step time.Duration, groupBy string, hits []store.Hit) queryapi.Hits {
-	out := queryapi.Hits{From: w.From, To: w.To, Step: formatStep(step), Buckets: []queryapi.HitsBucket{}}
+	out := queryapi.Hits{From: w.From, To: w.To, Step: duration.Format(step), Buckets: []queryapi.HitsBucket{}}
 	if groupBy != "" {
 		out.GroupBy = &groupBy
 	}
