@@ -167,16 +167,7 @@ func (e *Engine) redisFailed(ctx context.Context, op, what string, err error) {
 		return
 	}
 	e.metrics.redisErrors.WithLabelValues(op).Inc()
-	e.logMu.Lock()
-	last, now := e.logged[what], time.Now()
-	quiet := now.Sub(last) < logEvery
-	if !quiet {
-		e.logged[what] = now
-	}
-	e.logMu.Unlock()
-	if !quiet {
-		e.logger.WarnContext(ctx, "alerting: "+what, "err", err)
-	}
+	e.logThrottled(ctx, what, "alerting: "+what, "err", err)
 }
 
 // logEvery spaces out the logs of a failure that repeats.

@@ -10,7 +10,6 @@ import (
 
 	"github.com/lightwatch/lightwatch/internal/gen/queryapi"
 	"github.com/lightwatch/lightwatch/internal/impl/event"
-	"github.com/lightwatch/lightwatch/internal/impl/filter"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 )
 
@@ -73,13 +72,9 @@ func (p eventPage) VisitListSecurityEventsResponse(w http.ResponseWriter) error 
 // ListLogs implements GET /api/logs.
 func (s *Server) ListLogs(ctx context.Context, r queryapi.ListLogsRequestObject) (queryapi.ListLogsResponseObject, error) {
 	p := r.Params
-	attrs, err := pairs("attr", p.Attr)
+	q, err := logQuery(p.Service, p.Level, p.Host, p.Q, p.Attr)
 	if err != nil {
 		return nil, err
-	}
-	q := store.LogQuery{Filter: filter.Filter{Services: deref(p.Service), Host: deref(p.Host), Text: deref(p.Q), Attrs: attrs}}
-	for _, l := range deref(p.Level) {
-		q.Levels = append(q.Levels, event.Level(l))
 	}
 	var digest string
 	q.Window, digest, err = s.window(ctx, listing{name: "logs", filters: q, from: p.From, to: p.To, limit: p.Limit,
@@ -97,14 +92,7 @@ func (s *Server) ListLogs(ctx context.Context, r queryapi.ListLogsRequestObject)
 // ListSecurityEvents implements GET /api/security-events.
 func (s *Server) ListSecurityEvents(ctx context.Context, r queryapi.ListSecurityEventsRequestObject) (queryapi.ListSecurityEventsResponseObject, error) {
 	p := r.Params
-	q := store.SecurityQuery{Filter: filter.Filter{
-		Services: deref(p.Service), Categories: deref(p.Category),
-		MinSeverity: event.Severity(deref(p.MinSeverity)), SrcIP: deref(p.SrcIp), Actor: deref(p.Actor),
-		Outcome: string(deref(p.Outcome)), Text: deref(p.Q),
-	}}
-	for _, sev := range deref(p.Severity) {
-		q.Severities = append(q.Severities, event.Severity(sev))
-	}
+	q := securityQuery(p.Service, p.Category, p.Severity, p.MinSeverity, p.SrcIp, p.Actor, (*string)(p.Outcome), p.Q)
 	var digest string
 	var err error
 	q.Window, digest, err = s.window(ctx, listing{name: "security", filters: q, from: p.From, to: p.To, limit: p.Limit,

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/gen/queryapi"
+	"github.com/lightwatch/lightwatch/internal/impl/duration"
 	"github.com/lightwatch/lightwatch/internal/impl/event"
 	"github.com/lightwatch/lightwatch/internal/impl/filter"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
@@ -71,6 +72,7 @@ func (s *Server) countWindow(ctx context.Context, from, to *time.Time) (store.Wi
 	return store.Window{Tenant: caller(ctx).Tenant, From: f, To: t, Limit: 1}, err
 }
 
+// logQuery is the filter of the log listing, histogram and field values.
 func logQuery(service *[]string, levels *[]queryapi.Level, host, text *string, attr *[]string) (store.LogQuery, error) {
 	attrs, err := pairs("attr", attr)
 	if err != nil {
@@ -83,6 +85,8 @@ func logQuery(service *[]string, levels *[]queryapi.Level, host, text *string, a
 	return q, nil
 }
 
+// securityQuery is the filter of the security event listing, histogram and
+// field values.
 func securityQuery(service, categories *[]string, severities *[]queryapi.Severity, minSeverity *queryapi.Severity, srcIP, actor, outcome, text *string) store.SecurityQuery {
 	q := store.SecurityQuery{Filter: filter.Filter{
 		Services: deref(service), Categories: deref(categories), MinSeverity: event.Severity(deref(minSeverity)),
@@ -95,7 +99,7 @@ func securityQuery(service, categories *[]string, severities *[]queryapi.Severit
 }
 
 func hitsResponse(w store.Window, step time.Duration, groupBy string, hits []store.Hit) queryapi.Hits {
-	out := queryapi.Hits{From: w.From, To: w.To, Step: formatStep(step), Buckets: []queryapi.HitsBucket{}}
+	out := queryapi.Hits{From: w.From, To: w.To, Step: duration.Format(step), Buckets: []queryapi.HitsBucket{}}
 	if groupBy != "" {
 		out.GroupBy = &groupBy
 	}

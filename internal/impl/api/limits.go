@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/lightwatch/lightwatch/internal/impl/apikey"
+	"github.com/lightwatch/lightwatch/internal/impl/fault"
 	"github.com/lightwatch/lightwatch/internal/impl/problem"
 )
 
@@ -49,9 +50,8 @@ func QueryLimits(timeout time.Duration, perTenant int) func(http.Handler) http.H
 				if r.Context().Err() != nil {
 					return // the client left
 				}
-				p := problem.New(http.StatusServiceUnavailable, "this tenant's earlier queries are still running; retry shortly")
-				p.RetryAfter = 1
-				problem.Write(w, r, p)
+				problem.WriteError(w, r, &fault.Error{Code: fault.Unavailable, RetryAfter: time.Second,
+					Message: "this tenant's earlier queries are still running; retry shortly"})
 				return
 			}
 			next.ServeHTTP(w, r.WithContext(ctx))

@@ -56,7 +56,7 @@ func (s *Server) QueryMetrics(ctx context.Context, r queryapi.QueryMetricsReques
 	if err != nil {
 		return nil, s.storeError(ctx, "query metrics", err)
 	}
-	out := queryapi.QueryMetrics200JSONResponse{Name: p.Name, Step: formatStep(st), From: from, To: to, Series: make([]queryapi.MetricSeries, 0, len(series))}
+	out := queryapi.QueryMetrics200JSONResponse{Name: p.Name, Step: duration.Format(st), From: from, To: to, Series: make([]queryapi.MetricSeries, 0, len(series))}
 	for _, se := range series {
 		ms := queryapi.MetricSeries{Service: se.Service, Labels: se.Labels, Points: make([]queryapi.MetricPoint, 0, len(se.Points))}
 		if ms.Labels == nil {
@@ -70,18 +70,6 @@ func (s *Server) QueryMetrics(ctx context.Context, r queryapi.QueryMetricsReques
 		out.Series = append(out.Series, ms)
 	}
 	return out, nil
-}
-
-func formatStep(d time.Duration) string {
-	switch {
-	case d%(24*time.Hour) == 0:
-		return fmt.Sprintf("%dd", d/(24*time.Hour))
-	case d%time.Hour == 0:
-		return fmt.Sprintf("%dh", d/time.Hour)
-	case d%time.Minute == 0:
-		return fmt.Sprintf("%dm", d/time.Minute)
-	}
-	return fmt.Sprintf("%ds", d/time.Second)
 }
 
 // ListMetricNames implements GET /api/metrics/names.

@@ -12,7 +12,6 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/alerting"
 	"github.com/lightwatch/lightwatch/internal/impl/event"
 	"github.com/lightwatch/lightwatch/internal/impl/fault"
-	"github.com/lightwatch/lightwatch/internal/impl/problem"
 	"github.com/lightwatch/lightwatch/internal/impl/secretbox"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 )
@@ -168,8 +167,8 @@ func (s *Server) ruleQuota(ctx context.Context, tenant string) error {
 		return s.storeError(ctx, "count rules", err)
 	}
 	if len(rules) >= s.maxRules {
-		return problem.New(http.StatusTooManyRequests, fmt.Sprintf(
-			"the tenant has %d alert rules, its quota (LIGHTWATCH_ALERT_RULES_MAX is %d): delete one first", len(rules), s.maxRules))
+		return fault.Errorf(fault.RateLimited,
+			"the tenant has %d alert rules, its quota (LIGHTWATCH_ALERT_RULES_MAX is %d): delete one first", len(rules), s.maxRules)
 	}
 	return nil
 }

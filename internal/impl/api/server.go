@@ -7,7 +7,6 @@ package api
 import (
 	"context"
 	"errors"
-	"github.com/lightwatch/lightwatch/internal/impl/secretbox"
 	"log/slog"
 	"net/http"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"github.com/lightwatch/lightwatch/internal/impl/fault"
 	"github.com/lightwatch/lightwatch/internal/impl/middleware"
 	"github.com/lightwatch/lightwatch/internal/impl/problem"
+	"github.com/lightwatch/lightwatch/internal/impl/secretbox"
 	"github.com/lightwatch/lightwatch/internal/impl/store"
 )
 
@@ -36,7 +36,8 @@ type Server struct {
 var _ queryapi.StrictServerInterface = (*Server)(nil)
 
 // New returns the query API server over st. Requests reach it validated
-// against the spec (contract.Spec's middleware); // revoked is called after a key is revoked (the authenticator's cache drop).
+// against the spec (contract.Spec's middleware); revoked is called after a
+// key is revoked (the authenticator's cache drop).
 func New(st store.Store, logger *slog.Logger, revoked func()) *Server {
 	return &Server{store: st, logger: logger, now: time.Now, revoked: revoked}
 }
@@ -57,9 +58,8 @@ func (s *Server) storeError(ctx context.Context, op string, err error) error {
 	}
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		// QueryLimits' deadline: the client did not leave, the query was too slow.
-		p := problem.New(http.StatusServiceUnavailable, "the query took longer than the server allows (LIGHTWATCH_QUERY_TIMEOUT); narrow its time range or filters, or retry later")
-		p.RetryAfter = 5
-		return p
+		return &fault.Error{Code: fault.Unavailable, RetryAfter: 5 * time.Second,
+			Message: "the query took longer than the server allows (LIGHTWATCH_QUERY_TIMEOUT); narrow its time range or filters, or retry later"}
 	}
 	if ctx.Err() != nil {
 		return ctx.Err()

@@ -68,13 +68,8 @@ type cached struct {
 	expires time.Time
 }
 
-// NewAuthenticator returns an Authenticator over lookup, caching answers for ttl.
-func NewAuthenticator(lookup Lookup, ttl time.Duration) *Authenticator {
-	return NewAuthenticatorWithOptions(lookup, Options{TTL: ttl})
-}
-
-// NewAuthenticatorWithOptions returns an Authenticator over lookup.
-func NewAuthenticatorWithOptions(lookup Lookup, o Options) *Authenticator {
+// NewAuthenticator returns an Authenticator over lookup.
+func NewAuthenticator(lookup Lookup, o Options) *Authenticator {
 	if o.TTL <= 0 {
 		o.TTL = 10 * time.Second
 	}

@@ -24,7 +24,7 @@ func TestRandomTokensDoNotEvictValidKeys(t *testing.T) {
 		}
 		return apikey.Key{}, fault.Errorf(fault.NotFound, "no such key")
 	}
-	a := apikey.NewAuthenticator(lookup, time.Hour)
+	a := apikey.NewAuthenticator(lookup, apikey.Options{TTL: time.Hour})
 	ctx := context.Background()
 	if _, err := a.Authenticate(ctx, secret); err != nil {
 		t.Fatal(err)
@@ -54,7 +54,7 @@ func TestFailedAuthenticationsLimitedPerAddress(t *testing.T) {
 		}
 		return apikey.Key{}, fault.Errorf(fault.NotFound, "no such key")
 	}
-	a := apikey.NewAuthenticatorWithOptions(lookup, apikey.Options{FailuresPerMinute: 5})
+	a := apikey.NewAuthenticator(lookup, apikey.Options{FailuresPerMinute: 5})
 	attacker := apikey.WithClient(context.Background(), "192.0.2.1:4000")
 	if _, err := a.Authenticate(attacker, secret); err != nil {
 		t.Fatal(err)

@@ -158,7 +158,7 @@ func New(ctx context.Context, cfg config.Config, surfaces Surfaces, logger *slog
 	if a.limiter, err = ratelimit.New(ratelimit.Limit{Rate: cfg.RateLimit, Burst: cfg.RateBurst, Period: time.Second}, limOpts); err != nil {
 		return nil, fmt.Errorf("rate limiter: %w", err)
 	}
-	a.authn = apikey.NewAuthenticatorWithOptions(a.store.KeyByHash, apikey.Options{
+	a.authn = apikey.NewAuthenticator(a.store.KeyByHash, apikey.Options{
 		TTL: 10 * time.Second, FailuresPerMinute: cfg.AuthFailureLimit,
 	})
 	if surfaces.Ingest {

@@ -40,7 +40,7 @@ type Config struct {
 
 	WSFlushInterval time.Duration
 
-	// Tenant isolation and limits (docs/security*.md).
+	// Tenant isolation and limits (docs/security.md).
 	WebhookAllow          []string
 	WebhookTenantQueue    int
 	WebhookTenantInFlight int

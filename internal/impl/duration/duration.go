@@ -6,6 +6,7 @@ package duration
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 )
@@ -25,15 +26,13 @@ func unit(c byte) time.Duration {
 	return 0
 }
 
-// maxCount bounds the number so that no duration overflows (about 290 years).
-const maxCount = 100_000_000
-
 // Parse reads a duration: digits only, then the unit. Zero ("0s") is a
 // duration; signs, fractions and Go's compound forms ("1m30s") are not.
 func Parse(s string) (time.Duration, error) {
 	if len(s) >= 2 {
 		u, digits := unit(s[len(s)-1]), s[:len(s)-1]
-		if n, err := strconv.Atoi(digits); err == nil && u != 0 && n >= 0 && n <= maxCount && digits[0] != '+' && digits[0] != '-' {
+		// n is bounded by the unit so that no duration overflows (about 290 years).
+		if n, err := strconv.ParseInt(digits, 10, 64); err == nil && u != 0 && n >= 0 && n <= int64(math.MaxInt64/u) && digits[0] != '+' && digits[0] != '-' {
 			return time.Duration(n) * u, nil
 		}
 	}
