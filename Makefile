@@ -26,15 +26,23 @@ generate:
 		$(GO) tool oapi-codegen -config openapi/$$s.codegen.yaml openapi/$$s.yaml || exit 1; \
 	done
 
+# The drift checks' shared steps (check-generated, check-sdk, check-console):
+# a temporary directory $$tmp for a fresh build, removed on exit, and
+# $(call drift-diff,COMMITTED,FRESH,SOURCES,TARGET), which fails showing the
+# start of the difference when the committed COMMITTED is not FRESH, what
+# SOURCES produce (make TARGET brings it up to date).
+drift-tmp = tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT
+drift-diff = diff -ru -x __pycache__ $(1) $(2) > $$tmp/diff || { head -40 $$tmp/diff; echo "$(1) differs from what $(3) produces: run make $(4)"; exit 1; }
+
 # Fails when internal/gen/ is not what the specs produce (someone edited
 # generated code, or changed a spec without `make generate`).
 check-generated:
-	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
+	@$(drift-tmp); \
 	for s in $(SPECS); do \
 		out=$$(sed -n 's/^output: *//p' openapi/$$s.codegen.yaml); \
 		sed "s|^output: .*|output: $$tmp/$$s.go|" openapi/$$s.codegen.yaml > $$tmp/$$s.cfg.yaml; \
 		$(GO) tool oapi-codegen -config $$tmp/$$s.cfg.yaml openapi/$$s.yaml || exit 1; \
-		diff -u $$out $$tmp/$$s.go > $$tmp/diff || { head -40 $$tmp/diff; echo "$$out differs from what openapi/$$s.yaml generates: run make generate"; exit 1; }; \
+		$(call drift-diff,$$out,$$tmp/$$s.go,openapi/$$s.yaml,generate); \
 	done; echo "generated code is up to date"
 
 vet:
@@ -70,13 +78,27 @@ load:
 wsload:
 	$(GO) run ./cmd/lightwatch-wsload $(LOADFLAGS)
 
-# The AsyncAPI validator's node_modules (asyncapi/tools, used by internal/impl/asyncapitest):
-# installed from the lock file when missing or older than it.
+# The project's npm tool sets (AsyncAPI validator, SDK generators, console
+# build): each directory's node_modules installed from its lock file when
+# missing or older than it.
+%/node_modules/.package-lock.json: %/package-lock.json %/package.json
+	npm ci --prefix $* --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+# The project's Python tool sets: a virtualenv at $(@D) from the pinned
+# requirements ($<), made anew when they change; $(1): more pip options.
+define venv-install
+rm -rf $(@D)
+python3 -m venv $(@D)
+$(@D)/bin/pip install --quiet --disable-pip-version-check --require-virtualenv $(1) -r $<
+@touch $@
+endef
+%/.venv/.installed: %/requirements.txt
+	$(call venv-install)
+
+# The AsyncAPI validator's node_modules (asyncapi/tools, used by internal/impl/asyncapitest).
 .PHONY: asyncapi-tools
 asyncapi-tools: asyncapi/tools/node_modules/.package-lock.json
-asyncapi/tools/node_modules/.package-lock.json: asyncapi/tools/package-lock.json asyncapi/tools/package.json
-	npm ci --prefix asyncapi/tools --ignore-scripts --no-audit --no-fund
-	@touch $@
 
 # Client SDKs (README: Client SDKs), generated from openapi/ by pinned generators:
 # oapi-codegen (go.mod; configs openapi/*.client.codegen.yaml), openapi-typescript
@@ -110,22 +132,14 @@ sdk-into:
 
 # Fails when internal/gen/sdk/ is not what the specs produce.
 check-sdk: sdk-tools
-	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
-	$(MAKE) --no-print-directory sdk-into OUT=$$tmp || exit 1; \
-	diff -ru -x __pycache__ $(SDK_DIR) $$tmp > $$tmp.diff || { head -60 $$tmp.diff; rm -f $$tmp.diff; echo "$(SDK_DIR) differs from what openapi/ generates: run make sdk"; exit 1; }; \
-	rm -f $$tmp.diff; echo "SDKs are up to date"
+	@$(drift-tmp); \
+	$(MAKE) --no-print-directory sdk-into OUT=$$tmp/sdk || exit 1; \
+	$(call drift-diff,$(SDK_DIR),$$tmp/sdk,openapi/,sdk); \
+	echo "SDKs are up to date"
 
 # The SDK generators and test runtimes: node_modules from the lock file and a
 # virtualenv from the pinned requirements, each reinstalled when its pin file changes.
 sdk-tools: $(SDK_TS)/node_modules/.package-lock.json $(SDK_VENV)/.installed
-$(SDK_TS)/node_modules/.package-lock.json: $(SDK_TS)/package-lock.json $(SDK_TS)/package.json
-	npm ci --prefix $(SDK_TS) --ignore-scripts --no-audit --no-fund
-	@touch $@
-$(SDK_VENV)/.installed: $(SDK_PY)/requirements.txt
-	rm -rf $(SDK_VENV)
-	python3 -m venv $(SDK_VENV)
-	$(SDK_VENV)/bin/pip install --quiet --disable-pip-version-check --require-virtualenv -r $(SDK_PY)/requirements.txt
-	@touch $@
 
 # Schemathesis (openapi/schemathesis): installed from the hash-pinned
 # requirements into a virtualenv under bin/ (gitignored) when missing or older
@@ -134,10 +148,7 @@ ST_VENV := bin/schemathesis-venv
 .PHONY: schemathesis-tools
 schemathesis-tools: $(ST_VENV)/.installed
 $(ST_VENV)/.installed: openapi/schemathesis/requirements.txt
-	rm -rf $(ST_VENV)
-	python3 -m venv $(ST_VENV)
-	$(ST_VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $<
-	@touch $@
+	$(call venv-install,--require-hashes --no-deps)
 
 schemathesis: schemathesis-tools
 	openapi/schemathesis/run.sh $(ST_VENV)/bin/schemathesis
@@ -148,10 +159,6 @@ schemathesis: schemathesis-tools
 PROTO_VENV := internal/impl/protocoltest/python/.venv
 .PHONY: protocol-tools
 protocol-tools: $(PROTO_VENV)/.installed
-$(PROTO_VENV)/.installed: internal/impl/protocoltest/python/requirements.txt
-	rm -rf $(PROTO_VENV)
-	python3 -m venv $(PROTO_VENV)
-	$(PROTO_VENV)/bin/pip install --quiet --disable-pip-version-check --require-virtualenv -r $<
 
 # The web console (docs/console.md): TypeScript sources in web/console, built
 # with the toolchain pinned in its package-lock.json (esbuild, typescript) into
@@ -160,18 +167,19 @@ CONSOLE := web/console
 CONSOLE_DIST := internal/impl/console/dist
 
 .PHONY: console console-tools check-console
+# $(call console-build,DIR): type-check the sources and build them into DIR
+# (relative to $(CONSOLE), or absolute).
+console-build = (cd $(CONSOLE) && node_modules/.bin/tsc --noEmit -p . && node build.mjs $(1))
+
 console: console-tools
-	cd $(CONSOLE) && node_modules/.bin/tsc --noEmit -p . && node build.mjs ../../$(CONSOLE_DIST)
+	$(call console-build,../../$(CONSOLE_DIST))
 
 # Fails when the committed build is not what the sources (and the generated
 # TypeScript types of the specs) produce.
 check-console: console-tools
-	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
-	(cd $(CONSOLE) && node_modules/.bin/tsc --noEmit -p . && node build.mjs $$tmp/dist) || exit 1; \
-	diff -ru $(CONSOLE_DIST) $$tmp/dist > $$tmp/diff || { head -20 $$tmp/diff; echo "$(CONSOLE_DIST) differs from what $(CONSOLE) builds: run make console"; exit 1; }; \
+	@$(drift-tmp); \
+	$(call console-build,$$tmp/dist) || exit 1; \
+	$(call drift-diff,$(CONSOLE_DIST),$$tmp/dist,$(CONSOLE),console); \
 	echo "console build is up to date"
 
 console-tools: $(CONSOLE)/node_modules/.package-lock.json
-$(CONSOLE)/node_modules/.package-lock.json: $(CONSOLE)/package-lock.json $(CONSOLE)/package.json
-	npm ci --prefix $(CONSOLE) --ignore-scripts --no-audit --no-fund
-	@touch $@

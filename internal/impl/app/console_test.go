@@ -100,6 +100,10 @@ func (b *browser) listen(ev any) {
 		if !ev.Canceled {
 			b.problems = append(b.problems, "request failed: "+ev.ErrorText)
 		}
+	case *network.EventWebSocketCreated:
+		if strings.Contains(ev.URL, "access_token") {
+			b.problems = append(b.problems, "API key in a WebSocket URL: "+ev.URL)
+		}
 	case *network.EventResponseReceived:
 		if ev.Response.Status >= 400 && !b.allowed(b.methods[ev.RequestID], ev.Response.URL, ev.Response.Status) {
 			b.problems = append(b.problems, fmt.Sprintf("%s %s: %d", b.methods[ev.RequestID], ev.Response.URL, ev.Response.Status))

@@ -9,12 +9,11 @@ import (
 
 // Route is what Traefik makes of one router in a container's labels: requests
 // whose path one of Matchers admits go to every healthy container of the
-// compose service Backend, on Port. Prefix is the first matcher's path.
+// compose service Backend, on Port.
 type Route struct {
 	Router      string
-	Prefix      string
-	Matchers    []Matcher
-	Backend     string // compose service
+	Matchers    []Matcher // at least one
+	Backend     string    // compose service
 	Port        string
 	HealthPath  string
 	Middlewares []string
@@ -45,16 +44,19 @@ func Routes(p *types.Project) ([]Route, error) {
 			if !ok {
 				return nil, fmt.Errorf("service %s, router %s: its service %q is not defined on the same container", name, rname, r.Service)
 			}
-			route := Route{Router: rname, Prefix: ms[0].Path, Matchers: ms, Backend: name, Port: s.LoadBalancer.Server.Port, Middlewares: r.Middlewares, TLS: r.TLS}
+			route := Route{Router: rname, Matchers: ms, Backend: name, Port: s.LoadBalancer.Server.Port, Middlewares: r.Middlewares, TLS: r.TLS}
 			if hc := s.LoadBalancer.HealthCheck; hc != nil {
 				route.HealthPath = hc.Path
 			}
 			out = append(out, route)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Prefix < out[j].Prefix })
+	sort.Slice(out, func(i, j int) bool { return out[i].Prefix() < out[j].Prefix() })
 	return out, nil
 }
+
+// Prefix is the path of the route's first matcher, which names it.
+func (r Route) Prefix() string { return r.Matchers[0].Path }
 
 // Matches reports whether the route takes a request for path.
 func (r Route) Matches(path string) bool {

@@ -28,7 +28,7 @@ func TestTraefikRoutesTheSeedsPrefixes(t *testing.T) {
 			if r.Backend != "api" || fmt.Sprint(r.Matchers) != consoleMatchers {
 				t.Errorf("router %s sends %v to %s; want %s to api", r.Router, r.Matchers, r.Backend, consoleMatchers)
 			}
-		} else if want, ok := lightwatchServices[r.Backend]; !ok || r.Prefix != want || len(r.Matchers) != 1 || r.Matchers[0].Exact {
+		} else if want, ok := lightwatchServices[r.Backend]; !ok || r.Prefix() != want || len(r.Matchers) != 1 || r.Matchers[0].Exact {
 			t.Errorf("router %s sends %v to %s; want %s under %s", r.Router, r.Matchers, r.Backend, r.Backend, want)
 		}
 		s := p.Services[r.Backend]
@@ -134,8 +134,8 @@ func TestTraefikTLSOverride(t *testing.T) {
 		t.Fatalf("routes = %+v", routes)
 	}
 	for _, r := range routes {
-		if r.Router != consoleRouter && r.Prefix != lightwatchServices[r.Backend] || r.Router == consoleRouter && fmt.Sprint(r.Matchers) != consoleMatchers {
-			t.Errorf("the override changed router %s to %s", r.Router, r.Prefix)
+		if r.Router != consoleRouter && r.Prefix() != lightwatchServices[r.Backend] || r.Router == consoleRouter && fmt.Sprint(r.Matchers) != consoleMatchers {
+			t.Errorf("the override changed router %s to %s", r.Router, r.Prefix())
 		}
 		if r.TLS == nil || len(r.TLS.Domains) != 1 || r.TLS.Domains[0].Main != env["LIGHTWATCH_DOMAIN"] {
 			t.Errorf("router %s: tls %+v, want the domain %s", r.Router, r.TLS, env["LIGHTWATCH_DOMAIN"])

@@ -41,12 +41,11 @@ export class LiveChannel {
     this.h.state("closed");
   }
 
-  private url(): string {
+  private url(key: string, inURL: boolean): string {
     const u = new URL(this.path, location.href);
     u.protocol = location.protocol === "https:" ? "wss:" : "ws:";
-    // The key goes in access_token: browsers cannot set headers on a
-    // WebSocket handshake, and /ws has no other way yet (see docs/console.md).
-    const params: Query = { ...this.filters, access_token: storedKey() };
+    const params: Query = { ...this.filters };
+    if (inURL) params.access_token = key;
     if (this.cursor) params.since = this.cursor;
     u.search = qs(params);
     return u.toString();
@@ -54,7 +53,15 @@ export class LiveChannel {
 
   private connect() {
     this.h.state("connecting");
-    const ws = new WebSocket(this.url());
+    // Browsers cannot set headers on a WebSocket handshake: the key goes as
+    // the protocols "lightwatch" and "lightwatch.bearer.<key>", kept out of
+    // URLs and access logs. A protocol must be an HTTP token, as generated
+    // keys are; a hand-chosen one that is not goes in access_token.
+    const key = storedKey() ?? "";
+    const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(key);
+    const ws = token
+      ? new WebSocket(this.url(key, false), ["lightwatch", "lightwatch.bearer." + key])
+      : new WebSocket(this.url(key, true));
     this.ws = ws;
     ws.onmessage = (e) => {
       for (const line of String(e.data).split("\n")) {
@@ -82,3 +89,4 @@ export class LiveChannel {
     };
   }
 }
+
